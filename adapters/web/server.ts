@@ -1,0 +1,146 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import type { Bot } from '../../src/bot.js';
+import { ChatRequestSchema, toApiReply, toIncoming } from './api.js';
+import { HttpError, readJson, type Route, sendError, sendJson, sendStatic } from './http.js';
+import type { WebInbox } from './inbox.js';
+
+const PUBLIC = join(dirname(fileURLToPath(import.meta.url)), 'public');
+const STATIC: Record<string, [file: string, type: string]> = {
+  '/': ['index.html', 'text/html; charset=utf-8'],
+  '/app.js': ['app.js', 'text/javascript; charset=utf-8'],
+  '/style.css': ['style.css', 'text/css; charset=utf-8'],
+};
+
+/** Options for the web server. */
+export interface WebServerOptions {
+  bot: Bot;
+  inbox: WebInbox;
+  logger: Logger;
+  /** Facts for GET /healthz. */
+  health: () => Record<string, unknown>;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes?: number;
+}
+
+/** The HTTP server for the web chat and its JSON API. Slack and Teams mount their routes here too. */
+export class WebServer {
+  readonly server: Server;
+  private readonly routes = new Map<string, Route>();
+  private readonly files = new Map<string, [Buffer, string]>();
+
+  constructor(private readonly opts: WebServerOptions) {
+    for (const [path, [file, type]] of Object.entries(STATIC)) {
+      this.files.set(path, [readFileSync(join(PUBLIC, file)), type]);
+    }
+    this.mount({ method: 'GET', path: '/healthz', handler: (_q, res) => sendJson(res, 200, { status: 'ok', ...opts.health() }) });
+    this.mount({ method: 'POST', path: '/api/chat', handler: (req, res) => this.chat(req, res) });
+    this.mount({ method: 'GET', path: '/api/inbox', handler: (_q, res, url) => this.inbox(res, url) });
+    this.mount({ method: 'GET', path: '/api/events', handler: (req, res, url) => this.events(req, res, url) });
+    this.server = createServer((req, res) => void this.dispatch(req, res));
+    // Slow clients must not hold sockets forever.
+    this.server.requestTimeout = 30_000;
+    this.server.headersTimeout = 10_000;
+  }
+
+  /** Adds a route; later adapters (Slack HTTP mode, Teams) share this server. */
+  mount(route: Route): void {
+    this.routes.set(`${route.method} ${route.path}`, route);
+  }
+
+  /** Starts listening; resolves with the base URL. */
+  listen(port: number, host: string): Promise<URL> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        const addr = this.server.address() as AddressInfo;
+        const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+        resolve(new URL(`http://${shownHost}:${addr.port}/`));
+      });
+    });
+  }
+
+  /** Stops accepting connections and closes open ones. */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    try {
+      const route = this.routes.get(`${req.method} ${url.pathname}`);
+      if (route) return await route.handler(req, res, url);
+      const file = req.method === 'GET' ? this.files.get(url.pathname) : undefined;
+      if (file) return sendStatic(res, file[1], file[0]);
+      const known = [...this.routes.values()].some((r) => r.path === url.pathname) || this.files.has(url.pathname);
+      throw known
+        ? new HttpError(405, 'method_not_allowed', `${req.method} is not allowed on ${url.pathname}.`)
+        : new HttpError(404, 'not_found', `Nothing at ${url.pathname}.`);
+    } catch (err) {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (err instanceof HttpError) return sendError(res, err);
+      this.opts.logger.error({ err, path: url.pathname }, 'request failed');
+      sendError(res, new HttpError(500, 'internal', 'Something went wrong on our side. Please try again.'));
+    }
+  }
+
+  private async chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readJson(req, this.opts.maxBodyBytes ?? 64 * 1024);
+    const parsed = ChatRequestSchema.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? `"${issue.path.join('.')}" ` : '';
+      throw new HttpError(
+        400,
+        'bad_request',
+        `Send {userId, text} or {userId, action: {id, value}}. ${where}${issue?.message ?? ''}`.trim(),
+      );
+    }
+    const replies = await this.opts.bot.handle(toIncoming(parsed.data));
+    sendJson(res, 200, { replies: replies.map(toApiReply) });
+  }
+
+  private userIdParam(url: URL): string {
+    const id = url.searchParams.get('userId') ?? '';
+    if (!/^[A-Za-z0-9._@:-]{1,128}$/.test(id)) {
+      throw new HttpError(400, 'bad_request', 'Add ?userId= with the same id you use for /api/chat.');
+    }
+    return id;
+  }
+
+  private inbox(res: ServerResponse, url: URL): void {
+    const messages = this.opts.inbox.drain(this.userIdParam(url));
+    sendJson(res, 200, { messages: messages.map(toApiReply) });
+  }
+
+  private events(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const userId = this.userIdParam(url);
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      connection: 'keep-alive',
+    });
+    res.write(': connected\n\n');
+    const unsubscribe = this.opts.inbox.subscribe(userId, (reply) => {
+      res.write(`event: message\ndata: ${JSON.stringify(toApiReply(reply))}\n\n`);
+    });
+    const heartbeat = setInterval(() => res.write(': ping\n\n'), 25_000);
+    heartbeat.unref();
+    req.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+  }
+}

@@ -1,0 +1,121 @@
+import type { Logger } from 'pino';
+import { type Clock, nzDay } from './clock.js';
+import type { Knowledge } from './knowledge/index.js';
+import type { Action, Incoming, Reply } from './model.js';
+import {
+  Actions,
+  answerReply,
+  errorReply,
+  noGuidanceReply,
+  noticeReply,
+  smallTalkReply,
+} from './replies.js';
+import { detectSmallTalk, type Retriever, stripGreeting } from './retrieval/index.js';
+import { type Store, userKey } from './storage/types.js';
+
+/** What the bot needs; the composition root supplies real parts, tests supply fakes. */
+export interface BotDeps {
+  knowledge: Knowledge;
+  retriever: Retriever;
+  store: Store;
+  logger: Logger;
+  clock: Clock;
+  /** Longest message accepted, in characters. */
+  maxMessageChars: number;
+}
+
+/** The platform-neutral bot. */
+export interface Bot {
+  /** Handles one incoming message and returns the replies to show. */
+  handle(incoming: Incoming): Promise<Reply[]>;
+}
+
+// Control characters (other than tab and newline) have no place in a question.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Creates the bot from its dependencies. */
+export function createBot(deps: BotDeps): Bot {
+  const { knowledge, retriever, store, logger, clock } = deps;
+
+  async function answer(incoming: Incoming, question: string): Promise<Reply[]> {
+    const today = nzDay(clock.now());
+    const r = retriever.search(question);
+    const actor = userKey(incoming.user);
+    const log = logger.child({ user: actor, platform: incoming.user.platform });
+    if (r.answered && r.top) {
+      log.info({ entryId: r.top.entry.id, score: round(r.top.score), coverage: round(r.top.coverage) }, 'answered');
+      log.debug({ question }, 'question text');
+      await store.audit({ at: clock.now().toISOString(), type: 'answered', actor, data: { entryId: r.top.entry.id } });
+      return [answerReply(r.top.entry, r.related, { score: r.top.score, today })];
+    }
+    log.info({ topEntryId: r.top?.entry.id, score: round(r.top?.score), coverage: round(r.top?.coverage) }, 'no guidance');
+    log.debug({ question }, 'question text');
+    await store.audit({ at: clock.now().toISOString(), type: 'no-guidance', actor });
+    const weak = r.top && r.top.coverage >= 0.3 ? r.top : undefined;
+    return [noGuidanceReply(knowledge, weak)];
+  }
+
+  async function onText(incoming: Incoming, raw: string): Promise<Reply[]> {
+    const text = raw.replace(CONTROL, '').trim();
+    if (text.length > deps.maxMessageChars) {
+      return [
+        errorReply(
+          `That message is ${text.length.toLocaleString('en-NZ')} characters long. Please keep questions under ${deps.maxMessageChars.toLocaleString('en-NZ')} characters, or split it into shorter questions.`,
+        ),
+      ];
+    }
+    if (text === '') return [smallTalkReply('help')];
+    const small = detectSmallTalk(text);
+    if (small) return [smallTalkReply(small)];
+    return answer(incoming, stripGreeting(text));
+  }
+
+  async function onAction(incoming: Incoming, action: Action): Promise<Reply[]> {
+    const value = action.value ?? '';
+    switch (action.id) {
+      case Actions.feedback: {
+        const m = /^(up|down):(.+)$/.exec(value);
+        const entryId = m?.[2];
+        if (!m || !entryId || !knowledge.byId.has(entryId)) {
+          return [errorReply("I couldn't record that feedback: the button looks out of date. Please ask the question again.")];
+        }
+        const helpful = m[1] === 'up';
+        const actor = userKey(incoming.user);
+        await store.addFeedback({ at: clock.now().toISOString(), user: actor, entryId, helpful });
+        logger.info({ user: actor, entryId, helpful }, 'feedback');
+        return [
+          noticeReply(
+            'feedback',
+            helpful
+              ? 'Thanks for the feedback.'
+              : "Thanks, I've noted that so the guidance can be improved. If you still need help, ask your council's security contact.",
+            'success',
+          ),
+        ];
+      }
+      case Actions.showEntry: {
+        const entry = knowledge.byId.get(value);
+        if (!entry) return [errorReply("I couldn't find that guidance. It may have been removed. Try asking your question again.")];
+        return [answerReply(entry, [], { today: nzDay(clock.now()) })];
+      }
+      case Actions.ask:
+        return onText(incoming, value);
+      case Actions.help:
+        return [smallTalkReply('help')];
+      default:
+        logger.warn({ actionId: action.id.slice(0, 64) }, 'unknown action');
+        return [errorReply("I didn't recognise that button. It may be from an old message. Type your question instead.")];
+    }
+  }
+
+  return {
+    async handle(incoming) {
+      if (incoming.action) return onAction(incoming, incoming.action);
+      return onText(incoming, incoming.text ?? '');
+    },
+  };
+}
+
+function round(n: number | undefined): number | undefined {
+  return n === undefined ? undefined : Math.round(n * 1000) / 1000;
+}

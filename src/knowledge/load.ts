@@ -1,0 +1,154 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { z } from 'zod';
+import { AdvisorError, ErrorCode } from '../errors.js';
+import { type Entry, EntryFrontMatterSchema } from './schema.js';
+
+/** The largest answer body we accept; longer text belongs in several entries. */
+export const MAX_ANSWER_CHARS = 2500;
+
+/** Loaded, validated knowledge. */
+export interface Knowledge {
+  entries: Entry[];
+  byId: Map<string, Entry>;
+}
+
+/** Problems found in one file, each naming the entry and the field. */
+export interface KnowledgeProblem {
+  file: string;
+  entry?: string;
+  field?: string;
+  message: string;
+}
+
+/** Formats a problem as `file (entry "id"), field: message`. */
+export function formatProblem(p: KnowledgeProblem): string {
+  const where = [p.file, p.entry ? `entry "${p.entry}"` : undefined].filter(Boolean).join(', ');
+  return `${where}${p.field ? `, field "${p.field}"` : ''}: ${p.message}`;
+}
+
+function zodProblems(file: string, entry: string | undefined, err: z.ZodError): KnowledgeProblem[] {
+  return err.issues.map((issue) => ({
+    file,
+    entry,
+    field: issue.path.length ? issue.path.join('.') : undefined,
+    message: issue.message,
+  }));
+}
+
+const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/;
+
+/** Parses one guidance file (Markdown with YAML front matter). */
+export function parseEntry(
+  file: string,
+  text: string,
+): { entry?: Entry; problems: KnowledgeProblem[] } {
+  const match = FRONT_MATTER.exec(text.replace(/^\uFEFF/, ''));
+  if (!match) {
+    return {
+      problems: [{ file, message: 'must start with a front matter block between two "---" lines' }],
+    };
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(match[1] ?? '', { schema: 'core' });
+  } catch (err) {
+    const line = err instanceof YAMLParseError ? ` (line ${(err.linePos?.[0]?.line ?? 0) + 1})` : '';
+    return {
+      problems: [{ file, message: `front matter is not valid YAML${line}: ${(err as Error).message.split('\n')[0]}` }],
+    };
+  }
+  const idGuess =
+    typeof data === 'object' && data !== null && typeof (data as { id?: unknown }).id === 'string'
+      ? (data as { id: string }).id
+      : undefined;
+  const parsed = EntryFrontMatterSchema.safeParse(data);
+  if (!parsed.success) return { problems: zodProblems(file, idGuess, parsed.error) };
+  const answer = (match[2] ?? '').trim();
+  const problems: KnowledgeProblem[] = [];
+  if (answer.length < 20)
+    problems.push({ file, entry: parsed.data.id, field: 'answer', message: 'the answer below the front matter is missing or too short' });
+  if (answer.length > MAX_ANSWER_CHARS)
+    problems.push({ file, entry: parsed.data.id, field: 'answer', message: `the answer is ${answer.length} characters; keep it under ${MAX_ANSWER_CHARS}` });
+  if (problems.length) return { problems };
+  return { entry: { ...parsed.data, answer, file }, problems };
+}
+
+async function listMarkdown(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const dirent of await readdir(dir, { withFileTypes: true })) {
+    const full = join(dir, dirent.name);
+    if (dirent.isDirectory()) found.push(...(await listMarkdown(full)));
+    else if (dirent.name.endsWith('.md') && dirent.name.toLowerCase() !== 'readme.md') found.push(full);
+  }
+  return found.sort();
+}
+
+/** Checks entries together: unique ids, and `related` pointing at real entries. */
+export function crossCheck(entries: Entry[]): KnowledgeProblem[] {
+  const problems: KnowledgeProblem[] = [];
+  const seen = new Map<string, string>();
+  for (const e of entries) {
+    const first = seen.get(e.id);
+    if (first) problems.push({ file: e.file, entry: e.id, field: 'id', message: `duplicate id, already used in ${first}` });
+    else seen.set(e.id, e.file);
+  }
+  for (const e of entries) {
+    for (const r of e.related) {
+      if (!seen.has(r)) problems.push({ file: e.file, entry: e.id, field: 'related', message: `refers to unknown entry "${r}"` });
+    }
+  }
+  return problems;
+}
+
+/** Builds a Knowledge value from already-parsed entries (used by tests and benchmarks). */
+export function buildKnowledge(entries: Entry[]): Knowledge {
+  const problems = crossCheck(entries);
+  if (problems.length) throw knowledgeError(problems);
+  return { entries, byId: new Map(entries.map((e) => [e.id, e])) };
+}
+
+function knowledgeError(problems: KnowledgeProblem[]): AdvisorError {
+  const lines = problems.slice(0, 20).map((p) => `  - ${formatProblem(p)}`);
+  if (problems.length > 20) lines.push(`  - ...and ${problems.length - 20} more`);
+  const err = new AdvisorError(
+    ErrorCode.KnowledgeInvalid,
+    `The knowledge file has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${lines.join('\n')}`,
+  );
+  (err as AdvisorError & { problems: KnowledgeProblem[] }).problems = problems;
+  return err;
+}
+
+/**
+ * Loads every guidance entry under `<dir>/guidance`. Throws an AdvisorError with code
+ * `knowledge_invalid` naming each file, entry and field at fault.
+ */
+export async function loadKnowledge(dir: string): Promise<Knowledge> {
+  const guidanceDir = join(dir, 'guidance');
+  let files: string[];
+  try {
+    files = await listMarkdown(guidanceDir);
+  } catch (err) {
+    throw new AdvisorError(ErrorCode.KnowledgeInvalid, `Cannot read the guidance folder ${guidanceDir}: ${(err as Error).message}`, { cause: err });
+  }
+  if (files.length === 0) {
+    throw new AdvisorError(ErrorCode.KnowledgeInvalid, `No guidance entries (*.md) found in ${guidanceDir}`);
+  }
+  const entries: Entry[] = [];
+  const problems: KnowledgeProblem[] = [];
+  for (const full of files) {
+    const file = relative(dir, full);
+    const result = parseEntry(file, await readFile(full, 'utf8'));
+    problems.push(...result.problems);
+    if (result.entry) entries.push(result.entry);
+  }
+  problems.push(...crossCheck(entries));
+  if (problems.length) throw knowledgeError(problems);
+  return { entries, byId: new Map(entries.map((e) => [e.id, e])) };
+}
+
+/** Entries whose review-by date is before `today` (YYYY-MM-DD). */
+export function overdueEntries(knowledge: Knowledge, today: string): Entry[] {
+  return knowledge.entries.filter((e) => e.reviewBy < today);
+}

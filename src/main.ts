@@ -1,0 +1,51 @@
+/**
+ * The composition root: the one file in src/ allowed to import adapters. It reads the
+ * settings, builds the platform-neutral advisor and starts the surfaces.
+ */
+import { performance } from 'node:perf_hooks';
+import { WebInbox } from '../adapters/web/inbox.js';
+import { WebServer } from '../adapters/web/server.js';
+import { createAdvisor } from './app.js';
+import { loadConfig, loadDotEnv } from './config.js';
+import { isAdvisorError } from './errors.js';
+import { createLogger } from './logger.js';
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  loadDotEnv();
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+  const advisor = await createAdvisor(config, logger);
+  const inbox = new WebInbox();
+  const web = new WebServer({
+    bot: advisor.bot,
+    inbox,
+    logger,
+    health: () => ({ entries: advisor.knowledge.entries.length, uptimeSeconds: Math.round(process.uptime()) }),
+  });
+  const url = await web.listen(config.PORT, config.HOST);
+  const ms = Math.round(performance.now() - started);
+  logger.info({ url: url.href, startupMs: ms }, 'web chat listening');
+  process.stdout.write(`\nSister City Advisor is ready. Open ${url.href} in your browser.\n\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await web.close();
+    await advisor.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  if (isAdvisorError(err)) {
+    process.stderr.write(`\nSister City Advisor could not start [${err.code}]\n${err.message}\n\n`);
+  } else {
+    process.stderr.write(`\nSister City Advisor could not start:\n${(err as Error)?.stack ?? String(err)}\n\n`);
+  }
+  process.exit(1);
+});

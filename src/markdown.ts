@@ -1,0 +1,85 @@
+/**
+ * The markdown subset used in reply text: **bold**, [label](https://url) and "- " bullets.
+ * Adapters render the parsed form, so user-supplied text never becomes markup by accident.
+ */
+
+/** An inline run of text. */
+export type Inline =
+  | { type: 'text'; text: string }
+  | { type: 'bold'; text: string }
+  | { type: 'link'; text: string; url: string };
+
+/** A paragraph or a bullet list. */
+export type MdBlock = { type: 'para'; inlines: Inline[] } | { type: 'list'; items: Inline[][] };
+
+const INLINE = /\*\*([^*]+)\*\*|\[([^\]]+)\]\((https?:\/\/[^\s)]+)\)/g;
+
+/** Splits one line into text, bold and link runs. */
+export function parseInline(line: string): Inline[] {
+  const out: Inline[] = [];
+  let last = 0;
+  for (const m of line.matchAll(INLINE)) {
+    const at = m.index ?? 0;
+    if (at > last) out.push({ type: 'text', text: line.slice(last, at) });
+    if (m[1] !== undefined) out.push({ type: 'bold', text: m[1] });
+    else out.push({ type: 'link', text: m[2] ?? '', url: m[3] ?? '' });
+    last = at + m[0].length;
+  }
+  if (last < line.length) out.push({ type: 'text', text: line.slice(last) });
+  return out;
+}
+
+/** Parses text into paragraphs and bullet lists. Blank lines separate paragraphs. */
+export function parseMarkdown(text: string): MdBlock[] {
+  const blocks: MdBlock[] = [];
+  let para: string[] = [];
+  let list: Inline[][] | undefined;
+  const flushPara = () => {
+    if (para.length) blocks.push({ type: 'para', inlines: parseInline(para.join(' ')) });
+    para = [];
+  };
+  const flushList = () => {
+    if (list) blocks.push({ type: 'list', items: list });
+    list = undefined;
+  };
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    const bullet = /^[-*]\s+(.*)$/.exec(line);
+    if (bullet) {
+      flushPara();
+      list ??= [];
+      list.push(parseInline(bullet[1] ?? ''));
+    } else if (line === '') {
+      flushPara();
+      flushList();
+    } else if (list && raw.startsWith('  ')) {
+      // A continuation line of the previous bullet.
+      const lastItem = list[list.length - 1];
+      lastItem?.push({ type: 'text', text: ` ${line}` });
+    } else {
+      flushList();
+      para.push(line);
+    }
+  }
+  flushPara();
+  flushList();
+  return blocks;
+}
+
+/** Plain text of inline runs; links become "label (url)". */
+export function inlineToPlain(inlines: Inline[]): string {
+  return inlines
+    .map((i) => (i.type === 'link' ? (i.text === i.url ? i.url : `${i.text} (${i.url})`) : i.text))
+    .join('');
+}
+
+/** Renders markdown-subset text as plain text for terminals and the JSON API. */
+export function markdownToPlain(text: string): string {
+  return parseMarkdown(text)
+    .map((b) =>
+      b.type === 'para'
+        ? inlineToPlain(b.inlines)
+        : b.items.map((item) => `- ${inlineToPlain(item)}`).join('\n'),
+    )
+    .join('\n\n');
+}

@@ -1,0 +1,96 @@
+/**
+ * The platform-neutral conversation model. Adapters translate platform events into
+ * `Incoming` and render `Reply` blocks into Block Kit, Adaptive Cards or HTML.
+ */
+
+/** Chat surfaces the core knows about. */
+export type Platform = 'web' | 'slack' | 'teams' | 'cli';
+
+/** Who sent a message. `id` is unique within `platform` + `workspace`. */
+export interface UserRef {
+  platform: Platform;
+  id: string;
+  name?: string;
+  /** Slack workspace or Teams tenant; absent on the web chat. */
+  workspace?: string;
+}
+
+/** Where the message was sent. */
+export interface ConversationRef {
+  id: string;
+  kind: 'direct' | 'channel';
+  /** Thread or reply chain, where the platform has one. */
+  thread?: string;
+}
+
+/** A button press or menu choice. */
+export interface Action {
+  id: string;
+  value?: string;
+}
+
+/** One message from a user: either text or an action. */
+export type Incoming = {
+  user: UserRef;
+  conversation: ConversationRef;
+} & ({ text: string; action?: undefined } | { action: Action; text?: undefined });
+
+/** A cited source, shown under an answer. */
+export interface Source {
+  title: string;
+  publisher: string;
+  url: string;
+  /** ISO date (YYYY, YYYY-MM or YYYY-MM-DD) or "undated". */
+  date: string;
+}
+
+/** A button. `id` names the action; `value` travels back with it. */
+export interface Button {
+  id: string;
+  label: string;
+  value?: string;
+  style?: 'primary' | 'danger' | 'default';
+}
+
+/** An option of a choice question. */
+export interface ChoiceOption {
+  label: string;
+  value: string;
+}
+
+/** The building blocks of a reply. Paragraph text uses the markdown subset in `markdown.ts`. */
+export type Block =
+  | { type: 'paragraph'; text: string }
+  | { type: 'sources'; sources: Source[]; reviewed?: string }
+  | { type: 'buttons'; buttons: Button[] }
+  | {
+      type: 'choice';
+      id: string;
+      question: string;
+      options: ChoiceOption[];
+      multiple?: boolean;
+    }
+  | { type: 'notice'; tone: 'info' | 'warning' | 'success'; text: string };
+
+/** What kind of reply this is, for logging, the JSON API and tests. */
+export type ReplyKind = 'answer' | 'no-guidance' | 'small-talk' | 'feedback' | 'error' | 'notice';
+
+/** One message from the bot. */
+export interface Reply {
+  kind: ReplyKind;
+  blocks: Block[];
+  /** The guidance entry an answer came from. */
+  entryId?: string;
+  /** Retrieval score of the entry, for answers and refusals. */
+  score?: number;
+}
+
+/** Lets the core send a message to a user later (escalations, status updates). */
+export interface Notifier {
+  readonly platform: Platform;
+  /** Delivers the replies to the user; resolves when the platform has accepted them. */
+  notify(user: UserRef, replies: Reply[]): Promise<DeliveryResult>;
+}
+
+/** Outcome of one delivery attempt. */
+export type DeliveryResult = { ok: true; messageId?: string } | { ok: false; error: string };

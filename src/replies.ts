@@ -1,0 +1,160 @@
+import { formatDate } from './clock.js';
+import type { Entry, Knowledge } from './knowledge/index.js';
+import { markdownToPlain } from './markdown.js';
+import type { Block, Button, Reply } from './model.js';
+import type { Hit, SmallTalk } from './retrieval/index.js';
+
+/** Action ids the core understands. Adapters pass them back unchanged. */
+export const Actions = {
+  /** value: `up:<entryId>` or `down:<entryId>` */
+  feedback: 'feedback',
+  /** value: an entry id; shows that entry */
+  showEntry: 'show-entry',
+  /** value: a question to ask */
+  ask: 'ask',
+  help: 'help',
+} as const;
+
+/** Human names for knowledge tags, used when listing what the bot can help with. */
+const TAG_LABELS: Record<string, string> = {
+  interference: 'what foreign interference is, and what it is not',
+  councils: 'why councils are targets',
+  nzsis: "what NZSIS has said to local government",
+  law: 'the foreign interference law (facts, not legal advice)',
+  reporting: 'how to report a concern',
+  approaches: 'spotting and handling approaches',
+  gifts: 'gifts, hospitality and koha',
+  travel: 'travel security and SafeTravel',
+  devices: 'phones and laptops when travelling',
+  hosting: 'hosting delegations',
+  agreements: 'agreements and MOUs with foreign partners',
+  'elected-members': 'protective security for elected members',
+  information: 'information requests (LGOIMA)',
+  international: 'what Australia, the UK and Canada do',
+  'sister-cities': 'sister-city relationships and reviews',
+};
+
+const EXAMPLE_QUESTIONS = [
+  'What counts as foreign interference?',
+  'How do I report a concern?',
+  'What should I do about phones and laptops on a trip?',
+];
+
+const truncate = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
+
+/** The topics the shipped knowledge covers, in a stable order. */
+export function topicsOf(knowledge: Knowledge): string[] {
+  const tags = new Set(knowledge.entries.flatMap((e) => e.tags));
+  return Object.entries(TAG_LABELS)
+    .filter(([tag]) => tags.has(tag))
+    .map(([, label]) => label);
+}
+
+/** An answer from one guidance entry, with sources, review date, feedback and related entries. */
+export function answerReply(entry: Entry, related: Hit[], opts: { score?: number; today: string }): Reply {
+  const blocks: Block[] = [
+    { type: 'paragraph', text: `**${entry.title}**\n\n${entry.answer}` },
+    { type: 'sources', sources: entry.sources, reviewed: entry.reviewed },
+  ];
+  if (entry.reviewBy < opts.today) {
+    blocks.push({
+      type: 'notice',
+      tone: 'warning',
+      text: `This guidance was due for review on ${formatDate(entry.reviewBy)}. Check with your security contact for anything newer.`,
+    });
+  }
+  blocks.push({
+    type: 'buttons',
+    buttons: [
+      { id: Actions.feedback, label: 'Helpful', value: `up:${entry.id}` },
+      { id: Actions.feedback, label: 'Not helpful', value: `down:${entry.id}` },
+    ],
+  });
+  if (related.length) {
+    blocks.push({ type: 'paragraph', text: 'Related questions:' });
+    blocks.push({
+      type: 'buttons',
+      buttons: related.map((h) => ({ id: Actions.showEntry, label: truncate(h.entry.title, 75), value: h.entry.id })),
+    });
+  }
+  return { kind: 'answer', blocks, entryId: entry.id, score: opts.score };
+}
+
+/** The honest "no guidance" reply. A weak match is offered as a suggestion, never as the answer. */
+export function noGuidanceReply(knowledge: Knowledge, weak?: Hit): Reply {
+  const topics = topicsOf(knowledge).map((t) => `- ${t}`).join('\n');
+  const blocks: Block[] = [
+    {
+      type: 'paragraph',
+      text: "Sorry, I don't have guidance on that. I only answer from the council's curated guidance on sister-city relationships and foreign interference, and I won't guess.",
+    },
+    { type: 'paragraph', text: `I can help with:\n${topics}` },
+    {
+      type: 'paragraph',
+      text: "If you're worried about a security matter, talk to your council's security contact.",
+    },
+  ];
+  const buttons: Button[] = weak
+    ? [{ id: Actions.showEntry, label: truncate(weak.entry.title, 75), value: weak.entry.id }]
+    : EXAMPLE_QUESTIONS.map((q) => ({ id: Actions.ask, label: q, value: q }));
+  blocks.push({ type: 'paragraph', text: weak ? 'The closest guidance I have, in case it helps:' : 'Try asking:' });
+  blocks.push({ type: 'buttons', buttons });
+  return { kind: 'no-guidance', blocks, score: weak?.score };
+}
+
+/** Replies to greetings, thanks, help and goodbyes. */
+export function smallTalkReply(kind: SmallTalk): Reply {
+  const intro =
+    "I'm Sister City Advisor. I answer questions about sister-city relationships, foreign interference and travel security, from guidance published by NZSIS, DPMC, MFAT and others. Every answer shows its sources and when it was last reviewed.";
+  const text: Record<SmallTalk, string> = {
+    greeting: `Kia ora! ${intro}`,
+    help: `${intro}\n\nAsk me a question in your own words, or try one of these:`,
+    thanks: "You're welcome. Ask me anything else about sister cities or foreign interference.",
+    goodbye: 'Ka kite anō. Come back any time.',
+  };
+  const blocks: Block[] = [{ type: 'paragraph', text: text[kind] }];
+  if (kind === 'greeting' || kind === 'help') {
+    blocks.push({ type: 'buttons', buttons: EXAMPLE_QUESTIONS.map((q) => ({ id: Actions.ask, label: q, value: q })) });
+  }
+  return { kind: 'small-talk', blocks };
+}
+
+/** A short message for something the user did wrong, saying what to do instead. */
+export function errorReply(text: string): Reply {
+  return { kind: 'error', blocks: [{ type: 'notice', tone: 'warning', text }] };
+}
+
+/** A short confirmation. */
+export function noticeReply(kind: Reply['kind'], text: string, tone: 'info' | 'success' = 'info'): Reply {
+  return { kind, blocks: [{ type: 'notice', tone, text }] };
+}
+
+/** Renders a reply as plain text, as a person would read it in a terminal or a notification. */
+export function replyToPlain(reply: Reply): string {
+  const parts: string[] = [];
+  for (const b of reply.blocks) {
+    switch (b.type) {
+      case 'paragraph':
+        parts.push(markdownToPlain(b.text));
+        break;
+      case 'notice':
+        parts.push(b.text);
+        break;
+      case 'sources': {
+        const lines = b.sources.map((s) => `- ${s.title}, ${s.publisher}, ${formatDate(s.date)}: ${s.url}`);
+        parts.push(`Sources:\n${lines.join('\n')}`);
+        if (b.reviewed) parts.push(`Last reviewed: ${formatDate(b.reviewed)}`);
+        break;
+      }
+      case 'choice':
+        parts.push(`${b.question}\n${b.options.map((o) => `- ${o.label}`).join('\n')}`);
+        break;
+      case 'buttons': {
+        const options = b.buttons.filter((x) => x.id !== Actions.feedback);
+        if (options.length) parts.push(options.map((x) => `- ${x.label}`).join('\n'));
+        break;
+      }
+    }
+  }
+  return parts.join('\n\n');
+}

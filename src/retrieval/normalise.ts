@@ -1,0 +1,177 @@
+/**
+ * Text normalisation shared by indexing and querying: case, punctuation, macrons,
+ * light stemming, stop words and the domain's synonyms.
+ */
+
+/** Lower-cases, strips diacritics (macrons included) and turns punctuation into spaces. */
+export function foldText(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[’‘']/g, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/**
+ * Multi-word phrases rewritten to one canonical token before splitting, so
+ * "twin town" and "sister city" meet, and "Ministry of Foreign Affairs" matches "MFAT".
+ * Order matters: longer phrases first.
+ */
+const PHRASES: [RegExp, string][] = [
+  [/\bministry of foreign affairs( and trade)?\b/g, 'mfat'],
+  [/\bforeign affairs\b/g, 'mfat'],
+  [/\bnew zealand security intelligence service\b/g, 'nzsis'],
+  [/\bsecurity intelligence service\b/g, 'nzsis'],
+  [/\bspy agency\b|\bintelligence service\b/g, 'nzsis'],
+  [/\bprotective security requirements\b/g, 'psr'],
+  [/\bsister (city|cities|town|towns)\b|\btwin (town|towns|city|cities)\b|\btwinning\b/g, 'sistercity'],
+  [/\bsafe travel\b/g, 'safetravel'],
+  [/\bsmart traveller\b/g, 'smartraveller'],
+  [/\bmemorandum of understanding\b|\bmemoranda of understanding\b/g, 'mou'],
+  [/\bpecuniary interests?\b/g, 'pecuniary'],
+  [/\blocal government official information( and meetings)?( act)?\b/g, 'lgoima'],
+  [/\bofficial information\b/g, 'lgoima'],
+  [/\bforeign arrangements?( scheme)?\b/g, 'foreignarrangements'],
+  [/\bthreat (report|assessment|environment)s?\b/g, 'threatreport'],
+  [/\bwi fi\b/g, 'wifi'],
+  [/\bhoney ?traps?\b/g, 'honeytrap'],
+  [/\bstate owned enterprises?\b/g, 'soe'],
+  [/\bcharging (cable|cables|station|stations)\b/g, 'charger'],
+  [/\bpublic contribution form\b/g, 'reportform'],
+];
+
+/** Single words mapped to the canonical word they share with others. */
+const WORDS: Record<string, string> = {
+  twin: 'sistercity',
+  sis: 'nzsis',
+  spy: 'espionage',
+  spies: 'espionage',
+  spying: 'espionage',
+  present: 'gift',
+  presents: 'gift',
+  koha: 'gift',
+  gifts: 'gift',
+  gifted: 'gift',
+  laptop: 'device',
+  laptops: 'device',
+  phone: 'device',
+  phones: 'device',
+  mobile: 'device',
+  cellphone: 'device',
+  tablet: 'device',
+  ipad: 'device',
+  devices: 'device',
+  computer: 'device',
+  trip: 'travel',
+  trips: 'travel',
+  travelling: 'travel',
+  traveling: 'travel',
+  travelled: 'travel',
+  overseas: 'travel',
+  abroad: 'travel',
+  visit: 'travel',
+  councillors: 'councillor',
+  councilor: 'councillor',
+  mayor: 'councillor',
+  mp: 'councillor',
+  politician: 'councillor',
+  politicians: 'councillor',
+  delegations: 'delegation',
+  delegates: 'delegation',
+  visitors: 'delegation',
+  reporting: 'report',
+  reported: 'report',
+  dinner: 'hospitality',
+  dinners: 'hospitality',
+  meal: 'hospitality',
+  hotel: 'hospitality',
+  sponsored: 'hosted',
+  sponsor: 'hosted',
+  paid: 'hosted',
+  pays: 'hosted',
+  funded: 'hosted',
+  agreement: 'mou',
+  agreements: 'mou',
+  mous: 'mou',
+  contract: 'mou',
+  briefing: 'brief',
+  briefed: 'brief',
+  debrief: 'brief',
+  debriefing: 'brief',
+  usb: 'charger',
+  chargers: 'charger',
+  wireless: 'wifi',
+  hotspot: 'wifi',
+  law: 'legislation',
+  act: 'legislation',
+  crime: 'legislation',
+  offence: 'legislation',
+  offences: 'legislation',
+  illegal: 'legislation',
+  interfering: 'interference',
+  interfere: 'interference',
+  approached: 'approach',
+  approaches: 'approach',
+  ports: 'port',
+  harbour: 'port',
+  targeted: 'target',
+  targets: 'target',
+  targeting: 'target',
+  elicit: 'elicitation',
+  eliciting: 'elicitation',
+  cultivate: 'cultivation',
+  cultivating: 'cultivation',
+  declare: 'declaration',
+  declaring: 'declaration',
+  declarations: 'declaration',
+  declared: 'declaration',
+  register: 'registration',
+  registering: 'registration',
+  registered: 'registration',
+};
+
+/** Words too common to carry meaning in a question about this domain. */
+export const STOP_WORDS = new Set(
+  `a about above after again all also am an and any are as at be been before being below between both but by can
+can't could did do does doing done don't down during each either else etc even ever every few for from further get gets
+getting give given go going got had has have having he her here hers him his how i if in into is it its it's just
+know let like may me might more most much must my need needs no nor not now of off on once one only or other our ours
+out over own please same say says she should so some such tell than that the their theirs them then there these they
+this those through to too under until up upon us very was we were what whats when where whether which while who whom
+whose why will with would you your yours really actually thing things stuff okay ok im ive id well
+count counts mean means meaning exactly explain define happen happens`.split(/\s+/),
+);
+
+/** Light stemming: folds common plural and verb endings so "visits" meets "visit". */
+export function stem(word: string): string {
+  if (word.length <= 4 || /\d/.test(word)) return word;
+  if (word.endsWith('ies') && word.length > 5) return `${word.slice(0, -3)}y`;
+  if (word.endsWith('sses')) return word.slice(0, -2);
+  if (word.endsWith('s') && !word.endsWith('ss') && !word.endsWith('us') && !word.endsWith('is'))
+    return word.slice(0, -1);
+  return word;
+}
+
+/** Maps one folded word to its index term, or undefined for a stop word. */
+export function canonicalTerm(word: string): string | undefined {
+  if (STOP_WORDS.has(word)) return undefined;
+  const mapped = WORDS[word];
+  if (mapped) return mapped;
+  const stemmed = stem(word);
+  return WORDS[stemmed] ?? stemmed;
+}
+
+/** Turns text into index terms: folded, phrase-merged, stop-worded, stemmed, synonyms applied. */
+export function terms(text: string): string[] {
+  let folded = foldText(text);
+  for (const [re, token] of PHRASES) folded = folded.replace(re, ` ${token} `);
+  const out: string[] = [];
+  for (const word of folded.split(/\s+/)) {
+    if (!word) continue;
+    const term = canonicalTerm(word);
+    if (term && term.length > 1) out.push(term);
+  }
+  return out;
+}

@@ -1,0 +1,150 @@
+import MiniSearch, { type SearchResult } from 'minisearch';
+import type { Entry, Knowledge } from '../knowledge/index.js';
+import { terms } from './normalise.js';
+
+/** Tuning for the confidence rule; see `decide`. */
+export interface ConfidenceRule {
+  /** Share of the question's weighted terms the top entry must match (0-1). */
+  minCoverage: number;
+  /** Lowest raw search score for an answer. */
+  minScore: number;
+  /** A related entry must score at least this share of the top entry's score. */
+  relatedShare: number;
+  /** How many related entries to offer. */
+  maxRelated: number;
+}
+
+/** Defaults tuned on the shipped knowledge and the question set in test/fixtures. */
+export const DEFAULT_RULE: ConfidenceRule = {
+  minCoverage: 0.6,
+  minScore: 4,
+  relatedShare: 0.3,
+  maxRelated: 3,
+};
+
+/** A ranked entry. */
+export interface Hit {
+  entry: Entry;
+  score: number;
+  /** Weighted share of the question's terms this entry matched (0-1). */
+  coverage: number;
+}
+
+/** The retriever's decision on one question. */
+export interface Retrieval {
+  /** True when the top entry is a confident answer. */
+  answered: boolean;
+  /** The question's index terms, after normalisation. */
+  queryTerms: string[];
+  top?: Hit;
+  related: Hit[];
+}
+
+const FIELDS = ['title', 'questions', 'keywords', 'answer'] as const;
+
+interface Doc {
+  id: string;
+  title: string;
+  questions: string;
+  keywords: string;
+  answer: string;
+}
+
+/**
+ * Full-text retrieval over guidance entries with MiniSearch: field boosts, prefix and
+ * fuzzy matching, and a coverage-based confidence rule that prefers an honest refusal
+ * to a weak match.
+ */
+export class Retriever {
+  private readonly index: MiniSearch<Doc>;
+  private readonly docFreq = new Map<string, number>();
+  private readonly maxIdf: number;
+  private readonly size: number;
+
+  constructor(
+    private readonly knowledge: Knowledge,
+    private readonly rule: ConfidenceRule = DEFAULT_RULE,
+  ) {
+    this.index = new MiniSearch<Doc>({
+      fields: [...FIELDS],
+      tokenize: terms,
+      // Terms are already normalised by `terms`, for documents and queries alike.
+      processTerm: (t) => t,
+      searchOptions: {
+        boost: { title: 3, questions: 3, keywords: 2, answer: 1 },
+        prefix: (t) => t.length >= 5,
+        // Absolute edit distances: one typo in a mid-length word, two (or a swapped pair) in a long one.
+        fuzzy: (t) => (t.length >= 7 ? 2 : t.length >= 5 ? 1 : false),
+        maxFuzzy: 2,
+        combineWith: 'OR',
+      },
+    });
+    const docs = knowledge.entries.map(toDoc);
+    this.index.addAll(docs);
+    for (const d of docs) {
+      const seen = new Set(FIELDS.flatMap((f) => terms(d[f])));
+      for (const t of seen) this.docFreq.set(t, (this.docFreq.get(t) ?? 0) + 1);
+    }
+    this.size = docs.length;
+    this.maxIdf = this.idf(1);
+  }
+
+  private idf(df: number): number {
+    return Math.log(1 + this.size / df);
+  }
+
+  /** Weight of a query term: rare terms matter more; unknown terms weigh the most. */
+  private weight(term: string): number {
+    const df = this.docFreq.get(term);
+    return df ? this.idf(df) : this.maxIdf;
+  }
+
+  private coverage(queryTerms: string[], result: SearchResult): number {
+    const matched = new Set(result.queryTerms);
+    let total = 0;
+    let hit = 0;
+    for (const t of queryTerms) {
+      const w = this.weight(t);
+      total += w;
+      if (matched.has(t)) hit += w;
+    }
+    return total === 0 ? 0 : hit / total;
+  }
+
+  /** Ranks entries for a question and decides whether the top one is a confident answer. */
+  search(question: string): Retrieval {
+    const queryTerms = [...new Set(terms(question))];
+    if (queryTerms.length === 0) return { answered: false, queryTerms, related: [] };
+    const results = this.index.search(queryTerms.join(' '));
+    const hits: Hit[] = [];
+    for (const r of results.slice(0, 8)) {
+      const entry = this.knowledge.byId.get(String(r.id));
+      if (entry) hits.push({ entry, score: r.score, coverage: this.coverage(queryTerms, r) });
+    }
+    const top = hits[0];
+    if (!top) return { answered: false, queryTerms, related: [] };
+    const answered = top.coverage >= this.rule.minCoverage && top.score >= this.rule.minScore;
+    return { answered, queryTerms, top, related: this.related(top, hits.slice(1)) };
+  }
+
+  private related(top: Hit, rest: Hit[]): Hit[] {
+    const picked = rest.filter(
+      (h) => h.score >= top.score * this.rule.relatedShare && h.coverage >= this.rule.minCoverage / 2,
+    );
+    for (const id of top.entry.related) {
+      const entry = this.knowledge.byId.get(id);
+      if (entry && !picked.some((h) => h.entry.id === id)) picked.push({ entry, score: 0, coverage: 0 });
+    }
+    return picked.slice(0, this.rule.maxRelated);
+  }
+}
+
+function toDoc(e: Entry): Doc {
+  return {
+    id: e.id,
+    title: e.title,
+    questions: e.questions.join('\n'),
+    keywords: e.keywords.join(' '),
+    answer: e.answer,
+  };
+}

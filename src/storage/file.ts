@@ -1,0 +1,167 @@
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Low } from 'lowdb';
+import { JSONFile } from 'lowdb/node';
+import { z } from 'zod';
+import { AdvisorError, ErrorCode } from '../errors.js';
+import { type DirLock, lockDir } from './lock.js';
+import { SerialQueue } from './serial.js';
+import type { AuditEvent, ConversationState, Feedback, Store, UserKey } from './types.js';
+
+/** The schema version this code writes. Bump it and add a step to `migrate` when the shape changes. */
+export const SCHEMA_VERSION = 1;
+
+const ConversationSchema = z.object({
+  updatedAt: z.string(),
+  lastEntryId: z.string().optional(),
+  flow: z.object({ name: z.string(), data: z.record(z.string(), z.unknown()) }).optional(),
+});
+
+const StateSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  conversations: z.record(z.string(), ConversationSchema),
+});
+type StateFile = z.infer<typeof StateSchema>;
+
+const FeedbackSchema = z.object({ at: z.string(), user: z.string(), entryId: z.string(), helpful: z.boolean() });
+const AuditSchema = z.object({
+  at: z.string(),
+  type: z.string(),
+  actor: z.string().optional(),
+  data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+});
+
+/** Upgrades older state files step by step. Version 0 is the unversioned shape. */
+export function migrate(raw: unknown, file: string): StateFile {
+  if (raw === null || raw === undefined) return { schemaVersion: SCHEMA_VERSION, conversations: {} };
+  let data = raw as Record<string, unknown>;
+  const version = typeof data.schemaVersion === 'number' ? data.schemaVersion : 0;
+  if (version > SCHEMA_VERSION) {
+    throw new AdvisorError(
+      ErrorCode.StorageCorrupt,
+      `${file} was written by a newer version (schema ${version}; this version reads up to ${SCHEMA_VERSION}). Upgrade Sister City Advisor.`,
+    );
+  }
+  if (version === 0) data = { schemaVersion: 1, conversations: data.conversations ?? {} };
+  const parsed = StateSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AdvisorError(
+      ErrorCode.StorageCorrupt,
+      `${file} does not match the expected shape at "${issue?.path.join('.')}": ${issue?.message}. Restore it from a backup or move it aside.`,
+    );
+  }
+  return parsed.data;
+}
+
+/**
+ * The file store. Data is split by how it grows: conversation state in a small lowdb
+ * JSON file (rewritten whole, so finished state is dropped), feedback and the audit log in
+ * append-only JSON Lines files. Every write goes through one serial queue.
+ */
+export class FileStore implements Store {
+  private readonly queue = new SerialQueue();
+  private pendingStateWrite: Promise<void> | undefined;
+
+  private constructor(
+    readonly dir: string,
+    private readonly db: Low<StateFile>,
+    private readonly lock: DirLock,
+  ) {}
+
+  /** Opens (creating if needed) and locks the data directory. */
+  static async open(dir: string): Promise<FileStore> {
+    await mkdir(dir, { recursive: true });
+    const lock = await lockDir(dir);
+    try {
+      const file = join(dir, 'state.json');
+      // Build the file adapter directly: JSONFilePreset would switch to memory under NODE_ENV=test.
+      const adapter = new JSONFile<StateFile>(file);
+      let raw: unknown;
+      try {
+        raw = await adapter.read();
+      } catch (err) {
+        throw new AdvisorError(
+          ErrorCode.StorageCorrupt,
+          `${file} is not valid JSON (${(err as Error).message}). Restore it from a backup or move it aside.`,
+          { cause: err },
+        );
+      }
+      const db = new Low<StateFile>(adapter, migrate(raw, file));
+      return new FileStore(dir, db, lock);
+    } catch (err) {
+      await lock.release();
+      throw err;
+    }
+  }
+
+  /** Writes the state file once for all mutations made before the write starts. */
+  private writeState(): Promise<void> {
+    if (this.pendingStateWrite) return this.pendingStateWrite;
+    const write = this.queue.run(async () => {
+      this.pendingStateWrite = undefined;
+      await this.db.write();
+    });
+    this.pendingStateWrite = write;
+    return write;
+  }
+
+  private append(name: string, record: object): Promise<void> {
+    const line = `${JSON.stringify(record)}\n`;
+    return this.queue.run(() => appendFile(join(this.dir, name), line, 'utf8'));
+  }
+
+  private async readLines<T>(name: string, schema: z.ZodType<T>): Promise<T[]> {
+    await this.queue.drain();
+    let text: string;
+    try {
+      text = await readFile(join(this.dir, name), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    const out: T[] = [];
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const parsed = schema.safeParse(JSON.parse(line));
+        if (parsed.success) out.push(parsed.data);
+      } catch {
+        // A torn last line after a crash is skipped rather than failing the whole read.
+      }
+    }
+    return out;
+  }
+
+  async getConversation(user: UserKey): Promise<ConversationState | undefined> {
+    const s = this.db.data.conversations[user];
+    return s ? structuredClone(s) : undefined;
+  }
+
+  async setConversation(user: UserKey, state: ConversationState | undefined): Promise<void> {
+    if (state) this.db.data.conversations[user] = structuredClone(state);
+    else delete this.db.data.conversations[user];
+    await this.writeState();
+  }
+
+  addFeedback(f: Feedback): Promise<void> {
+    return this.append('feedback.jsonl', f);
+  }
+
+  listFeedback(): Promise<Feedback[]> {
+    return this.readLines('feedback.jsonl', FeedbackSchema);
+  }
+
+  audit(e: AuditEvent): Promise<void> {
+    return this.append('audit.jsonl', e);
+  }
+
+  readAudit(): Promise<AuditEvent[]> {
+    return this.readLines('audit.jsonl', AuditSchema) as Promise<AuditEvent[]>;
+  }
+
+  async close(): Promise<void> {
+    await this.queue.drain();
+    await this.lock.release();
+  }
+}
