@@ -1,16 +1,10 @@
 import type { Logger } from 'pino';
+import { answerText } from './answer.js';
 import { type Clock, nzDay } from './clock.js';
 import type { Knowledge } from './knowledge/index.js';
 import type { Action, Incoming, Reply } from './model.js';
-import {
-  Actions,
-  answerReply,
-  errorReply,
-  noGuidanceReply,
-  noticeReply,
-  smallTalkReply,
-} from './replies.js';
-import { detectSmallTalk, type Retriever, stripGreeting } from './retrieval/index.js';
+import { Actions, answerReply, errorReply, noticeReply, smallTalkReply } from './replies.js';
+import type { Retriever } from './retrieval/index.js';
 import { type Store, userKey } from './storage/types.js';
 
 /** What the bot needs; the composition root supplies real parts, tests supply fakes. */
@@ -31,6 +25,7 @@ export interface Bot {
 }
 
 // Control characters (other than tab and newline) have no place in a question.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point.
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** Creates the bot from its dependencies. */
@@ -38,21 +33,29 @@ export function createBot(deps: BotDeps): Bot {
   const { knowledge, retriever, store, logger, clock } = deps;
 
   async function answer(incoming: Incoming, question: string): Promise<Reply[]> {
-    const today = nzDay(clock.now());
-    const r = retriever.search(question);
+    const result = answerText(knowledge, retriever, question, nzDay(clock.now()));
+    if (result.reply.kind === 'small-talk') return [result.reply];
     const actor = userKey(incoming.user);
-    const log = logger.child({ user: actor, platform: incoming.user.platform });
-    if (r.answered && r.top) {
-      log.info({ entryId: r.top.entry.id, score: round(r.top.score), coverage: round(r.top.coverage) }, 'answered');
-      log.debug({ question }, 'question text');
-      await store.audit({ at: clock.now().toISOString(), type: 'answered', actor, data: { entryId: r.top.entry.id } });
-      return [answerReply(r.top.entry, r.related, { score: r.top.score, today })];
-    }
-    log.info({ topEntryId: r.top?.entry.id, score: round(r.top?.score), coverage: round(r.top?.coverage) }, 'no guidance');
-    log.debug({ question }, 'question text');
-    await store.audit({ at: clock.now().toISOString(), type: 'no-guidance', actor });
-    const weak = r.top && r.top.coverage >= 0.3 ? r.top : undefined;
-    return [noGuidanceReply(knowledge, weak)];
+    const top = result.top;
+    logger.info(
+      {
+        user: actor,
+        platform: incoming.user.platform,
+        answered: result.answered,
+        entryId: top?.entry.id,
+        score: round(top?.score),
+        coverage: round(top?.coverage),
+      },
+      result.answered ? 'answered' : 'no guidance',
+    );
+    logger.debug({ user: actor, question }, 'question text');
+    await store.audit({
+      at: clock.now().toISOString(),
+      type: result.answered ? 'answered' : 'no-guidance',
+      actor,
+      data: result.answered && top ? { entryId: top.entry.id } : undefined,
+    });
+    return [result.reply];
   }
 
   async function onText(incoming: Incoming, raw: string): Promise<Reply[]> {
@@ -65,9 +68,7 @@ export function createBot(deps: BotDeps): Bot {
       ];
     }
     if (text === '') return [smallTalkReply('help')];
-    const small = detectSmallTalk(text);
-    if (small) return [smallTalkReply(small)];
-    return answer(incoming, stripGreeting(text));
+    return answer(incoming, text);
   }
 
   async function onAction(incoming: Incoming, action: Action): Promise<Reply[]> {
@@ -77,7 +78,11 @@ export function createBot(deps: BotDeps): Bot {
         const m = /^(up|down):(.+)$/.exec(value);
         const entryId = m?.[2];
         if (!m || !entryId || !knowledge.byId.has(entryId)) {
-          return [errorReply("I couldn't record that feedback: the button looks out of date. Please ask the question again.")];
+          return [
+            errorReply(
+              "I couldn't record that feedback: the button looks out of date. Please ask the question again.",
+            ),
+          ];
         }
         const helpful = m[1] === 'up';
         const actor = userKey(incoming.user);
@@ -95,7 +100,12 @@ export function createBot(deps: BotDeps): Bot {
       }
       case Actions.showEntry: {
         const entry = knowledge.byId.get(value);
-        if (!entry) return [errorReply("I couldn't find that guidance. It may have been removed. Try asking your question again.")];
+        if (!entry)
+          return [
+            errorReply(
+              "I couldn't find that guidance. It may have been removed. Try asking your question again.",
+            ),
+          ];
         return [answerReply(entry, [], { today: nzDay(clock.now()) })];
       }
       case Actions.ask:
@@ -104,7 +114,11 @@ export function createBot(deps: BotDeps): Bot {
         return [smallTalkReply('help')];
       default:
         logger.warn({ actionId: action.id.slice(0, 64) }, 'unknown action');
-        return [errorReply("I didn't recognise that button. It may be from an old message. Type your question instead.")];
+        return [
+          errorReply(
+            "I didn't recognise that button. It may be from an old message. Type your question instead.",
+          ),
+        ];
     }
   }
 

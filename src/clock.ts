@@ -28,8 +28,18 @@ export function nzDay(at: Date): string {
 }
 
 const MONTHS = [
-  'January', 'February', 'March', 'April', 'May', 'June',
-  'July', 'August', 'September', 'October', 'November', 'December',
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
 ];
 
 /** Formats YYYY, YYYY-MM or YYYY-MM-DD the NZ way: "2024", "October 2024", "8 October 2024". */

@@ -27,7 +27,9 @@ export type Config = z.infer<typeof ConfigSchema>;
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // An empty value means "not set", so `PORT=` in .env falls back to the default.
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
   const parsed = ConfigSchema.safeParse(cleaned);
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((i) => {

@@ -21,7 +21,10 @@ async function main(): Promise<void> {
     bot: advisor.bot,
     inbox,
     logger,
-    health: () => ({ entries: advisor.knowledge.entries.length, uptimeSeconds: Math.round(process.uptime()) }),
+    health: () => ({
+      entries: advisor.knowledge.entries.length,
+      uptimeSeconds: Math.round(process.uptime()),
+    }),
   });
   const url = await web.listen(config.PORT, config.HOST);
   const ms = Math.round(performance.now() - started);
@@ -45,7 +48,9 @@ main().catch((err: unknown) => {
   if (isAdvisorError(err)) {
     process.stderr.write(`\nSister City Advisor could not start [${err.code}]\n${err.message}\n\n`);
   } else {
-    process.stderr.write(`\nSister City Advisor could not start:\n${(err as Error)?.stack ?? String(err)}\n\n`);
+    process.stderr.write(
+      `\nSister City Advisor could not start:\n${(err as Error)?.stack ?? String(err)}\n\n`,
+    );
   }
   process.exit(1);
 });

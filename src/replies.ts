@@ -19,7 +19,7 @@ export const Actions = {
 const TAG_LABELS: Record<string, string> = {
   interference: 'what foreign interference is, and what it is not',
   councils: 'why councils are targets',
-  nzsis: "what NZSIS has said to local government",
+  nzsis: 'what NZSIS has said to local government',
   law: 'the foreign interference law (facts, not legal advice)',
   reporting: 'how to report a concern',
   approaches: 'spotting and handling approaches',
@@ -51,7 +51,11 @@ export function topicsOf(knowledge: Knowledge): string[] {
 }
 
 /** An answer from one guidance entry, with sources, review date, feedback and related entries. */
-export function answerReply(entry: Entry, related: Hit[], opts: { score?: number; today: string }): Reply {
+export function answerReply(
+  entry: Entry,
+  related: Hit[],
+  opts: { score?: number; today: string },
+): Reply {
   const blocks: Block[] = [
     { type: 'paragraph', text: `**${entry.title}**\n\n${entry.answer}` },
     { type: 'sources', sources: entry.sources, reviewed: entry.reviewed },
@@ -74,7 +78,11 @@ export function answerReply(entry: Entry, related: Hit[], opts: { score?: number
     blocks.push({ type: 'paragraph', text: 'Related questions:' });
     blocks.push({
       type: 'buttons',
-      buttons: related.map((h) => ({ id: Actions.showEntry, label: truncate(h.entry.title, 75), value: h.entry.id })),
+      buttons: related.map((h) => ({
+        id: Actions.showEntry,
+        label: truncate(h.entry.title, 75),
+        value: h.entry.id,
+      })),
     });
   }
   return { kind: 'answer', blocks, entryId: entry.id, score: opts.score };
@@ -82,7 +90,9 @@ export function answerReply(entry: Entry, related: Hit[], opts: { score?: number
 
 /** The honest "no guidance" reply. A weak match is offered as a suggestion, never as the answer. */
 export function noGuidanceReply(knowledge: Knowledge, weak?: Hit): Reply {
-  const topics = topicsOf(knowledge).map((t) => `- ${t}`).join('\n');
+  const topics = topicsOf(knowledge)
+    .map((t) => `- ${t}`)
+    .join('\n');
   const blocks: Block[] = [
     {
       type: 'paragraph',
@@ -97,7 +107,10 @@ export function noGuidanceReply(knowledge: Knowledge, weak?: Hit): Reply {
   const buttons: Button[] = weak
     ? [{ id: Actions.showEntry, label: truncate(weak.entry.title, 75), value: weak.entry.id }]
     : EXAMPLE_QUESTIONS.map((q) => ({ id: Actions.ask, label: q, value: q }));
-  blocks.push({ type: 'paragraph', text: weak ? 'The closest guidance I have, in case it helps:' : 'Try asking:' });
+  blocks.push({
+    type: 'paragraph',
+    text: weak ? 'The closest guidance I have, in case it helps:' : 'Try asking:',
+  });
   blocks.push({ type: 'buttons', buttons });
   return { kind: 'no-guidance', blocks, score: weak?.score };
 }
@@ -114,7 +127,10 @@ export function smallTalkReply(kind: SmallTalk): Reply {
   };
   const blocks: Block[] = [{ type: 'paragraph', text: text[kind] }];
   if (kind === 'greeting' || kind === 'help') {
-    blocks.push({ type: 'buttons', buttons: EXAMPLE_QUESTIONS.map((q) => ({ id: Actions.ask, label: q, value: q })) });
+    blocks.push({
+      type: 'buttons',
+      buttons: EXAMPLE_QUESTIONS.map((q) => ({ id: Actions.ask, label: q, value: q })),
+    });
   }
   return { kind: 'small-talk', blocks };
 }
@@ -125,7 +141,11 @@ export function errorReply(text: string): Reply {
 }
 
 /** A short confirmation. */
-export function noticeReply(kind: Reply['kind'], text: string, tone: 'info' | 'success' = 'info'): Reply {
+export function noticeReply(
+  kind: Reply['kind'],
+  text: string,
+  tone: 'info' | 'success' = 'info',
+): Reply {
   return { kind, blocks: [{ type: 'notice', tone, text }] };
 }
 
@@ -141,7 +161,9 @@ export function replyToPlain(reply: Reply): string {
         parts.push(b.text);
         break;
       case 'sources': {
-        const lines = b.sources.map((s) => `- ${s.title}, ${s.publisher}, ${formatDate(s.date)}: ${s.url}`);
+        const lines = b.sources.map(
+          (s) => `- ${s.title}, ${s.publisher}, ${formatDate(s.date)}: ${s.url}`,
+        );
         parts.push(`Sources:\n${lines.join('\n')}`);
         if (b.reviewed) parts.push(`Last reviewed: ${formatDate(b.reviewed)}`);
         break;

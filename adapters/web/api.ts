@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Incoming, Reply } from '../../src/model.js';
 import { parseMarkdown } from '../../src/markdown.js';
+import type { Incoming, Reply } from '../../src/model.js';
 import { replyToPlain } from '../../src/replies.js';
 
 const userId = z
@@ -20,7 +20,10 @@ export const ChatRequestSchema = z.union([
   z.strictObject({
     userId,
     userName: z.string().max(100).optional(),
-    action: z.strictObject({ id: z.string().min(1).max(64), value: z.string().max(2000).optional() }),
+    action: z.strictObject({
+      id: z.string().min(1).max(64),
+      value: z.string().max(2000).optional(),
+    }),
   }),
 ]);
 export type ChatRequest = z.infer<typeof ChatRequestSchema>;
@@ -29,7 +32,9 @@ export type ChatRequest = z.infer<typeof ChatRequestSchema>;
 export function toIncoming(body: ChatRequest): Incoming {
   const user = { platform: 'web' as const, id: body.userId, name: body.userName };
   const conversation = { id: `web:${body.userId}`, kind: 'direct' as const };
-  return 'action' in body ? { user, conversation, action: body.action } : { user, conversation, text: body.text };
+  return 'action' in body
+    ? { user, conversation, action: body.action }
+    : { user, conversation, text: body.text };
 }
 
 /** A reply as the JSON API returns it: plain text for scripts, blocks for the page. */
@@ -46,6 +51,8 @@ export function toApiReply(reply: Reply) {
     sources,
     reviewed,
     actions: actions.map((a) => ({ id: a.id, label: a.label, value: a.value, style: a.style })),
-    blocks: reply.blocks.map((b) => (b.type === 'paragraph' ? { type: 'paragraph', md: parseMarkdown(b.text) } : b)),
+    blocks: reply.blocks.map((b) =>
+      b.type === 'paragraph' ? { type: 'paragraph', md: parseMarkdown(b.text) } : b,
+    ),
   };
 }

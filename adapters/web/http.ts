@@ -50,12 +50,14 @@ export function sendError(res: ServerResponse, err: HttpError): void {
 /** Reads the raw body, refusing anything larger than `limit` bytes. */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new HttpError(413, 'too_large', `The request body is larger than ${limit} bytes.`);
+  if (declared > limit)
+    throw new HttpError(413, 'too_large', `The request body is larger than ${limit} bytes.`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpError(413, 'too_large', `The request body is larger than ${limit} bytes.`);
+    if (size > limit)
+      throw new HttpError(413, 'too_large', `The request body is larger than ${limit} bytes.`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { Bot } from '../../src/bot.js';
 import { ChatRequestSchema, toApiReply, toIncoming } from './api.js';
-import { HttpError, readJson, type Route, sendError, sendJson, sendStatic } from './http.js';
+import { HttpError, type Route, readJson, sendError, sendJson, sendStatic } from './http.js';
 import type { WebInbox } from './inbox.js';
 
 const PUBLIC = join(dirname(fileURLToPath(import.meta.url)), 'public');
@@ -37,10 +37,22 @@ export class WebServer {
     for (const [path, [file, type]] of Object.entries(STATIC)) {
       this.files.set(path, [readFileSync(join(PUBLIC, file)), type]);
     }
-    this.mount({ method: 'GET', path: '/healthz', handler: (_q, res) => sendJson(res, 200, { status: 'ok', ...opts.health() }) });
+    this.mount({
+      method: 'GET',
+      path: '/healthz',
+      handler: (_q, res) => sendJson(res, 200, { status: 'ok', ...opts.health() }),
+    });
     this.mount({ method: 'POST', path: '/api/chat', handler: (req, res) => this.chat(req, res) });
-    this.mount({ method: 'GET', path: '/api/inbox', handler: (_q, res, url) => this.inbox(res, url) });
-    this.mount({ method: 'GET', path: '/api/events', handler: (req, res, url) => this.events(req, res, url) });
+    this.mount({
+      method: 'GET',
+      path: '/api/inbox',
+      handler: (_q, res, url) => this.inbox(res, url),
+    });
+    this.mount({
+      method: 'GET',
+      path: '/api/events',
+      handler: (req, res, url) => this.events(req, res, url),
+    });
     this.server = createServer((req, res) => void this.dispatch(req, res));
     // Slow clients must not hold sockets forever.
     this.server.requestTimeout = 30_000;
@@ -80,9 +92,15 @@ export class WebServer {
       if (route) return await route.handler(req, res, url);
       const file = req.method === 'GET' ? this.files.get(url.pathname) : undefined;
       if (file) return sendStatic(res, file[1], file[0]);
-      const known = [...this.routes.values()].some((r) => r.path === url.pathname) || this.files.has(url.pathname);
+      const known =
+        [...this.routes.values()].some((r) => r.path === url.pathname) ||
+        this.files.has(url.pathname);
       throw known
-        ? new HttpError(405, 'method_not_allowed', `${req.method} is not allowed on ${url.pathname}.`)
+        ? new HttpError(
+            405,
+            'method_not_allowed',
+            `${req.method} is not allowed on ${url.pathname}.`,
+          )
         : new HttpError(404, 'not_found', `Nothing at ${url.pathname}.`);
     } catch (err) {
       if (res.headersSent) {
@@ -91,7 +109,10 @@ export class WebServer {
       }
       if (err instanceof HttpError) return sendError(res, err);
       this.opts.logger.error({ err, path: url.pathname }, 'request failed');
-      sendError(res, new HttpError(500, 'internal', 'Something went wrong on our side. Please try again.'));
+      sendError(
+        res,
+        new HttpError(500, 'internal', 'Something went wrong on our side. Please try again.'),
+      );
     }
   }
 
@@ -114,7 +135,11 @@ export class WebServer {
   private userIdParam(url: URL): string {
     const id = url.searchParams.get('userId') ?? '';
     if (!/^[A-Za-z0-9._@:-]{1,128}$/.test(id)) {
-      throw new HttpError(400, 'bad_request', 'Add ?userId= with the same id you use for /api/chat.');
+      throw new HttpError(
+        400,
+        'bad_request',
+        'Add ?userId= with the same id you use for /api/chat.',
+      );
     }
     return id;
   }

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { isScalar, parseDocument, visit, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { AdvisorError, ErrorCode } from '../errors.js';
 import { type Entry, EntryFrontMatterSchema } from './schema.js';
@@ -39,6 +39,28 @@ function zodProblems(file: string, entry: string | undefined, err: z.ZodError): 
 
 const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/;
 
+/**
+ * Parses YAML front matter. Numbers written with a leading zero (a phone prefix such as
+ * 0800) keep their digits as text, because a curator never means the number 800.
+ */
+function parseFrontMatter(text: string): unknown {
+  const doc = parseDocument(text, { schema: 'core', prettyErrors: true });
+  if (doc.errors.length) throw doc.errors[0];
+  visit(doc, {
+    Scalar(_key, node) {
+      if (
+        isScalar(node) &&
+        typeof node.value === 'number' &&
+        typeof node.source === 'string' &&
+        /^0\d/.test(node.source)
+      ) {
+        node.value = node.source;
+      }
+    },
+  });
+  return doc.toJS();
+}
+
 /** Parses one guidance file (Markdown with YAML front matter). */
 export function parseEntry(
   file: string,
@@ -52,11 +74,17 @@ export function parseEntry(
   }
   let data: unknown;
   try {
-    data = parseYaml(match[1] ?? '', { schema: 'core' });
+    data = parseFrontMatter(match[1] ?? '');
   } catch (err) {
-    const line = err instanceof YAMLParseError ? ` (line ${(err.linePos?.[0]?.line ?? 0) + 1})` : '';
+    const line =
+      err instanceof YAMLParseError ? ` (line ${(err.linePos?.[0]?.line ?? 0) + 1})` : '';
     return {
-      problems: [{ file, message: `front matter is not valid YAML${line}: ${(err as Error).message.split('\n')[0]}` }],
+      problems: [
+        {
+          file,
+          message: `front matter is not valid YAML${line}: ${(err as Error).message.split('\n')[0]}`,
+        },
+      ],
     };
   }
   const idGuess =
@@ -68,9 +96,19 @@ export function parseEntry(
   const answer = (match[2] ?? '').trim();
   const problems: KnowledgeProblem[] = [];
   if (answer.length < 20)
-    problems.push({ file, entry: parsed.data.id, field: 'answer', message: 'the answer below the front matter is missing or too short' });
+    problems.push({
+      file,
+      entry: parsed.data.id,
+      field: 'answer',
+      message: 'the answer below the front matter is missing or too short',
+    });
   if (answer.length > MAX_ANSWER_CHARS)
-    problems.push({ file, entry: parsed.data.id, field: 'answer', message: `the answer is ${answer.length} characters; keep it under ${MAX_ANSWER_CHARS}` });
+    problems.push({
+      file,
+      entry: parsed.data.id,
+      field: 'answer',
+      message: `the answer is ${answer.length} characters; keep it under ${MAX_ANSWER_CHARS}`,
+    });
   if (problems.length) return { problems };
   return { entry: { ...parsed.data, answer, file }, problems };
 }
@@ -80,7 +118,8 @@ async function listMarkdown(dir: string): Promise<string[]> {
   for (const dirent of await readdir(dir, { withFileTypes: true })) {
     const full = join(dir, dirent.name);
     if (dirent.isDirectory()) found.push(...(await listMarkdown(full)));
-    else if (dirent.name.endsWith('.md') && dirent.name.toLowerCase() !== 'readme.md') found.push(full);
+    else if (dirent.name.endsWith('.md') && dirent.name.toLowerCase() !== 'readme.md')
+      found.push(full);
   }
   return found.sort();
 }
@@ -91,12 +130,24 @@ export function crossCheck(entries: Entry[]): KnowledgeProblem[] {
   const seen = new Map<string, string>();
   for (const e of entries) {
     const first = seen.get(e.id);
-    if (first) problems.push({ file: e.file, entry: e.id, field: 'id', message: `duplicate id, already used in ${first}` });
+    if (first)
+      problems.push({
+        file: e.file,
+        entry: e.id,
+        field: 'id',
+        message: `duplicate id, already used in ${first}`,
+      });
     else seen.set(e.id, e.file);
   }
   for (const e of entries) {
     for (const r of e.related) {
-      if (!seen.has(r)) problems.push({ file: e.file, entry: e.id, field: 'related', message: `refers to unknown entry "${r}"` });
+      if (!seen.has(r))
+        problems.push({
+          file: e.file,
+          entry: e.id,
+          field: 'related',
+          message: `refers to unknown entry "${r}"`,
+        });
     }
   }
   return problems;
@@ -130,10 +181,17 @@ export async function loadKnowledge(dir: string): Promise<Knowledge> {
   try {
     files = await listMarkdown(guidanceDir);
   } catch (err) {
-    throw new AdvisorError(ErrorCode.KnowledgeInvalid, `Cannot read the guidance folder ${guidanceDir}: ${(err as Error).message}`, { cause: err });
+    throw new AdvisorError(
+      ErrorCode.KnowledgeInvalid,
+      `Cannot read the guidance folder ${guidanceDir}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   if (files.length === 0) {
-    throw new AdvisorError(ErrorCode.KnowledgeInvalid, `No guidance entries (*.md) found in ${guidanceDir}`);
+    throw new AdvisorError(
+      ErrorCode.KnowledgeInvalid,
+      `No guidance entries (*.md) found in ${guidanceDir}`,
+    );
   }
   const entries: Entry[] = [];
   const problems: KnowledgeProblem[] = [];

@@ -8,10 +8,7 @@ const isoDay = z
 /** A source date may be partial (2023, 2023-08) because many publishers give only a month. */
 const sourceDate = z
   .string()
-  .regex(
-    /^(\d{4}(-\d{2}(-\d{2})?)?|undated)$/,
-    'must be YYYY, YYYY-MM, YYYY-MM-DD or "undated"',
-  );
+  .regex(/^(\d{4}(-\d{2}(-\d{2})?)?|undated)$/, 'must be YYYY, YYYY-MM, YYYY-MM-DD or "undated"');
 
 const slug = z
   .string()
@@ -35,7 +32,9 @@ export const EntryFrontMatterSchema = z
     title: z.string().min(5).max(120),
     questions: z.array(z.string().min(5)).min(1, 'needs at least one example question'),
     // YAML reads a bare 0800 or 2025 as a number; a keyword is always text.
-    keywords: z.array(z.union([z.string(), z.number()]).transform(String).pipe(z.string().min(2))).default([]),
+    keywords: z
+      .array(z.union([z.string(), z.number()]).transform(String).pipe(z.string().min(2)))
+      .default([]),
     tags: z.array(slug).min(1, 'needs at least one tag'),
     audience: z.array(Audience).min(1).default(['staff', 'elected-members', 'security-contacts']),
     sources: z.array(SourceSchema).min(1, 'needs at least one source'),

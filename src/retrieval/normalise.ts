@@ -26,7 +26,10 @@ const PHRASES: [RegExp, string][] = [
   [/\bsecurity intelligence service\b/g, 'nzsis'],
   [/\bspy agency\b|\bintelligence service\b/g, 'nzsis'],
   [/\bprotective security requirements\b/g, 'psr'],
-  [/\bsister (city|cities|town|towns)\b|\btwin (town|towns|city|cities)\b|\btwinning\b/g, 'sistercity'],
+  [
+    /\bsister (city|cities|town|towns)\b|\btwin (town|towns|city|cities)\b|\btwinning\b/g,
+    'sistercity',
+  ],
   [/\bsafe travel\b/g, 'safetravel'],
   [/\bsmart traveller\b/g, 'smartraveller'],
   [/\bmemorandum of understanding\b|\bmemoranda of understanding\b/g, 'mou'],
@@ -154,24 +157,36 @@ export function stem(word: string): string {
   return word;
 }
 
-/** Maps one folded word to its index term, or undefined for a stop word. */
-export function canonicalTerm(word: string): string | undefined {
-  if (STOP_WORDS.has(word)) return undefined;
-  const mapped = WORDS[word];
-  if (mapped) return mapped;
+/**
+ * Maps one folded word to its terms: the stemmed word itself and, where it has one, the
+ * canonical synonym ("laptops" gives laptop and device). Empty for a stop word.
+ */
+export function wordTerms(word: string): string[] {
+  if (STOP_WORDS.has(word)) return [];
   const stemmed = stem(word);
-  return WORDS[stemmed] ?? stemmed;
+  const canonical = WORDS[word] ?? WORDS[stemmed];
+  const out = canonical && canonical !== stemmed ? [stemmed, canonical] : [stemmed];
+  return out.filter((t) => t.length > 1);
 }
 
-/** Turns text into index terms: folded, phrase-merged, stop-worded, stemmed, synonyms applied. */
-export function terms(text: string): string[] {
+/**
+ * Analyses text into concept groups: one group per meaningful word, holding the word and
+ * its canonical synonym. Phrases ("twin town", "Ministry of Foreign Affairs") become one
+ * canonical term first. Indexing uses every term; the confidence rule counts groups.
+ */
+export function analyse(text: string): string[][] {
   let folded = foldText(text);
   for (const [re, token] of PHRASES) folded = folded.replace(re, ` ${token} `);
-  const out: string[] = [];
+  const groups: string[][] = [];
   for (const word of folded.split(/\s+/)) {
     if (!word) continue;
-    const term = canonicalTerm(word);
-    if (term && term.length > 1) out.push(term);
+    const group = wordTerms(word);
+    if (group.length) groups.push(group);
   }
-  return out;
+  return groups;
+}
+
+/** Turns text into index terms: folded, phrase-merged, stop-worded, stemmed, synonyms added. */
+export function terms(text: string): string[] {
+  return analyse(text).flat();
 }

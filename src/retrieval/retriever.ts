@@ -1,6 +1,6 @@
 import MiniSearch, { type SearchResult } from 'minisearch';
 import type { Entry, Knowledge } from '../knowledge/index.js';
-import { terms } from './normalise.js';
+import { analyse, terms } from './normalise.js';
 
 /** Tuning for the confidence rule; see `decide`. */
 export interface ConfidenceRule {
@@ -99,27 +99,30 @@ export class Retriever {
     return df ? this.idf(df) : this.maxIdf;
   }
 
-  private coverage(queryTerms: string[], result: SearchResult): number {
+  /** Weighted share of the question's concepts that `result` matched; a concept matches through any of its terms. */
+  private coverage(groups: string[][], result: SearchResult): number {
     const matched = new Set(result.queryTerms);
     let total = 0;
     let hit = 0;
-    for (const t of queryTerms) {
-      const w = this.weight(t);
+    for (const group of groups) {
+      // The canonical term (last) carries the concept's weight; a synonym adds no extra weight.
+      const w = this.weight(group[group.length - 1] ?? '');
       total += w;
-      if (matched.has(t)) hit += w;
+      if (group.some((t) => matched.has(t))) hit += w;
     }
     return total === 0 ? 0 : hit / total;
   }
 
   /** Ranks entries for a question and decides whether the top one is a confident answer. */
   search(question: string): Retrieval {
-    const queryTerms = [...new Set(terms(question))];
+    const groups = dedupeGroups(analyse(question));
+    const queryTerms = [...new Set(groups.flat())];
     if (queryTerms.length === 0) return { answered: false, queryTerms, related: [] };
     const results = this.index.search(queryTerms.join(' '));
     const hits: Hit[] = [];
     for (const r of results.slice(0, 8)) {
       const entry = this.knowledge.byId.get(String(r.id));
-      if (entry) hits.push({ entry, score: r.score, coverage: this.coverage(queryTerms, r) });
+      if (entry) hits.push({ entry, score: r.score, coverage: this.coverage(groups, r) });
     }
     const top = hits[0];
     if (!top) return { answered: false, queryTerms, related: [] };
@@ -129,14 +132,27 @@ export class Retriever {
 
   private related(top: Hit, rest: Hit[]): Hit[] {
     const picked = rest.filter(
-      (h) => h.score >= top.score * this.rule.relatedShare && h.coverage >= this.rule.minCoverage / 2,
+      (h) =>
+        h.score >= top.score * this.rule.relatedShare && h.coverage >= this.rule.minCoverage / 2,
     );
     for (const id of top.entry.related) {
       const entry = this.knowledge.byId.get(id);
-      if (entry && !picked.some((h) => h.entry.id === id)) picked.push({ entry, score: 0, coverage: 0 });
+      if (entry && !picked.some((h) => h.entry.id === id))
+        picked.push({ entry, score: 0, coverage: 0 });
     }
     return picked.slice(0, this.rule.maxRelated);
   }
+}
+
+/** Drops repeated concepts, so "phone and laptop" counts the device concept once. */
+function dedupeGroups(groups: string[][]): string[][] {
+  const seen = new Set<string>();
+  return groups.filter((g) => {
+    const key = g[g.length - 1] ?? '';
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function toDoc(e: Entry): Doc {

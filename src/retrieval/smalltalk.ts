@@ -4,7 +4,10 @@ import { foldText } from './normalise.js';
 export type SmallTalk = 'greeting' | 'thanks' | 'help' | 'goodbye';
 
 const PATTERNS: [SmallTalk, RegExp][] = [
-  ['help', /^(help|help me|menu|commands|what can you do|what do you do|who are you|what are you|how do i use (this|you)|\?+)$/],
+  [
+    'help',
+    /^(help|help me|menu|commands|what can you do|what do you do|who are you|what are you|how do i use (this|you)|\?+)$/,
+  ],
   [
     'greeting',
     /^((hi|hello|hey|hiya|gday|good (morning|afternoon|evening)|kia ora|morena|tena koe|tena koutou|talofa|malo e lelei|ni hao)( (there|team|bot|koutou|katoa))?)$/,
@@ -33,5 +36,10 @@ export function stripGreeting(text: string): string {
   if (!m) return text;
   // Remove the same number of leading words from the original text.
   const words = m[0].trim().split(/\s+/).length;
-  return text.trim().split(/\s+/).slice(words).join(' ').replace(/^[,.!:;\s]+/, '');
+  return text
+    .trim()
+    .split(/\s+/)
+    .slice(words)
+    .join(' ')
+    .replace(/^[,.!:;\s]+/, '');
 }

@@ -23,7 +23,12 @@ const StateSchema = z.object({
 });
 type StateFile = z.infer<typeof StateSchema>;
 
-const FeedbackSchema = z.object({ at: z.string(), user: z.string(), entryId: z.string(), helpful: z.boolean() });
+const FeedbackSchema = z.object({
+  at: z.string(),
+  user: z.string(),
+  entryId: z.string(),
+  helpful: z.boolean(),
+});
 const AuditSchema = z.object({
   at: z.string(),
   type: z.string(),
@@ -33,7 +38,8 @@ const AuditSchema = z.object({
 
 /** Upgrades older state files step by step. Version 0 is the unversioned shape. */
 export function migrate(raw: unknown, file: string): StateFile {
-  if (raw === null || raw === undefined) return { schemaVersion: SCHEMA_VERSION, conversations: {} };
+  if (raw === null || raw === undefined)
+    return { schemaVersion: SCHEMA_VERSION, conversations: {} };
   let data = raw as Record<string, unknown>;
   const version = typeof data.schemaVersion === 'number' ? data.schemaVersion : 0;
   if (version > SCHEMA_VERSION) {

@@ -49,5 +49,8 @@ export async function lockDir(dir: string): Promise<DirLock> {
       await rm(path, { force: true });
     }
   }
-  throw new AdvisorError(ErrorCode.StorageLocked, `Could not lock the data directory ${dir}. Check that the folder is writable.`);
+  throw new AdvisorError(
+    ErrorCode.StorageLocked,
+    `Could not lock the data directory ${dir}. Check that the folder is writable.`,
+  );
 }

@@ -1,0 +1,124 @@
+/**
+ * Command-line access to the core, for curators and scripts:
+ *   ask "question"            the answer as a person would read it
+ *   ask --json "question"     exactly one JSON object
+ *   ask --json                one question per line on stdin, one JSON object per line out
+ *   knowledge check           validates the knowledge and lists entries past review-by
+ */
+import { createInterface } from 'node:readline';
+import { answerText } from './answer.js';
+import { nzDay, systemClock } from './clock.js';
+import { loadConfig, loadDotEnv } from './config.js';
+import { isAdvisorError } from './errors.js';
+import { type Knowledge, loadKnowledge, overdueEntries } from './knowledge/index.js';
+import { replyToPlain } from './replies.js';
+import { Retriever } from './retrieval/index.js';
+
+const USAGE = `Usage:
+  npm run --silent cli -- ask "question"
+  npm run --silent cli -- ask --json "question"
+  npm run --silent cli -- ask --json < questions.txt
+  npm run --silent cli -- knowledge check`;
+
+/** The JSON shape `ask --json` prints, one object per question. */
+export interface AskResult {
+  question: string;
+  answered: boolean;
+  text: string;
+  sources: { title: string; publisher: string; url: string; date: string }[];
+  entryId: string | null;
+  score: number | null;
+}
+
+/** Answers one question with the same rules as the bot (small talk, confidence, refusal). */
+export function ask(
+  knowledge: Knowledge,
+  retriever: Retriever,
+  question: string,
+  today: string,
+): AskResult {
+  const { reply, answered, top } = answerText(knowledge, retriever, question, today);
+  return {
+    question,
+    answered,
+    text: replyToPlain(reply),
+    sources:
+      answered && top
+        ? top.entry.sources.map(({ title, publisher, url, date }) => ({
+            title,
+            publisher,
+            url,
+            date,
+          }))
+        : [],
+    entryId: answered && top ? top.entry.id : null,
+    score: top ? Math.round(top.score * 1000) / 1000 : null,
+  };
+}
+
+async function runAsk(args: string[], knowledgeDir: string): Promise<number> {
+  const json = args.includes('--json');
+  const question = args
+    .filter((a) => a !== '--json')
+    .join(' ')
+    .trim();
+  const knowledge = await loadKnowledge(knowledgeDir);
+  const retriever = new Retriever(knowledge);
+  const today = nzDay(systemClock.now());
+  if (question) {
+    const result = ask(knowledge, retriever, question, today);
+    process.stdout.write(json ? `${JSON.stringify(result)}\n` : `${result.text}\n`);
+    return 0;
+  }
+  if (!json) {
+    process.stderr.write(
+      `ask needs a question, or --json to read questions from stdin.\n${USAGE}\n`,
+    );
+    return 2;
+  }
+  const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of lines) {
+    if (!line.trim()) continue;
+    process.stdout.write(`${JSON.stringify(ask(knowledge, retriever, line.trim(), today))}\n`);
+  }
+  return 0;
+}
+
+async function runKnowledgeCheck(knowledgeDir: string): Promise<number> {
+  const knowledge = await loadKnowledge(knowledgeDir);
+  const today = nzDay(systemClock.now());
+  const overdue = overdueEntries(knowledge, today);
+  process.stdout.write(`Knowledge OK: ${knowledge.entries.length} entries in ${knowledgeDir}.\n`);
+  if (overdue.length === 0) {
+    process.stdout.write('No entry is past its review-by date.\n');
+    return 0;
+  }
+  process.stdout.write(`${overdue.length} past their review-by date:\n`);
+  for (const e of overdue)
+    process.stdout.write(`  - ${e.id} (${e.file}): review by ${e.reviewBy}\n`);
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  loadDotEnv();
+  const config = loadConfig();
+  const [command, ...rest] = argv;
+  if (command === 'ask') return runAsk(rest, config.KNOWLEDGE_DIR);
+  if (command === 'knowledge' && rest[0] === 'check')
+    return runKnowledgeCheck(config.KNOWLEDGE_DIR);
+  process.stderr.write(`${command ? `Unknown command "${argv.join(' ')}".\n` : ''}${USAGE}\n`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const msg = isAdvisorError(err)
+      ? `[${err.code}] ${err.message}`
+      : String((err as Error)?.stack ?? err);
+    process.stderr.write(`${msg}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,82 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { FIXTURE_KNOWLEDGE } from '../helpers/server.js';
+
+function cli(args: string[], input?: string) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    env: { ...process.env, KNOWLEDGE_DIR: FIXTURE_KNOWLEDGE },
+    input,
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+}
+
+describe('cli', () => {
+  it('ask prints the answer as a person would read it', () => {
+    const run = cli(['ask', 'can I take my laptop overseas?']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^Phones and laptops on overseas trips\n\nTake a loan device/);
+    expect(run.stdout).toContain(
+      'Sources:\n- Fixture source for travel-devices, Test Publisher, August 2025: https://example.org/travel-devices',
+    );
+  });
+
+  it('ask --json prints exactly one JSON object', () => {
+    const run = cli(['ask', '--json', 'What counts as foreign interference?']);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const obj = JSON.parse(lines[0]!);
+    expect(Object.keys(obj)).toEqual([
+      'question',
+      'answered',
+      'text',
+      'sources',
+      'entryId',
+      'score',
+    ]);
+    expect(obj).toMatchObject({
+      question: 'What counts as foreign interference?',
+      answered: true,
+      entryId: 'fi-definition',
+      sources: [
+        {
+          title: 'Fixture source for fi-definition',
+          publisher: 'Test Publisher',
+          url: 'https://example.org/fi-definition',
+          date: '2025-08',
+        },
+      ],
+    });
+    expect(typeof obj.score).toBe('number');
+  });
+
+  it('ask --json reads one question per line from stdin and answers in order', () => {
+    const run = cli(
+      ['ask', '--json'],
+      'koha\n\nweather in Invercargill\nhow do I report a concern?\n',
+    );
+    const objs = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(objs.map((o) => [o.question, o.answered, o.entryId])).toEqual([
+      ['koha', true, 'gifts-koha'],
+      ['weather in Invercargill', false, null],
+      ['how do I report a concern?', true, 'report-concern'],
+    ]);
+    expect(objs[1].sources).toEqual([]);
+  });
+
+  it('knowledge check validates and lists overdue entries', () => {
+    const run = cli(['knowledge', 'check']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('Knowledge OK: 6 entries');
+  });
+
+  it('explains usage for an unknown command', () => {
+    const run = cli(['frobnicate']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('Unknown command "frobnicate"');
+    expect(run.stderr).toContain('npm run --silent cli -- ask "question"');
+  });
+});

@@ -1,0 +1,82 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/storage/index.js';
+
+/** The behaviour every Store must have. Each implementation's test file runs this suite. */
+export function storeContract(
+  name: string,
+  make: () => Promise<{
+    store: Store;
+    reopen?: () => Promise<Store>;
+    cleanup: () => Promise<void>;
+  }>,
+) {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    let cleanup: () => Promise<void>;
+    beforeEach(async () => {
+      ({ store, cleanup } = await make());
+    });
+    afterEach(async () => {
+      await store.close();
+      await cleanup();
+    });
+
+    it('saves, reads and forgets conversation state', async () => {
+      expect(await store.getConversation('web:-:u1')).toBeUndefined();
+      await store.setConversation('web:-:u1', {
+        updatedAt: '2026-11-27T00:00:00Z',
+        flow: { name: 'pretrip', data: { step: 3 } },
+      });
+      expect(await store.getConversation('web:-:u1')).toEqual({
+        updatedAt: '2026-11-27T00:00:00Z',
+        flow: { name: 'pretrip', data: { step: 3 } },
+      });
+      await store.setConversation('web:-:u1', undefined);
+      expect(await store.getConversation('web:-:u1')).toBeUndefined();
+    });
+
+    it('returns copies, so callers cannot change stored state by accident', async () => {
+      await store.setConversation('web:-:u1', {
+        updatedAt: 'a',
+        flow: { name: 'x', data: { n: 1 } },
+      });
+      const got = await store.getConversation('web:-:u1');
+      if (got?.flow) got.flow.data.n = 99;
+      expect((await store.getConversation('web:-:u1'))?.flow?.data.n).toBe(1);
+    });
+
+    it('keeps every write when many arrive at once', async () => {
+      await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          Promise.all([
+            store.setConversation(`web:-:u${i}`, { updatedAt: String(i) }),
+            store.addFeedback({
+              at: String(i),
+              user: `web:-:u${i}`,
+              entryId: 'e',
+              helpful: i % 2 === 0,
+            }),
+            store.audit({ at: String(i), type: 'answered', actor: `web:-:u${i}` }),
+          ]),
+        ),
+      );
+      for (let i = 0; i < 200; i++)
+        expect((await store.getConversation(`web:-:u${i}`))?.updatedAt).toBe(String(i));
+      expect(await store.listFeedback()).toHaveLength(200);
+      expect(await store.readAudit()).toHaveLength(200);
+    });
+
+    it('records feedback and audit events in order', async () => {
+      await store.addFeedback({ at: '1', user: 'u', entryId: 'a', helpful: true });
+      await store.addFeedback({ at: '2', user: 'u', entryId: 'b', helpful: false });
+      await store.audit({ at: '3', type: 'answered', actor: 'u', data: { entryId: 'a' } });
+      expect((await store.listFeedback()).map((f) => [f.entryId, f.helpful])).toEqual([
+        ['a', true],
+        ['b', false],
+      ]);
+      expect(await store.readAudit()).toEqual([
+        { at: '3', type: 'answered', actor: 'u', data: { entryId: 'a' } },
+      ]);
+    });
+  });
+}

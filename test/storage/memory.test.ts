@@ -1,0 +1,4 @@
+import { MemoryStore } from '../../src/storage/index.js';
+import { storeContract } from './contract.js';
+
+storeContract('MemoryStore', async () => ({ store: new MemoryStore(), cleanup: async () => {} }));
