@@ -43,10 +43,18 @@ const PHRASES: [RegExp, string][] = [
   [/\bstate owned enterprises?\b/g, 'soe'],
   [/\bcharging (cable|cables|station|stations)\b/g, 'charger'],
   [/\bpublic contribution form\b/g, 'reportform'],
+  [/\b(phone|telephone|contact) numbers?\b/g, 'freephone'],
+  [/\b(keeps?|kept|keep on) (asking|questioning|probing|pushing)\b/g, 'elicitation'],
 ];
 
 /** Single words mapped to the canonical word they share with others. */
 const WORDS: Record<string, string> = {
+  // Common misspellings that fuzzy matching alone would miss (a swapped pair is two edits).
+  foriegn: 'foreign',
+  forein: 'foreign',
+  foregin: 'foreign',
+  interferance: 'interference',
+  councilor: 'councillor',
   twin: 'sistercity',
   sis: 'nzsis',
   spy: 'espionage',
@@ -76,7 +84,6 @@ const WORDS: Record<string, string> = {
   abroad: 'travel',
   visit: 'travel',
   councillors: 'councillor',
-  councilor: 'councillor',
   mayor: 'councillor',
   mp: 'councillor',
   politician: 'councillor',
@@ -137,14 +144,16 @@ const WORDS: Record<string, string> = {
 
 /** Words too common to carry meaning in a question about this domain. */
 export const STOP_WORDS = new Set(
-  `a about above after again all also am an and any are as at be been before being below between both but by can
+  `a about above again all also am an and any are as at be been being below between both but by can
 can't could did do does doing done don't down during each either else etc even ever every few for from further get gets
 getting give given go going got had has have having he her here hers him his how i if in into is it its it's just
 know let like may me might more most much must my need needs no nor not now of off on once one only or other our ours
 out over own please same say says she should so some such tell than that the their theirs them then there these they
 this those through to too under until up upon us very was we were what whats when where whether which while who whom
 whose why will with would you your yours really actually thing things stuff okay ok im ive id well
-count counts mean means meaning exactly explain define happen happens`.split(/\s+/),
+count counts mean means meaning exactly explain define happen happens someone somebody anyone\nanybody require requires required ok`.split(
+    /\s+/,
+  ),
 );
 
 /** Light stemming: folds common plural and verb endings so "visits" meets "visit". */

@@ -42,6 +42,9 @@ export interface Retrieval {
 
 const FIELDS = ['title', 'questions', 'keywords', 'answer'] as const;
 
+/** Share of a concept's weight earned by a fuzzy or prefix match rather than an exact one. */
+const APPROX_CREDIT = 0.75;
+
 interface Doc {
   id: string;
   title: string;
@@ -73,8 +76,9 @@ export class Retriever {
       searchOptions: {
         boost: { title: 3, questions: 3, keywords: 2, answer: 1 },
         prefix: (t) => t.length >= 5,
-        // Absolute edit distances: one typo in a mid-length word, two (or a swapped pair) in a long one.
-        fuzzy: (t) => (t.length >= 7 ? 2 : t.length >= 5 ? 1 : false),
+        // Absolute edit distances: one typo in a mid-length word, two in a long one.
+        // (Two edits in a 7-letter word let "weather" match "rather".)
+        fuzzy: (t) => (t.length >= 8 ? 2 : t.length >= 5 ? 1 : false),
         maxFuzzy: 2,
         combineWith: 'OR',
       },
@@ -99,16 +103,21 @@ export class Retriever {
     return df ? this.idf(df) : this.maxIdf;
   }
 
-  /** Weighted share of the question's concepts that `result` matched; a concept matches through any of its terms. */
+  /**
+   * Weighted share of the question's concepts that `result` matched. A concept matches
+   * through any of its terms; a fuzzy or prefix match earns part of the credit.
+   */
   private coverage(groups: string[][], result: SearchResult): number {
-    const matched = new Set(result.queryTerms);
+    const approx = new Set(result.queryTerms);
+    const exact = new Set(result.terms);
     let total = 0;
     let hit = 0;
     for (const group of groups) {
       // The canonical term (last) carries the concept's weight; a synonym adds no extra weight.
       const w = this.weight(group[group.length - 1] ?? '');
       total += w;
-      if (group.some((t) => matched.has(t))) hit += w;
+      if (group.some((t) => exact.has(t))) hit += w;
+      else if (group.some((t) => approx.has(t))) hit += w * APPROX_CREDIT;
     }
     return total === 0 ? 0 : hit / total;
   }
