@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
@@ -60,6 +60,25 @@ export function migrate(raw: unknown, file: string): StateFile {
   return parsed.data;
 }
 
+const LOG_FILES = ['feedback.jsonl', 'audit.jsonl'];
+
+/** After a crash mid-append, starts the next record on a fresh line so it is not lost too. */
+async function endWithNewline(path: string): Promise<void> {
+  let fh: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    fh = await open(path, 'r+');
+    const { size } = await fh.stat();
+    if (size === 0) return;
+    const last = Buffer.alloc(1);
+    await fh.read(last, 0, 1, size - 1);
+    if (last[0] !== 0x0a) await fh.write('\n', size);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  } finally {
+    await fh?.close();
+  }
+}
+
 /**
  * The file store. Data is split by how it grows: conversation state in a small lowdb
  * JSON file (rewritten whole, so finished state is dropped), feedback and the audit log in
@@ -94,6 +113,7 @@ export class FileStore implements Store {
         );
       }
       const db = new Low<StateFile>(adapter, migrate(raw, file));
+      for (const log of LOG_FILES) await endWithNewline(join(dir, log));
       return new FileStore(dir, db, lock);
     } catch (err) {
       await lock.release();

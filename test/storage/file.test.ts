@@ -121,6 +121,12 @@ describe('FileStore on disk', () => {
     await writeFile(join(dir, 'audit.jsonl'), '{"at":"1","type":"answered"}\n{"at":"2","ty');
     const store = await FileStore.open(dir);
     expect(await store.readAudit()).toEqual([{ at: '1', type: 'answered' }]);
+    // The next record starts on a fresh line, so it survives the torn one.
+    await store.audit({ at: '3', type: 'no-guidance' });
+    expect(await store.readAudit()).toEqual([
+      { at: '1', type: 'answered' },
+      { at: '3', type: 'no-guidance' },
+    ]);
     await store.close();
   });
 });
