@@ -1,7 +1,21 @@
-import type { Knowledge } from './knowledge/index.js';
+import { findCouncils, findPartnerCities, type Knowledge } from './knowledge/index.js';
 import type { Reply } from './model.js';
-import { answerReply, noGuidanceReply, smallTalkReply } from './replies.js';
-import { detectSmallTalk, type Hit, type Retriever, stripGreeting } from './retrieval/index.js';
+import {
+  answerReply,
+  noGuidanceReply,
+  outOfScopeReply,
+  registerReply,
+  smallTalkReply,
+} from './replies.js';
+import {
+  analyse,
+  detectOutOfScope,
+  detectSmallTalk,
+  type Hit,
+  type OutOfScope,
+  type Retriever,
+  stripGreeting,
+} from './retrieval/index.js';
 
 /** A suggestion below this coverage is too weak even to offer as "the closest guidance". */
 const SUGGEST_COVERAGE = 0.3;
@@ -12,9 +26,34 @@ export interface Answer {
   answered: boolean;
   /** The best entry, whether or not it was confident enough to answer. */
   top?: Hit;
+  /** Set when the question was declined as out of scope. */
+  declined?: OutOfScope;
 }
 
-/** Answers a question: small talk first, then retrieval with the confidence rule, else an honest refusal. */
+/** True when the question is about sister-city ties ("sister city", "twin", "partner city"). */
+function asksAboutTies(text: string): boolean {
+  return (
+    analyse(text).some((g) => g.includes('sistercity')) ||
+    /\b(partner|friendship) cit(y|ies)\b/i.test(text)
+  );
+}
+
+/** Answers from the sister-city register when the question names a council and asks about its ties. */
+function fromRegister(knowledge: Knowledge, text: string): Answer | undefined {
+  const register = knowledge.register;
+  if (!register) return undefined;
+  const partners = findPartnerCities(register, text);
+  const councils = findCouncils(register, text);
+  const council = partners[0]?.council ?? councils[0];
+  if (!council || !(partners.length || asksAboutTies(text))) return undefined;
+  const reply = registerReply(register, council, partners.find((p) => p.council === council)?.rel);
+  return { reply, answered: true };
+}
+
+/**
+ * Answers a question: small talk, then questions to decline in their own way, then the
+ * sister-city register, then retrieval with the confidence rule, else an honest refusal.
+ */
 export function answerText(
   knowledge: Knowledge,
   retriever: Retriever,
@@ -23,7 +62,12 @@ export function answerText(
 ): Answer {
   const small = detectSmallTalk(text);
   if (small) return { reply: smallTalkReply(small), answered: false };
-  const r = retriever.search(stripGreeting(text));
+  const question = stripGreeting(text);
+  const declined = detectOutOfScope(question);
+  if (declined) return { reply: outOfScopeReply(knowledge, declined), answered: false, declined };
+  const registered = fromRegister(knowledge, question);
+  if (registered) return registered;
+  const r = retriever.search(question);
   if (r.answered && r.top) {
     return {
       reply: answerReply(r.top.entry, r.related, { score: r.top.score, today }),

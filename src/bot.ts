@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { answerText } from './answer.js';
 import { type Clock, nzDay } from './clock.js';
-import type { Knowledge } from './knowledge/index.js';
+import { type Knowledge, registerId } from './knowledge/index.js';
 import type { Action, Incoming, Reply } from './model.js';
 import { Actions, answerReply, errorReply, noticeReply, smallTalkReply } from './replies.js';
 import type { Retriever } from './retrieval/index.js';
@@ -31,6 +31,8 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200f\u202a-\u202e\u20
 /** Creates the bot from its dependencies. */
 export function createBot(deps: BotDeps): Bot {
   const { knowledge, retriever, store, logger, clock } = deps;
+  const registerIds = new Set(knowledge.register?.councils.map(registerId) ?? []);
+  const isAnswerId = (id: string) => knowledge.byId.has(id) || registerIds.has(id);
 
   async function answer(incoming: Incoming, question: string): Promise<Reply[]> {
     const result = answerText(knowledge, retriever, question, nzDay(clock.now()));
@@ -51,9 +53,13 @@ export function createBot(deps: BotDeps): Bot {
     logger.debug({ user: actor, question }, 'question text');
     await store.audit({
       at: clock.now().toISOString(),
-      type: result.answered ? 'answered' : 'no-guidance',
+      type: result.declined ? 'declined' : result.answered ? 'answered' : 'no-guidance',
       actor,
-      data: result.answered && top ? { entryId: top.entry.id } : undefined,
+      data: result.declined
+        ? { kind: result.declined }
+        : result.answered
+          ? { entryId: result.reply.entryId ?? null }
+          : undefined,
     });
     return [result.reply];
   }
@@ -77,7 +83,7 @@ export function createBot(deps: BotDeps): Bot {
       case Actions.feedback: {
         const m = /^(up|down):(.+)$/.exec(value);
         const entryId = m?.[2];
-        if (!m || !entryId || !knowledge.byId.has(entryId)) {
+        if (!m || !entryId || !isAnswerId(entryId)) {
           return [
             errorReply(
               "I couldn't record that feedback: the button looks out of date. Please ask the question again.",

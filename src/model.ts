@@ -73,7 +73,14 @@ export type Block =
   | { type: 'notice'; tone: 'info' | 'warning' | 'success'; text: string };
 
 /** What kind of reply this is, for logging, the JSON API and tests. */
-export type ReplyKind = 'answer' | 'no-guidance' | 'small-talk' | 'feedback' | 'error' | 'notice';
+export type ReplyKind =
+  | 'answer'
+  | 'no-guidance'
+  | 'declined'
+  | 'small-talk'
+  | 'feedback'
+  | 'error'
+  | 'notice';
 
 /** One message from the bot. */
 export interface Reply {

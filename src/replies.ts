@@ -1,8 +1,15 @@
 import { formatDate } from './clock.js';
-import type { Entry, Knowledge } from './knowledge/index.js';
+import {
+  type Entry,
+  type Knowledge,
+  type Register,
+  type RegisterCouncil,
+  type Relationship,
+  registerId,
+} from './knowledge/index.js';
 import { markdownToPlain } from './markdown.js';
 import type { Block, Button, Reply } from './model.js';
-import type { Hit, SmallTalk } from './retrieval/index.js';
+import type { Hit, OutOfScope, SmallTalk } from './retrieval/index.js';
 
 /** Action ids the core understands. Adapters pass them back unchanged. */
 export const Actions = {
@@ -67,13 +74,7 @@ export function answerReply(
       text: `This guidance was due for review on ${formatDate(entry.reviewBy)}. Check with your security contact for anything newer.`,
     });
   }
-  blocks.push({
-    type: 'buttons',
-    buttons: [
-      { id: Actions.feedback, label: 'Helpful', value: `up:${entry.id}` },
-      { id: Actions.feedback, label: 'Not helpful', value: `down:${entry.id}` },
-    ],
-  });
+  blocks.push(feedbackButtons(entry.id));
   if (related.length) {
     blocks.push({ type: 'paragraph', text: 'Related questions:' });
     blocks.push({
@@ -133,6 +134,101 @@ export function smallTalkReply(kind: SmallTalk): Reply {
     });
   }
   return { kind: 'small-talk', blocks };
+}
+
+function feedbackButtons(id: string): Block {
+  return {
+    type: 'buttons',
+    buttons: [
+      { id: Actions.feedback, label: 'Helpful', value: `up:${id}` },
+      { id: Actions.feedback, label: 'Not helpful', value: `down:${id}` },
+    ],
+  };
+}
+
+function relationshipLine(r: Relationship): string {
+  const extras = [
+    r.since ? `since ${r.since}` : undefined,
+    r.status && r.status !== 'active' ? r.status : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return `- **${r.city}**, ${r.country}${extras ? ` (${extras})` : ''}${r.note ? `. ${r.note}` : ''}`;
+}
+
+/** An answer from the sister-city register for one council, optionally about one partner city. */
+export function registerReply(
+  register: Register,
+  council: RegisterCouncil,
+  partner?: Relationship,
+): Reply {
+  const lines: string[] = [];
+  if (partner) {
+    lines.push(
+      partner.since
+        ? `${council.place} and ${partner.city} (${partner.country}) have been sister cities since **${partner.since}**.`
+        : `${council.place} and ${partner.city} (${partner.country}) are sister cities. The register does not record the year.`,
+    );
+  }
+  lines.push(
+    `**${council.place}'s sister cities** (${council.council}):\n\n${council.relationships.map(relationshipLine).join('\n')}`,
+  );
+  if (council.review) lines.push(`**Review:** ${council.review}`);
+  const id = registerId(council);
+  return {
+    kind: 'answer',
+    entryId: id,
+    blocks: [
+      { type: 'paragraph', text: lines.join('\n\n') },
+      {
+        type: 'sources',
+        sources: [...council.sources, ...register.sources],
+        reviewed: register.reviewed,
+      },
+      feedbackButtons(id),
+    ],
+  };
+}
+
+const OUT_OF_SCOPE_TEXT: Record<OutOfScope, { text: string; entries: string[] }> = {
+  person: {
+    text: "I can't say whether any person or group is working for a foreign state, and I won't guess. That needs facts I don't have, and a wrong guess can harm people. If someone's behaviour worries you, write down what happened and tell your council's security contact, or NZSIS on 0800 747 224.",
+    entries: ['how-to-report-a-concern', 'signs-of-elicitation'],
+  },
+  legal: {
+    text: "I can give facts about the law, but not legal advice on a particular situation. Whether something is an offence depends on the facts, so please talk to your council's legal counsel.",
+    entries: ['foreign-interference-law-2025'],
+  },
+  political: {
+    text: "I don't give political opinions, and decisions about relationships are for the council to make. I can share factual, sourced summaries, such as what NZSIS has said about the risks to councils.",
+    entries: ['why-councils-are-targets', 'sister-city-relationships-in-nz'],
+  },
+  emergency: {
+    text: "If someone is in danger now, don't wait for a chat bot. In New Zealand, call 111. Overseas, contact the nearest New Zealand embassy or MFAT's consular emergency service. Then tell your council's security contact when it is safe to do so.",
+    entries: [],
+  },
+  evasion: {
+    text: "I can't help with getting round the law or a border inspection. The safest approach is to travel with as little as possible: a loan device that holds only what the trip needs.",
+    entries: ['phones-and-laptops-overseas'],
+  },
+  'personal-data': {
+    text: "I don't share personal details about anyone. To reach your security contact or a colleague, use your council's usual channels.",
+    entries: [],
+  },
+};
+
+/** The reply for a question the bot declines in its own way (see `detectOutOfScope`). */
+export function outOfScopeReply(knowledge: Knowledge, kind: OutOfScope): Reply {
+  const { text, entries } = OUT_OF_SCOPE_TEXT[kind];
+  const blocks: Block[] = [
+    { type: 'notice', tone: kind === 'emergency' ? 'warning' : 'info', text },
+  ];
+  const buttons = entries
+    .map((id) => knowledge.byId.get(id))
+    .filter((e): e is Entry => e !== undefined)
+    .map((e) => ({ id: Actions.showEntry, label: truncate(e.title, 75), value: e.id }));
+  if (buttons.length) blocks.push({ type: 'buttons', buttons });
+  return { kind: 'declined', blocks };
 }
 
 /** A short message for something the user did wrong, saying what to do instead. */

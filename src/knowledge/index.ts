@@ -1,10 +1,19 @@
 export {
   buildKnowledge,
-  formatProblem,
   type Knowledge,
-  type KnowledgeProblem,
   loadKnowledge,
   overdueEntries,
   parseEntry,
 } from './load.js';
+export { formatProblem, type KnowledgeProblem } from './problems.js';
+export {
+  findCouncils,
+  findPartnerCities,
+  loadRegister,
+  type Register,
+  type RegisterCouncil,
+  RegisterSchema,
+  type Relationship,
+  registerId,
+} from './register.js';
 export { type Entry, EntryFrontMatterSchema, SourceSchema } from './schema.js';

@@ -1,8 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { isScalar, parseDocument, visit, YAMLParseError } from 'yaml';
+import { YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { AdvisorError, ErrorCode } from '../errors.js';
+import { type KnowledgeProblem, knowledgeError, parseYamlText } from './problems.js';
+import { loadRegister, type Register } from './register.js';
 import { type Entry, EntryFrontMatterSchema } from './schema.js';
 
 /** The largest answer body we accept; longer text belongs in several entries. */
@@ -12,20 +14,8 @@ export const MAX_ANSWER_CHARS = 2500;
 export interface Knowledge {
   entries: Entry[];
   byId: Map<string, Entry>;
-}
-
-/** Problems found in one file, each naming the entry and the field. */
-export interface KnowledgeProblem {
-  file: string;
-  entry?: string;
-  field?: string;
-  message: string;
-}
-
-/** Formats a problem as `file (entry "id"), field: message`. */
-export function formatProblem(p: KnowledgeProblem): string {
-  const where = [p.file, p.entry ? `entry "${p.entry}"` : undefined].filter(Boolean).join(', ');
-  return `${where}${p.field ? `, field "${p.field}"` : ''}: ${p.message}`;
+  /** The sister-city register, when `sister-cities.yaml` exists. */
+  register?: Register;
 }
 
 function zodProblems(file: string, entry: string | undefined, err: z.ZodError): KnowledgeProblem[] {
@@ -38,28 +28,6 @@ function zodProblems(file: string, entry: string | undefined, err: z.ZodError): 
 }
 
 const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/;
-
-/**
- * Parses YAML front matter. Numbers written with a leading zero (a phone prefix such as
- * 0800) keep their digits as text, because a curator never means the number 800.
- */
-function parseFrontMatter(text: string): unknown {
-  const doc = parseDocument(text, { schema: 'core', prettyErrors: true });
-  if (doc.errors.length) throw doc.errors[0];
-  visit(doc, {
-    Scalar(_key, node) {
-      if (
-        isScalar(node) &&
-        typeof node.value === 'number' &&
-        typeof node.source === 'string' &&
-        /^0\d/.test(node.source)
-      ) {
-        node.value = node.source;
-      }
-    },
-  });
-  return doc.toJS();
-}
 
 /** Parses one guidance file (Markdown with YAML front matter). */
 export function parseEntry(
@@ -74,7 +42,7 @@ export function parseEntry(
   }
   let data: unknown;
   try {
-    data = parseFrontMatter(match[1] ?? '');
+    data = parseYamlText(match[1] ?? '');
   } catch (err) {
     const line =
       err instanceof YAMLParseError ? ` (line ${(err.linePos?.[0]?.line ?? 0) + 1})` : '';
@@ -154,21 +122,10 @@ export function crossCheck(entries: Entry[]): KnowledgeProblem[] {
 }
 
 /** Builds a Knowledge value from already-parsed entries (used by tests and benchmarks). */
-export function buildKnowledge(entries: Entry[]): Knowledge {
+export function buildKnowledge(entries: Entry[], register?: Register): Knowledge {
   const problems = crossCheck(entries);
   if (problems.length) throw knowledgeError(problems);
-  return { entries, byId: new Map(entries.map((e) => [e.id, e])) };
-}
-
-function knowledgeError(problems: KnowledgeProblem[]): AdvisorError {
-  const lines = problems.slice(0, 20).map((p) => `  - ${formatProblem(p)}`);
-  if (problems.length > 20) lines.push(`  - ...and ${problems.length - 20} more`);
-  const err = new AdvisorError(
-    ErrorCode.KnowledgeInvalid,
-    `The knowledge file has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${lines.join('\n')}`,
-  );
-  (err as AdvisorError & { problems: KnowledgeProblem[] }).problems = problems;
-  return err;
+  return { entries, byId: new Map(entries.map((e) => [e.id, e])), register };
 }
 
 /**
@@ -203,7 +160,7 @@ export async function loadKnowledge(dir: string): Promise<Knowledge> {
   }
   problems.push(...crossCheck(entries));
   if (problems.length) throw knowledgeError(problems);
-  return { entries, byId: new Map(entries.map((e) => [e.id, e])) };
+  return buildKnowledge(entries, await loadRegister(dir));
 }
 
 /** Entries whose review-by date is before `today` (YYYY-MM-DD). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-const isoDay = z
+/** A calendar date written YYYY-MM-DD. */
+export const isoDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
   .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a real date');

@@ -6,4 +6,5 @@ export {
   type Retrieval,
   Retriever,
 } from './retriever.js';
+export { detectOutOfScope, type OutOfScope } from './scope.js';
 export { detectSmallTalk, type SmallTalk, stripGreeting } from './smalltalk.js';

@@ -1,0 +1,104 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { answerText } from '../../src/answer.js';
+import { type Knowledge, loadKnowledge } from '../../src/knowledge/index.js';
+import { replyToPlain } from '../../src/replies.js';
+import { detectOutOfScope, Retriever } from '../../src/retrieval/index.js';
+import { FIXTURE_KNOWLEDGE } from '../helpers/server.js';
+
+let knowledge: Knowledge;
+let retriever: Retriever;
+beforeAll(async () => {
+  knowledge = await loadKnowledge(FIXTURE_KNOWLEDGE);
+  retriever = new Retriever(knowledge);
+});
+const ask = (q: string) => answerText(knowledge, retriever, q, '2026-11-27');
+
+describe('out-of-scope questions', () => {
+  it.each([
+    ['is councillor Jane Smith a foreign agent', 'person'],
+    ['can you check if our new hire is a spy', 'person'],
+    ['would it be an offence if our councillor took money from a foreign company', 'legal'],
+    ['can I be prosecuted for not reporting', 'legal'],
+    ['should NZ cut ties with China', 'political'],
+    ['what do you think about China', 'political'],
+    ['our mayor has been detained in China, what do we do?', 'emergency'],
+    ['there is a fire in the hotel', 'emergency'],
+    ['how do I hide files from border inspection', 'evasion'],
+    ['how to get around foreign device searches', 'evasion'],
+    ["give me the security contact's home address", 'personal-data'],
+    ["what is the mayor's phone number", 'personal-data'],
+  ])('"%s" is declined as %s', (q, kind) => {
+    expect(detectOutOfScope(q)).toBe(kind);
+    const a = ask(q);
+    expect(a.answered).toBe(false);
+    expect(a.reply.kind).toBe('declined');
+  });
+
+  it.each([
+    'whats the NZSIS phone number',
+    'what are the signs of an agent approach',
+    'what is a proxy in foreign interference',
+    'how do I report a spy',
+    'what should I do if a delegate is detained overseas',
+    'is foreign interference a crime now',
+  ])('"%s" is a fair question, not declined', (q) => {
+    expect(detectOutOfScope(q)).toBeUndefined();
+  });
+
+  it('points an emergency to 111 and never to the chat', () => {
+    expect(replyToPlain(ask('our mayor has just been arrested overseas').reply)).toMatch(
+      /call 111/,
+    );
+  });
+});
+
+describe('sister-city register', () => {
+  it("lists a council's sister cities with years and review practice", () => {
+    const a = ask("what are Hamilton's sister cities?");
+    expect(a.answered).toBe(true);
+    expect(a.reply.entryId).toBe('register:hamilton');
+    const text = replyToPlain(a.reply);
+    expect(text).toContain('Chengdu, China (since 2015)');
+    expect(text).toContain('Sacramento, United States');
+    expect(text).toContain('Review: Councillors reviewed');
+    expect(text).toContain('Fixture register source');
+  });
+
+  it('answers when a council twinned with a partner city', () => {
+    const text = replyToPlain(ask('when did Invercargill twin with Kumagaya?').reply);
+    expect(text).toMatch(
+      /^Invercargill and Kumagaya \(Japan\) have been sister cities since 1993\./,
+    );
+  });
+
+  it('finds a council by its te reo Māori name, macrons or not', () => {
+    expect(ask('Kirikiriroa sister cities').reply.entryId).toBe('register:hamilton');
+  });
+
+  it('does not answer from the register when the question is not about ties', () => {
+    const a = ask("what's the weather in Invercargill?");
+    expect(a.answered).toBe(false);
+    expect(a.reply.kind).toBe('no-guidance');
+  });
+
+  it('rejects a broken register, naming the council and field', async () => {
+    const { cp, mkdtemp, rm, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'sca-reg-'));
+    try {
+      await cp(FIXTURE_KNOWLEDGE, dir, { recursive: true });
+      const { readFile } = await import('node:fs/promises');
+      const yaml = (await readFile(join(dir, 'sister-cities.yaml'), 'utf8')).replace(
+        'since: 2015',
+        'since: last year',
+      );
+      await writeFile(join(dir, 'sister-cities.yaml'), yaml);
+      await expect(loadKnowledge(dir)).rejects.toThrow(
+        /sister-cities\.yaml, entry "council Hamilton", field "relationships\.0\.since"/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
