@@ -28,6 +28,8 @@ export interface Answer {
   top?: Hit;
   /** Set when the question was declined as out of scope. */
   declined?: OutOfScope;
+  /** Ranked entry ids considered, best first (for evaluation). */
+  ranked: string[];
 }
 
 /** True when the question is about sister-city ties ("sister city", "twin", "partner city"). */
@@ -47,7 +49,7 @@ function fromRegister(knowledge: Knowledge, text: string): Answer | undefined {
   const council = partners[0]?.council ?? councils[0];
   if (!council || !(partners.length || asksAboutTies(text))) return undefined;
   const reply = registerReply(register, council, partners.find((p) => p.council === council)?.rel);
-  return { reply, answered: true };
+  return { reply, answered: true, ranked: reply.entryId ? [reply.entryId] : [] };
 }
 
 /**
@@ -61,10 +63,11 @@ export function answerText(
   today: string,
 ): Answer {
   const small = detectSmallTalk(text);
-  if (small) return { reply: smallTalkReply(small), answered: false };
+  if (small) return { reply: smallTalkReply(small), answered: false, ranked: [] };
   const question = stripGreeting(text);
   const declined = detectOutOfScope(question);
-  if (declined) return { reply: outOfScopeReply(knowledge, declined), answered: false, declined };
+  if (declined)
+    return { reply: outOfScopeReply(knowledge, declined), answered: false, declined, ranked: [] };
   const registered = fromRegister(knowledge, question);
   if (registered) return registered;
   const r = retriever.search(question);
@@ -73,8 +76,14 @@ export function answerText(
       reply: answerReply(r.top.entry, r.related, { score: r.top.score, today }),
       answered: true,
       top: r.top,
+      ranked: r.hits.map((h) => h.entry.id),
     };
   }
   const weak = r.top && r.top.coverage >= SUGGEST_COVERAGE ? r.top : undefined;
-  return { reply: noGuidanceReply(knowledge, weak), answered: false, top: r.top };
+  return {
+    reply: noGuidanceReply(knowledge, weak),
+    answered: false,
+    top: r.top,
+    ranked: r.hits.map((h) => h.entry.id),
+  };
 }

@@ -3,14 +3,16 @@
  *   ask "question"            the answer as a person would read it
  *   ask --json "question"     exactly one JSON object
  *   ask --json                one question per line on stdin, one JSON object per line out
- *   knowledge check           validates the knowledge and lists entries past review-by
+ *   knowledge check           validates the knowledge and reports what needs a curator's attention
+ *   eval [file]               answer-quality figures over a question set (default test/quality/questions.yaml)
  */
 import { createInterface } from 'node:readline';
 import { answerText } from './answer.js';
 import { nzDay, systemClock } from './clock.js';
 import { loadConfig, loadDotEnv } from './config.js';
 import { isAdvisorError } from './errors.js';
-import { type Knowledge, loadKnowledge, overdueEntries } from './knowledge/index.js';
+import { type Knowledge, loadKnowledge, reviewKnowledge } from './knowledge/index.js';
+import { evaluate, formatReport, loadQuestionSet } from './quality/eval.js';
 import { replyToPlain } from './replies.js';
 import { Retriever } from './retrieval/index.js';
 
@@ -18,7 +20,8 @@ const USAGE = `Usage:
   npm run --silent cli -- ask "question"
   npm run --silent cli -- ask --json "question"
   npm run --silent cli -- ask --json < questions.txt
-  npm run --silent cli -- knowledge check`;
+  npm run --silent cli -- knowledge check
+  npm run --silent cli -- eval [questions.yaml]`;
 
 /** The JSON shape `ask --json` prints, one object per question. */
 export interface AskResult {
@@ -85,17 +88,55 @@ async function runAsk(args: string[], knowledgeDir: string): Promise<number> {
 }
 
 async function runKnowledgeCheck(knowledgeDir: string): Promise<number> {
-  const knowledge = await loadKnowledge(knowledgeDir);
-  const today = nzDay(systemClock.now());
-  const overdue = overdueEntries(knowledge, today);
-  process.stdout.write(`Knowledge OK: ${knowledge.entries.length} entries in ${knowledgeDir}.\n`);
-  if (overdue.length === 0) {
-    process.stdout.write('No entry is past its review-by date.\n');
-    return 0;
+  let knowledge: Knowledge;
+  try {
+    knowledge = await loadKnowledge(knowledgeDir);
+  } catch (err) {
+    if (!isAdvisorError(err, 'knowledge_invalid')) throw err;
+    process.stdout.write(`${err.message}\n`);
+    return 1;
   }
-  process.stdout.write(`${overdue.length} past their review-by date:\n`);
-  for (const e of overdue)
-    process.stdout.write(`  - ${e.id} (${e.file}): review by ${e.reviewBy}\n`);
+  const today = nzDay(systemClock.now());
+  const r = reviewKnowledge(knowledge, today);
+  const out: string[] = [
+    `Knowledge OK: ${knowledge.entries.length} entries in ${knowledgeDir}${knowledge.register ? `, and a sister-city register of ${knowledge.register.councils.length} councils` : ''}.`,
+  ];
+  const section = (title: string, lines: string[]) => {
+    if (lines.length) out.push('', `${title} (${lines.length}):`, ...lines.map((l) => `  - ${l}`));
+  };
+  section(
+    'Past their review-by date',
+    r.overdue.map((e) => `${e.id} (${e.file}): review by ${e.reviewBy}`),
+  );
+  section(
+    'Due for review within 30 days',
+    r.dueSoon.map((e) => `${e.id} (${e.file}): review by ${e.reviewBy}`),
+  );
+  section(
+    'No primary source (only news reports or copies)',
+    r.noPrimarySource.map((e) => `${e.id} (${e.file})`),
+  );
+  section(
+    'Example questions listed under more than one entry',
+    r.duplicateQuestions.map((d) => `"${d.question}": ${d.entries.join(', ')}`),
+  );
+  if (r.registerOverdue)
+    out.push(
+      '',
+      `The sister-city register is past its review-by date (${knowledge.register?.reviewBy}).`,
+    );
+  if (out.length === 1) out.push('Nothing needs attention.');
+  process.stdout.write(`${out.join('\n')}\n`);
+  return 0;
+}
+
+async function runEval(
+  knowledgeDir: string,
+  file = 'test/quality/questions.yaml',
+): Promise<number> {
+  const knowledge = await loadKnowledge(knowledgeDir);
+  const report = evaluate(knowledge, await loadQuestionSet(file), nzDay(systemClock.now()));
+  process.stdout.write(`${formatReport(report)}\n`);
   return 0;
 }
 
@@ -106,6 +147,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'ask') return runAsk(rest, config.KNOWLEDGE_DIR);
   if (command === 'knowledge' && rest[0] === 'check')
     return runKnowledgeCheck(config.KNOWLEDGE_DIR);
+  if (command === 'eval') return runEval(config.KNOWLEDGE_DIR, rest[0]);
   process.stderr.write(`${command ? `Unknown command "${argv.join(' ')}".\n` : ''}${USAGE}\n`);
   return 2;
 }

@@ -16,4 +16,5 @@ export {
   type Relationship,
   registerId,
 } from './register.js';
+export { isPrimarySource, type KnowledgeReview, reviewKnowledge } from './review.js';
 export { type Entry, EntryFrontMatterSchema, SourceSchema } from './schema.js';

@@ -21,6 +21,8 @@ export const SourceSchema = z.strictObject({
   publisher: z.string().min(2),
   url: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }),
   date: sourceDate,
+  /** Overrides the automatic primary/secondary judgement made from the URL's host. */
+  primary: z.boolean().optional(),
 });
 
 /** Who an entry is written for. */

@@ -38,6 +38,8 @@ export interface Retrieval {
   queryTerms: string[];
   top?: Hit;
   related: Hit[];
+  /** Every ranked hit (up to eight), best first, for evaluation. */
+  hits: Hit[];
 }
 
 const FIELDS = ['title', 'questions', 'keywords', 'answer'] as const;
@@ -126,7 +128,7 @@ export class Retriever {
   search(question: string): Retrieval {
     const groups = dedupeGroups(analyse(question));
     const queryTerms = [...new Set(groups.flat())];
-    if (queryTerms.length === 0) return { answered: false, queryTerms, related: [] };
+    if (queryTerms.length === 0) return { answered: false, queryTerms, related: [], hits: [] };
     const results = this.index.search(queryTerms.join(' '));
     const hits: Hit[] = [];
     for (const r of results.slice(0, 8)) {
@@ -134,9 +136,9 @@ export class Retriever {
       if (entry) hits.push({ entry, score: r.score, coverage: this.coverage(groups, r) });
     }
     const top = hits[0];
-    if (!top) return { answered: false, queryTerms, related: [] };
+    if (!top) return { answered: false, queryTerms, related: [], hits };
     const answered = top.coverage >= this.rule.minCoverage && top.score >= this.rule.minScore;
-    return { answered, queryTerms, top, related: this.related(top, hits.slice(1)) };
+    return { answered, queryTerms, top, related: this.related(top, hits.slice(1)), hits };
   }
 
   private related(top: Hit, rest: Hit[]): Hit[] {
