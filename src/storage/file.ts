@@ -6,10 +6,20 @@ import { z } from 'zod';
 import { AdvisorError, ErrorCode } from '../errors.js';
 import { type DirLock, lockDir } from './lock.js';
 import { SerialQueue } from './serial.js';
-import type { AuditEvent, ConversationState, Feedback, Store, UserKey } from './types.js';
+import {
+  type AuditEvent,
+  type ConversationState,
+  type EscalationRequest,
+  type Feedback,
+  type ScheduledJob,
+  type Store,
+  type TripRecord,
+  type UserKey,
+  userKey,
+} from './types.js';
 
 /** The schema version this code writes. Bump it and add a step to `migrate` when the shape changes. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const ConversationSchema = z.object({
   updatedAt: z.string(),
@@ -17,9 +27,27 @@ const ConversationSchema = z.object({
   flow: z.object({ name: z.string(), data: z.record(z.string(), z.unknown()) }).optional(),
 });
 
+const UserRefSchema = z.object({
+  platform: z.enum(['web', 'slack', 'teams', 'cli']),
+  id: z.string(),
+  name: z.string().optional(),
+  workspace: z.string().optional(),
+});
+
+const JobSchema = z.object({
+  id: z.string(),
+  dueAt: z.string(),
+  kind: z.literal('debrief'),
+  user: UserRefSchema,
+  tripId: z.string(),
+});
+
 const StateSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   conversations: z.record(z.string(), ConversationSchema),
+  /** Last number handed out per sequence name. */
+  counters: z.record(z.string(), z.number().int()),
+  jobs: z.array(JobSchema),
 });
 type StateFile = z.infer<typeof StateSchema>;
 
@@ -29,6 +57,37 @@ const FeedbackSchema = z.object({
   entryId: z.string(),
   helpful: z.boolean(),
 });
+const FlagSchema = z.object({
+  id: z.string(),
+  severity: z.enum(['high', 'warning', 'info']),
+  title: z.string(),
+  advice: z.string(),
+  guidance: z.string().optional(),
+});
+const SummarySchema = z.object({ stepId: z.string(), label: z.string(), answer: z.string() });
+const TripSchema = z.object({
+  id: z.string(),
+  checklist: z.string(),
+  user: UserRefSchema,
+  createdAt: z.string(),
+  answers: z.record(z.string(), z.unknown()),
+  summary: z.array(SummarySchema),
+  flags: z.array(FlagSchema),
+  escalationId: z.string().optional(),
+  endDate: z.string().optional(),
+  tripId: z.string().optional(),
+});
+const EscalationSchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  source: z.enum(['pretrip', 'debrief', 'question', 'report']),
+  reporter: UserRefSchema,
+  summary: z.string(),
+  flags: z.array(FlagSchema),
+  answers: z.array(SummarySchema),
+  tripId: z.string().optional(),
+});
+
 const AuditSchema = z.object({
   at: z.string(),
   type: z.string(),
@@ -38,8 +97,9 @@ const AuditSchema = z.object({
 
 /** Upgrades older state files step by step. Version 0 is the unversioned shape. */
 export function migrate(raw: unknown, file: string): StateFile {
-  if (raw === null || raw === undefined)
-    return { schemaVersion: SCHEMA_VERSION, conversations: {} };
+  if (raw === null || raw === undefined) {
+    return { schemaVersion: SCHEMA_VERSION, conversations: {}, counters: {}, jobs: [] };
+  }
   let data = raw as Record<string, unknown>;
   const version = typeof data.schemaVersion === 'number' ? data.schemaVersion : 0;
   if (version > SCHEMA_VERSION) {
@@ -49,6 +109,9 @@ export function migrate(raw: unknown, file: string): StateFile {
     );
   }
   if (version === 0) data = { schemaVersion: 1, conversations: data.conversations ?? {} };
+  // Version 2 added sequence counters and scheduled jobs.
+  if ((data.schemaVersion as number) === 1)
+    data = { ...data, schemaVersion: 2, counters: {}, jobs: [] };
   const parsed = StateSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -60,7 +123,7 @@ export function migrate(raw: unknown, file: string): StateFile {
   return parsed.data;
 }
 
-const LOG_FILES = ['feedback.jsonl', 'audit.jsonl'];
+const LOG_FILES = ['feedback.jsonl', 'audit.jsonl', 'trips.jsonl', 'escalations.jsonl'];
 
 /** After a crash mid-append, starts the next record on a fresh line so it is not lost too. */
 async function endWithNewline(path: string): Promise<void> {
@@ -184,6 +247,49 @@ export class FileStore implements Store {
 
   readAudit(): Promise<AuditEvent[]> {
     return this.readLines('audit.jsonl', AuditSchema) as Promise<AuditEvent[]>;
+  }
+
+  async nextSequence(name: string): Promise<number> {
+    const n = (this.db.data.counters[name] ?? 0) + 1;
+    this.db.data.counters[name] = n;
+    await this.writeState();
+    return n;
+  }
+
+  addTrip(trip: TripRecord): Promise<void> {
+    return this.append('trips.jsonl', trip);
+  }
+
+  async listTrips(user: UserKey): Promise<TripRecord[]> {
+    const all = (await this.readLines('trips.jsonl', TripSchema)) as TripRecord[];
+    return all.filter((t) => userKey(t.user) === user);
+  }
+
+  async getTrip(id: string): Promise<TripRecord | undefined> {
+    const all = (await this.readLines('trips.jsonl', TripSchema)) as TripRecord[];
+    return all.find((t) => t.id === id);
+  }
+
+  addEscalationRequest(request: EscalationRequest): Promise<void> {
+    return this.append('escalations.jsonl', request);
+  }
+
+  listEscalationRequests(): Promise<EscalationRequest[]> {
+    return this.readLines('escalations.jsonl', EscalationSchema) as Promise<EscalationRequest[]>;
+  }
+
+  async scheduleJob(job: ScheduledJob): Promise<void> {
+    this.db.data.jobs = [...this.db.data.jobs.filter((j) => j.id !== job.id), structuredClone(job)];
+    await this.writeState();
+  }
+
+  async listJobs(): Promise<ScheduledJob[]> {
+    return structuredClone(this.db.data.jobs);
+  }
+
+  async removeJob(id: string): Promise<void> {
+    this.db.data.jobs = this.db.data.jobs.filter((j) => j.id !== id);
+    await this.writeState();
   }
 
   async close(): Promise<void> {

@@ -2,5 +2,16 @@ export { FileStore, migrate, SCHEMA_VERSION } from './file.js';
 export { type DirLock, lockDir } from './lock.js';
 export { MemoryStore } from './memory.js';
 export { SerialQueue } from './serial.js';
-export type { AuditEvent, ConversationState, Feedback, Store, UserKey } from './types.js';
+export type {
+  AuditEvent,
+  ConversationState,
+  EscalationRequest,
+  Feedback,
+  ScheduledJob,
+  Store,
+  StoredFlag,
+  SummaryLine,
+  TripRecord,
+  UserKey,
+} from './types.js';
 export { userKey } from './types.js';

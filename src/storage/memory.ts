@@ -1,4 +1,14 @@
-import type { AuditEvent, ConversationState, Feedback, Store, UserKey } from './types.js';
+import {
+  type AuditEvent,
+  type ConversationState,
+  type EscalationRequest,
+  type Feedback,
+  type ScheduledJob,
+  type Store,
+  type TripRecord,
+  type UserKey,
+  userKey,
+} from './types.js';
 
 /** A Store that keeps everything in memory: for tests and the CLI. */
 export class MemoryStore implements Store {
@@ -25,6 +35,41 @@ export class MemoryStore implements Store {
   }
   async readAudit() {
     return this.events.map((e) => structuredClone(e));
+  }
+  private readonly sequences = new Map<string, number>();
+  private readonly trips: TripRecord[] = [];
+  private readonly escalations: EscalationRequest[] = [];
+  private readonly jobs = new Map<string, ScheduledJob>();
+
+  async nextSequence(name: string) {
+    const n = (this.sequences.get(name) ?? 0) + 1;
+    this.sequences.set(name, n);
+    return n;
+  }
+  async addTrip(t: TripRecord) {
+    this.trips.push(structuredClone(t));
+  }
+  async listTrips(user: UserKey) {
+    return this.trips.filter((t) => userKey(t.user) === user).map((t) => structuredClone(t));
+  }
+  async getTrip(id: string) {
+    const t = this.trips.find((x) => x.id === id);
+    return t ? structuredClone(t) : undefined;
+  }
+  async addEscalationRequest(r: EscalationRequest) {
+    this.escalations.push(structuredClone(r));
+  }
+  async listEscalationRequests() {
+    return this.escalations.map((r) => structuredClone(r));
+  }
+  async scheduleJob(j: ScheduledJob) {
+    this.jobs.set(j.id, structuredClone(j));
+  }
+  async listJobs() {
+    return [...this.jobs.values()].map((j) => structuredClone(j));
+  }
+  async removeJob(id: string) {
+    this.jobs.delete(id);
   }
   async close() {}
 }

@@ -1,4 +1,4 @@
-import type { Platform } from '../model.js';
+import type { Platform, UserRef } from '../model.js';
 
 /** Identifies a user across platforms: `platform:workspace:id`. */
 export type UserKey = string;
@@ -33,6 +33,64 @@ export interface AuditEvent {
   data?: Record<string, string | number | boolean | null>;
 }
 
+/** One line of a checklist summary. */
+export interface SummaryLine {
+  stepId: string;
+  label: string;
+  answer: string;
+}
+
+/** A flag as stored on a record. */
+export interface StoredFlag {
+  id: string;
+  severity: 'high' | 'warning' | 'info';
+  title: string;
+  advice: string;
+  guidance?: string;
+}
+
+/** A finished checklist run (a pre-trip checklist or a debrief). */
+export interface TripRecord {
+  /** Readable id, e.g. TR-2026-0007. */
+  id: string;
+  checklist: string;
+  user: UserRef;
+  createdAt: string;
+  /** Raw answers by step id, for machines. */
+  answers: Record<string, unknown>;
+  /** Readable answers, for people. */
+  summary: SummaryLine[];
+  flags: StoredFlag[];
+  /** The escalation opened for this record, if any. */
+  escalationId?: string;
+  /** For a pre-trip checklist: the visit's last day (YYYY-MM-DD), when known. */
+  endDate?: string;
+  /** For a debrief: the trip it follows up. */
+  tripId?: string;
+}
+
+/** A request for the security contact to look at something, kept until it is delivered. */
+export interface EscalationRequest {
+  id: string;
+  at: string;
+  source: 'pretrip' | 'debrief' | 'question' | 'report';
+  reporter: UserRef;
+  summary: string;
+  flags: StoredFlag[];
+  answers: SummaryLine[];
+  tripId?: string;
+}
+
+/** Work to do at a later time; kept durably so a restart loses nothing. */
+export interface ScheduledJob {
+  id: string;
+  /** ISO timestamp when the job becomes due. */
+  dueAt: string;
+  kind: 'debrief';
+  user: UserRef;
+  tripId: string;
+}
+
 /** Durable storage the core needs. The file store and the memory store both pass `test/storage/contract.ts`. */
 export interface Store {
   getConversation(user: UserKey): Promise<ConversationState | undefined>;
@@ -42,6 +100,16 @@ export interface Store {
   listFeedback(): Promise<Feedback[]>;
   audit(event: AuditEvent): Promise<void>;
   readAudit(): Promise<AuditEvent[]>;
+  /** The next number in a named sequence (1, 2, 3...), durably, so ids are never reused. */
+  nextSequence(name: string): Promise<number>;
+  addTrip(trip: TripRecord): Promise<void>;
+  listTrips(user: UserKey): Promise<TripRecord[]>;
+  getTrip(id: string): Promise<TripRecord | undefined>;
+  addEscalationRequest(request: EscalationRequest): Promise<void>;
+  listEscalationRequests(): Promise<EscalationRequest[]>;
+  scheduleJob(job: ScheduledJob): Promise<void>;
+  listJobs(): Promise<ScheduledJob[]>;
+  removeJob(id: string): Promise<void>;
   /** Flushes pending writes and releases the data directory. */
   close(): Promise<void>;
 }

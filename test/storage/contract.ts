@@ -66,6 +66,72 @@ export function storeContract(
       expect(await store.readAudit()).toHaveLength(200);
     });
 
+    it('hands out each sequence number once, even when asked at the same time', async () => {
+      const numbers = await Promise.all(
+        Array.from({ length: 20 }, () => store.nextSequence('TR-2026')),
+      );
+      expect(new Set(numbers).size).toBe(20);
+      expect(Math.max(...numbers)).toBe(20);
+      expect(await store.nextSequence('SC-2026')).toBe(1);
+    });
+
+    it("keeps trip records and lists a user's own", async () => {
+      const a = { platform: 'web' as const, id: 'a' };
+      const b = { platform: 'slack' as const, id: 'a', workspace: 'T1' };
+      await store.addTrip({
+        id: 'TR-1',
+        checklist: 'pretrip',
+        user: a,
+        createdAt: '1',
+        answers: {},
+        summary: [{ stepId: 's', label: 'L', answer: 'x' }],
+        flags: [],
+      });
+      await store.addTrip({
+        id: 'TR-2',
+        checklist: 'pretrip',
+        user: b,
+        createdAt: '2',
+        answers: {},
+        summary: [],
+        flags: [],
+      });
+      expect((await store.listTrips('web:-:a')).map((t) => t.id)).toEqual(['TR-1']);
+      expect((await store.getTrip('TR-2'))?.user).toEqual(b);
+      expect(await store.getTrip('TR-3')).toBeUndefined();
+    });
+
+    it('records escalation requests and schedules, lists and removes jobs', async () => {
+      const reporter = { platform: 'web' as const, id: 'a', name: 'Aroha' };
+      await store.addEscalationRequest({
+        id: 'ER-1',
+        at: '1',
+        source: 'pretrip',
+        reporter,
+        summary: 's',
+        flags: [],
+        answers: [],
+      });
+      expect((await store.listEscalationRequests()).map((r) => r.reporter)).toEqual([reporter]);
+      await store.scheduleJob({
+        id: 'j1',
+        dueAt: '2027-01-01T00:00:00Z',
+        kind: 'debrief',
+        user: reporter,
+        tripId: 'TR-1',
+      });
+      await store.scheduleJob({
+        id: 'j1',
+        dueAt: '2027-01-02T00:00:00Z',
+        kind: 'debrief',
+        user: reporter,
+        tripId: 'TR-1',
+      });
+      expect((await store.listJobs()).map((j) => j.dueAt)).toEqual(['2027-01-02T00:00:00Z']);
+      await store.removeJob('j1');
+      expect(await store.listJobs()).toEqual([]);
+    });
+
     it('records feedback and audit events in order', async () => {
       await store.addFeedback({ at: '1', user: 'u', entryId: 'a', helpful: true });
       await store.addFeedback({ at: '2', user: 'u', entryId: 'b', helpful: false });

@@ -37,6 +37,8 @@ describe('FileStore on disk', () => {
     expect(state).toEqual({
       schemaVersion: SCHEMA_VERSION,
       conversations: { 'web:-:u1': { updatedAt: 'now', lastEntryId: 'x' } },
+      counters: {},
+      jobs: [],
     });
     expect((await readFile(join(dir, 'feedback.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(
       1,
@@ -114,6 +116,50 @@ describe('FileStore on disk', () => {
     );
     const err = await FileStore.open(newer).catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/newer version \(schema 99/);
+  });
+
+  it('migrates a version 1 file to version 2, keeping conversations', async () => {
+    const dir = await tempDir();
+    await writeFile(
+      join(dir, 'state.json'),
+      JSON.stringify({ schemaVersion: 1, conversations: { u1: { updatedAt: 'v1' } } }),
+    );
+    const store = await FileStore.open(dir);
+    expect((await store.getConversation('u1'))?.updatedAt).toBe('v1');
+    expect(await store.nextSequence('TR-2026')).toBe(1);
+    await store.close();
+    const saved = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8'));
+    expect(saved).toMatchObject({ schemaVersion: 2, counters: { 'TR-2026': 1 }, jobs: [] });
+  });
+
+  it('keeps sequences, trips and scheduled jobs across a restart', async () => {
+    const dir = await tempDir();
+    const user = { platform: 'web' as const, id: 'u1' };
+    const first = await FileStore.open(dir);
+    await first.nextSequence('TR-2026');
+    await first.nextSequence('TR-2026');
+    await first.addTrip({
+      id: 'TR-2026-0002',
+      checklist: 'pretrip',
+      user,
+      createdAt: 'now',
+      answers: { a: 'yes' },
+      summary: [],
+      flags: [],
+    });
+    await first.scheduleJob({
+      id: 'debrief:TR-2026-0002',
+      dueAt: '2027-01-02T00:00:00Z',
+      kind: 'debrief',
+      user,
+      tripId: 'TR-2026-0002',
+    });
+    await first.close();
+    const second = await FileStore.open(dir);
+    expect(await second.nextSequence('TR-2026')).toBe(3);
+    expect((await second.getTrip('TR-2026-0002'))?.answers).toEqual({ a: 'yes' });
+    expect((await second.listJobs()).map((j) => j.id)).toEqual(['debrief:TR-2026-0002']);
+    await second.close();
   });
 
   it('skips a torn last line in the audit log', async () => {
