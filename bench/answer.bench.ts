@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createBot } from '../src/bot.js';
+import { assembleBot, type Content, loadContent } from '../src/app.js';
 import { systemClock } from '../src/clock.js';
 import {
   buildKnowledge,
@@ -57,7 +57,11 @@ function synthetic(base: Entry[], n: number): Knowledge {
   return buildKnowledge(entries);
 }
 
-async function benchCore(label: string, knowledge: Knowledge): Promise<void> {
+async function benchCore(
+  label: string,
+  knowledge: Knowledge,
+  checklists: Content['checklists'],
+): Promise<void> {
   const heapBefore = process.memoryUsage().heapUsed;
   const t0 = performance.now();
   const retriever = new Retriever(knowledge);
@@ -65,13 +69,15 @@ async function benchCore(label: string, knowledge: Knowledge): Promise<void> {
   const heapIndex = process.memoryUsage().heapUsed - heapBefore;
   const dir = await mkdtemp(join(tmpdir(), 'sca-bench-'));
   const store = await FileStore.open(dir);
-  const bot = createBot({
+  const bot = assembleBot({
     knowledge,
+    checklists,
     retriever,
     store,
     logger: silentLogger(),
     clock: systemClock,
     maxMessageChars: 2000,
+    settings: { expiryDays: 14, escalateWarnings: 3 },
   });
   const times: number[] = [];
   let answered = 0;
@@ -157,11 +163,11 @@ async function main(): Promise<void> {
   console.log(
     `Sister City Advisor benchmark: ${QUESTIONS.length} questions x ${ROUNDS} rounds, Node ${process.version}\n`,
   );
-  const shipped = await loadKnowledge('knowledge');
+  const { knowledge: shipped, checklists } = await loadContent('knowledge');
   console.log('In-process (bot.handle with a file store):');
-  await benchCore('shipped knowledge', shipped);
-  await benchCore('synthetic 1,000', synthetic(shipped.entries, 1000));
-  await benchCore('synthetic 10,000', synthetic(shipped.entries, 10000));
+  await benchCore('shipped knowledge', shipped, checklists);
+  await benchCore('synthetic 1,000', synthetic(shipped.entries, 1000), checklists);
+  await benchCore('synthetic 10,000', synthetic(shipped.entries, 10000), checklists);
   console.log('\nReal server over loopback HTTP (shipped knowledge):');
   await benchServer();
 }

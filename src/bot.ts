@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { answerText } from './answer.js';
+import type { ChecklistFlow } from './checklist/flow.js';
 import { type Clock, nzDay } from './clock.js';
 import { type Knowledge, registerId } from './knowledge/index.js';
 import type { Action, Incoming, Reply } from './model.js';
@@ -16,6 +17,20 @@ export interface BotDeps {
   clock: Clock;
   /** Longest message accepted, in characters. */
   maxMessageChars: number;
+  /** Runs the pre-trip checklist and the debrief. */
+  checklists: ChecklistFlow;
+}
+
+/** Typed commands, recognised whatever the platform (Slack's /pretrip arrives as "pretrip"). */
+export function detectCommand(text: string): 'pretrip' | 'my-trips' | 'debrief' | undefined {
+  const t = text
+    .trim()
+    .toLowerCase()
+    .replace(/[.!]+$/, '');
+  if (/^\/?\s*(start (the |a )?)?pre[- ]?trip( (security )?checklist)?$/.test(t)) return 'pretrip';
+  if (/^(show )?(my )?(trips|checklists)$/.test(t)) return 'my-trips';
+  if (/^\/?debrief$/.test(t)) return 'debrief';
+  return undefined;
 }
 
 /** The platform-neutral bot. */
@@ -74,10 +89,24 @@ export function createBot(deps: BotDeps): Bot {
       ];
     }
     if (text === '') return [smallTalkReply('help')];
-    return answer(incoming, text);
+    const { checklists } = deps;
+    const command = detectCommand(text);
+    if (command === 'pretrip') return checklists.start(incoming, 'pretrip');
+    if (command === 'my-trips') return checklists.myTrips(incoming.user);
+    if (command === 'debrief') {
+      const trips = await store.listTrips(userKey(incoming.user));
+      const last = trips.filter((t) => t.checklist === 'pretrip').at(-1);
+      return checklists.start(incoming, 'debrief', last?.id);
+    }
+    const inRun = await checklists.onText(incoming, text);
+    if (inRun) return inRun;
+    const replies = await answer(incoming, text);
+    const reminder = await checklists.reminder(incoming.user);
+    return reminder ? [...replies, reminder] : replies;
   }
 
   async function onAction(incoming: Incoming, action: Action): Promise<Reply[]> {
+    if (action.id.startsWith('checklist:')) return deps.checklists.onAction(incoming, action);
     const value = action.value ?? '';
     switch (action.id) {
       case Actions.feedback: {

@@ -16,6 +16,9 @@ export const ConfigSchema = z.object({
   KNOWLEDGE_DIR: z.string().min(1).default('./knowledge'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(20000).default(2000),
+  PRETRIP_EXPIRY_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  PRETRIP_ESCALATE_WARNINGS: z.coerce.number().int().min(1).max(50).default(3),
+  SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
 });
 
 /** Validated settings. */

@@ -15,8 +15,10 @@ async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
-  const advisor = await createAdvisor(config, logger);
   const inbox = new WebInbox();
+  const advisor = await createAdvisor(config, logger, { notifiers: new Map([['web', inbox]]) });
+  advisor.scheduler.start(config.SCHEDULER_INTERVAL_MS);
+  void advisor.scheduler.tick();
   const web = new WebServer({
     bot: advisor.bot,
     inbox,

@@ -14,18 +14,37 @@ export type MdBlock = { type: 'para'; inlines: Inline[] } | { type: 'list'; item
 
 const INLINE = /\*\*([^*]+)\*\*|\[([^\]]+)\]\((https?:\/\/[^\s)]+)\)/g;
 
+// Escaped markup characters are parked in the private-use area while parsing, then restored.
+const ESCAPABLE = '\\*[]()-_`<>';
+const PARK = 0xe000;
+const park = (s: string) =>
+  s.replace(/\\([\\*[\]()\-_`<>])/g, (_m, c: string) =>
+    String.fromCharCode(PARK + ESCAPABLE.indexOf(c)),
+  );
+const unpark = (s: string) =>
+  s.replace(/[\ue000-\ue00b]/g, (c) => ESCAPABLE[c.charCodeAt(0) - PARK] ?? '');
+
+/**
+ * Escapes text a user typed so it shows literally inside markdown-subset text: it can never
+ * become bold, a link or a bullet in somebody else's message.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\*[\]()_`<>]/g, '\\$&').replace(/^(\s*)-/gm, '$1\\-');
+}
+
 /** Splits one line into text, bold and link runs. */
 export function parseInline(line: string): Inline[] {
+  const parked = park(line);
   const out: Inline[] = [];
   let last = 0;
-  for (const m of line.matchAll(INLINE)) {
+  for (const m of parked.matchAll(INLINE)) {
     const at = m.index ?? 0;
-    if (at > last) out.push({ type: 'text', text: line.slice(last, at) });
-    if (m[1] !== undefined) out.push({ type: 'bold', text: m[1] });
-    else out.push({ type: 'link', text: m[2] ?? '', url: m[3] ?? '' });
+    if (at > last) out.push({ type: 'text', text: unpark(parked.slice(last, at)) });
+    if (m[1] !== undefined) out.push({ type: 'bold', text: unpark(m[1]) });
+    else out.push({ type: 'link', text: unpark(m[2] ?? ''), url: m[3] ?? '' });
     last = at + m[0].length;
   }
-  if (last < line.length) out.push({ type: 'text', text: line.slice(last) });
+  if (last < parked.length) out.push({ type: 'text', text: unpark(parked.slice(last)) });
   return out;
 }
 
@@ -45,6 +64,7 @@ export function parseMarkdown(text: string): MdBlock[] {
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
     const bullet = /^[-*]\s+(.*)$/.exec(line);
+    // "\-" at the start of a line is an escaped dash, not a bullet; parseInline unescapes it.
     if (bullet) {
       flushPara();
       list ??= [];

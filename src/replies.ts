@@ -122,7 +122,7 @@ export function smallTalkReply(kind: SmallTalk): Reply {
     "I'm Sister City Advisor. I answer questions about sister-city relationships, foreign interference and travel security, from guidance published by NZSIS, DPMC, MFAT and others. Every answer shows its sources and when it was last reviewed.";
   const text: Record<SmallTalk, string> = {
     greeting: `Kia ora! ${intro}`,
-    help: `${intro}\n\nAsk me a question in your own words, or try one of these:`,
+    help: `${intro}\n\nAsk me a question in your own words, or try one of these. Before an overseas trip or a visit, type **pretrip** for the pre-trip checklist; **my trips** shows the ones you've done.`,
     thanks: "You're welcome. Ask me anything else about sister cities or foreign interference.",
     goodbye: 'Ka kite anō. Come back any time.',
   };

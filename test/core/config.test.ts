@@ -11,6 +11,9 @@ describe('config', () => {
       KNOWLEDGE_DIR: './knowledge',
       LOG_LEVEL: 'info',
       MAX_MESSAGE_CHARS: 2000,
+      PRETRIP_EXPIRY_DAYS: 14,
+      PRETRIP_ESCALATE_WARNINGS: 3,
+      SCHEDULER_INTERVAL_MS: 60_000,
     });
   });
 

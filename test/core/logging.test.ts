@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createBot } from '../../src/bot.js';
+import { assembleBot, type Content, loadContent } from '../../src/app.js';
 import { fixedClock } from '../../src/clock.js';
 import { type Knowledge, loadKnowledge } from '../../src/knowledge/index.js';
 import { createLogger } from '../../src/logger.js';
@@ -8,9 +8,9 @@ import { Retriever } from '../../src/retrieval/index.js';
 import { MemoryStore } from '../../src/storage/index.js';
 import { FIXTURE_KNOWLEDGE } from '../helpers/server.js';
 
-let knowledge: Knowledge;
+let content: Content;
 beforeAll(async () => {
-  knowledge = await loadKnowledge(FIXTURE_KNOWLEDGE);
+  content = await loadContent(FIXTURE_KNOWLEDGE);
 });
 
 async function logsFor(level: string, text: string): Promise<string> {
@@ -21,13 +21,13 @@ async function logsFor(level: string, text: string): Promise<string> {
       cb();
     },
   });
-  const bot = createBot({
-    knowledge,
-    retriever: new Retriever(knowledge),
+  const bot = assembleBot({
+    ...content,
     store: new MemoryStore(),
     logger: createLogger(level, sink),
     clock: fixedClock('2026-11-27T00:00:00Z'),
     maxMessageChars: 2000,
+    settings: { expiryDays: 14, escalateWarnings: 3 },
   });
   await bot.handle({
     user: { platform: 'web', id: 'u1' },

@@ -39,8 +39,11 @@ export async function startTestServer(
   });
   const logger = silentLogger();
   const clock = fixedClock('2026-11-27T01:00:00Z');
-  const advisor = await createAdvisor(config, logger, { clock });
   const inbox = new WebInbox();
+  const advisor = await createAdvisor(config, logger, {
+    clock,
+    notifiers: new Map([['web', inbox]]),
+  });
   const web = new WebServer({
     bot: advisor.bot,
     inbox,

@@ -1,0 +1,548 @@
+import type { Logger } from 'pino';
+import { type Clock, formatDate, nzDay } from '../clock.js';
+import type { Escalator } from '../escalation/escalator.js';
+import { nextId } from '../escalation/escalator.js';
+import { findPartnerCities, type Knowledge } from '../knowledge/index.js';
+import type { Action, Block, Incoming, Reply, UserRef } from '../model.js';
+import { type Store, type TripRecord, userKey } from '../storage/index.js';
+import type { Checklist } from './definition.js';
+import {
+  type Answers,
+  type Destination,
+  displayAnswer,
+  effectiveAnswers,
+  evaluateFlags,
+  nextStep,
+  parseAnswer,
+  progress,
+  visibleSteps,
+} from './engine.js';
+import { ChecklistActions, debriefNote, stepReply, summaryReply, tripsReply } from './render.js';
+import { nextDay, nzWallTime } from './time.js';
+
+/** A run in progress, kept in the user's conversation state. */
+interface RunState {
+  checklist: string;
+  startedAt: string;
+  updatedAt: string;
+  answers: Answers;
+  /** Steps answered, in order, so Back can retrace them. */
+  history: string[];
+  /** For a debrief: the trip it follows up. */
+  tripId?: string;
+}
+
+const FLOW = 'checklist';
+
+/** Settings for checklist runs. */
+export interface ChecklistSettings {
+  /** A run untouched for this many days expires. */
+  expiryDays: number;
+  /** This many warnings (or any high flag) open an escalation. */
+  escalateWarnings: number;
+}
+
+/** What the flow needs. */
+export interface ChecklistDeps extends ChecklistSettings {
+  checklists: Map<string, Checklist>;
+  knowledge: Knowledge;
+  store: Store;
+  clock: Clock;
+  escalator: Escalator;
+  logger: Logger;
+}
+
+const COMMANDS: Record<string, 'continue' | 'back' | 'skip' | 'cancel' | 'restart'> = {
+  continue: 'continue',
+  resume: 'continue',
+  'carry on': 'continue',
+  back: 'back',
+  'go back': 'back',
+  previous: 'back',
+  skip: 'skip',
+  cancel: 'cancel',
+  stop: 'cancel',
+  quit: 'cancel',
+  restart: 'restart',
+  'start again': 'restart',
+  'start over': 'restart',
+};
+
+/** Recognises a navigation command typed during a run. */
+export function checklistCommand(text: string): (typeof COMMANDS)[string] | undefined {
+  return COMMANDS[
+    text
+      .trim()
+      .toLowerCase()
+      .replace(/[.!]+$/, '')
+  ];
+}
+
+/**
+ * Runs checklists as a conversation: one step at a time, persisted on every answer, with
+ * back, skip, cancel, restart and continue; a summary with flags at the end; escalation when
+ * the answers are risky; and a debrief scheduled for the day after the visit.
+ */
+export class ChecklistFlow {
+  constructor(private readonly deps: ChecklistDeps) {}
+
+  private async load(user: UserRef): Promise<RunState | undefined> {
+    const state = await this.deps.store.getConversation(userKey(user));
+    return state?.flow?.name === FLOW ? (state.flow.data as unknown as RunState) : undefined;
+  }
+
+  private async save(user: UserRef, run: RunState | undefined): Promise<void> {
+    const key = userKey(user);
+    const now = this.deps.clock.now().toISOString();
+    const state = await this.deps.store.getConversation(key);
+    if (run) {
+      run.updatedAt = now;
+      await this.deps.store.setConversation(key, {
+        ...state,
+        updatedAt: now,
+        flow: { name: FLOW, data: run as unknown as Record<string, unknown> },
+      });
+    } else if (state) {
+      const { flow: _dropped, ...rest } = state;
+      // Finished state is dropped rather than kept, so the hot state file stays small.
+      await this.deps.store.setConversation(
+        key,
+        Object.keys(rest).length > 1 ? { ...rest, updatedAt: now } : undefined,
+      );
+    }
+  }
+
+  private checklist(id: string): Checklist {
+    const c = this.deps.checklists.get(id);
+    if (!c) throw new Error(`unknown checklist ${id}`);
+    return c;
+  }
+
+  private expired(run: RunState): boolean {
+    const age = this.deps.clock.now().getTime() - new Date(run.updatedAt).getTime();
+    return age > this.deps.expiryDays * 24 * 60 * 60 * 1000;
+  }
+
+  /** The user's run, or undefined; an expired run is removed and reported through `onExpired`. */
+  private async active(user: UserRef): Promise<{ run?: RunState; expiredNotice?: Reply }> {
+    const run = await this.load(user);
+    if (!run) return {};
+    if (!this.expired(run)) return { run };
+    await this.save(user, undefined);
+    this.deps.logger.info(
+      { user: userKey(user), checklist: run.checklist },
+      'checklist run expired',
+    );
+    const title = this.deps.checklists.get(run.checklist)?.title ?? 'checklist';
+    return {
+      expiredNotice: {
+        kind: 'notice',
+        blocks: [
+          {
+            type: 'notice',
+            tone: 'info',
+            text: `Your ${title.toLowerCase()} from ${formatDate(run.startedAt.slice(0, 10))} expired after ${this.deps.expiryDays} days without activity, so I've cleared it.`,
+          },
+          {
+            type: 'buttons',
+            buttons: [
+              {
+                id: ChecklistActions.start,
+                label: `Start a new ${title.toLowerCase()}`,
+                value: run.checklist,
+                style: 'primary',
+              },
+            ],
+          },
+        ],
+      },
+    };
+  }
+
+  /** True when the user has a run in progress (expired runs are cleared on their next message). */
+  async hasRun(user: UserRef): Promise<boolean> {
+    return (await this.load(user)) !== undefined;
+  }
+
+  private today(): string {
+    return nzDay(this.deps.clock.now());
+  }
+
+  private ask(
+    run: RunState,
+    opts: { error?: string; offers?: Destination[]; prefix?: Block[] } = {},
+  ): Reply[] {
+    const checklist = this.checklist(run.checklist);
+    const step = nextStep(checklist, run.answers);
+    if (!step) throw new Error('ask() called on a finished run');
+    const reply = stepReply(this.deps.knowledge, step, progress(checklist, run.answers, step.id), {
+      canGoBack: run.history.length > 0,
+      error: opts.error,
+      offers: opts.offers,
+    });
+    if (opts.prefix) reply.blocks.unshift(...opts.prefix);
+    return [reply];
+  }
+
+  /** Starts a checklist, or offers to continue one already in progress. */
+  async start(incoming: Incoming, checklistId: string, tripId?: string): Promise<Reply[]> {
+    const user = incoming.user;
+    const { run, expiredNotice } = await this.active(user);
+    if (run) {
+      const checklist = this.checklist(run.checklist);
+      const step = nextStep(checklist, run.answers);
+      const at = step ? progress(checklist, run.answers, step.id) : undefined;
+      return [
+        {
+          kind: 'notice',
+          blocks: [
+            {
+              type: 'paragraph',
+              text: `You already have a ${checklist.title.toLowerCase()} in progress${at ? ` (step ${at.index} of ${at.total})` : ''}. Would you like to carry on, or start again?`,
+            },
+            {
+              type: 'buttons',
+              buttons: [
+                { id: ChecklistActions.continue, label: 'Continue', style: 'primary' },
+                { id: ChecklistActions.restart, label: 'Start again' },
+              ],
+            },
+          ],
+        },
+      ];
+    }
+    const checklist = this.checklist(checklistId);
+    const now = this.deps.clock.now().toISOString();
+    const fresh: RunState = {
+      checklist: checklistId,
+      startedAt: now,
+      updatedAt: now,
+      answers: {},
+      history: [],
+      tripId,
+    };
+    await this.save(user, fresh);
+    this.deps.logger.info({ user: userKey(user), checklist: checklistId }, 'checklist started');
+    const intro: Block[] = [
+      { type: 'paragraph', text: `**${checklist.title}**\n\n${checklist.intro}` },
+    ];
+    return [...(expiredNotice ? [expiredNotice] : []), ...this.ask(fresh, { prefix: intro })];
+  }
+
+  /**
+   * Handles typed text while a run is in progress. Returns undefined when the text is not
+   * for the checklist (a question asked mid-run), so the bot can answer it instead.
+   */
+  async onText(incoming: Incoming, text: string): Promise<Reply[] | undefined> {
+    const { run, expiredNotice } = await this.active(incoming.user);
+    if (expiredNotice) return checklistCommand(text) ? [expiredNotice] : undefined;
+    if (!run) return undefined;
+    const command = checklistCommand(text);
+    if (command) return this.navigate(incoming, run, command);
+    const step = nextStep(this.checklist(run.checklist), run.answers);
+    if (!step) return undefined;
+    const choiceLike = step.type === 'yesno' || step.type === 'single' || step.type === 'multi';
+    const parsed = parseAnswer(step, text, this.answerContext(run));
+    // A question typed at a choice step is answered as a question; the run waits.
+    if (
+      !parsed.ok &&
+      choiceLike &&
+      /\?\s*$|^(what|how|why|who|when|where|can|should|do|does|is|are)\b/i.test(text.trim())
+    )
+      return undefined;
+    return this.applyAnswer(incoming, run, step.id, text);
+  }
+
+  /** A reminder to append when the user asked a question in the middle of a run. */
+  async reminder(user: UserRef): Promise<Reply | undefined> {
+    const run = await this.load(user);
+    if (!run) return undefined;
+    const checklist = this.checklist(run.checklist);
+    const step = nextStep(checklist, run.answers);
+    if (!step) return undefined;
+    const at = progress(checklist, run.answers, step.id);
+    return {
+      kind: 'notice',
+      blocks: [
+        {
+          type: 'notice',
+          tone: 'info',
+          text: `You're part-way through the ${checklist.title.toLowerCase()} (step ${at.index} of ${at.total}).`,
+        },
+        {
+          type: 'buttons',
+          buttons: [
+            { id: ChecklistActions.continue, label: 'Continue the checklist', style: 'primary' },
+          ],
+        },
+      ],
+    };
+  }
+
+  /** Handles a checklist button. */
+  async onAction(incoming: Incoming, action: Action): Promise<Reply[]> {
+    const user = incoming.user;
+    if (action.id === ChecklistActions.start) {
+      const value = action.value ?? 'pretrip';
+      const [id, tripId] = value.split(':');
+      if (!id || !this.deps.checklists.has(id)) return [staleButton()];
+      return this.start(incoming, id, tripId);
+    }
+    if (action.id === ChecklistActions.myTrips) return this.myTrips(user);
+    if (action.id === ChecklistActions.showTrip) return this.showTrip(user, action.value ?? '');
+    const { run, expiredNotice } = await this.active(user);
+    if (expiredNotice) return [expiredNotice];
+    if (!run) {
+      return [
+        {
+          kind: 'notice',
+          blocks: [
+            {
+              type: 'notice',
+              tone: 'info',
+              text: "There's no checklist in progress. That button may be from an earlier one.",
+            },
+            {
+              type: 'buttons',
+              buttons: [
+                {
+                  id: ChecklistActions.start,
+                  label: 'Start pre-trip checklist',
+                  value: 'pretrip',
+                  style: 'primary',
+                },
+              ],
+            },
+          ],
+        },
+      ];
+    }
+    switch (action.id) {
+      case ChecklistActions.answer: {
+        const value = action.value ?? '';
+        const at = value.indexOf('=');
+        const stepId = value.slice(0, at);
+        const step = nextStep(this.checklist(run.checklist), run.answers);
+        if (at < 1 || !step || step.id !== stepId) {
+          return this.ask(run, {
+            error: 'That button is from an earlier step. Here is where you are now.',
+          });
+        }
+        return this.applyAnswer(incoming, run, stepId, value.slice(at + 1));
+      }
+      case ChecklistActions.back:
+        return this.navigate(incoming, run, 'back');
+      case ChecklistActions.skip:
+        return this.navigate(incoming, run, 'skip');
+      case ChecklistActions.cancel:
+        return this.navigate(incoming, run, 'cancel');
+      case ChecklistActions.continue:
+        return this.navigate(incoming, run, 'continue');
+      case ChecklistActions.restart:
+        return this.navigate(incoming, run, 'restart');
+      default:
+        return [staleButton()];
+    }
+  }
+
+  private answerContext(run: RunState) {
+    return {
+      today: this.today(),
+      answers: run.answers,
+      findSisterCity: (city: string): Destination[] =>
+        findPartnerCities(this.deps.knowledge.register, city).map(({ council, rel }) => ({
+          city: rel.city,
+          country: rel.country,
+          sisterOf: council.place,
+        })),
+    };
+  }
+
+  private async applyAnswer(
+    incoming: Incoming,
+    run: RunState,
+    stepId: string,
+    input: string,
+  ): Promise<Reply[]> {
+    const checklist = this.checklist(run.checklist);
+    const step = checklist.steps.find((s) => s.id === stepId);
+    if (!step) return this.ask(run);
+    const parsed = parseAnswer(step, input, this.answerContext(run));
+    if (!parsed.ok) return this.ask(run, { error: parsed.error, offers: parsed.offers });
+    run.answers[step.id] = parsed.value;
+    run.history.push(step.id);
+    if (nextStep(checklist, run.answers)) {
+      // Awaited: an answer the user gave must survive a restart.
+      await this.save(incoming.user, run);
+      return this.ask(run);
+    }
+    return this.finish(incoming, run);
+  }
+
+  private async navigate(
+    incoming: Incoming,
+    run: RunState,
+    command: 'continue' | 'back' | 'skip' | 'cancel' | 'restart',
+  ): Promise<Reply[]> {
+    const checklist = this.checklist(run.checklist);
+    const user = incoming.user;
+    switch (command) {
+      case 'continue':
+        return this.ask(run);
+      case 'back': {
+        const previous = run.history.pop();
+        if (!previous)
+          return this.ask(run, {
+            error: "You're at the first step, so there's nothing to go back to.",
+          });
+        delete run.answers[previous];
+        await this.save(user, run);
+        return this.ask(run);
+      }
+      case 'skip': {
+        const step = nextStep(checklist, run.answers);
+        if (!step) return this.ask(run);
+        if (!step.optional)
+          return this.ask(run, { error: 'This step is needed, so it cannot be skipped.' });
+        run.answers[step.id] = null;
+        run.history.push(step.id);
+        if (nextStep(checklist, run.answers)) {
+          await this.save(user, run);
+          return this.ask(run);
+        }
+        return this.finish(incoming, run);
+      }
+      case 'cancel':
+        await this.save(user, undefined);
+        this.deps.logger.info(
+          { user: userKey(user), checklist: run.checklist },
+          'checklist cancelled',
+        );
+        return [
+          {
+            kind: 'notice',
+            blocks: [
+              {
+                type: 'notice',
+                tone: 'info',
+                text: `I've cancelled the ${checklist.title.toLowerCase()} and cleared your answers.`,
+              },
+              {
+                type: 'buttons',
+                buttons: [
+                  { id: ChecklistActions.start, label: 'Start again', value: run.checklist },
+                ],
+              },
+            ],
+          },
+        ];
+      case 'restart':
+        await this.save(user, undefined);
+        return this.start(incoming, run.checklist, run.tripId);
+    }
+  }
+
+  private async finish(incoming: Incoming, run: RunState): Promise<Reply[]> {
+    const { store, clock, escalator, knowledge, logger } = this.deps;
+    const checklist = this.checklist(run.checklist);
+    const answers = effectiveAnswers(checklist, run.answers);
+    const flags = evaluateFlags(checklist, answers);
+    const summary = visibleSteps(checklist, answers).map((s) => ({
+      stepId: s.id,
+      label: s.label,
+      answer: displayAnswer(s, answers[s.id] ?? null),
+    }));
+    const at = clock.now();
+    const id = await nextId(store, run.checklist === 'debrief' ? 'DB' : 'TR', at);
+    const endDate = typeof answers['end-date'] === 'string' ? answers['end-date'] : undefined;
+    const record: TripRecord = {
+      id,
+      checklist: run.checklist,
+      user: incoming.user,
+      createdAt: at.toISOString(),
+      answers,
+      summary,
+      flags,
+      ...(endDate ? { endDate } : {}),
+      ...(run.tripId ? { tripId: run.tripId } : {}),
+    };
+    const high = flags.filter((f) => f.severity === 'high').length;
+    const warnings = flags.filter((f) => f.severity === 'warning').length;
+    const extra: Block[] = [];
+    if (high > 0 || warnings >= this.deps.escalateWarnings) {
+      const receipt = await escalator.escalate({
+        source: run.checklist === 'debrief' ? 'debrief' : 'pretrip',
+        reporter: incoming.user,
+        summary: `${checklist.title} ${id}: ${high} high and ${warnings} warning flags.`,
+        flags,
+        answers: summary,
+        tripId: run.tripId ?? id,
+      });
+      record.escalationId = receipt.id;
+      const why = high > 0 ? 'Some answers are high risk' : `There are ${warnings} warnings`;
+      extra.push({
+        type: 'notice',
+        tone: 'warning',
+        text: `${why}, so this has gone to your council's security contact. ${receipt.message}`,
+      });
+    } else {
+      extra.push({
+        type: 'notice',
+        tone: 'info',
+        text: 'Nothing here needs to go to your security contact. Say "my trips" to see this summary again.',
+      });
+    }
+    await store.addTrip(record);
+    if (checklist.id === 'pretrip' && endDate) {
+      const due = nextDay(endDate);
+      await store.scheduleJob({
+        id: `debrief:${id}`,
+        dueAt: nzWallTime(due, 9).toISOString(),
+        kind: 'debrief',
+        user: incoming.user,
+        tripId: id,
+      });
+      extra.push(debriefNote(due));
+    }
+    await this.save(incoming.user, undefined);
+    logger.info(
+      {
+        user: userKey(incoming.user),
+        checklist: run.checklist,
+        id,
+        high,
+        warnings,
+        escalation: record.escalationId,
+      },
+      'checklist finished',
+    );
+    return [summaryReply(knowledge, checklist, record, extra)];
+  }
+
+  /** Lists the user's finished checklists. */
+  async myTrips(user: UserRef): Promise<Reply[]> {
+    return [tripsReply(await this.deps.store.listTrips(userKey(user)))];
+  }
+
+  private async showTrip(user: UserRef, id: string): Promise<Reply[]> {
+    const trip = await this.deps.store.getTrip(id);
+    // Only the owner sees a record; anyone else is told it was not found.
+    if (!trip || userKey(trip.user) !== userKey(user))
+      return [staleButton("I couldn't find that checklist.")];
+    const checklist = this.deps.checklists.get(trip.checklist);
+    if (!checklist) return [staleButton("I couldn't find that checklist.")];
+    const reply = summaryReply(this.deps.knowledge, checklist, trip);
+    reply.blocks[0] = {
+      type: 'notice',
+      tone: 'info',
+      text: `${checklist.title} ${trip.id}, finished ${formatDate(trip.createdAt.slice(0, 10))}.`,
+    };
+    return [reply];
+  }
+}
+
+function staleButton(
+  text = "I didn't recognise that button. It may be from an old message.",
+): Reply {
+  return { kind: 'error', blocks: [{ type: 'notice', tone: 'warning', text }] };
+}

@@ -1,0 +1,48 @@
+import type { Clock } from '../clock.js';
+import type { EscalationRequest, Store } from '../storage/index.js';
+
+/** What the core asks for when something needs the security contact. */
+export type EscalationInput = Omit<EscalationRequest, 'id' | 'at'>;
+
+/** What happened to an escalation, in words the reporter can be told. */
+export interface EscalationReceipt {
+  id: string;
+  /** True once a security contact has actually been sent the case. */
+  notified: boolean;
+  /** One or two sentences for the reporter: what happened and what happens next. */
+  message: string;
+}
+
+/** Opens an escalation. The escalation issue supplies one that notifies the security contact. */
+export interface Escalator {
+  escalate(input: EscalationInput): Promise<EscalationReceipt>;
+}
+
+/** Makes readable ids such as ER-2026-0007 from a durable sequence. */
+export async function nextId(store: Store, prefix: string, at: Date): Promise<string> {
+  const year = at.getUTCFullYear();
+  const n = await store.nextSequence(`${prefix}-${year}`);
+  return `${prefix}-${year}-${String(n).padStart(4, '0')}`;
+}
+
+/**
+ * Records escalation requests durably without notifying anyone, so nothing is lost before
+ * delivery to a security contact is set up. It says so plainly to the reporter.
+ */
+export class RecordingEscalator implements Escalator {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  async escalate(input: EscalationInput): Promise<EscalationReceipt> {
+    const at = this.clock.now();
+    const id = await nextId(this.store, 'ER', at);
+    await this.store.addEscalationRequest({ ...input, id, at: at.toISOString() });
+    return {
+      id,
+      notified: false,
+      message: `I've recorded this for your council's security contact (reference ${id}). This bot is not yet set up to notify them, so please also tell them directly and quote the reference.`,
+    };
+  }
+}

@@ -1,0 +1,98 @@
+import type { Logger } from 'pino';
+import { ChecklistActions } from './checklist/render.js';
+import type { Clock } from './clock.js';
+import type { Notifier, Platform, Reply } from './model.js';
+import type { ScheduledJob, Store } from './storage/index.js';
+
+/** The message that invites a user to their post-trip debrief. */
+export function debriefInvite(tripId: string): Reply {
+  return {
+    kind: 'notice',
+    blocks: [
+      {
+        type: 'paragraph',
+        text: `Welcome back. Your visit (${tripId}) has finished, so it's time for a two-minute debrief about anything unusual.`,
+      },
+      {
+        type: 'buttons',
+        buttons: [
+          {
+            id: ChecklistActions.start,
+            label: 'Start the debrief',
+            value: `debrief:${tripId}`,
+            style: 'primary',
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/**
+ * Runs durable jobs when they fall due. Jobs live in storage, so a restart loses none; a
+ * job whose delivery fails stays and is tried again on the next tick.
+ */
+export class Scheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+
+  constructor(
+    private readonly deps: {
+      store: Store;
+      clock: Clock;
+      logger: Logger;
+      notifiers: Map<Platform, Notifier>;
+    },
+  ) {}
+
+  /** Runs every due job once; resolves with how many were completed. */
+  tick(): Promise<number> {
+    // One tick at a time, so a slow delivery never runs a job twice.
+    this.running ??= this.runDue().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async runDue(): Promise<number> {
+    const now = this.deps.clock.now().toISOString();
+    const due = (await this.deps.store.listJobs()).filter((j) => j.dueAt <= now);
+    let done = 0;
+    for (const job of due) if (await this.run(job)) done++;
+    return done;
+  }
+
+  private async run(job: ScheduledJob): Promise<boolean> {
+    const log = this.deps.logger.child({ job: job.id });
+    const notifier = this.deps.notifiers.get(job.user.platform);
+    if (!notifier) {
+      log.warn({ platform: job.user.platform }, 'no notifier for this platform yet; job kept');
+      return false;
+    }
+    try {
+      const result = await notifier.notify(job.user, [debriefInvite(job.tripId)]);
+      if (!result.ok) {
+        log.warn({ error: result.error }, 'debrief invitation not delivered; will retry');
+        return false;
+      }
+      await this.deps.store.removeJob(job.id);
+      log.info('debrief invitation sent');
+      return true;
+    } catch (err) {
+      log.error({ err }, 'debrief invitation failed; will retry');
+      return false;
+    }
+  }
+
+  /** Ticks every `intervalMs` until stopped. */
+  start(intervalMs: number): void {
+    this.timer = setInterval(() => void this.tick(), intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops ticking and waits for a tick in progress. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+}
