@@ -12,12 +12,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { assembleBot, type Content, loadContent } from '../src/app.js';
 import { systemClock } from '../src/clock.js';
-import {
-  buildKnowledge,
-  type Entry,
-  type Knowledge,
-  loadKnowledge,
-} from '../src/knowledge/index.js';
+import { buildKnowledge, type Entry, type Knowledge } from '../src/knowledge/index.js';
 import { silentLogger } from '../src/logger.js';
 import { Retriever } from '../src/retrieval/index.js';
 import { FileStore } from '../src/storage/index.js';

@@ -40,16 +40,29 @@ function asksAboutTies(text: string): boolean {
   );
 }
 
-/** Answers from the sister-city register when the question names a council and asks about its ties. */
-function fromRegister(knowledge: Knowledge, text: string): Answer | undefined {
+/**
+ * Answers from the sister-city register. A question that asks about ties ("Hamilton's sister
+ * cities") goes to the register first; one that only names both sides of a tie ("Invercargill's
+ * MOU with Suqian") goes there only when no guidance entry answers it.
+ */
+function fromRegister(
+  knowledge: Knowledge,
+  text: string,
+): { answer: Answer; onlyIfNoGuidance: boolean } | undefined {
   const register = knowledge.register;
   if (!register) return undefined;
   const partners = findPartnerCities(register, text);
   const councils = findCouncils(register, text);
   const council = partners[0]?.council ?? councils[0];
-  if (!council || !(partners.length || asksAboutTies(text))) return undefined;
+  // Naming a place is not enough: "just got back from Kumagaya" is about the trip, not the tie.
+  const bothSides = partners.some((p) => councils.includes(p.council));
+  const asks = asksAboutTies(text);
+  if (!council || !(bothSides || asks)) return undefined;
   const reply = registerReply(register, council, partners.find((p) => p.council === council)?.rel);
-  return { reply, answered: true, ranked: reply.entryId ? [reply.entryId] : [] };
+  return {
+    answer: { reply, answered: true, ranked: reply.entryId ? [reply.entryId] : [] },
+    onlyIfNoGuidance: !asks,
+  };
 }
 
 /**
@@ -69,8 +82,9 @@ export function answerText(
   if (declined)
     return { reply: outOfScopeReply(knowledge, declined), answered: false, declined, ranked: [] };
   const registered = fromRegister(knowledge, question);
-  if (registered) return registered;
+  if (registered && !registered.onlyIfNoGuidance) return registered.answer;
   const r = retriever.search(question);
+  if (registered && !r.answered) return registered.answer;
   if (r.answered && r.top) {
     return {
       reply: answerReply(r.top.entry, r.related, { score: r.top.score, today }),

@@ -211,6 +211,14 @@ const OUT_OF_SCOPE_TEXT: Record<OutOfScope, { text: string; entries: string[] }>
     text: "I can't help with getting round the law or a border inspection. The safest approach is to travel with as little as possible: a loan device that holds only what the trip needs.",
     entries: ['phones-and-laptops-overseas'],
   },
+  'it-support': {
+    text: "That's one for your council's IT service desk. I only cover sister-city relationships, foreign interference and travel security.",
+    entries: [],
+  },
+  'council-services': {
+    text: "That's outside what I cover. Your council's customer services team can help with rates, rubbish, dogs, parking and consents. I only cover sister-city relationships, foreign interference and travel security.",
+    entries: [],
+  },
   'personal-data': {
     text: "I don't share personal details about anyone. To reach your security contact or a colleague, use your council's usual channels.",
     entries: [],

@@ -46,13 +46,13 @@ export function parseDate(text: string, today: string): string | undefined {
   }
   m = /^(?:[a-z]+ )?(\d{1,2}) ([a-z]+)(?: (\d{4}))?$/.exec(t);
   const monthOf = (word: string) => MONTHS.indexOf(word.slice(0, 3)) + 1;
-  if (m && m[2] && monthOf(m[2]) > 0) {
+  if (m?.[2] && monthOf(m[2]) > 0) {
     const mo = monthOf(m[2]);
     const d = Number(m[1]);
     return iso(fullYear(m[3], today, mo, d), mo, d);
   }
   m = /^([a-z]+) (\d{1,2})(?: (\d{4}))?$/.exec(t);
-  if (m && m[1] && monthOf(m[1]) > 0) {
+  if (m?.[1] && monthOf(m[1]) > 0) {
     const mo = monthOf(m[1]);
     const d = Number(m[2]);
     return iso(fullYear(m[3], today, mo, d), mo, d);

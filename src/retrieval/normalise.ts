@@ -39,6 +39,8 @@ const PHRASES: [RegExp, string][] = [
   [/\bforeign arrangements?( scheme)?\b/g, 'foreignarrangements'],
   [/\bthreat (report|assessment|environment)s?\b/g, 'threatreport'],
   [/\bwi fi\b/g, 'wifi'],
+  [/\bdo not travel\b/g, 'donottravel'],
+  [/\bnon essential travel\b/g, 'nonessential'],
   [/\bhoney ?traps?\b/g, 'honeytrap'],
   [/\bstate owned enterprises?\b/g, 'soe'],
   [/\bcharging (cable|cables|station|stations)\b/g, 'charger'],
@@ -56,6 +58,12 @@ const WORDS: Record<string, string> = {
   interferance: 'interference',
   councilor: 'councillor',
   twin: 'sistercity',
+  twinned: 'sistercity',
+  type: 'form',
+  types: 'form',
+  kind: 'form',
+  kinds: 'form',
+  forms: 'form',
   sis: 'nzsis',
   spy: 'espionage',
   spies: 'espionage',
@@ -151,9 +159,12 @@ know let like may me might more most much must my need needs no nor not now of o
 out over own please same say says she should so some such tell than that the their theirs them then there these they
 this those through to too under until up upon us very was we were what whats when where whether which while who whom
 whose why will with would you your yours really actually thing things stuff okay ok im ive id well
-count counts mean means meaning exactly explain define happen happens someone somebody anyone\nanybody require requires required ok`.split(
-    /\s+/,
-  ),
+count counts mean means meaning exactly explain define happen happens someone somebody anyone
+anyway anyhow basically heaps lot lots bit quick quickly sort sorts pretty gonna wanna got get go
+went want wants wanted told said says think thinking thought put make made seem seems sure
+monday tuesday wednesday thursday friday saturday sunday january february march april june july august
+september october november december week weeks month months day days night tonight tomorrow yesterday
+next last soon ago time\nanybody require requires required ok`.split(/\s+/),
 );
 
 /** Light stemming: folds common plural and verb endings so "visits" meets "visit". */

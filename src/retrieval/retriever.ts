@@ -2,10 +2,14 @@ import MiniSearch, { type SearchResult } from 'minisearch';
 import type { Entry, Knowledge } from '../knowledge/index.js';
 import { analyse, terms } from './normalise.js';
 
-/** Tuning for the confidence rule; see `decide`. */
+/** Tuning for the confidence rule. */
 export interface ConfidenceRule {
-  /** Share of the question's weighted terms the top entry must match (0-1). */
+  /** Share of the question's weighted concepts the top entry must match (0-1), for short questions. */
   minCoverage: number;
+  /** Long questions ramble: each concept beyond four lowers the bar by this much... */
+  coverageStep: number;
+  /** ...down to this floor. */
+  minCoverageFloor: number;
   /** Lowest raw search score for an answer. */
   minScore: number;
   /** A related entry must score at least this share of the top entry's score. */
@@ -17,6 +21,8 @@ export interface ConfidenceRule {
 /** Defaults tuned on the shipped knowledge and the question set in test/fixtures. */
 export const DEFAULT_RULE: ConfidenceRule = {
   minCoverage: 0.6,
+  coverageStep: 0.025,
+  minCoverageFloor: 0.4,
   minScore: 4,
   relatedShare: 0.3,
   maxRelated: 3,
@@ -66,10 +72,24 @@ export class Retriever {
   private readonly maxIdf: number;
   private readonly size: number;
 
+  /** Place names (from the sister-city register) set the scene; they are not what a question is about. */
+  private readonly places: Set<string>;
+
   constructor(
     private readonly knowledge: Knowledge,
     private readonly rule: ConfidenceRule = DEFAULT_RULE,
   ) {
+    const register = knowledge.register;
+    this.places = new Set(
+      (register?.councils ?? [])
+        .flatMap((c) => [
+          c.place,
+          ...c.aliases,
+          ...c.relationships.flatMap((r) => [r.city, r.country]),
+        ])
+        .concat(['New Zealand', 'NZ', 'Aotearoa'])
+        .flatMap((name) => terms(name)),
+    );
     this.index = new MiniSearch<Doc>({
       fields: [...FIELDS],
       tokenize: terms,
@@ -114,7 +134,8 @@ export class Retriever {
     const exact = new Set(result.terms);
     let total = 0;
     let hit = 0;
-    for (const group of groups) {
+    const topical = groups.filter((g) => !g.every((t) => this.places.has(t)));
+    for (const group of topical.length ? topical : groups) {
       // The canonical term (last) carries the concept's weight; a synonym adds no extra weight.
       const w = this.weight(group[group.length - 1] ?? '');
       total += w;
@@ -137,8 +158,15 @@ export class Retriever {
     }
     const top = hits[0];
     if (!top) return { answered: false, queryTerms, related: [], hits };
-    const answered = top.coverage >= this.rule.minCoverage && top.score >= this.rule.minScore;
+    const answered =
+      top.coverage >= this.requiredCoverage(groups.length) && top.score >= this.rule.minScore;
     return { answered, queryTerms, top, related: this.related(top, hits.slice(1)), hits };
+  }
+
+  /** The coverage a question of `concepts` concepts needs: long questions carry more filler. */
+  requiredCoverage(concepts: number): number {
+    const { minCoverage, coverageStep, minCoverageFloor } = this.rule;
+    return Math.max(minCoverageFloor, minCoverage - Math.max(0, concepts - 4) * coverageStep);
   }
 
   private related(top: Hit, rest: Hit[]): Hit[] {

@@ -11,7 +11,9 @@ export type OutOfScope =
   | 'political'
   | 'emergency'
   | 'evasion'
-  | 'personal-data';
+  | 'personal-data'
+  | 'it-support'
+  | 'council-services';
 
 const PEOPLE =
   '(mayor|councillor|councilor|deputy mayor|chief executive|ceo|manager|colleague|boss|security contact|staff member|he|she|they|him|her)';
@@ -27,13 +29,13 @@ const ASKS_FOR_GUIDANCE =
 const RULES: [OutOfScope, RegExp, RegExp?][] = [
   [
     'emergency',
-    /\b(has|have|had|got|just|was|were|is being|are being) (been )?(detained|arrested|kidnapped|abducted|injured|hurt|attacked|taken|seized|held)\b|\b(detained|arrested|kidnapped|abducted|missing|injured|hurt|attacked|hostage|in hospital)\b.*\b(now|right now|today|tonight|currently|at the moment|what do (we|i) do)\b|\b(fire|bomb|gunman|shooting|explosion|medical emergency)\b|\b(emergency|urgent help|help urgently|in danger)\b.*\b(now|right now|happening|abroad|overseas)\b/,
+    /\b(has|have|had|got|just|was|were|is being|are being) (just )?(been )?(detained|arrested|kidnapped|abducted|injured|hurt|attacked|taken|seized|held|collapsed|hospitalised|hospitalized|robbed|mugged)\b|\b(detained|arrested|kidnapped|abducted|missing|injured|hurt|attacked|hostage|in hospital|collapsed|unconscious)\b.*\b(now|right now|today|tonight|currently|at the moment|what do (we|i) do|help)\b|\b(fire|bomb|gunman|shooting|explosion|medical emergency|heart attack)\b|\b(emergency|urgent help|help urgently|in danger)\b.*\b(now|right now|happening|currently)\b/,
     /\bif\b/,
   ],
   [
     'person',
     new RegExp(
-      `\\b(is|are|was|were)\\b.*\\b(a|an)\\b (foreign |chinese |russian |secret |state )?(agent|spy|informant|proxy|asset|plant|mole)\\b|\\b(is|are)\\b.*\\b(spies|agents|proxies|informants)\\b|\\b(working|work|acting|spying) (for|on behalf of) (the )?${STATES}\\b|\\b(check|vet|investigate|look into|profile|monitor|watch|keep tabs on|background check)\\b.*\\b(person|people|him|her|them|councillor|candidate|group|association|community|members?|diaspora|this guy|this man|this woman|new hire)\\b`,
+      `^(is|are|was|were|do you think|could|might)\\b.*\\b(agent|agents|spy|spies|informant|informants|proxy|proxies|asset|plant|mole)\\b|\\b(is|are|was|were) (he|she|they|him|her|them|this \\w+|that \\w+|these \\w+|those \\w+|our \\w+|my \\w+|[a-z]+ [a-z]+) (a |an )?(foreign |chinese |russian |secret |state )?(agent|agents|spy|spies|informant|informants|proxy|asset|plant|mole)\\b|\\b(working|work|acting|spying) (for|on behalf of) (the )?${STATES}\\b|\\b(check|vet|investigate|look into|profile|monitor|watch|keep tabs on|background check)\\b.*\\b(person|people|him|her|them|councillor|candidate|group|association|community|members?|diaspora|this guy|this man|this woman|new hire)\\b`,
     ),
     ASKS_FOR_GUIDANCE,
   ],
@@ -56,6 +58,16 @@ const RULES: [OutOfScope, RegExp, RegExp?][] = [
     new RegExp(
       `\\b(home|personal|private|residential|mobile|cell|cellphone|family)\\b.*\\b(address|number|phone|email|details|location)\\b|\\bwhere (does|do) (the |our |my )?(${PEOPLE}|[a-z]+) live\\b|\\b${PEOPLE}s? (home |personal |private )?(address|phone number|mobile|cell number|email|date of birth|passport)\\b|\\b(address|phone number|mobile number|email|passport number) (of|for) (the |our |my )?${PEOPLE}\\b`,
     ),
+  ],
+  [
+    'it-support',
+    /\b(reset|forgot|forgotten|change|unlock)\b.*\bpassword\b|\blocked out of\b|\b(printer|printing|log ?in|login|sign in|vpn|outlook|teams|email) (is )?(not working|broken|down|wont work|doesnt work|problem|issue)\b/,
+    /\b(trip|travel|travelling|overseas|abroad|after the|return|back from)\b/,
+  ],
+  [
+    'council-services',
+    /\b(council|councils|annual|long term) (budget|plan)\b|\b(rates (bill|rebate|payment|notice)|pay (my )?rates|rubbish (collection|day|bin)|recycling (day|bin|collection)|dog (registration|licence|license)|register (my|a) dog|parking (fine|ticket|permit)|building consent|resource consent|library (hours|opening)|swimming pool (hours|opening)|pothole)\b/,
+    /\b(sister|twin|trip|travel|delegation|interference|security|gift|koha)\b/,
   ],
 ];
 

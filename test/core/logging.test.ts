@@ -2,9 +2,7 @@ import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assembleBot, type Content, loadContent } from '../../src/app.js';
 import { fixedClock } from '../../src/clock.js';
-import { type Knowledge, loadKnowledge } from '../../src/knowledge/index.js';
 import { createLogger } from '../../src/logger.js';
-import { Retriever } from '../../src/retrieval/index.js';
 import { MemoryStore } from '../../src/storage/index.js';
 import { FIXTURE_KNOWLEDGE } from '../helpers/server.js';
 

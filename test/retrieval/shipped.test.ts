@@ -73,6 +73,6 @@ describe('answer quality on the shipped knowledge', () => {
   it.each(OUT_OF_SCOPE)('"%s" is refused honestly', (q) => {
     const a = answerText(knowledge, retriever, q, '2026-11-27');
     expect(a.answered).toBe(false);
-    expect(a.reply.kind).toBe('no-guidance');
+    expect(['no-guidance', 'declined']).toContain(a.reply.kind);
   });
 });
