@@ -64,6 +64,10 @@ export type Block =
   | { type: 'sources'; sources: Source[]; reviewed?: string }
   | { type: 'buttons'; buttons: Button[] }
   | {
+      /**
+       * A question with options. Choosing sends the action `{id, value: option.value}`; a
+       * `multiple` choice sends the chosen options' values joined by commas.
+       */
       type: 'choice';
       id: string;
       question: string;

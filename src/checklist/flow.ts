@@ -328,7 +328,13 @@ export class ChecklistFlow {
             error: 'That button is from an earlier step. Here is where you are now.',
           });
         }
-        return this.applyAnswer(incoming, run, stepId, value.slice(at + 1));
+        // A multiple choice arrives as its chosen option values joined by commas.
+        const answer = value
+          .slice(at + 1)
+          .split(',')
+          .map((v) => v.replace(`${stepId}=`, ''))
+          .join(',');
+        return this.applyAnswer(incoming, run, stepId, answer);
       }
       case ChecklistActions.back:
         return this.navigate(incoming, run, 'back');

@@ -325,6 +325,39 @@ describe('web chat in a browser', () => {
       .waitFor();
   });
 
+  it('runs the pre-trip checklist with buttons, typed answers and a multiple choice', async () => {
+    /** Clicks the newest button with this name and waits for the reply. */
+    const click = async (name: string) => {
+      const before = await botCount();
+      await log.getByRole('button', { name, exact: true }).last().click();
+      await waitForReply(before);
+    };
+    await click('Start pre-trip checklist');
+    await log.getByText(/Step 1 of \d+/).last().waitFor();
+    await click('Overseas trip');
+    await log.getByText('Step 2 of').last().waitFor();
+    await ask('Sister-city anniversary visit');
+    await ask('5/3/2027');
+    await ask('1/3/2027');
+    // An end date before the start is explained and asked again.
+    await log.getByText("That's before the start date you gave").last().waitFor();
+    await ask('12/3/2027');
+    await ask('Kumagaya, Japan');
+    await click('The council');
+    await click('No gifts expected');
+    // Devices: several answers, sent together with Done.
+    await log.getByRole('button', { name: 'My personal phone', exact: true }).last().click();
+    await log.getByRole('button', { name: 'A loan or travel device', exact: true }).last().click();
+    await click('Done');
+    expect(await page.locator('#log .msg--user').last().textContent()).toContain('My personal phone, A loan or travel device');
+    await log.getByText('Have you registered the trip on SafeTravel?').last().waitFor();
+    // Back returns to the devices step.
+    await click('Back');
+    await log.getByText('Which devices will you take?').last().waitFor();
+    await click('Cancel');
+    await log.getByText("I've cancelled the pre-trip security checklist").waitFor();
+  });
+
   it('clears the conversation', async () => {
     await page.getByRole('button', { name: 'Clear conversation' }).click();
     await log.getByText("I'm Sister City Advisor").waitFor();

@@ -65,6 +65,32 @@ const WELCOME = {
       ],
     },
     { type: 'buttons', buttons: EXAMPLES.map((q) => ({ id: 'ask', label: q, value: q })) },
+    {
+      type: 'paragraph',
+      md: [
+        {
+          type: 'para',
+          inlines: [
+            {
+              type: 'text',
+              text: 'Going overseas or hosting a visit? Run the pre-trip checklist first.',
+            },
+          ],
+        },
+      ],
+    },
+    {
+      type: 'buttons',
+      buttons: [
+        {
+          id: 'checklist:start',
+          label: 'Start pre-trip checklist',
+          value: 'pretrip',
+          style: 'primary',
+        },
+        { id: 'checklist:my-trips', label: 'My trips' },
+      ],
+    },
   ],
 };
 
@@ -388,6 +414,58 @@ function renderChoice(block, entry, blockIndex) {
   const row = h('div', 'actions');
   const options = Array.isArray(block.options) ? block.options : [];
   const chosen = Array.isArray(entry?.used?.[blockIndex]) ? entry.used[blockIndex] : [];
+  const answered = chosen.length > 0;
+  if (block.multiple) {
+    // Several answers: toggle the options, then send them together with Done.
+    const selected = new Set();
+    const toggles = [];
+    for (const option of options) {
+      if (!option || typeof option.label !== 'string') continue;
+      const btn = /** @type {HTMLButtonElement} */ (
+        h('button', 'button button--chip button--default', option.label)
+      );
+      btn.type = 'button';
+      btn.setAttribute('aria-pressed', String(chosen.includes(option.value)));
+      btn.disabled = answered;
+      btn.addEventListener('click', () => {
+        const on = !selected.has(option.value);
+        if (on) selected.add(option.value);
+        else selected.delete(option.value);
+        btn.setAttribute('aria-pressed', String(on));
+        done.disabled = selected.size === 0;
+      });
+      toggles.push([btn, option]);
+      row.append(btn);
+    }
+    const done = /** @type {HTMLButtonElement} */ (
+      h('button', 'button button--chip button--primary', 'Done')
+    );
+    done.type = 'button';
+    done.disabled = true;
+    done.addEventListener('click', () => {
+      if (state.busy || selected.size === 0) return;
+      const picked = toggles.filter(([, o]) => selected.has(o.value));
+      for (const [b] of toggles) b.disabled = true;
+      done.disabled = true;
+      const value = picked.map(([, o]) => String(o.value ?? '')).join(',');
+      const label = picked.map(([, o]) => o.label).join(', ');
+      void send({ action: { id: String(block.id), value } }, label).then((result) => {
+        if (result.ok) {
+          markUsed(
+            entry,
+            blockIndex,
+            picked.map(([, o]) => o.value),
+          );
+        } else {
+          for (const [b] of toggles) b.disabled = false;
+          done.disabled = false;
+        }
+      });
+    });
+    if (!answered) row.append(done);
+    box.append(row);
+    return box;
+  }
   for (const option of options) {
     if (!option || typeof option.label !== 'string') continue;
     const btn = /** @type {HTMLButtonElement} */ (
@@ -396,17 +474,16 @@ function renderChoice(block, entry, blockIndex) {
     btn.type = 'button';
     const picked = chosen.includes(option.value);
     btn.setAttribute('aria-pressed', String(picked));
-    if (picked || (!block.multiple && chosen.length > 0)) btn.disabled = true;
+    if (answered) btn.disabled = true;
     btn.addEventListener('click', () => {
       if (state.busy) return;
-      const toDisable = block.multiple ? [btn] : [...row.querySelectorAll('button')];
+      const toDisable = [...row.querySelectorAll('button')];
       for (const b of toDisable) b.disabled = true;
       btn.setAttribute('aria-pressed', 'true');
       const payload = { action: { id: String(block.id), value: String(option.value ?? '') } };
       void send(payload, option.label).then((result) => {
         if (result.ok) {
-          const prev = Array.isArray(entry?.used?.[blockIndex]) ? entry.used[blockIndex] : [];
-          markUsed(entry, blockIndex, [...prev, option.value]);
+          markUsed(entry, blockIndex, [option.value]);
         } else {
           btn.setAttribute('aria-pressed', 'false');
           for (const b of toDisable) b.disabled = false;
