@@ -71,6 +71,44 @@ describe('cli', () => {
     const run = cli(['knowledge', 'check']);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('Knowledge OK: 6 entries');
+    // The fixtures cite example.org, which is not a primary source.
+    expect(run.stdout).toContain('No primary source (only news reports or copies) (6):');
+  });
+
+  it('knowledge check lists every problem of a broken folder and exits 1', async () => {
+    const { cp, mkdtemp, readFile, rm, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'sca-cli-'));
+    try {
+      await cp(FIXTURE_KNOWLEDGE, dir, { recursive: true });
+      const file = join(dir, 'guidance', 'gifts-koha.md');
+      await writeFile(
+        file,
+        (await readFile(file, 'utf8')).replace('reviewed:', 'related: [nowhere]\nreviewed:'),
+      );
+      const run = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', 'src/cli.ts', 'knowledge', 'check'],
+        {
+          env: { ...process.env, KNOWLEDGE_DIR: dir },
+          encoding: 'utf8',
+          timeout: 20_000,
+        },
+      );
+      expect(run.status).toBe(1);
+      expect(run.stdout).toContain(
+        'entry "gifts-koha", field "related": refers to unknown entry "nowhere"',
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('eval prints the quality figures', () => {
+    const run = cli(['eval']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/Top-1 accuracy: +\d+\.\d%/);
   });
 
   it('explains usage for an unknown command', () => {
