@@ -4,7 +4,11 @@ import { type Checklist, loadChecklist } from './checklist/definition.js';
 import { ChecklistFlow, type ChecklistSettings } from './checklist/flow.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
+import { type CaseStore, FileCaseStore } from './escalation/case-store.js';
+import { loadContacts } from './escalation/contacts.js';
+import { CaseConversation } from './escalation/conversation.js';
 import { type Escalator, RecordingEscalator } from './escalation/escalator.js';
+import { CaseService } from './escalation/service.js';
 import { type Knowledge, loadKnowledge } from './knowledge/index.js';
 import type { Notifier, Platform } from './model.js';
 import { Retriever } from './retrieval/index.js';
@@ -12,7 +16,7 @@ import { Scheduler } from './scheduler.js';
 import { FileStore, type Store } from './storage/index.js';
 
 /** The checklist files every knowledge folder must have. */
-export const CHECKLIST_FILES = ['pretrip.yaml', 'debrief.yaml'] as const;
+export const CHECKLIST_FILES = ['pretrip.yaml', 'debrief.yaml', 'report.yaml'] as const;
 
 /** Knowledge plus the checklists, all validated. */
 export interface Content {
@@ -41,13 +45,15 @@ export interface BotParts extends Content {
   settings: ChecklistSettings;
   /** Defaults to recording requests in storage. */
   escalator?: Escalator;
+  /** Cases for the security contact, when escalation is on. */
+  cases?: CaseService;
   /** A prebuilt retriever (benchmarks time the index build on its own). */
   retriever?: Retriever;
 }
 
 /** Builds the bot from its parts: the one place that wires retrieval, checklists and escalation together. */
 export function assembleBot(p: BotParts): Bot {
-  const escalator = p.escalator ?? new RecordingEscalator(p.store, p.clock);
+  const escalator = p.escalator ?? p.cases ?? new RecordingEscalator(p.store, p.clock);
   const checklists = new ChecklistFlow({
     ...p.settings,
     checklists: p.checklists,
@@ -65,6 +71,14 @@ export function assembleBot(p: BotParts): Bot {
     clock: p.clock,
     maxMessageChars: p.maxMessageChars,
     checklists,
+    cases: new CaseConversation({
+      store: p.store,
+      clock: p.clock,
+      logger: p.logger,
+      knowledge: p.knowledge,
+      escalator,
+      cases: p.cases,
+    }),
   });
 }
 
@@ -74,6 +88,8 @@ export interface Advisor {
   knowledge: Knowledge;
   store: Store;
   scheduler: Scheduler;
+  /** Present when escalation is on. */
+  cases?: CaseService;
   close(): Promise<void>;
 }
 
@@ -81,11 +97,29 @@ export interface Advisor {
 export async function createAdvisor(
   config: Config,
   logger: Logger,
-  opts: { clock?: Clock; store?: Store; notifiers?: Map<Platform, Notifier> } = {},
+  opts: {
+    clock?: Clock;
+    store?: Store;
+    caseStore?: CaseStore;
+    notifiers?: Map<Platform, Notifier>;
+  } = {},
 ): Promise<Advisor> {
   const content = await loadContent(config.KNOWLEDGE_DIR);
+  // Contacts are checked before the data directory is locked, so a config error changes nothing.
+  const contacts = config.ESCALATION_ENABLED ? await loadContacts(config.CONTACTS_FILE) : undefined;
   const store = opts.store ?? (await FileStore.open(config.DATA_DIR));
   const clock = opts.clock ?? systemClock;
+  const notifiers = opts.notifiers ?? new Map<Platform, Notifier>();
+  const cases = contacts
+    ? new CaseService({
+        cases: opts.caseStore ?? (await FileCaseStore.open(config.DATA_DIR)),
+        store,
+        contacts,
+        notifiers,
+        clock,
+        logger,
+      })
+    : undefined;
   const bot = assembleBot({
     ...content,
     store,
@@ -96,8 +130,16 @@ export async function createAdvisor(
       expiryDays: config.PRETRIP_EXPIRY_DAYS,
       escalateWarnings: config.PRETRIP_ESCALATE_WARNINGS,
     },
+    cases,
   });
-  const scheduler = new Scheduler({ store, clock, logger, notifiers: opts.notifiers ?? new Map() });
+  const scheduler = new Scheduler({
+    store,
+    clock,
+    logger,
+    notifiers,
+    cases,
+    retentionDays: config.CASE_RETENTION_DAYS,
+  });
   logger.info(
     { entries: content.knowledge.entries.length, checklists: [...content.checklists.keys()] },
     'knowledge loaded',
@@ -107,6 +149,7 @@ export async function createAdvisor(
     knowledge: content.knowledge,
     store,
     scheduler,
+    cases,
     close: async () => {
       await scheduler.stop();
       await store.close();

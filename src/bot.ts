@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { answerText } from './answer.js';
 import type { ChecklistFlow } from './checklist/flow.js';
 import { type Clock, nzDay } from './clock.js';
+import type { CaseConversation } from './escalation/conversation.js';
 import { type Knowledge, registerId } from './knowledge/index.js';
 import type { Action, Incoming, Reply } from './model.js';
 import { Actions, answerReply, errorReply, noticeReply, smallTalkReply } from './replies.js';
@@ -17,16 +18,22 @@ export interface BotDeps {
   clock: Clock;
   /** Longest message accepted, in characters. */
   maxMessageChars: number;
-  /** Runs the pre-trip checklist and the debrief. */
+  /** Runs the pre-trip checklist, the debrief and the report form. */
   checklists: ChecklistFlow;
+  /** Case buttons, prompts and the "cases" command. */
+  cases: CaseConversation;
 }
 
 /** Typed commands, recognised whatever the platform (Slack's /pretrip arrives as "pretrip"). */
-export function detectCommand(text: string): 'pretrip' | 'my-trips' | 'debrief' | undefined {
+export function detectCommand(
+  text: string,
+): 'pretrip' | 'my-trips' | 'debrief' | 'report' | 'cases' | undefined {
   const t = text
     .trim()
     .toLowerCase()
     .replace(/[.!]+$/, '');
+  if (/^\/?(report|report a concern|raise a concern|make a report)$/.test(t)) return 'report';
+  if (/^\/?(my )?(open )?cases$/.test(t)) return 'cases';
   if (/^\/?\s*(start (the |a )?)?pre[- ]?trip( (security )?checklist)?$/.test(t)) return 'pretrip';
   if (/^(show )?(my )?(trips|checklists)$/.test(t)) return 'my-trips';
   if (/^\/?debrief$/.test(t)) return 'debrief';
@@ -89,8 +96,13 @@ export function createBot(deps: BotDeps): Bot {
       ];
     }
     if (text === '') return [smallTalkReply('help')];
-    const { checklists } = deps;
+    const { checklists, cases } = deps;
+    // A note or reply the bot asked for comes first: it is the answer to that question.
+    const prompted = await cases.onText(incoming, text);
+    if (prompted) return prompted;
     const command = detectCommand(text);
+    if (command === 'report') return checklists.start(incoming, 'report');
+    if (command === 'cases') return cases.list(incoming);
     if (command === 'pretrip') return checklists.start(incoming, 'pretrip');
     if (command === 'my-trips') return checklists.myTrips(incoming.user);
     if (command === 'debrief') {
@@ -107,6 +119,7 @@ export function createBot(deps: BotDeps): Bot {
 
   async function onAction(incoming: Incoming, action: Action): Promise<Reply[]> {
     if (action.id.startsWith('checklist:')) return deps.checklists.onAction(incoming, action);
+    if (action.id.startsWith('case:')) return deps.cases.onAction(incoming, action);
     const value = action.value ?? '';
     switch (action.id) {
       case Actions.feedback: {

@@ -19,6 +19,14 @@ export const ConfigSchema = z.object({
   PRETRIP_EXPIRY_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   PRETRIP_ESCALATE_WARNINGS: z.coerce.number().int().min(1).max(50).default(3),
   SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  ESCALATION_ENABLED: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
+      message: 'must be true or false',
+    })
+    .default('true')
+    .transform((v) => ['true', '1', 'yes', 'on'].includes(v)),
+  CONTACTS_FILE: z.string().min(1).default('./config/contacts.yaml'),
+  CASE_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(730),
 });
 
 /** Validated settings. */

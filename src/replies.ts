@@ -20,6 +20,8 @@ export const Actions = {
   /** value: a question to ask */
   ask: 'ask',
   help: 'help',
+  /** value: the entry the question follows, if any */
+  askContact: 'case:ask',
 } as const;
 
 /** Human names for knowledge tags, used when listing what the bot can help with. */
@@ -75,6 +77,7 @@ export function answerReply(
     });
   }
   blocks.push(feedbackButtons(entry.id));
+  blocks.push(askContactButton(entry.id));
   if (related.length) {
     blocks.push({ type: 'paragraph', text: 'Related questions:' });
     blocks.push({
@@ -146,6 +149,20 @@ function feedbackButtons(id: string): Block {
   };
 }
 
+/** The "Ask the security contact" button, under every answer and every refusal. */
+export function askContactButton(entryId?: string): Block {
+  return {
+    type: 'buttons',
+    buttons: [
+      {
+        id: Actions.askContact,
+        label: 'Ask the security contact',
+        ...(entryId ? { value: entryId } : {}),
+      },
+    ],
+  };
+}
+
 function relationshipLine(r: Relationship): string {
   const extras = [
     r.since ? `since ${r.since}` : undefined,
@@ -154,6 +171,10 @@ function relationshipLine(r: Relationship): string {
     .filter(Boolean)
     .join(', ');
   return `- **${r.city}**, ${r.country}${extras ? ` (${extras})` : ''}${r.note ? `. ${r.note}` : ''}`;
+}
+
+function dedupeSources<T extends { url: string }>(sources: T[]): T[] {
+  return sources.filter((s, i) => sources.findIndex((x) => x.url === s.url) === i);
 }
 
 /** An answer from the sister-city register for one council, optionally about one partner city. */
@@ -276,7 +297,9 @@ export function replyToPlain(reply: Reply): string {
         parts.push(`${b.question}\n${b.options.map((o) => `- ${o.label}`).join('\n')}`);
         break;
       case 'buttons': {
-        const options = b.buttons.filter((x) => x.id !== Actions.feedback);
+        const options = b.buttons.filter(
+          (x) => x.id !== Actions.feedback && x.id !== Actions.askContact,
+        );
         if (options.length) parts.push(options.map((x) => `- ${x.label}`).join('\n'));
         break;
       }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { ChecklistActions } from './checklist/render.js';
 import type { Clock } from './clock.js';
+import type { CaseService } from './escalation/service.js';
 import type { Notifier, Platform, Reply } from './model.js';
 import type { ScheduledJob, Store } from './storage/index.js';
 
@@ -36,12 +37,17 @@ export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
 
+  private lastPurgeDay = '';
+
   constructor(
     private readonly deps: {
       store: Store;
       clock: Clock;
       logger: Logger;
       notifiers: Map<Platform, Notifier>;
+      /** Case deadlines, the outbox and retention run on the same tick. */
+      cases?: CaseService;
+      retentionDays?: number;
     },
   ) {}
 
@@ -59,6 +65,20 @@ export class Scheduler {
     const due = (await this.deps.store.listJobs()).filter((j) => j.dueAt <= now);
     let done = 0;
     for (const job of due) if (await this.run(job)) done++;
+    const { cases } = this.deps;
+    if (cases) {
+      try {
+        await cases.tick();
+        // Retention runs once a day.
+        const today = now.slice(0, 10);
+        if (this.deps.retentionDays && today !== this.lastPurgeDay) {
+          this.lastPurgeDay = today;
+          await cases.purge(this.deps.retentionDays);
+        }
+      } catch (err) {
+        this.deps.logger.error({ err }, 'case work failed; will retry on the next tick');
+      }
+    }
     return done;
   }
 

@@ -9,10 +9,13 @@ function iso(y: number, m: number, d: number): string | undefined {
 
 function fullYear(y: string | undefined, today: string, m: number, d: number): number {
   if (y === undefined) {
-    // No year: the next time that day comes round.
+    // No year: the next time that day comes round (29 February may be years away).
     const thisYear = Number(today.slice(0, 4));
-    const candidate = iso(thisYear, m, d);
-    return candidate && candidate >= today ? thisYear : thisYear + 1;
+    for (let year = thisYear; year < thisYear + 9; year++) {
+      const candidate = iso(year, m, d);
+      if (candidate && candidate >= today) return year;
+    }
+    return thisYear;
   }
   const n = Number(y);
   return y.length <= 2 ? 2000 + n : n;

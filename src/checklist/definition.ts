@@ -100,6 +100,15 @@ export const ChecklistSchema = z.strictObject({
   intro: z.string().min(10).max(600),
   steps: z.array(StepSchema).min(1),
   flags: z.array(FlagRuleSchema).default([]),
+  /** `on-risk`: escalate on a high flag or enough warnings. `always`: every finished run (a report). */
+  escalate: z.enum(['on-risk', 'always']).default('on-risk'),
+  /** Prefix of the record ids, e.g. TR for TR-2026-0001. */
+  recordPrefix: z
+    .string()
+    .regex(/^[A-Z]{2,3}$/, 'must be two or three capital letters')
+    .default('TR'),
+  /** Where the case says it came from. */
+  source: z.enum(['pretrip', 'debrief', 'report']).default('pretrip'),
 });
 export type Checklist = z.infer<typeof ChecklistSchema>;
 

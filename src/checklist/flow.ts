@@ -185,9 +185,48 @@ export class ChecklistFlow {
   }
 
   /** Starts a checklist, or offers to continue one already in progress. */
-  async start(incoming: Incoming, checklistId: string, tripId?: string): Promise<Reply[]> {
+  async start(
+    incoming: Incoming,
+    checklistId: string,
+    tripId?: string,
+    replace = false,
+  ): Promise<Reply[]> {
     const user = incoming.user;
-    const { run, expiredNotice } = await this.active(user);
+    let { run, expiredNotice } = await this.active(user);
+    if (run && replace) {
+      await this.save(user, undefined);
+      run = undefined;
+    }
+    if (run && run.checklist !== checklistId) {
+      const current = this.checklist(run.checklist);
+      const wanted = this.checklist(checklistId);
+      return [
+        {
+          kind: 'notice',
+          blocks: [
+            {
+              type: 'paragraph',
+              text: `You have a ${current.title.toLowerCase()} in progress. Carry on with it, or set it aside and start the ${wanted.title.toLowerCase()}? Setting it aside clears its answers.`,
+            },
+            {
+              type: 'buttons',
+              buttons: [
+                {
+                  id: ChecklistActions.continue,
+                  label: `Continue the ${current.title.toLowerCase()}`.slice(0, 75),
+                  style: 'primary',
+                },
+                {
+                  id: ChecklistActions.start,
+                  label: `Start the ${wanted.title.toLowerCase()}`.slice(0, 75),
+                  value: `new:${checklistId}${tripId ? `:${tripId}` : ''}`,
+                },
+              ],
+            },
+          ],
+        },
+      ];
+    }
     if (run) {
       const checklist = this.checklist(run.checklist);
       const step = nextStep(checklist, run.answers);
@@ -235,7 +274,8 @@ export class ChecklistFlow {
    */
   async onText(incoming: Incoming, text: string): Promise<Reply[] | undefined> {
     const { run, expiredNotice } = await this.active(incoming.user);
-    if (expiredNotice) return checklistCommand(text) ? [expiredNotice] : undefined;
+    // Whatever they typed was meant for the expired run, so say what happened to it.
+    if (expiredNotice) return [expiredNotice];
     if (!run) return undefined;
     const command = checklistCommand(text);
     if (command) return this.navigate(incoming, run, command);
@@ -283,10 +323,14 @@ export class ChecklistFlow {
   async onAction(incoming: Incoming, action: Action): Promise<Reply[]> {
     const user = incoming.user;
     if (action.id === ChecklistActions.start) {
-      const value = action.value ?? 'pretrip';
-      const [id, tripId] = value.split(':');
+      const raw = action.value ?? 'pretrip';
+      const replace = raw.startsWith('new:');
+      const [id, tripId] = (replace ? raw.slice(4) : raw).split(':');
       if (!id || !this.deps.checklists.has(id)) return [staleButton()];
-      return this.start(incoming, id, tripId);
+      // A debrief may only follow up the user's own trip.
+      const trip = tripId ? await this.deps.store.getTrip(tripId) : undefined;
+      const ownTrip = trip && userKey(trip.user) === userKey(user) ? trip.id : undefined;
+      return this.start(incoming, id, ownTrip, replace);
     }
     if (action.id === ChecklistActions.myTrips) return this.myTrips(user);
     if (action.id === ChecklistActions.showTrip) return this.showTrip(user, action.value ?? '');
@@ -374,7 +418,10 @@ export class ChecklistFlow {
     const step = checklist.steps.find((s) => s.id === stepId);
     if (!step) return this.ask(run);
     const parsed = parseAnswer(step, input, this.answerContext(run));
-    if (!parsed.ok) return this.ask(run, { error: parsed.error, offers: parsed.offers });
+    if (!parsed.ok) {
+      await this.save(incoming.user, run);
+      return this.ask(run, { error: parsed.error, offers: parsed.offers });
+    }
     run.answers[step.id] = parsed.value;
     run.history.push(step.id);
     if (nextStep(checklist, run.answers)) {
@@ -394,6 +441,8 @@ export class ChecklistFlow {
     const user = incoming.user;
     switch (command) {
       case 'continue':
+        // Coming back counts as activity, so the expiry clock starts again.
+        await this.save(user, run);
         return this.ask(run);
       case 'back': {
         const previous = run.history.pop();
@@ -459,7 +508,7 @@ export class ChecklistFlow {
       answer: displayAnswer(s, answers[s.id] ?? null),
     }));
     const at = clock.now();
-    const id = await nextId(store, run.checklist === 'debrief' ? 'DB' : 'TR', at);
+    const id = await nextId(store, checklist.recordPrefix, at);
     const endDate = typeof answers['end-date'] === 'string' ? answers['end-date'] : undefined;
     const record: TripRecord = {
       id,
@@ -499,7 +548,7 @@ export class ChecklistFlow {
       });
     }
     await store.addTrip(record);
-    if (checklist.id === 'pretrip' && endDate) {
+    if (checklist.source === 'pretrip' && endDate) {
       const due = nextDay(endDate);
       await store.scheduleJob({
         id: `debrief:${id}`,

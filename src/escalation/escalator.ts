@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import { type Clock, nzDay } from '../clock.js';
 import type { EscalationRequest, Store } from '../storage/index.js';
 
 /** What the core asks for when something needs the security contact. */
@@ -20,7 +20,8 @@ export interface Escalator {
 
 /** Makes readable ids such as ER-2026-0007 from a durable sequence. */
 export async function nextId(store: Store, prefix: string, at: Date): Promise<string> {
-  const year = at.getUTCFullYear();
+  // The year is New Zealand's: a case raised on NZ New Year's morning belongs to the new year.
+  const year = nzDay(at).slice(0, 4);
   const n = await store.nextSequence(`${prefix}-${year}`);
   return `${prefix}-${year}-${String(n).padStart(4, '0')}`;
 }

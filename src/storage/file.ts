@@ -25,6 +25,9 @@ const ConversationSchema = z.object({
   updatedAt: z.string(),
   lastEntryId: z.string().optional(),
   flow: z.object({ name: z.string(), data: z.record(z.string(), z.unknown()) }).optional(),
+  prompt: z
+    .object({ kind: z.string(), caseId: z.string().optional(), entryId: z.string().optional() })
+    .optional(),
 });
 
 const UserRefSchema = z.object({
@@ -86,6 +89,7 @@ const EscalationSchema = z.object({
   flags: z.array(FlagSchema),
   answers: z.array(SummarySchema),
   tripId: z.string().optional(),
+  details: z.string().optional(),
 });
 
 const AuditSchema = z.object({

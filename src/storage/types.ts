@@ -15,6 +15,8 @@ export interface ConversationState {
   lastEntryId?: string;
   /** Progress of a multi-step flow; its owner defines the shape. */
   flow?: { name: string; data: Record<string, unknown> };
+  /** A one-off question the bot asked, whose answer is the user's next message. */
+  prompt?: { kind: string; caseId?: string; entryId?: string };
 }
 
 /** One Helpful / Not helpful click. */
@@ -79,6 +81,8 @@ export interface EscalationRequest {
   flags: StoredFlag[];
   answers: SummaryLine[];
   tripId?: string;
+  /** The reporter's own words, for a question or a report. */
+  details?: string;
 }
 
 /** Work to do at a later time; kept durably so a restart loses nothing. */

@@ -14,6 +14,9 @@ describe('config', () => {
       PRETRIP_EXPIRY_DAYS: 14,
       PRETRIP_ESCALATE_WARNINGS: 3,
       SCHEDULER_INTERVAL_MS: 60_000,
+      ESCALATION_ENABLED: true,
+      CONTACTS_FILE: './config/contacts.yaml',
+      CASE_RETENTION_DAYS: 730,
     });
   });
 

@@ -24,6 +24,7 @@ describe('neutral replies', () => {
       'paragraph',
       'sources',
       'buttons',
+      'buttons',
       'paragraph',
       'buttons',
     ]);

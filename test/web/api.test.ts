@@ -31,7 +31,11 @@ describe('POST /api/chat', () => {
         date: '2025-08',
       },
     ]);
-    expect(reply.actions.map((a: any) => a.label)).toEqual(['Helpful', 'Not helpful']);
+    expect(reply.actions.map((a: any) => a.label)).toEqual([
+      'Helpful',
+      'Not helpful',
+      'Ask the security contact',
+    ]);
     expect(reply.blocks[0]).toMatchObject({
       type: 'paragraph',
       md: [{ type: 'para' }, { type: 'para' }],

@@ -333,7 +333,10 @@ describe('web chat in a browser', () => {
       await waitForReply(before);
     };
     await click('Start pre-trip checklist');
-    await log.getByText(/Step 1 of \d+/).last().waitFor();
+    await log
+      .getByText(/Step 1 of \d+/)
+      .last()
+      .waitFor();
     await click('Overseas trip');
     await log.getByText('Step 2 of').last().waitFor();
     await ask('Sister-city anniversary visit');
@@ -349,7 +352,9 @@ describe('web chat in a browser', () => {
     await log.getByRole('button', { name: 'My personal phone', exact: true }).last().click();
     await log.getByRole('button', { name: 'A loan or travel device', exact: true }).last().click();
     await click('Done');
-    expect(await page.locator('#log .msg--user').last().textContent()).toContain('My personal phone, A loan or travel device');
+    expect(await page.locator('#log .msg--user').last().textContent()).toContain(
+      'My personal phone, A loan or travel device',
+    );
     await log.getByText('Have you registered the trip on SafeTravel?').last().waitFor();
     // Back returns to the devices step.
     await click('Back');

@@ -1,0 +1,491 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { Notifier, Platform, Reply, UserRef } from '../model.js';
+import { type Store, userKey } from '../storage/index.js';
+import { SerialQueue } from '../storage/serial.js';
+import {
+  type Case,
+  type CaseEvent,
+  type CaseNotification,
+  type ContactRole,
+  canTransition,
+  isFinal,
+  STATUS_LABEL,
+} from './case.js';
+import type { CaseStore } from './case-store.js';
+import { type Contacts, contactRefs, roleOf } from './contacts.js';
+import {
+  type EscalationInput,
+  type EscalationReceipt,
+  type Escalator,
+  nextId,
+} from './escalator.js';
+import { caseCard, casesListReply, notificationReply, reporterView } from './render.js';
+import { addWorkingHours } from './working-hours.js';
+
+/** What the case service needs. */
+export interface CaseServiceDeps {
+  cases: CaseStore;
+  store: Store;
+  contacts: Contacts;
+  notifiers: Map<Platform, Notifier>;
+  clock: Clock;
+  logger: Logger;
+  /** Attempts per notification before it is marked failed. */
+  maxAttempts?: number;
+  /** How long to wait for the first delivery before telling the reporter; the outbox keeps trying after. */
+  firstDeliveryTimeoutMs?: number;
+}
+
+/** What a contact can do to a case. */
+export type ContactAction = 'ack' | 'info' | 'resolve' | 'close' | 'backup';
+
+const MINUTE = 60_000;
+
+function notice(text: string, tone: 'info' | 'warning' | 'success' = 'info'): Reply {
+  return { kind: 'notice', blocks: [{ type: 'notice', tone, text }] };
+}
+
+/**
+ * Cases for the security contact. Every change is saved, with the messages it must send, before
+ * anything is sent (an outbox); delivery retries with backoff, survives restarts, and falls
+ * back to the backup contact. Only configured contacts may act, and each action is idempotent.
+ */
+export class CaseService implements Escalator {
+  /** One change at a time, so an action and a delivery never overwrite each other. */
+  private readonly lock = new SerialQueue();
+  private readonly maxAttempts: number;
+
+  constructor(private readonly deps: CaseServiceDeps) {
+    this.maxAttempts = deps.maxAttempts ?? 5;
+  }
+
+  private now(): Date {
+    return this.deps.clock.now();
+  }
+
+  private event(c: Case, actor: string, type: CaseEvent['type'], note?: string): void {
+    c.history.push({ at: this.now().toISOString(), actor, type, ...(note ? { note } : {}) });
+  }
+
+  private queue(
+    c: Case,
+    to: CaseNotification['to'],
+    user: UserRef,
+    kind: CaseNotification['kind'],
+    text?: string,
+  ): void {
+    const at = this.now().toISOString();
+    c.notifications.push({
+      id: `${c.id}/${c.notifications.length + 1}`,
+      to,
+      user,
+      kind,
+      ...(text ? { text } : {}),
+      status: 'pending',
+      attempts: 0,
+      createdAt: at,
+      nextAttemptAt: at,
+    });
+  }
+
+  private queueContact(
+    c: Case,
+    role: ContactRole,
+    kind: CaseNotification['kind'],
+    text?: string,
+  ): number {
+    const contact = role === 'primary' ? this.deps.contacts.primary : this.deps.contacts.backup;
+    if (!contact) return 0;
+    const refs = contactRefs(contact);
+    for (const ref of refs) this.queue(c, role, ref, kind, text);
+    return refs.length;
+  }
+
+  private async audit(
+    type: string,
+    actor: string,
+    data: Record<string, string | number | boolean | null>,
+  ): Promise<void> {
+    await this.deps.store.audit({ at: this.now().toISOString(), type, actor, data });
+  }
+
+  /** Opens a case, saves it with its outbox, then tries the first delivery. */
+  async escalate(input: EscalationInput): Promise<EscalationReceipt> {
+    const c = await this.lock.run(async () => {
+      const now = this.now();
+      const id = await nextId(this.deps.store, 'SC', now);
+      const created: Case = {
+        id,
+        reporter: input.reporter,
+        raisedAt: now.toISOString(),
+        source: input.source,
+        summary: input.summary,
+        ...(input.details ? { details: input.details } : {}),
+        flags: input.flags,
+        answers: input.answers,
+        ...(input.tripId ? { recordId: input.tripId } : {}),
+        status: 'new',
+        assignedTo: 'primary',
+        ackDueAt: addWorkingHours(now, this.deps.contacts.ackWorkingHours).toISOString(),
+        nextReminderAt: new Date(
+          now.getTime() + this.deps.contacts.reminderMinutes * MINUTE,
+        ).toISOString(),
+        remindersSent: 0,
+        history: [],
+        notifications: [],
+      };
+      this.event(created, userKey(input.reporter), 'raised');
+      this.queueContact(created, 'primary', 'new-case');
+      // Saved with its pending messages before any is sent: a crash now loses nothing.
+      await this.deps.cases.save(created);
+      await this.audit('case-raised', userKey(input.reporter), {
+        caseId: id,
+        source: input.source,
+      });
+      this.deps.logger.info(
+        { caseId: id, source: input.source, reporter: userKey(input.reporter) },
+        'case raised',
+      );
+      return created;
+    });
+    const timeout = this.deps.firstDeliveryTimeoutMs ?? 3000;
+    await Promise.race([
+      this.deliverCase(c.id),
+      new Promise((r) => setTimeout(r, timeout).unref()),
+    ]);
+    const saved = await this.deps.cases.get(c.id);
+    const notified =
+      saved?.notifications.some((n) => n.to !== 'reporter' && n.status === 'sent') ?? false;
+    return {
+      id: c.id,
+      notified,
+      message: notified
+        ? `Your council's security contact has been notified (case ${c.id}). You'll hear here when they pick it up.`
+        : `Your case ${c.id} is saved, but I couldn't reach your security contact just now. I'll keep trying, and you'll hear here when they pick it up.`,
+    };
+  }
+
+  /** Sends a case's due messages. Sends happen outside the lock; results are saved under it. */
+  private async deliverCase(id: string): Promise<number> {
+    const due = await this.lock.run(async () => {
+      const c = await this.deps.cases.getActive(id);
+      if (!c) return [];
+      const now = this.now().toISOString();
+      return c.notifications
+        .filter((n) => n.status === 'pending' && n.nextAttemptAt <= now)
+        .map((n) => ({ c, n }));
+    });
+    let sent = 0;
+    for (const { c, n } of due) {
+      const notifier = this.deps.notifiers.get(n.user.platform);
+      let result: { ok: boolean; messageId?: string; error?: string };
+      try {
+        result = notifier
+          ? await notifier.notify(n.user, [notificationReply(c, n, this.now())])
+          : { ok: false, error: `no ${n.user.platform} connection is running` };
+      } catch (err) {
+        result = { ok: false, error: (err as Error).message };
+      }
+      if (result.ok) sent++;
+      await this.recordAttempt(id, n.id, result);
+    }
+    return sent;
+  }
+
+  private async recordAttempt(
+    caseId: string,
+    notificationId: string,
+    result: { ok: boolean; messageId?: string; error?: string },
+  ): Promise<void> {
+    await this.lock.run(async () => {
+      const c = await this.deps.cases.getActive(caseId);
+      const n = c?.notifications.find((x) => x.id === notificationId);
+      if (!c || !n || n.status !== 'pending') return;
+      n.attempts += 1;
+      const now = this.now();
+      if (result.ok) {
+        n.status = 'sent';
+        n.sentAt = now.toISOString();
+        if (result.messageId) n.messageId = result.messageId;
+      } else {
+        n.lastError = (result.error ?? 'unknown error').slice(0, 300);
+        if (n.attempts >= this.maxAttempts) {
+          n.status = 'failed';
+          this.deps.logger.warn(
+            { caseId, notification: n.id, error: n.lastError },
+            'notification failed for good',
+          );
+          // A contact who cannot be reached is no contact: the backup gets the case.
+          if (n.to === 'primary' && !c.backupNotifiedAt && !isFinal(c.status))
+            this.toBackup(
+              c,
+              'system',
+              `Messages to the primary contact about case ${c.id} could not be delivered, so it has come to you as the backup contact.`,
+            );
+        } else {
+          const backoff = Math.min(30 * MINUTE, 0.5 * MINUTE * 2 ** (n.attempts - 1));
+          n.nextAttemptAt = new Date(now.getTime() + backoff).toISOString();
+          this.deps.logger.info(
+            { caseId, notification: n.id, attempts: n.attempts },
+            'notification failed; will retry',
+          );
+        }
+      }
+      await this.deps.cases.save(c);
+    });
+  }
+
+  private toBackup(c: Case, actor: string, text: string): boolean {
+    if (!this.deps.contacts.backup) return false;
+    c.assignedTo = 'backup';
+    c.backupNotifiedAt = this.now().toISOString();
+    this.event(c, actor, actor === 'system' ? 'sent-to-backup' : 'handed-to-backup');
+    this.queueContact(c, 'backup', 'backup', text);
+    return true;
+  }
+
+  /** Delivers every due message; resolves with how many were sent. */
+  async deliverPending(): Promise<number> {
+    let sent = 0;
+    for (const c of await this.deps.cases.listActive()) sent += await this.deliverCase(c.id);
+    return sent;
+  }
+
+  /** Reminds contacts about unacknowledged cases, and sends overdue ones to the backup. */
+  async checkDeadlines(): Promise<void> {
+    await this.lock.run(async () => {
+      const now = this.now();
+      const iso = now.toISOString();
+      for (const c of await this.deps.cases.listActive()) {
+        if (c.status !== 'new') continue;
+        let changed = false;
+        if (c.ackDueAt <= iso && !c.backupNotifiedAt) {
+          // Re-notify the primary contact and send to the backup too.
+          this.queueContact(c, 'primary', 'reminder');
+          this.toBackup(
+            c,
+            'system',
+            `Case ${c.id} was not acknowledged within ${this.deps.contacts.ackWorkingHours} working hours, so it has come to you as the backup contact.`,
+          );
+          changed = true;
+        } else if (c.nextReminderAt && c.nextReminderAt <= iso) {
+          this.queueContact(c, c.assignedTo, 'reminder');
+          c.remindersSent += 1;
+          this.event(c, 'system', 'reminded');
+          changed = true;
+        }
+        if (changed) {
+          c.nextReminderAt = new Date(
+            now.getTime() + this.deps.contacts.reminderMinutes * MINUTE,
+          ).toISOString();
+          await this.deps.cases.save(c);
+        }
+      }
+    });
+  }
+
+  /** One pass of the background work: deadlines, then delivery. */
+  async tick(): Promise<void> {
+    await this.checkDeadlines();
+    await this.deliverPending();
+  }
+
+  /** True when the user is a configured contact. */
+  isContact(user: UserRef): boolean {
+    return roleOf(this.deps.contacts, user) !== undefined;
+  }
+
+  /**
+   * A contact acts on a case. Anyone else is refused and the attempt recorded. Repeating
+   * an action that is already done (a double click) records nothing new.
+   */
+  async act(
+    actor: UserRef,
+    action: ContactAction,
+    caseId: string,
+    note?: string,
+  ): Promise<Reply[]> {
+    const actorKey = userKey(actor);
+    const role = roleOf(this.deps.contacts, actor);
+    const outcome = await this.lock.run(
+      async (): Promise<{ replies: Reply[]; deliver: boolean }> => {
+        const c = await this.deps.cases.get(caseId);
+        if (!role) {
+          if (c && !isFinal(c.status)) {
+            this.event(c, actorKey, 'unauthorised-attempt', action);
+            await this.deps.cases.save(c);
+          }
+          await this.audit('case-unauthorised', actorKey, { caseId, action });
+          this.deps.logger.warn({ actor: actorKey, caseId, action }, 'unauthorised case action');
+          return {
+            replies: [
+              notice(
+                "You're not authorised to act on security cases. If you think you should be, talk to your council's security lead.",
+                'warning',
+              ),
+            ],
+            deliver: false,
+          };
+        }
+        if (!c)
+          return {
+            replies: [notice(`I couldn't find case ${caseId}.`, 'warning')],
+            deliver: false,
+          };
+        if (isFinal(c.status))
+          return {
+            replies: [notice(`Case ${c.id} is already ${STATUS_LABEL[c.status]}.`)],
+            deliver: false,
+          };
+        const reporter = (text: string, kind: CaseNotification['kind'] = 'status') =>
+          this.queue(c, 'reporter', c.reporter, kind, text);
+        switch (action) {
+          case 'ack': {
+            if (c.status !== 'new') {
+              const by = c.history.find((e) => e.type === 'acknowledged');
+              return {
+                replies: [
+                  notice(
+                    `Case ${c.id} was already acknowledged${by ? ` at ${new Date(by.at).toLocaleTimeString('en-NZ', { timeZone: 'Pacific/Auckland', hour: 'numeric', minute: '2-digit' })}` : ''}.`,
+                  ),
+                ],
+                deliver: false,
+              };
+            }
+            c.status = 'acknowledged';
+            c.nextReminderAt = undefined;
+            this.event(c, actorKey, 'acknowledged');
+            reporter(`Your security contact has picked up case ${c.id}.`);
+            break;
+          }
+          case 'info': {
+            if (!note)
+              return {
+                replies: [notice('Please write the question for the reporter.', 'warning')],
+                deliver: false,
+              };
+            if (!canTransition(c.status, 'info-requested'))
+              return {
+                replies: [notice(`Case ${c.id} can't take a question now.`, 'warning')],
+                deliver: false,
+              };
+            c.status = 'info-requested';
+            c.nextReminderAt = undefined;
+            this.event(c, actorKey, 'info-requested', note);
+            reporter(note, 'info-request');
+            break;
+          }
+          case 'resolve':
+          case 'close': {
+            const to = action === 'resolve' ? 'resolved' : 'closed';
+            c.status = to;
+            c.closedAt = this.now().toISOString();
+            c.nextReminderAt = undefined;
+            this.event(c, actorKey, to, note);
+            reporter(
+              action === 'resolve'
+                ? `Your security contact has resolved case ${c.id}.${note ? ` Outcome: ${note}` : ''} Thank you for raising it.`
+                : `Your security contact has closed case ${c.id} with no further action needed.${note ? ` Note: ${note}` : ''} Thank you for raising it.`,
+            );
+            break;
+          }
+          case 'backup': {
+            if (c.assignedTo === 'backup')
+              return {
+                replies: [notice(`Case ${c.id} is already with the backup contact.`)],
+                deliver: false,
+              };
+            if (
+              !this.toBackup(
+                c,
+                actorKey,
+                `Case ${c.id} has been handed to you by ${actor.name ?? 'the primary contact'}.`,
+              )
+            ) {
+              return {
+                replies: [notice('No backup contact is configured.', 'warning')],
+                deliver: false,
+              };
+            }
+            break;
+          }
+        }
+        await this.deps.cases.save(c);
+        await this.audit(`case-${action}`, actorKey, { caseId: c.id, status: c.status });
+        this.deps.logger.info(
+          { caseId: c.id, action, actor: actorKey, status: c.status },
+          'case updated',
+        );
+        const done: Record<ContactAction, string> = {
+          ack: `Case ${c.id} acknowledged. The reporter has been told.`,
+          info: `Your question has been sent to the reporter. Their reply will come to you here.`,
+          resolve: `Case ${c.id} resolved. The reporter has been told.`,
+          close: `Case ${c.id} closed with no action. The reporter has been told.`,
+          backup: `Case ${c.id} handed to the backup contact.`,
+        };
+        return {
+          replies: [
+            notice(done[action], 'success'),
+            caseCard(c, `Case ${c.id} is now ${STATUS_LABEL[c.status]}.`),
+          ],
+          deliver: true,
+        };
+      },
+    );
+    if (outcome.deliver) await this.deliverCase(caseId);
+    return outcome.replies;
+  }
+
+  /** The reporter answers a contact's question; the answer is added to the case and sent on. */
+  async reply(reporter: UserRef, caseId: string, text: string): Promise<Reply[]> {
+    const done = await this.lock.run(async () => {
+      const c = await this.deps.cases.getActive(caseId);
+      if (!c || userKey(c.reporter) !== userKey(reporter))
+        return notice(`I couldn't find case ${caseId}.`, 'warning');
+      if (isFinal(c.status))
+        return notice(
+          `Case ${c.id} is already ${STATUS_LABEL[c.status]}, so I couldn't add your reply.`,
+          'warning',
+        );
+      this.event(c, userKey(reporter), 'info-provided', text);
+      if (c.status === 'info-requested') c.status = 'acknowledged';
+      this.queueContact(c, c.assignedTo, 'info-provided');
+      await this.deps.cases.save(c);
+      return notice(
+        `Thanks. Your reply has been added to case ${c.id} and sent to your security contact.`,
+        'success',
+      );
+    });
+    await this.deliverCase(caseId);
+    return [done];
+  }
+
+  /** For a contact: open cases with their age. For anyone else: their own cases. */
+  async list(user: UserRef): Promise<Reply[]> {
+    if (this.isContact(user)) {
+      const open = (await this.deps.cases.listActive()).filter((c) => !isFinal(c.status));
+      return [casesListReply(open, this.now(), true)];
+    }
+    const mine = (await this.deps.cases.listAll()).filter(
+      (c) => userKey(c.reporter) === userKey(user),
+    );
+    return [casesListReply(mine.reverse().slice(0, 10), this.now(), false)];
+  }
+
+  /** One case: the full card for a contact, the reporter's view for the reporter, nothing for anyone else. */
+  async show(user: UserRef, caseId: string): Promise<Reply[]> {
+    const c = await this.deps.cases.get(caseId);
+    if (c && this.isContact(user)) return [caseCard(c, `Case ${c.id}, ${STATUS_LABEL[c.status]}.`)];
+    if (c && userKey(c.reporter) === userKey(user)) return [reporterView(c)];
+    return [notice(`I couldn't find case ${caseId}.`, 'warning')];
+  }
+
+  /** Deletes finished cases closed more than `days` ago. */
+  async purge(days: number): Promise<number> {
+    const before = new Date(this.now().getTime() - days * 24 * 60 * MINUTE).toISOString();
+    const n = await this.deps.cases.purge(before);
+    if (n) await this.audit('cases-purged', 'system', { count: n, before });
+    return n;
+  }
+}

@@ -1,0 +1,40 @@
+import { nzWallTime } from '../checklist/time.js';
+import { nzDay } from '../clock.js';
+
+const START = 9;
+const END = 17;
+
+function weekday(day: string): number {
+  return new Date(`${day}T12:00:00Z`).getUTCDay();
+}
+
+function addDays(day: string, n: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * The instant `hours` working hours after `from`, counting Monday to Friday, 09:00 to 17:00
+ * New Zealand time. Public holidays are not counted as non-working (see the README).
+ */
+export function addWorkingHours(from: Date, hours: number): Date {
+  let remaining = hours * 3600_000;
+  let day = nzDay(from);
+  let cursor = from.getTime();
+  for (let guard = 0; guard < 3660; guard++) {
+    const wd = weekday(day);
+    if (wd !== 0 && wd !== 6) {
+      const open = nzWallTime(day, START).getTime();
+      const close = nzWallTime(day, END).getTime();
+      const start = Math.max(cursor, open);
+      if (start < close) {
+        if (start + remaining <= close) return new Date(start + remaining);
+        remaining -= close - start;
+      }
+    }
+    day = addDays(day, 1);
+    cursor = nzWallTime(day, 0).getTime();
+  }
+  return new Date(cursor);
+}
