@@ -524,21 +524,29 @@ export class ChecklistFlow {
     const high = flags.filter((f) => f.severity === 'high').length;
     const warnings = flags.filter((f) => f.severity === 'warning').length;
     const extra: Block[] = [];
-    if (high > 0 || warnings >= this.deps.escalateWarnings) {
+    const always = checklist.escalate === 'always';
+    if (always || high > 0 || warnings >= this.deps.escalateWarnings) {
+      const flagged = `${high} high and ${warnings} warning flag${warnings === 1 ? '' : 's'}`;
       const receipt = await escalator.escalate({
-        source: run.checklist === 'debrief' ? 'debrief' : 'pretrip',
+        source: checklist.source,
         reporter: incoming.user,
-        summary: `${checklist.title} ${id}: ${high} high and ${warnings} warning flags.`,
+        summary: always
+          ? `${checklist.title} ${id}${high ? ` (${flagged})` : ''}`
+          : `${checklist.title} ${id}: ${flagged}.`,
         flags,
         answers: summary,
         tripId: run.tripId ?? id,
       });
       record.escalationId = receipt.id;
-      const why = high > 0 ? 'Some answers are high risk' : `There are ${warnings} warnings`;
+      const why = always
+        ? 'Thank you for raising this.'
+        : high > 0
+          ? "Some answers are high risk, so this has gone to your council's security contact."
+          : `There are ${warnings} warnings, so this has gone to your council's security contact.`;
       extra.push({
         type: 'notice',
-        tone: 'warning',
-        text: `${why}, so this has gone to your council's security contact. ${receipt.message}`,
+        tone: always ? 'info' : 'warning',
+        text: `${why} ${receipt.message}`,
       });
     } else {
       extra.push({

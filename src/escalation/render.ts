@@ -143,7 +143,7 @@ export function notificationReply(c: Case, n: CaseNotification, now: Date): Repl
           {
             type: 'notice',
             tone: c.status === 'resolved' ? 'success' : 'info',
-            text: n.text ?? `Case ${c.id} is now ${STATUS_LABEL[c.status]}.`,
+            text: n.text ?? `Case ${c.id}: ${STATUS_LABEL[c.status]}.`,
           },
         ],
       };

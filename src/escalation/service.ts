@@ -427,7 +427,7 @@ export class CaseService implements Escalator {
         return {
           replies: [
             notice(done[action], 'success'),
-            caseCard(c, `Case ${c.id} is now ${STATUS_LABEL[c.status]}.`),
+            caseCard(c, `Case ${c.id}: ${STATUS_LABEL[c.status]}.`),
           ],
           deliver: true,
         };
