@@ -9,19 +9,28 @@
 import { createInterface } from 'node:readline';
 import { answerText } from './answer.js';
 import { nzDay, systemClock } from './clock.js';
-import { loadConfig, loadDotEnv } from './config.js';
+import { type Config, loadConfig, loadDotEnv } from './config.js';
 import { isAdvisorError } from './errors.js';
+import { STATUS_LABEL } from './escalation/case.js';
+import { FileCaseStore } from './escalation/case-store.js';
+import { auditToCsv, casesToCsv, caseToText } from './escalation/export.js';
 import { type Knowledge, loadKnowledge, reviewKnowledge } from './knowledge/index.js';
 import { evaluate, formatReport, loadQuestionSet } from './quality/eval.js';
 import { replyToPlain } from './replies.js';
 import { Retriever } from './retrieval/index.js';
+import { FileStore, readAuditLog } from './storage/index.js';
 
 const USAGE = `Usage:
   npm run --silent cli -- ask "question"
   npm run --silent cli -- ask --json "question"
   npm run --silent cli -- ask --json < questions.txt
   npm run --silent cli -- knowledge check
-  npm run --silent cli -- eval [questions.yaml]`;
+  npm run --silent cli -- eval [questions.yaml]
+  npm run --silent cli -- cases list
+  npm run --silent cli -- cases show SC-2026-0001
+  npm run --silent cli -- cases export --format csv|json
+  npm run --silent cli -- cases purge [--days N]
+  npm run --silent cli -- audit export [--format csv|json]`;
 
 /** The JSON shape `ask --json` prints, one object per question. */
 export interface AskResult {
@@ -140,6 +149,87 @@ async function runEval(
   return 0;
 }
 
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function runCases(args: string[], config: Config): Promise<number> {
+  const [sub, arg] = args;
+  if (sub === 'purge') {
+    // Purging writes, so it takes the data directory's lock: the bot must be stopped.
+    const days = Number(option(args, 'days') ?? config.CASE_RETENTION_DAYS);
+    if (!Number.isInteger(days) || days < 1) {
+      process.stderr.write('--days must be a whole number of days, 1 or more.\n');
+      return 2;
+    }
+    const store = await FileStore.open(config.DATA_DIR);
+    try {
+      const before = new Date(Date.now() - days * 86_400_000).toISOString();
+      const cases = await FileCaseStore.open(config.DATA_DIR);
+      const n = await cases.purge(before);
+      await store.audit({
+        at: new Date().toISOString(),
+        type: 'cases-purged',
+        actor: 'cli',
+        data: { count: n, before },
+      });
+      process.stdout.write(
+        `Purged ${n} finished case${n === 1 ? '' : 's'} closed before ${before.slice(0, 10)}.\n`,
+      );
+    } finally {
+      await store.close();
+    }
+    return 0;
+  }
+  // Reading takes no lock, so contacts and auditors can run these while the bot runs.
+  const cases = await FileCaseStore.open(config.DATA_DIR);
+  if (sub === 'list') {
+    const all = await cases.listAll();
+    if (!all.length) process.stdout.write('No cases.\n');
+    for (const c of all)
+      process.stdout.write(
+        `${c.id}  ${c.raisedAt.slice(0, 16).replace('T', ' ')}  ${STATUS_LABEL[c.status].padEnd(26)}  ${c.source.padEnd(8)}  ${c.summary}\n`,
+      );
+    return 0;
+  }
+  if (sub === 'show' && arg) {
+    const c = await cases.get(arg);
+    if (!c) {
+      process.stderr.write(`No case ${arg}.\n`);
+      return 1;
+    }
+    process.stdout.write(`${caseToText(c)}\n`);
+    return 0;
+  }
+  if (sub === 'export') {
+    const format = option(args, 'format') ?? 'csv';
+    const all = await cases.listAll();
+    if (format === 'json') process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
+    else if (format === 'csv') process.stdout.write(casesToCsv(all));
+    else {
+      process.stderr.write('--format must be csv or json.\n');
+      return 2;
+    }
+    return 0;
+  }
+  process.stderr.write(`${USAGE}\n`);
+  return 2;
+}
+
+async function runAuditExport(args: string[], config: Config): Promise<number> {
+  const format = option(args, 'format') ?? 'csv';
+  if (format !== 'csv' && format !== 'json') {
+    process.stderr.write('--format must be csv or json.\n');
+    return 2;
+  }
+  const events = await readAuditLog(config.DATA_DIR);
+  process.stdout.write(
+    format === 'json' ? `${JSON.stringify(events, null, 2)}\n` : auditToCsv(events),
+  );
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   loadDotEnv();
   const config = loadConfig();
@@ -148,6 +238,8 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'knowledge' && rest[0] === 'check')
     return runKnowledgeCheck(config.KNOWLEDGE_DIR);
   if (command === 'eval') return runEval(config.KNOWLEDGE_DIR, rest[0]);
+  if (command === 'cases') return runCases(rest, config);
+  if (command === 'audit' && rest[0] === 'export') return runAuditExport(rest, config);
   process.stderr.write(`${command ? `Unknown command "${argv.join(' ')}".\n` : ''}${USAGE}\n`);
   return 2;
 }

@@ -129,6 +129,33 @@ export function migrate(raw: unknown, file: string): StateFile {
 
 const LOG_FILES = ['feedback.jsonl', 'audit.jsonl', 'trips.jsonl', 'escalations.jsonl'];
 
+/** Parses a JSON Lines file, skipping a torn last line; a missing file reads as empty. */
+async function readJsonLines<T>(path: string, schema: z.ZodType<T>): Promise<T[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const out: T[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const parsed = schema.safeParse(JSON.parse(line));
+      if (parsed.success) out.push(parsed.data);
+    } catch {
+      // A torn last line after a crash is skipped rather than failing the whole read.
+    }
+  }
+  return out;
+}
+
+/** Reads the audit log without locking the data directory (for exports while the bot runs). */
+export function readAuditLog(dataDir: string): Promise<AuditEvent[]> {
+  return readJsonLines(join(dataDir, 'audit.jsonl'), AuditSchema) as Promise<AuditEvent[]>;
+}
+
 /** After a crash mid-append, starts the next record on a fresh line so it is not lost too. */
 async function endWithNewline(path: string): Promise<void> {
   let fh: Awaited<ReturnType<typeof open>> | undefined;
@@ -206,24 +233,7 @@ export class FileStore implements Store {
 
   private async readLines<T>(name: string, schema: z.ZodType<T>): Promise<T[]> {
     await this.queue.drain();
-    let text: string;
-    try {
-      text = await readFile(join(this.dir, name), 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw err;
-    }
-    const out: T[] = [];
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        const parsed = schema.safeParse(JSON.parse(line));
-        if (parsed.success) out.push(parsed.data);
-      } catch {
-        // A torn last line after a crash is skipped rather than failing the whole read.
-      }
-    }
-    return out;
+    return readJsonLines(join(this.dir, name), schema);
   }
 
   async getConversation(user: UserKey): Promise<ConversationState | undefined> {
