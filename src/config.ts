@@ -8,6 +8,16 @@ const port = z.coerce
   .min(0, 'must be between 0 and 65535')
   .max(65535, 'must be between 0 and 65535');
 
+/** A true/false setting that also accepts 1/0, yes/no and on/off. */
+function bool(fallback: 'true' | 'false') {
+  return z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
+      message: 'must be true or false',
+    })
+    .default(fallback)
+    .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+}
+
 /** Every setting, with its default. `.env.example` documents each one. */
 export const ConfigSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -19,14 +29,47 @@ export const ConfigSchema = z.object({
   PRETRIP_EXPIRY_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   PRETRIP_ESCALATE_WARNINGS: z.coerce.number().int().min(1).max(50).default(3),
   SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
-  ESCALATION_ENABLED: z
-    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
-      message: 'must be true or false',
-    })
-    .default('true')
-    .transform((v) => ['true', '1', 'yes', 'on'].includes(v)),
+  ESCALATION_ENABLED: bool('true'),
   CONTACTS_FILE: z.string().min(1).default('./config/contacts.yaml'),
   CASE_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(730),
+
+  // Slack (adapters/slack). With a bot token and an app token: Socket Mode. With a bot token
+  // and a signing secret: HTTP mode on this server at /slack/events.
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xoxb-/, 'must be a bot token starting xoxb-')
+    .optional(),
+  SLACK_SIGNING_SECRET: z.string().min(8).optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, 'must be an app-level token starting xapp-')
+    .optional(),
+  SLACK_API_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .default('https://slack.com/api/'),
+  /** A private channel for case notifications when a contact has no Slack user id. */
+  SLACK_NOTIFY_CHANNEL: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id (C... or G...)')
+    .optional(),
+
+  // Microsoft Teams (adapters/teams), under botbuilder's standard names.
+  TEAMS_ENABLED: bool('false'),
+  MicrosoftAppId: z.string().optional(),
+  MicrosoftAppPassword: z.string().optional(),
+  MicrosoftAppTenantId: z.string().optional(),
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+  /** A Teams channel conversation id for case notifications when a contact has no stored conversation. */
+  TEAMS_NOTIFY_CHANNEL: z.string().optional(),
+
+  // Optional LLM answers (src/llm), off unless LLM_BASE_URL is set.
+  LLM_BASE_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  LLM_API_KEY: z.string().optional(),
+  LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(15_000),
+  /** Send case data and personal details to the model. Off: emails and phone numbers are redacted. */
+  LLM_SEND_PERSONAL_DATA: bool('false'),
+  LLM_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(6),
 });
 
 /** Validated settings. */
@@ -42,7 +85,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
   );
   const parsed = ConfigSchema.safeParse(cleaned);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const c = parsed.data;
+    const problems: string[] = [];
+    if (c.SLACK_BOT_TOKEN && !c.SLACK_APP_TOKEN && !c.SLACK_SIGNING_SECRET) {
+      problems.push(
+        '  - SLACK_BOT_TOKEN is set, so also set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)',
+      );
+    }
+    if ((c.SLACK_APP_TOKEN || c.SLACK_SIGNING_SECRET) && !c.SLACK_BOT_TOKEN) {
+      problems.push('  - SLACK_BOT_TOKEN is missing: Slack needs the bot token (xoxb-...) too');
+    }
+    if (c.MicrosoftAppId && !c.MicrosoftAppPassword && c.MicrosoftAppType !== 'UserAssignedMSI') {
+      problems.push('  - MicrosoftAppPassword is missing: it is needed with MicrosoftAppId');
+    }
+    if (problems.length)
+      throw new AdvisorError(ErrorCode.ConfigInvalid, `Invalid settings:\n${problems.join('\n')}`);
+    return c;
+  }
   const lines = parsed.error.issues.map((i) => {
     const name = String(i.path[0] ?? 'setting');
     return `  - ${name}: ${i.message} (got "${String(env[name] ?? '')}")`;

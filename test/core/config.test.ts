@@ -4,7 +4,7 @@ import { isAdvisorError } from '../../src/errors.js';
 
 describe('config', () => {
   it('has working defaults for a fresh clone', () => {
-    expect(loadConfig({})).toEqual({
+    expect(loadConfig({})).toMatchObject({
       HOST: '127.0.0.1',
       PORT: 3978,
       DATA_DIR: './data',
@@ -17,7 +17,26 @@ describe('config', () => {
       ESCALATION_ENABLED: true,
       CONTACTS_FILE: './config/contacts.yaml',
       CASE_RETENTION_DAYS: 730,
+      SLACK_API_URL: 'https://slack.com/api/',
+      TEAMS_ENABLED: false,
+      LLM_MODEL: 'gpt-4o-mini',
+      LLM_SEND_PERSONAL_DATA: false,
     });
+    expect(loadConfig({}).SLACK_BOT_TOKEN).toBeUndefined();
+    expect(loadConfig({}).LLM_BASE_URL).toBeUndefined();
+  });
+
+  it('says which Slack setting is missing', () => {
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(
+      /also set SLACK_APP_TOKEN \(Socket Mode\) or SLACK_SIGNING_SECRET/,
+    );
+    expect(() => loadConfig({ SLACK_APP_TOKEN: 'xapp-1' })).toThrow(/SLACK_BOT_TOKEN is missing/);
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxp-user' })).toThrow(
+      /SLACK_BOT_TOKEN: must be a bot token starting xoxb-/,
+    );
+    expect(
+      loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret-123' }).SLACK_BOT_TOKEN,
+    ).toBe('xoxb-1');
   });
 
   it('treats an empty value as unset', () => {
