@@ -4,7 +4,7 @@ import type { ChecklistFlow } from './checklist/flow.js';
 import { type Clock, nzDay } from './clock.js';
 import type { CaseConversation } from './escalation/conversation.js';
 import { type Knowledge, registerId } from './knowledge/index.js';
-import type { Action, Incoming, Reply } from './model.js';
+import type { Action, Incoming, Reply, UserRef } from './model.js';
 import { Actions, answerReply, errorReply, noticeReply, smallTalkReply } from './replies.js';
 import type { Retriever } from './retrieval/index.js';
 import { type Store, userKey } from './storage/types.js';
@@ -44,6 +44,8 @@ export function detectCommand(
 export interface Bot {
   /** Handles one incoming message and returns the replies to show. */
   handle(incoming: Incoming): Promise<Reply[]>;
+  /** A home page for the user: what the bot does, their trips and cases (open cases for a contact). */
+  home(user: UserRef): Promise<Reply[]>;
 }
 
 // Control characters (other than tab and newline) have no place in a question.
@@ -171,6 +173,40 @@ export function createBot(deps: BotDeps): Bot {
   }
 
   return {
+    async home(user) {
+      const incoming: Incoming = {
+        user,
+        conversation: { id: `home:${user.id}`, kind: 'direct' },
+        text: '',
+      };
+      const intro: Reply = {
+        kind: 'notice',
+        blocks: [
+          {
+            type: 'paragraph',
+            text: "**Sister City Advisor**\n\nSourced answers on sister-city relationships, foreign interference and travel security, a pre-trip checklist, and a direct line to your council's security contact. Ask a question in a message, or:",
+          },
+          {
+            type: 'buttons',
+            buttons: [
+              {
+                id: 'checklist:start',
+                label: 'Start pre-trip checklist',
+                value: 'pretrip',
+                style: 'primary',
+              },
+              { id: 'checklist:start', label: 'Report a concern', value: 'report' },
+              { id: 'case:ask', label: 'Ask the security contact' },
+            ],
+          },
+        ],
+      };
+      const [trips, cases] = await Promise.all([
+        deps.checklists.myTrips(user),
+        deps.cases.list(incoming),
+      ]);
+      return [intro, ...trips, ...cases];
+    },
     async handle(incoming) {
       if (incoming.action) return onAction(incoming, incoming.action);
       return onText(incoming, incoming.text ?? '');

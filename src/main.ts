@@ -3,12 +3,14 @@
  * settings, builds the platform-neutral advisor and starts the surfaces.
  */
 import { performance } from 'node:perf_hooks';
+import { createSlackAdapter } from '../adapters/slack/index.js';
 import { WebInbox } from '../adapters/web/inbox.js';
 import { WebServer } from '../adapters/web/server.js';
 import { createAdvisor } from './app.js';
 import { loadConfig, loadDotEnv } from './config.js';
 import { isAdvisorError } from './errors.js';
 import { createLogger } from './logger.js';
+import type { Notifier, Platform } from './model.js';
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -16,7 +18,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   const inbox = new WebInbox();
-  const advisor = await createAdvisor(config, logger, { notifiers: new Map([['web', inbox]]) });
+  const notifiers = new Map<Platform, Notifier>([['web', inbox]]);
+  const advisor = await createAdvisor(config, logger, { notifiers });
   advisor.scheduler.start(config.SCHEDULER_INTERVAL_MS);
   void advisor.scheduler.tick();
   const web = new WebServer({
@@ -28,7 +31,35 @@ async function main(): Promise<void> {
       uptimeSeconds: Math.round(process.uptime()),
     }),
   });
+  const slack = config.SLACK_BOT_TOKEN
+    ? createSlackAdapter({
+        bot: advisor.bot,
+        logger,
+        settings: {
+          botToken: config.SLACK_BOT_TOKEN,
+          signingSecret: config.SLACK_SIGNING_SECRET,
+          appToken: config.SLACK_APP_TOKEN,
+          apiUrl: config.SLACK_API_URL,
+          notifyChannel: config.SLACK_NOTIFY_CHANNEL,
+        },
+      })
+    : undefined;
+  if (slack) {
+    notifiers.set('slack', slack.notifier);
+    const { handle } = slack;
+    if (handle)
+      web.mount({ method: 'POST', path: '/slack/events', handler: (req, res) => handle(req, res) });
+  }
   const url = await web.listen(config.PORT, config.HOST);
+  if (slack) {
+    await slack.start();
+    logger.info(
+      { mode: slack.mode },
+      slack.mode === 'socket'
+        ? 'slack connected in Socket Mode'
+        : `slack events at ${new URL('/slack/events', url).href}`,
+    );
+  }
   const ms = Math.round(performance.now() - started);
   logger.info({ url: url.href, startupMs: ms }, 'web chat listening');
   process.stdout.write(`\nSister City Advisor is ready. Open ${url.href} in your browser.\n\n`);
@@ -38,6 +69,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    await slack?.stop();
     await web.close();
     await advisor.close();
     process.exit(0);

@@ -101,6 +101,8 @@ export interface Notifier {
   readonly platform: Platform;
   /** Delivers the replies to the user; resolves when the platform has accepted them. */
   notify(user: UserRef, replies: Reply[]): Promise<DeliveryResult>;
+  /** Replaces a message sent earlier (by its `messageId`), where the platform allows. */
+  update?(user: UserRef, messageId: string, replies: Reply[]): Promise<DeliveryResult>;
 }
 
 /** Outcome of one delivery attempt. */

@@ -1,0 +1,122 @@
+/**
+ * The Slack surface, on Bolt. It translates Slack events, commands and actions into the
+ * core's neutral messages and the core's replies into Block Kit. No domain rule lives here.
+ * Socket Mode when an app token is set; otherwise HTTP mode at /slack/events on the shared server.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  App,
+  type Logger as BoltLogger,
+  HTTPReceiver,
+  LogLevel,
+  SocketModeReceiver,
+} from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { Bot } from '../../src/bot.js';
+import type { Notifier } from '../../src/model.js';
+import { registerListeners } from './listeners.js';
+import { SlackNotifier } from './notifier.js';
+
+/** Slack settings, from src/config.ts. */
+export interface SlackSettings {
+  botToken: string;
+  signingSecret?: string;
+  appToken?: string;
+  apiUrl: string;
+  notifyChannel?: string;
+  /** Known ids skip the auth.test call at start-up (tests set these). */
+  botId?: string;
+  botUserId?: string;
+  /** Socket Mode reconnects by default; tests turn it off. */
+  autoReconnect?: boolean;
+}
+
+/** A running Slack surface. */
+export interface SlackAdapter {
+  mode: 'socket' | 'http';
+  /** HTTP mode: the route to mount on the shared server. */
+  path?: '/slack/events';
+  handle?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  notifier: Notifier;
+  app: App;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function boltLogger(logger: Logger): BoltLogger {
+  let level = LogLevel.INFO;
+  return {
+    debug: (...m: unknown[]) => logger.debug({ bolt: m.map(String).join(' ') }),
+    info: (...m: unknown[]) => logger.info({ bolt: m.map(String).join(' ') }),
+    warn: (...m: unknown[]) => logger.warn({ bolt: m.map(String).join(' ') }),
+    error: (...m: unknown[]) => logger.error({ bolt: m.map(String).join(' ') }),
+    setLevel: (l: LogLevel) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}
+
+/** Builds the Slack surface. Call `start()` to connect (Socket Mode) or mount `handle` (HTTP mode). */
+export function createSlackAdapter(opts: {
+  bot: Bot;
+  logger: Logger;
+  settings: SlackSettings;
+}): SlackAdapter {
+  const { settings } = opts;
+  const logger = opts.logger.child({ surface: 'slack' });
+  const clientOptions = { slackApiUrl: settings.apiUrl, retryConfig: { retries: 0 } };
+  const common = {
+    token: settings.botToken,
+    clientOptions,
+    logger: boltLogger(logger),
+    ...(settings.botId ? { botId: settings.botId } : {}),
+    ...(settings.botUserId
+      ? { botUserId: settings.botUserId, tokenVerificationEnabled: false }
+      : {}),
+  };
+  let app: App;
+  let http: HTTPReceiver | undefined;
+  if (settings.appToken) {
+    const receiver = new SocketModeReceiver({
+      appToken: settings.appToken,
+      installerOptions: { clientOptions },
+      logger: boltLogger(logger),
+      autoReconnectEnabled: settings.autoReconnect ?? true,
+    });
+    app = new App({ ...common, socketMode: true, receiver });
+  } else {
+    if (!settings.signingSecret) throw new Error('Slack HTTP mode needs SLACK_SIGNING_SECRET');
+    http = new HTTPReceiver({
+      signingSecret: settings.signingSecret,
+      endpoints: '/slack/events',
+      // Ack first, then work: Slack wants an answer within 3 seconds.
+      processBeforeResponse: false,
+      logger: boltLogger(logger),
+    });
+    app = new App({ ...common, receiver: http });
+  }
+  const notifier = new SlackNotifier(app.client, logger, settings.notifyChannel);
+  registerListeners(app, opts.bot, logger);
+  const receiver = http;
+  return {
+    mode: receiver ? 'http' : 'socket',
+    notifier,
+    app,
+    ...(receiver
+      ? {
+          path: '/slack/events' as const,
+          handle: async (req: IncomingMessage, res: ServerResponse) => {
+            await receiver.requestListener(req, res);
+          },
+        }
+      : {}),
+    async start() {
+      if (!receiver) await app.start();
+    },
+    async stop() {
+      if (!receiver) await app.stop();
+    },
+  };
+}

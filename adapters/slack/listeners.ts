@@ -1,0 +1,244 @@
+import type { App, webApi } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { Bot } from '../../src/bot.js';
+import type { Action, Incoming, Reply, UserRef } from '../../src/model.js';
+import { coreActionId, homeView, MULTI_DONE, renderReplies } from './blocks.js';
+import { slackError } from './notifier.js';
+
+/** Slack retries deliveries it thinks failed; each event is handled once. */
+class SeenSet {
+  private readonly seen = new Set<string>();
+  /** True the first time a key is seen. */
+  first(key: string | undefined): boolean {
+    if (!key) return true;
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    if (this.seen.size > 5000) this.seen.delete(this.seen.values().next().value as string);
+    return true;
+  }
+}
+
+/** Runs slow work; if it takes over a second, posts "Working on it…" first. */
+async function withProgress<T>(
+  work: Promise<T>,
+  onSlow: () => Promise<unknown>,
+  ms = 1000,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const slow = new Promise<'slow'>((resolve) => {
+    timer = setTimeout(() => resolve('slow'), ms);
+  });
+  const first = await Promise.race([work, slow]);
+  clearTimeout(timer);
+  if (first === 'slow') {
+    await onSlow().catch(() => undefined);
+    return work;
+  }
+  return first as T;
+}
+
+/** Wires Slack events to the core. Each listener translates, calls the bot and posts the replies. */
+export function registerListeners(app: App, bot: Bot, logger: Logger): void {
+  const seen = new SeenSet();
+  const names = new Map<string, string>();
+
+  async function userRef(client: webApi.WebClient, id: string, team?: string): Promise<UserRef> {
+    // Names make case messages readable; they are looked up once per user and cached.
+    if (!names.has(id)) {
+      try {
+        const info = await client.users.info({ user: id });
+        names.set(id, info.user?.real_name || info.user?.name || id);
+      } catch {
+        names.set(id, id);
+      }
+    }
+    return { platform: 'slack', id, name: names.get(id), ...(team ? { workspace: team } : {}) };
+  }
+
+  async function post(
+    client: webApi.WebClient,
+    channel: string,
+    replies: Reply[],
+    threadTs?: string,
+  ): Promise<void> {
+    for (const m of renderReplies(replies)) {
+      await client.chat.postMessage({
+        channel,
+        text: m.text,
+        blocks: m.blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      });
+    }
+  }
+
+  async function run(
+    client: webApi.WebClient,
+    incoming: Incoming,
+    channel: string,
+    threadTs?: string,
+  ): Promise<void> {
+    const replies = await withProgress(bot.handle(incoming), () =>
+      client.chat.postMessage({
+        channel,
+        text: 'Working on it…',
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      }),
+    );
+    await post(client, channel, replies, threadTs);
+  }
+
+  app.message(async ({ message, client, body }) => {
+    const m = message as {
+      channel_type?: string;
+      subtype?: string;
+      bot_id?: string;
+      user?: string;
+      text?: string;
+      channel: string;
+      team?: string;
+    };
+    if (m.channel_type !== 'im' || m.subtype || m.bot_id || !m.user) return;
+    if (!seen.first((body as { event_id?: string }).event_id)) return;
+    const user = await userRef(client, m.user, m.team);
+    await run(
+      client,
+      { user, conversation: { id: m.channel, kind: 'direct' }, text: m.text ?? '' },
+      m.channel,
+    );
+  });
+
+  app.event('app_mention', async ({ event, client, body, context }) => {
+    if (!seen.first((body as { event_id?: string }).event_id) || !event.user) return;
+    const text = (event.text ?? '')
+      .replace(new RegExp(`<@${context.botUserId ?? '[A-Z0-9]+'}>`, 'g'), '')
+      .trim();
+    const thread = event.thread_ts ?? event.ts;
+    const user = await userRef(client, event.user, event.team);
+    await run(
+      client,
+      { user, conversation: { id: event.channel, kind: 'channel', thread }, text },
+      event.channel,
+      thread,
+    );
+  });
+
+  app.command('/pretrip', async ({ ack, command, client }) => {
+    await ack({
+      response_type: 'ephemeral',
+      text: 'Starting your pre-trip checklist in our direct messages.',
+    });
+    const user = await userRef(client, command.user_id, command.team_id);
+    // The checklist runs in the DM with the bot; posting to a user id opens that DM.
+    await run(
+      client,
+      { user, conversation: { id: command.user_id, kind: 'direct' }, text: 'pretrip' },
+      command.user_id,
+    );
+  });
+
+  app.event('app_home_opened', async ({ event, client }) => {
+    if (event.tab !== 'home') return;
+    const user = await userRef(client, event.user);
+    await client.views.publish({ user_id: event.user, view: homeView(await bot.home(user)) });
+  });
+
+  app.action(/.*/, async ({ ack, body, action, client }) => {
+    await ack();
+    const b = body as {
+      user: { id: string; team_id?: string };
+      channel?: { id: string };
+      message?: { ts: string; thread_ts?: string; blocks?: unknown[] };
+      container?: { type?: string };
+      trigger_id?: string;
+      state?: {
+        values: Record<string, Record<string, { selected_options?: { value: string }[] }>>;
+      };
+    };
+    const a = action as {
+      action_id: string;
+      value?: string;
+      selected_option?: { value: string };
+      type: string;
+      action_ts?: string;
+    };
+    if (a.action_id.includes('!boxes')) return; // A checkbox change: the Done button sends the selection.
+    if (!seen.first(`${b.user.id}:${a.action_id}:${a.action_ts ?? ''}`)) return;
+    const id = coreActionId(a.action_id);
+    let value = a.selected_option?.value ?? a.value;
+    if (value === MULTI_DONE) {
+      const picked = Object.values(b.state?.values ?? {})
+        .flatMap((el) => Object.entries(el))
+        .filter(([key]) => key.startsWith(`${id}!boxes`))
+        .flatMap(([, v]) => v.selected_options?.map((o) => o.value) ?? []);
+      if (!picked.length) return;
+      value = picked.join(',');
+    }
+    const user = await userRef(client, b.user.id, b.user.team_id);
+    if (id === 'case:info' && b.trigger_id) {
+      // "Ask for information" opens a modal; its text becomes the contact's note.
+      await client.views.open({
+        trigger_id: b.trigger_id,
+        view: {
+          type: 'modal',
+          callback_id: 'case-info',
+          private_metadata: JSON.stringify({ caseId: value, channel: b.channel?.id ?? b.user.id }),
+          title: { type: 'plain_text', text: 'Ask for information' },
+          submit: { type: 'plain_text', text: 'Send' },
+          close: { type: 'plain_text', text: 'Cancel' },
+          blocks: [
+            {
+              type: 'input',
+              block_id: 'question',
+              label: {
+                type: 'plain_text',
+                text: `Your question for the reporter (${value ?? ''})`,
+              },
+              element: {
+                type: 'plain_text_input',
+                action_id: 'text',
+                multiline: true,
+                max_length: 1000,
+              },
+            },
+          ],
+        },
+      });
+      return;
+    }
+    const channel = b.channel?.id ?? b.user.id;
+    const thread = b.message?.thread_ts;
+    const incoming: Incoming = {
+      user,
+      conversation: {
+        id: channel,
+        kind: b.channel?.id?.startsWith('D') || !b.channel ? 'direct' : 'channel',
+        ...(thread ? { thread } : {}),
+      },
+      action: { id, ...(value !== undefined ? { value } : {}) } as Action,
+    };
+    await run(client, incoming, channel, thread);
+    if (b.container?.type === 'view') {
+      await client.views
+        .publish({ user_id: b.user.id, view: homeView(await bot.home(user)) })
+        .catch((err) => logger.warn({ error: slackError(err) }, 'home refresh failed'));
+    }
+  });
+
+  app.view('case-info', async ({ ack, view, body, client }) => {
+    await ack();
+    const meta = JSON.parse(view.private_metadata || '{}') as { caseId?: string; channel?: string };
+    const text = view.state.values.question?.text?.value ?? '';
+    const user = await userRef(client, body.user.id, body.user.team_id ?? undefined);
+    const conversation = { id: meta.channel ?? body.user.id, kind: 'direct' as const };
+    // The core asks for the question as the contact's next message; the modal supplies it.
+    await bot.handle({ user, conversation, action: { id: 'case:info', value: meta.caseId ?? '' } });
+    const replies = await bot.handle({ user, conversation, text });
+    await post(client, conversation.id, replies);
+  });
+
+  app.error(async (error) => {
+    logger.error({ err: error }, 'slack listener failed');
+  });
+}
