@@ -433,8 +433,37 @@ export class CaseService implements Escalator {
         };
       },
     );
-    if (outcome.deliver) await this.deliverCase(caseId);
+    if (outcome.deliver) {
+      await this.deliverCase(caseId);
+      await this.refreshCards(caseId);
+    }
     return outcome.replies;
+  }
+
+  /**
+   * Updates the case messages contacts already have, where the platform allows, so an old
+   * message never offers buttons for a status that has passed. Best effort: a failure is logged.
+   */
+  private async refreshCards(caseId: string): Promise<void> {
+    const c = await this.deps.cases.get(caseId);
+    if (!c) return;
+    const latest = new Map<string, CaseNotification>();
+    for (const n of c.notifications) {
+      if (n.to !== 'reporter' && n.status === 'sent' && n.messageId)
+        latest.set(`${n.user.platform}:${n.user.id}`, n);
+    }
+    for (const n of latest.values()) {
+      const notifier = this.deps.notifiers.get(n.user.platform);
+      if (!notifier?.update || !n.messageId) continue;
+      const result = await notifier
+        .update(n.user, n.messageId, [caseCard(c, `Case ${c.id}: ${STATUS_LABEL[c.status]}.`)])
+        .catch((err: Error) => ({ ok: false as const, error: err.message }));
+      if (!result.ok)
+        this.deps.logger.warn(
+          { caseId, notification: n.id, error: result.error },
+          'could not update a case message in place',
+        );
+    }
   }
 
   /** The reporter answers a contact's question; the answer is added to the case and sent on. */
