@@ -13,6 +13,7 @@ import {
   detectSmallTalk,
   type Hit,
   type OutOfScope,
+  type Retrieval,
   type Retriever,
   stripGreeting,
 } from './retrieval/index.js';
@@ -30,6 +31,8 @@ export interface Answer {
   declined?: OutOfScope;
   /** Ranked entry ids considered, best first (for evaluation). */
   ranked: string[];
+  /** The retrieval behind a guidance answer or refusal, for an optional LLM rewrite. */
+  retrieval?: Retrieval;
 }
 
 /** True when the question is about sister-city ties ("sister city", "twin", "partner city"). */
@@ -91,6 +94,7 @@ export function answerText(
       answered: true,
       top: r.top,
       ranked: r.hits.map((h) => h.entry.id),
+      retrieval: r,
     };
   }
   const weak = r.top && r.top.coverage >= SUGGEST_COVERAGE ? r.top : undefined;
@@ -99,5 +103,6 @@ export function answerText(
     answered: false,
     top: r.top,
     ranked: r.hits.map((h) => h.entry.id),
+    retrieval: r,
   };
 }

@@ -10,6 +10,7 @@ import { CaseConversation } from './escalation/conversation.js';
 import { type Escalator, RecordingEscalator } from './escalation/escalator.js';
 import { CaseService } from './escalation/service.js';
 import { type Knowledge, loadKnowledge } from './knowledge/index.js';
+import { type LlmAnswerer, llmFromConfig } from './llm/index.js';
 import type { Notifier, Platform } from './model.js';
 import { Retriever } from './retrieval/index.js';
 import { Scheduler } from './scheduler.js';
@@ -49,6 +50,8 @@ export interface BotParts extends Content {
   cases?: CaseService;
   /** A prebuilt retriever (benchmarks time the index build on its own). */
   retriever?: Retriever;
+  /** Optional LLM rewrites of confident answers. */
+  llm?: LlmAnswerer;
 }
 
 /** Builds the bot from its parts: the one place that wires retrieval, checklists and escalation together. */
@@ -71,6 +74,7 @@ export function assembleBot(p: BotParts): Bot {
     clock: p.clock,
     maxMessageChars: p.maxMessageChars,
     checklists,
+    ...(p.llm ? { llm: p.llm } : {}),
     cases: new CaseConversation({
       store: p.store,
       clock: p.clock,
@@ -120,6 +124,8 @@ export async function createAdvisor(
         logger,
       })
     : undefined;
+  const llm = llmFromConfig(config, { clock, logger });
+  if (llm) logger.info({ model: config.LLM_MODEL }, 'LLM answers are on');
   const bot = assembleBot({
     ...content,
     store,
@@ -131,6 +137,7 @@ export async function createAdvisor(
       escalateWarnings: config.PRETRIP_ESCALATE_WARNINGS,
     },
     cases,
+    ...(llm ? { llm } : {}),
   });
   const scheduler = new Scheduler({
     store,
@@ -152,6 +159,7 @@ export async function createAdvisor(
     cases,
     close: async () => {
       await scheduler.stop();
+      await llm?.close();
       await store.close();
     },
   };

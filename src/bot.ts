@@ -1,11 +1,20 @@
 import type { Logger } from 'pino';
-import { answerText } from './answer.js';
+import { type Answer, answerText } from './answer.js';
 import type { ChecklistFlow } from './checklist/flow.js';
 import { type Clock, nzDay } from './clock.js';
 import type { CaseConversation } from './escalation/conversation.js';
 import { type Knowledge, registerId } from './knowledge/index.js';
+import { aiAssistedBlocks, entriesFor, type LlmAnswerer } from './llm/index.js';
 import type { Action, Incoming, Reply, UserRef } from './model.js';
-import { Actions, answerReply, errorReply, noticeReply, smallTalkReply } from './replies.js';
+import {
+  Actions,
+  answerReply,
+  askContactButton,
+  errorReply,
+  feedbackButtons,
+  noticeReply,
+  smallTalkReply,
+} from './replies.js';
 import type { Retriever } from './retrieval/index.js';
 import { type Store, userKey } from './storage/types.js';
 
@@ -22,6 +31,8 @@ export interface BotDeps {
   checklists: ChecklistFlow;
   /** Case buttons, prompts and the "cases" command. */
   cases: CaseConversation;
+  /** Optional LLM rewrites of confident answers; absent unless LLM_BASE_URL is set. */
+  llm?: LlmAnswerer;
 }
 
 /** Typed commands, recognised whatever the platform (Slack's /pretrip arrives as "pretrip"). */
@@ -58,6 +69,32 @@ export function createBot(deps: BotDeps): Bot {
   const registerIds = new Set(knowledge.register?.councils.map(registerId) ?? []);
   const isAnswerId = (id: string) => knowledge.byId.has(id) || registerIds.has(id);
 
+  /** Rewrites a confident answer with the LLM; any failure keeps the extractive answer. */
+  async function withLlm(result: Answer, question: string, actor: string): Promise<Reply> {
+    const { llm } = deps;
+    const entries = llm && result.answered && result.retrieval ? entriesFor(result.retrieval) : [];
+    const top = result.top;
+    if (!llm || !entries.length || !top) return result.reply;
+    const outcome = await llm.answer({ question, userKey: actor, entries });
+    if (!outcome.ok) {
+      logger.info(
+        { user: actor, reason: outcome.reason },
+        'llm answer not used; extractive answer shown',
+      );
+      return result.reply;
+    }
+    return {
+      kind: 'answer',
+      entryId: top.entry.id,
+      score: top.score,
+      blocks: [
+        ...aiAssistedBlocks(outcome),
+        feedbackButtons(top.entry.id),
+        askContactButton(top.entry.id),
+      ],
+    };
+  }
+
   async function answer(incoming: Incoming, question: string): Promise<Reply[]> {
     const result = answerText(knowledge, retriever, question, nzDay(clock.now()));
     if (result.reply.kind === 'small-talk') return [result.reply];
@@ -85,7 +122,7 @@ export function createBot(deps: BotDeps): Bot {
           ? { entryId: result.reply.entryId ?? null }
           : undefined,
     });
-    return [result.reply];
+    return [await withLlm(result, question, actor)];
   }
 
   async function onText(incoming: Incoming, raw: string): Promise<Reply[]> {

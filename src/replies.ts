@@ -116,6 +116,7 @@ export function noGuidanceReply(knowledge: Knowledge, weak?: Hit): Reply {
     text: weak ? 'The closest guidance I have, in case it helps:' : 'Try asking:',
   });
   blocks.push({ type: 'buttons', buttons });
+  blocks.push(askContactButton());
   return { kind: 'no-guidance', blocks, score: weak?.score };
 }
 
@@ -139,7 +140,8 @@ export function smallTalkReply(kind: SmallTalk): Reply {
   return { kind: 'small-talk', blocks };
 }
 
-function feedbackButtons(id: string): Block {
+/** Helpful / Not helpful buttons for an answer. */
+export function feedbackButtons(id: string): Block {
   return {
     type: 'buttons',
     buttons: [
@@ -203,10 +205,11 @@ export function registerReply(
       { type: 'paragraph', text: lines.join('\n\n') },
       {
         type: 'sources',
-        sources: [...council.sources, ...register.sources],
+        sources: dedupeSources([...council.sources, ...register.sources]),
         reviewed: register.reviewed,
       },
       feedbackButtons(id),
+      askContactButton(),
     ],
   };
 }

@@ -42,7 +42,9 @@ export class MemoryCaseStore implements CaseStore {
     return [...this.cases.values()].filter((c) => !isFinal(c.status) || hasPending(c)).map(clone);
   }
   async listAll() {
-    return [...this.cases.values()].map(clone);
+    return [...this.cases.values()]
+      .map(clone)
+      .sort((a, b) => a.raisedAt.localeCompare(b.raisedAt) || a.id.localeCompare(b.id));
   }
   async purge(before: string) {
     let n = 0;

@@ -71,6 +71,8 @@ export interface Case {
   remindersSent: number;
   /** Set once the case has gone to the backup contact. */
   backupNotifiedAt?: string;
+  /** Set when the acknowledgement deadline passed and was acted on (once). */
+  deadlinePassedAt?: string;
   /** Set when the case reaches a final status. */
   closedAt?: string;
   history: CaseEvent[];

@@ -11,7 +11,7 @@ function cell(value: unknown): string {
 
 /** Rows of cells as CSV text with a header. */
 export function toCsv(header: string[], rows: unknown[][]): string {
-  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+  return `${[header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
 }
 
 const CASE_COLUMNS = [

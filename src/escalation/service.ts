@@ -55,6 +55,8 @@ export class CaseService implements Escalator {
   /** One change at a time, so an action and a delivery never overwrite each other. */
   private readonly lock = new SerialQueue();
   private readonly maxAttempts: number;
+  /** Messages being sent right now; an overlapping delivery skips them, so none is sent twice. */
+  private readonly inFlight = new Set<string>();
 
   constructor(private readonly deps: CaseServiceDeps) {
     this.maxAttempts = deps.maxAttempts ?? 5;
@@ -128,9 +130,7 @@ export class CaseService implements Escalator {
         status: 'new',
         assignedTo: 'primary',
         ackDueAt: addWorkingHours(now, this.deps.contacts.ackWorkingHours).toISOString(),
-        nextReminderAt: new Date(
-          now.getTime() + this.deps.contacts.reminderMinutes * MINUTE,
-        ).toISOString(),
+        nextReminderAt: this.nextReminder(now),
         remindersSent: 0,
         history: [],
         notifications: [],
@@ -172,9 +172,11 @@ export class CaseService implements Escalator {
       const c = await this.deps.cases.getActive(id);
       if (!c) return [];
       const now = this.now().toISOString();
-      return c.notifications
-        .filter((n) => n.status === 'pending' && n.nextAttemptAt <= now)
-        .map((n) => ({ c, n }));
+      const claimed = c.notifications.filter(
+        (n) => n.status === 'pending' && n.nextAttemptAt <= now && !this.inFlight.has(n.id),
+      );
+      for (const n of claimed) this.inFlight.add(n.id);
+      return claimed.map((n) => ({ c, n }));
     });
     let sent = 0;
     for (const { c, n } of due) {
@@ -188,7 +190,11 @@ export class CaseService implements Escalator {
         result = { ok: false, error: (err as Error).message };
       }
       if (result.ok) sent++;
-      await this.recordAttempt(id, n.id, result);
+      try {
+        await this.recordAttempt(id, n.id, result);
+      } finally {
+        this.inFlight.delete(n.id);
+      }
     }
     return sent;
   }
@@ -260,8 +266,9 @@ export class CaseService implements Escalator {
       for (const c of await this.deps.cases.listActive()) {
         if (c.status !== 'new') continue;
         let changed = false;
-        if (c.ackDueAt <= iso && !c.backupNotifiedAt) {
-          // Re-notify the primary contact and send to the backup too.
+        if (c.ackDueAt <= iso && !c.deadlinePassedAt) {
+          // Re-notify the primary contact and send to the backup too (once).
+          c.deadlinePassedAt = iso;
           this.queueContact(c, 'primary', 'reminder');
           this.toBackup(
             c,
@@ -276,13 +283,16 @@ export class CaseService implements Escalator {
           changed = true;
         }
         if (changed) {
-          c.nextReminderAt = new Date(
-            now.getTime() + this.deps.contacts.reminderMinutes * MINUTE,
-          ).toISOString();
+          c.nextReminderAt = this.nextReminder(now);
           await this.deps.cases.save(c);
         }
       }
     });
+  }
+
+  /** Reminders count working time too, so nobody is messaged every hour of a weekend. */
+  private nextReminder(now: Date): string {
+    return addWorkingHours(now, this.deps.contacts.reminderMinutes / 60).toISOString();
   }
 
   /** One pass of the background work: deadlines, then delivery. */
@@ -469,7 +479,7 @@ export class CaseService implements Escalator {
   /** The reporter answers a contact's question; the answer is added to the case and sent on. */
   async reply(reporter: UserRef, caseId: string, text: string): Promise<Reply[]> {
     const done = await this.lock.run(async () => {
-      const c = await this.deps.cases.getActive(caseId);
+      const c = await this.deps.cases.get(caseId);
       if (!c || userKey(c.reporter) !== userKey(reporter))
         return notice(`I couldn't find case ${caseId}.`, 'warning');
       if (isFinal(c.status))
