@@ -17,7 +17,14 @@ import {
   progress,
   visibleSteps,
 } from './engine.js';
-import { ChecklistActions, debriefNote, stepReply, summaryReply, tripsReply } from './render.js';
+import {
+  ChecklistActions,
+  debriefNote,
+  startButton,
+  stepReply,
+  summaryReply,
+  tripsReply,
+} from './render.js';
 import { nextDay, nzWallTime } from './time.js';
 
 /** A run in progress, kept in the user's conversation state. */
@@ -346,17 +353,7 @@ export class ChecklistFlow {
               tone: 'info',
               text: "There's no checklist in progress. That button may be from an earlier one.",
             },
-            {
-              type: 'buttons',
-              buttons: [
-                {
-                  id: ChecklistActions.start,
-                  label: 'Start pre-trip checklist',
-                  value: 'pretrip',
-                  style: 'primary',
-                },
-              ],
-            },
+            startButton(),
           ],
         },
       ];

@@ -37,6 +37,21 @@ function guidanceButtons(knowledge: Knowledge, ids: string[], prefix = ''): Butt
     .map((e) => ({ id: 'show-entry', label: truncate(`${prefix}${e.title}`, 75), value: e.id }));
 }
 
+/** A "Start pre-trip checklist" button. */
+export function startButton(): Block {
+  return {
+    type: 'buttons',
+    buttons: [
+      {
+        id: ChecklistActions.start,
+        label: 'Start pre-trip checklist',
+        value: 'pretrip',
+        style: 'primary',
+      },
+    ],
+  };
+}
+
 /** One step, as a question with its choices, help, guidance and navigation. */
 export function stepReply(
   knowledge: Knowledge,
@@ -162,17 +177,7 @@ export function tripsReply(trips: TripRecord[]): Reply {
       kind: 'notice',
       blocks: [
         { type: 'paragraph', text: "You haven't finished a pre-trip checklist yet." },
-        {
-          type: 'buttons',
-          buttons: [
-            {
-              id: ChecklistActions.start,
-              label: 'Start pre-trip checklist',
-              value: 'pretrip',
-              style: 'primary',
-            },
-          ],
-        },
+        startButton(),
       ],
     };
   }

@@ -1,8 +1,10 @@
-import { appendFile, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
+import { z } from 'zod';
 import { AdvisorError, ErrorCode } from '../errors.js';
+import { readJsonLines } from '../storage/file.js';
 import { SerialQueue } from '../storage/serial.js';
 import { type Case, hasPending, isFinal } from './case.js';
 
@@ -142,17 +144,12 @@ export class FileCaseStore implements CaseStore {
     return (await readdir(join(this.dir, 'archive'))).filter((f) => f.endsWith('.jsonl')).sort();
   }
 
-  private async readArchive(file: string): Promise<Case[]> {
-    const out: Case[] = [];
-    for (const line of (await readFile(join(this.dir, 'archive', file), 'utf8')).split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        out.push(JSON.parse(line) as Case);
-      } catch {
-        // A torn last line after a crash is skipped; the case is still in active.json.
-      }
-    }
-    return out;
+  private readArchive(file: string): Promise<Case[]> {
+    // Cases were validated when they were made; the archive only needs to be JSON.
+    return readJsonLines(
+      join(this.dir, 'archive', file),
+      z.custom<Case>((v) => typeof v === 'object' && v !== null && 'id' in v),
+    );
   }
 
   async listAll(): Promise<Case[]> {

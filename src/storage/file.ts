@@ -130,7 +130,7 @@ export function migrate(raw: unknown, file: string): StateFile {
 const LOG_FILES = ['feedback.jsonl', 'audit.jsonl', 'trips.jsonl', 'escalations.jsonl'];
 
 /** Parses a JSON Lines file, skipping a torn last line; a missing file reads as empty. */
-async function readJsonLines<T>(path: string, schema: z.ZodType<T>): Promise<T[]> {
+export async function readJsonLines<T>(path: string, schema: z.ZodType<T>): Promise<T[]> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

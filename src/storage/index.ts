@@ -1,4 +1,4 @@
-export { FileStore, migrate, readAuditLog, SCHEMA_VERSION } from './file.js';
+export { FileStore, migrate, readAuditLog, readJsonLines, SCHEMA_VERSION } from './file.js';
 export { type DirLock, lockDir } from './lock.js';
 export { MemoryStore } from './memory.js';
 export { SerialQueue } from './serial.js';
