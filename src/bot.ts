@@ -112,16 +112,19 @@ export function createBot(deps: BotDeps): Bot {
       result.answered ? 'answered' : 'no guidance',
     );
     logger.debug({ user: actor, question }, 'question text');
-    await store.audit({
-      at: clock.now().toISOString(),
-      type: result.declined ? 'declined' : result.answered ? 'answered' : 'no-guidance',
-      actor,
-      data: result.declined
-        ? { kind: result.declined }
-        : result.answered
-          ? { entryId: result.reply.entryId ?? null }
-          : undefined,
-    });
+    // Not awaited: an answer must not wait behind other writes, and an audit line is not a user's step.
+    void store
+      .audit({
+        at: clock.now().toISOString(),
+        type: result.declined ? 'declined' : result.answered ? 'answered' : 'no-guidance',
+        actor,
+        data: result.declined
+          ? { kind: result.declined }
+          : result.answered
+            ? { entryId: result.reply.entryId ?? null }
+            : undefined,
+      })
+      .catch((err: unknown) => logger.error({ err }, 'audit write failed'));
     return [await withLlm(result, question, actor)];
   }
 

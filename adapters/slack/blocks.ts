@@ -61,6 +61,12 @@ export function splitText(text: string, max = LIMITS.sectionText): string[] {
     if (cut < max / 2) cut = window.lastIndexOf('\n');
     if (cut < max / 2) cut = window.lastIndexOf(' ');
     if (cut <= 0) cut = max;
+    // Never cut inside a <link|label> or an &entity;.
+    const head = rest.slice(0, cut);
+    const open = head.lastIndexOf('<');
+    if (open > head.lastIndexOf('>') && open > 0) cut = open;
+    const amp = rest.slice(0, cut).lastIndexOf('&');
+    if (amp > cut - 6 && !rest.slice(amp, cut).includes(';') && amp > 0) cut = amp;
     out.push(rest.slice(0, cut).trimEnd());
     rest = rest.slice(cut).trimStart();
   }

@@ -18,6 +18,13 @@ class SeenSet {
   }
 }
 
+/** True when the core is waiting for the user's next message (its reply offers Cancel for that). */
+function asksForText(replies: Reply[]): boolean {
+  return replies.some((r) =>
+    r.blocks.some((b) => b.type === 'buttons' && b.buttons.some((x) => x.id === 'case:cancel')),
+  );
+}
+
 /** Runs slow work; if it takes over a second, posts "Working on it…" first. */
 async function withProgress<T>(
   work: Promise<T>,
@@ -101,7 +108,7 @@ export function registerListeners(app: App, bot: Bot, logger: Logger): void {
     };
     if (m.channel_type !== 'im' || m.subtype || m.bot_id || !m.user) return;
     if (!seen.first((body as { event_id?: string }).event_id)) return;
-    const user = await userRef(client, m.user, m.team);
+    const user = await userRef(client, m.user, m.team ?? (body as { team_id?: string }).team_id);
     await run(
       client,
       { user, conversation: { id: m.channel, kind: 'direct' }, text: m.text ?? '' },
@@ -138,9 +145,10 @@ export function registerListeners(app: App, bot: Bot, logger: Logger): void {
     );
   });
 
-  app.event('app_home_opened', async ({ event, client }) => {
+  app.event('app_home_opened', async ({ event, client, body }) => {
     if (event.tab !== 'home') return;
-    const user = await userRef(client, event.user);
+    // The same workspace id as in messages, so the home tab finds the user's own trips and cases.
+    const user = await userRef(client, event.user, (body as { team_id?: string }).team_id);
     await client.views.publish({ user_id: event.user, view: homeView(await bot.home(user)) });
   });
 
@@ -172,18 +180,32 @@ export function registerListeners(app: App, bot: Bot, logger: Logger): void {
         .flatMap((el) => Object.entries(el))
         .filter(([key]) => key.startsWith(`${id}!boxes`))
         .flatMap(([, v]) => v.selected_options?.map((o) => o.value) ?? []);
-      if (!picked.length) return;
+      if (!picked.length) {
+        await client.chat.postMessage({
+          channel: b.channel?.id ?? b.user.id,
+          text: 'Tick at least one box, then press Done.',
+        });
+        return;
+      }
       value = picked.join(',');
     }
     const user = await userRef(client, b.user.id, b.user.team_id);
     if (id === 'case:info' && b.trigger_id) {
-      // "Ask for information" opens a modal; its text becomes the contact's note.
+      // "Ask for information" opens a modal, but only once the core has accepted the request
+      // (it refuses anyone who is not a contact); the modal's text becomes the contact's note.
+      const conversation = { id: b.channel?.id ?? b.user.id, kind: 'direct' as const };
+      const replies = await bot.handle({ user, conversation, action: { id, value: value ?? '' } });
+      if (!asksForText(replies)) {
+        await post(client, conversation.id, replies);
+        return;
+      }
       await client.views.open({
         trigger_id: b.trigger_id,
         view: {
           type: 'modal',
           callback_id: 'case-info',
-          private_metadata: JSON.stringify({ caseId: value, channel: b.channel?.id ?? b.user.id }),
+          notify_on_close: true,
+          private_metadata: JSON.stringify({ caseId: value, channel: conversation.id }),
           title: { type: 'plain_text', text: 'Ask for information' },
           submit: { type: 'plain_text', text: 'Send' },
           close: { type: 'plain_text', text: 'Cancel' },
@@ -232,10 +254,25 @@ export function registerListeners(app: App, bot: Bot, logger: Logger): void {
     const text = view.state.values.question?.text?.value ?? '';
     const user = await userRef(client, body.user.id, body.user.team_id ?? undefined);
     const conversation = { id: meta.channel ?? body.user.id, kind: 'direct' as const };
-    // The core asks for the question as the contact's next message; the modal supplies it.
-    await bot.handle({ user, conversation, action: { id: 'case:info', value: meta.caseId ?? '' } });
-    const replies = await bot.handle({ user, conversation, text });
+    // Ask again: the core checks who this is, and only a contact gets the prompt the text answers.
+    const first = await bot.handle({
+      user,
+      conversation,
+      action: { id: 'case:info', value: meta.caseId ?? '' },
+    });
+    const replies = asksForText(first) ? await bot.handle({ user, conversation, text }) : first;
     await post(client, conversation.id, replies);
+  });
+
+  app.view({ callback_id: 'case-info', type: 'view_closed' }, async ({ ack, body, client }) => {
+    await ack();
+    // A closed modal withdraws the request, so the contact's next message is not taken as the question.
+    const user = await userRef(client, body.user.id, body.user.team_id ?? undefined);
+    await bot.handle({
+      user,
+      conversation: { id: body.user.id, kind: 'direct' },
+      action: { id: 'case:cancel' },
+    });
   });
 
   app.error(async (error) => {

@@ -12,9 +12,14 @@ const ContactSchema = z
       .string()
       .regex(/^[A-Za-z0-9._@:-]{1,128}$/, 'must be a web chat user id')
       .optional(),
+    // A member id, so the contact's own button presses can be authorised; posting to a channel
+    // is SLACK_NOTIFY_CHANNEL's job.
     slack: z
       .string()
-      .regex(/^[UWC][A-Z0-9]{2,}$/, 'must be a Slack user (U...) or channel (C...) id')
+      .regex(
+        /^[UW][A-Z0-9]{2,}$/,
+        'must be a Slack member id (U...); for a channel, set SLACK_NOTIFY_CHANNEL instead',
+      )
       .optional(),
     teams: z.string().min(3).max(300).optional(),
   })

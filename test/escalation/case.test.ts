@@ -183,7 +183,7 @@ describe('loadContacts', () => {
     const path = await file('primary:\n  name: Sam Security\n  slack: bob\n');
     const err = await problem(path);
     expect(err.message).toContain(`${path}, field "primary.slack"`);
-    expect(err.message).toMatch(/must be a Slack user \(U\.\.\.\) or channel \(C\.\.\.\) id/);
+    expect(err.message).toMatch(/must be a Slack member id \(U\.\.\.\)/);
   });
 
   it('a contact with no platform names the file and the contact', async () => {
