@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Case } from '../../src/escalation/case.js';
 import { CONTACT, REPORTER, type SlackStack, STRANGER, startSlackStack } from './harness.js';
-import { blockActionsPayload, findElement, isButton, SlackUser } from './people.js';
+import { SlackUser } from './people.js';
 import { type ApiCall, blockTexts, textOf } from './stub.js';
 
 let s: SlackStack;
