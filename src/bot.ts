@@ -63,6 +63,30 @@ export interface Bot {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point.
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g;
 
+// Checklists, reports and cases hold personal and sensitive details, so they happen only in a
+// private chat. Contacts may still act on case cards posted to a (private) notify channel.
+const PRIVATE_COMMANDS = new Set(['pretrip', 'report', 'debrief', 'my-trips', 'cases']);
+const PRIVATE_ACTIONS = /^(checklist:|case:(ask|reply|list|show)$)/;
+
+/** True when a channel message asks for something that belongs in a private chat. */
+function privateOnly(incoming: Incoming): boolean {
+  if (incoming.conversation.kind === 'direct') return false;
+  if (incoming.action) return PRIVATE_ACTIONS.test(incoming.action.id);
+  const command = detectCommand(incoming.text);
+  return command !== undefined && PRIVATE_COMMANDS.has(command);
+}
+
+const PRIVATE_REPLY: Reply = {
+  kind: 'notice',
+  blocks: [
+    {
+      type: 'notice',
+      tone: 'info',
+      text: 'For your privacy, checklists, reports and cases happen only in a private chat with me. Open a direct chat with Sister City Advisor and type the command there.',
+    },
+  ],
+};
+
 /** Creates the bot from its dependencies. */
 export function createBot(deps: BotDeps): Bot {
   const { knowledge, retriever, store, logger, clock } = deps;
@@ -140,7 +164,10 @@ export function createBot(deps: BotDeps): Bot {
     if (text === '') return [smallTalkReply('help')];
     const { checklists, cases } = deps;
     // A note or reply the bot asked for comes first: it is the answer to that question.
-    const prompted = await cases.onText(incoming, text);
+    // In a channel, text is only ever a question: a checklist step or a pending note belongs to
+    // the private chat it started in.
+    const inChannel = incoming.conversation.kind === 'channel';
+    const prompted = inChannel ? undefined : await cases.onText(incoming, text);
     if (prompted) return prompted;
     const command = detectCommand(text);
     if (command === 'report') return checklists.start(incoming, 'report');
@@ -152,10 +179,10 @@ export function createBot(deps: BotDeps): Bot {
       const last = trips.filter((t) => t.checklist === 'pretrip').at(-1);
       return checklists.start(incoming, 'debrief', last?.id);
     }
-    const inRun = await checklists.onText(incoming, text);
+    const inRun = inChannel ? undefined : await checklists.onText(incoming, text);
     if (inRun) return inRun;
     const replies = await answer(incoming, text);
-    const reminder = await checklists.reminder(incoming.user);
+    const reminder = inChannel ? undefined : await checklists.reminder(incoming.user);
     return reminder ? [...replies, reminder] : replies;
   }
 
@@ -248,6 +275,7 @@ export function createBot(deps: BotDeps): Bot {
       return [intro, ...trips, ...cases];
     },
     async handle(incoming) {
+      if (privateOnly(incoming)) return [PRIVATE_REPLY];
       if (incoming.action) return onAction(incoming, incoming.action);
       return onText(incoming, incoming.text ?? '');
     },

@@ -4,6 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { createSlackAdapter } from '../adapters/slack/index.js';
+import { createTeamsAdapter } from '../adapters/teams/index.js';
 import { WebInbox } from '../adapters/web/inbox.js';
 import { WebServer } from '../adapters/web/server.js';
 import { createAdvisor } from './app.js';
@@ -50,7 +51,26 @@ async function main(): Promise<void> {
     if (handle)
       web.mount({ method: 'POST', path: '/slack/events', handler: (req, res) => handle(req, res) });
   }
+  const teams = config.TEAMS_ENABLED
+    ? await createTeamsAdapter({
+        bot: advisor.bot,
+        logger,
+        dataDir: config.DATA_DIR,
+        settings: {
+          appId: config.MicrosoftAppId,
+          appPassword: config.MicrosoftAppPassword,
+          tenantId: config.MicrosoftAppTenantId,
+          appType: config.MicrosoftAppType,
+          notifyChannel: config.TEAMS_NOTIFY_CHANNEL,
+        },
+      })
+    : undefined;
+  if (teams) {
+    notifiers.set('teams', teams.notifier);
+    web.mount({ method: 'POST', path: teams.path, handler: (req, res) => teams.handle(req, res) });
+  }
   const url = await web.listen(config.PORT, config.HOST);
+  if (teams) logger.info(`teams messages at ${new URL(teams.path, url).href}`);
   if (slack) {
     await slack.start();
     logger.info(
@@ -70,6 +90,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     await slack?.stop();
+    await teams?.close();
     await web.close();
     await advisor.close();
     process.exit(0);
