@@ -21,7 +21,17 @@ const ContactSchema = z
         'must be a Slack member id (U...); for a channel, set SLACK_NOTIFY_CHANNEL instead',
       )
       .optional(),
-    teams: z.string().min(3).max(300).optional(),
+    // A person (29:... or an Entra object id), so their presses can be authorised; channels
+    // (19:...) go in TEAMS_NOTIFY_CHANNEL.
+    teams: z
+      .string()
+      .min(3)
+      .max(300)
+      .refine(
+        (v) => !v.startsWith('19:'),
+        'must be a Teams user id (29:...); for a channel, set TEAMS_NOTIFY_CHANNEL instead',
+      )
+      .optional(),
   })
   .refine((c) => c.web || c.slack || c.teams, {
     message: 'needs at least one of web, slack or teams',

@@ -207,3 +207,22 @@ describe('loadContacts', () => {
     expect(err.message).toContain('field "primary"');
   });
 });
+
+describe('contacts must be people', () => {
+  it('refuses a Teams channel id as a contact, pointing to TEAMS_NOTIFY_CHANNEL', async () => {
+    const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadContacts } = await import('../../src/escalation/contacts.js');
+    const dir = await mkdtemp(join(tmpdir(), 'sca-teams-contact-'));
+    try {
+      const file = join(dir, 'contacts.yaml');
+      await writeFile(file, 'primary:\n  name: Security team\n  teams: "19:abc@thread.tacv2"\n');
+      await expect(loadContacts(file)).rejects.toThrow(
+        /field "primary\.teams": must be a Teams user id \(29:\.\.\.\); for a channel, set TEAMS_NOTIFY_CHANNEL instead/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
