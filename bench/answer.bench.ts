@@ -16,16 +16,13 @@ import { buildKnowledge, type Entry, type Knowledge } from '../src/knowledge/ind
 import { silentLogger } from '../src/logger.js';
 import { Retriever } from '../src/retrieval/index.js';
 import { FileStore } from '../src/storage/index.js';
+import { percentile } from './stats.js';
 
 const QUESTIONS = readFileSync(new URL('./questions.txt', import.meta.url), 'utf8')
   .split('\n')
   .map((l) => l.trim())
   .filter(Boolean);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 25);
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 

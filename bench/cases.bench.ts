@@ -21,6 +21,7 @@ import { CaseService } from '../src/escalation/service.js';
 import { silentLogger } from '../src/logger.js';
 import type { Notifier, UserRef } from '../src/model.js';
 import { FileStore } from '../src/storage/index.js';
+import { ms, percentile } from './stats.js';
 
 const SIZES = (process.env.BENCH_SIZES ?? '100,10000,100000').split(',').map(Number);
 const OPEN = [50, 1000];
@@ -40,10 +41,6 @@ const reporter = (i: number): UserRef => ({
   name: 'Staff',
 });
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-const ms = (n: number) => (n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0));
 const size = (bytes: number) =>
   bytes < 1024 * 1024
     ? `${(bytes / 1024).toFixed(0)} KB`

@@ -15,6 +15,7 @@ import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { Agent, request } from 'undici';
 import { SIGNING_SECRET, signedHeaders, startSlackStack } from '../test/slack/harness.js';
 import type { SlackApiStub } from '../test/slack/stub.js';
+import { ms, percentile } from './stats.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 500);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
@@ -35,11 +36,6 @@ interface Stats {
   max: number;
   errors: number;
 }
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-const ms = (n: number) => (n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0));
 
 /** The raw body of request `i` of a kind, for distinct users and event ids. */
 function body(kind: Kind, run: string, i: number): [string, string] {

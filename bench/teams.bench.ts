@@ -13,6 +13,7 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilde
 import { Agent, request } from 'undici';
 import { ConnectorStub } from '../test/teams/connector.js';
 import { activities, startTeams } from '../test/teams/harness.js';
+import { ms, percentile } from './stats.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 500);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
@@ -32,11 +33,6 @@ interface Stats {
   errors: number;
   replies: number;
 }
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-const ms = (n: number) => (n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0));
 
 /** Sends `n` activities, `CONCURRENCY` in flight, and times each until its HTTP response. */
 async function load(
