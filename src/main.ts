@@ -3,8 +3,6 @@
  * settings, builds the platform-neutral advisor and starts the surfaces.
  */
 import { performance } from 'node:perf_hooks';
-import { createSlackAdapter } from '../adapters/slack/index.js';
-import { createTeamsAdapter } from '../adapters/teams/index.js';
 import { WebInbox } from '../adapters/web/inbox.js';
 import { WebServer } from '../adapters/web/server.js';
 import { createAdvisor } from './app.js';
@@ -32,8 +30,9 @@ async function main(): Promise<void> {
       uptimeSeconds: Math.round(process.uptime()),
     }),
   });
+  // Platform SDKs are loaded only when their surface is on, so the web chat starts fast and small.
   const slack = config.SLACK_BOT_TOKEN
-    ? createSlackAdapter({
+    ? (await import('../adapters/slack/index.js')).createSlackAdapter({
         bot: advisor.bot,
         logger,
         settings: {
@@ -52,7 +51,7 @@ async function main(): Promise<void> {
       web.mount({ method: 'POST', path: '/slack/events', handler: (req, res) => handle(req, res) });
   }
   const teams = config.TEAMS_ENABLED
-    ? await createTeamsAdapter({
+    ? await (await import('../adapters/teams/index.js')).createTeamsAdapter({
         bot: advisor.bot,
         logger,
         dataDir: config.DATA_DIR,
