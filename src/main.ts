@@ -69,6 +69,12 @@ async function main(): Promise<void> {
     web.mount({ method: 'POST', path: teams.path, handler: (req, res) => teams.handle(req, res) });
   }
   const url = await web.listen(config.PORT, config.HOST);
+  if (!['127.0.0.1', 'localhost', '::1'].includes(config.HOST)) {
+    logger.warn(
+      { host: config.HOST },
+      'the web chat has no login and is reachable beyond this machine: anyone who can reach it can say they are the security contact. Put it behind your own access control.',
+    );
+  }
   if (teams) logger.info(`teams messages at ${new URL(teams.path, url).href}`);
   if (slack) {
     await slack.start();
