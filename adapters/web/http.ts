@@ -11,7 +11,8 @@ export class HttpError extends Error {
   }
 }
 
-const SECURITY_HEADERS: Record<string, string> = {
+/** Headers every response carries. */
+export const SECURITY_HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',

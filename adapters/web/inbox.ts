@@ -1,46 +1,66 @@
 import type { DeliveryResult, Notifier, Reply, UserRef } from '../../src/model.js';
 
-/** Keeps messages the core sends later to web users, until the page fetches or streams them. */
+/** A message kept for a web user, numbered so a reconnecting page can ask for what it missed. */
+export interface InboxMessage {
+  id: number;
+  reply: Reply;
+  /** Sent over a stream or fetched from the inbox at least once. */
+  seen: boolean;
+}
+
+/**
+ * Keeps the messages the core sends later to web users (the web chat's Notifier). Each user
+ * keeps their last `maxPerUser` messages, numbered, so a page whose stream dropped can ask for
+ * everything after the last id it saw (EventSource sends it as Last-Event-ID).
+ */
 export class WebInbox implements Notifier {
   readonly platform = 'web' as const;
-  private readonly queues = new Map<string, Reply[]>();
-  private readonly listeners = new Map<string, Set<(r: Reply) => void>>();
+  private readonly logs = new Map<string, InboxMessage[]>();
+  private readonly listeners = new Map<string, Set<(m: InboxMessage) => void>>();
   private seq = 0;
 
   constructor(private readonly maxPerUser = 100) {}
 
   async notify(user: UserRef, replies: Reply[]): Promise<DeliveryResult> {
-    const listeners = this.listeners.get(user.id);
+    const log = this.logs.get(user.id) ?? [];
+    this.logs.set(user.id, log);
+    let last = 0;
     for (const reply of replies) {
-      if (listeners?.size) {
-        for (const l of listeners) l(reply);
-      } else {
-        const q = this.queues.get(user.id) ?? [];
-        q.push(reply);
-        // Oldest messages go first when a user never comes back; the core keeps the record.
-        if (q.length > this.maxPerUser) q.splice(0, q.length - this.maxPerUser);
-        this.queues.set(user.id, q);
-      }
+      const message: InboxMessage = { id: ++this.seq, reply, seen: false };
+      last = message.id;
+      log.push(message);
+      // Oldest messages go first when a user never comes back; the core keeps the record.
+      if (log.length > this.maxPerUser) log.splice(0, log.length - this.maxPerUser);
+      for (const listener of this.listeners.get(user.id) ?? []) listener(message);
     }
-    this.seq += 1;
-    return { ok: true, messageId: `web-${this.seq}` };
+    return { ok: true, messageId: `web-${last}` };
   }
 
-  /** Returns and removes the queued messages for a user. */
+  /** Returns the messages not yet seen, and marks them seen. */
   drain(userId: string): Reply[] {
-    const q = this.queues.get(userId) ?? [];
-    this.queues.delete(userId);
-    return q;
+    const unseen = (this.logs.get(userId) ?? []).filter((m) => !m.seen);
+    for (const m of unseen) m.seen = true;
+    return unseen.map((m) => m.reply);
   }
 
-  /** Streams new messages for a user; returns an unsubscribe function. Queued ones are sent first. */
-  subscribe(userId: string, listener: (r: Reply) => void): () => void {
-    for (const r of this.drain(userId)) listener(r);
+  /**
+   * Streams messages to a listener: first the backlog (everything after `lastEventId` when the
+   * page says what it saw, otherwise what nobody has seen), then new ones. Returns an unsubscribe.
+   */
+  subscribe(userId: string, listener: (m: InboxMessage) => void, lastEventId?: number): () => void {
+    const backlog = (this.logs.get(userId) ?? []).filter((m) =>
+      lastEventId === undefined ? !m.seen : m.id > lastEventId,
+    );
+    const wrapped = (m: InboxMessage) => {
+      m.seen = true;
+      listener(m);
+    };
+    for (const m of backlog) wrapped(m);
     const set = this.listeners.get(userId) ?? new Set();
-    set.add(listener);
+    set.add(wrapped);
     this.listeners.set(userId, set);
     return () => {
-      set.delete(listener);
+      set.delete(wrapped);
       if (set.size === 0) this.listeners.delete(userId);
     };
   }

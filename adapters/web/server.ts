@@ -6,7 +6,15 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { Bot } from '../../src/bot.js';
 import { ChatRequestSchema, toApiReply, toIncoming } from './api.js';
-import { HttpError, type Route, readJson, sendError, sendJson, sendStatic } from './http.js';
+import {
+  HttpError,
+  type Route,
+  readJson,
+  SECURITY_HEADERS,
+  sendError,
+  sendJson,
+  sendStatic,
+} from './http.js';
 import type { WebInbox } from './inbox.js';
 
 const PUBLIC = join(dirname(fileURLToPath(import.meta.url)), 'public');
@@ -152,15 +160,21 @@ export class WebServer {
   private events(req: IncomingMessage, res: ServerResponse, url: URL): void {
     const userId = this.userIdParam(url);
     res.writeHead(200, {
+      ...SECURITY_HEADERS,
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
       connection: 'keep-alive',
     });
     res.write(': connected\n\n');
-    const unsubscribe = this.opts.inbox.subscribe(userId, (reply) => {
-      res.write(`event: message\ndata: ${JSON.stringify(toApiReply(reply))}\n\n`);
-    });
+    const header = Number(req.headers['last-event-id']);
+    const lastEventId = Number.isInteger(header) && header > 0 ? header : undefined;
+    const unsubscribe = this.opts.inbox.subscribe(
+      userId,
+      (m) => {
+        res.write(`id: ${m.id}\nevent: message\ndata: ${JSON.stringify(toApiReply(m.reply))}\n\n`);
+      },
+      lastEventId,
+    );
     const heartbeat = setInterval(() => res.write(': ping\n\n'), 25_000);
     heartbeat.unref();
     req.on('close', () => {

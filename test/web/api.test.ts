@@ -205,6 +205,35 @@ describe('other routes', () => {
     }
     const data = JSON.parse(/data: (.*)\n/.exec(text)![1]!);
     expect(data.text).toBe('Resolved.');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
     controller.abort();
+  });
+
+  it('replays what a dropped stream missed when the page reconnects with Last-Event-ID', async () => {
+    await s.inbox.notify({ platform: 'web', id: 'u11' }, [
+      { kind: 'notice', blocks: [{ type: 'notice', tone: 'info', text: 'First.' }] },
+      { kind: 'notice', blocks: [{ type: 'notice', tone: 'info', text: 'Second.' }] },
+    ]);
+    const read = async (headers: Record<string, string>) => {
+      const controller = new AbortController();
+      const res = await fetch(new URL('/api/events?userId=u11', s.url), {
+        signal: controller.signal,
+        headers,
+      });
+      const reader = res.body!.getReader();
+      let text = '';
+      const deadline = Date.now() + 2000;
+      while (Date.now() < deadline && !text.includes('Second.')) {
+        const { value } = await reader.read();
+        text += new TextDecoder().decode(value);
+      }
+      controller.abort();
+      return [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+    };
+    const first = await read({});
+    expect(first).toHaveLength(2);
+    // The page saw only the first one before its connection dropped.
+    const again = await read({ 'last-event-id': String(first[0]) });
+    expect(again).toEqual([first[1]]);
   });
 });
