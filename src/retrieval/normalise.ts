@@ -159,7 +159,7 @@ know let like may me might more most much must my need needs no nor not now of o
 out over own please same say says she should so some such tell than that the their theirs them then there these they
 this those through to too under until up upon us very was we were what whats when where whether which while who whom
 whose why will with would you your yours really actually thing things stuff okay ok im ive id well
-count counts mean means meaning exactly explain define happen happens someone somebody anyone
+count counts mean means meaning exactly explain define happen happens different difference differ someone somebody anyone
 anyway anyhow basically heaps lot lots bit quick quickly sort sorts pretty gonna wanna got get go
 went want wants wanted told said says think thinking thought put make made seem seems sure
 monday tuesday wednesday thursday friday saturday sunday january february march april june july august

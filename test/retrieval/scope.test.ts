@@ -71,6 +71,15 @@ describe('sister-city register', () => {
     );
   });
 
+  it('understands "linked to" and "partnered with" as asking about ties', () => {
+    expect(ask('which American city is Hamilton linked to?').reply.entryId).toBe(
+      'register:hamilton',
+    );
+    expect(ask('how long has Invercargill been partnered with Kumagaya').reply.entryId).toBe(
+      'register:invercargill',
+    );
+  });
+
   it('finds a council by its te reo Māori name, macrons or not', () => {
     expect(ask('Kirikiriroa sister cities').reply.entryId).toBe('register:hamilton');
   });
