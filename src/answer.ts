@@ -39,7 +39,9 @@ export interface Answer {
 function asksAboutTies(text: string): boolean {
   return (
     analyse(text).some((g) => g.includes('sistercity')) ||
-    /\b(partner|friendship) cit(y|ies)\b|\b(twinned|partnered|paired|linked) (with|to)\b/i.test(text)
+    /\b(partner|friendship) cit(y|ies)\b|\b(twinned|partnered|paired|linked) (with|to)\b/i.test(
+      text,
+    )
   );
 }
 

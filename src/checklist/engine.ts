@@ -210,17 +210,8 @@ export function parseAnswer(step: Step, input: string, ctx: AnswerContext): Pars
       const sameCountry = known.filter(
         (d) => !country || foldText(d.country) === foldText(country),
       );
-      if (country.length >= 2)
-        return {
-          ok: true,
-          value: {
-            city,
-            country,
-            ...(sameCountry[0]
-              ? { sisterOf: sameCountry[0].sisterOf, city: sameCountry[0].city }
-              : {}),
-          },
-        };
+      // A register match supplies the spelling of both the city and the country.
+      if (country.length >= 2) return { ok: true, value: sameCountry[0] ?? { city, country } };
       if (known.length === 1 && known[0]) return { ok: true, value: known[0] };
       return {
         ok: false,

@@ -313,3 +313,33 @@ describe('a custom checklist', () => {
     expect(nextStep(c, { kit: ['phone', 'laptop'] })?.id).toBe('wiped');
   });
 });
+
+describe('destination spelling', () => {
+  it('takes the city and country spelling from the register when they match', async () => {
+    const { parseAnswer } = await import('../../src/checklist/engine.js');
+    const step = {
+      id: 'destination',
+      type: 'destination',
+      question: 'Where?',
+      label: 'Destination',
+      guidance: [],
+      optional: false,
+    } as const;
+    const ctx = {
+      today: '2026-11-27',
+      answers: {},
+      findSisterCity: (city: string) =>
+        /suqian/i.test(city)
+          ? [{ city: 'Suqian', country: 'China', sisterOf: 'Invercargill' }]
+          : [],
+    };
+    expect(parseAnswer(step, 'suqian, china', ctx)).toEqual({
+      ok: true,
+      value: { city: 'Suqian', country: 'China', sisterOf: 'Invercargill' },
+    });
+    expect(parseAnswer(step, 'Lyon, France', ctx)).toEqual({
+      ok: true,
+      value: { city: 'Lyon', country: 'France' },
+    });
+  });
+});
