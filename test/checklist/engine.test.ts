@@ -317,14 +317,14 @@ describe('a custom checklist', () => {
 describe('destination spelling', () => {
   it('takes the city and country spelling from the register when they match', async () => {
     const { parseAnswer } = await import('../../src/checklist/engine.js');
-    const step = {
+    const step: Step = {
       id: 'destination',
       type: 'destination',
       question: 'Where?',
       label: 'Destination',
       guidance: [],
       optional: false,
-    } as const;
+    };
     const ctx = {
       today: '2026-11-27',
       answers: {},
