@@ -55,3 +55,16 @@ describe('config', () => {
     expect((err as Error).message).toMatch(/LOG_LEVEL: .* \(got "loud"\)/);
   });
 });
+
+describe('documentation of settings', () => {
+  it('lists every setting in .env.example and in the README', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { ConfigSchema } = await import('../../src/config.js');
+    const envExample = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const key of Object.keys(ConfigSchema.shape)) {
+      expect(envExample, key).toMatch(new RegExp(`^${key}=`, 'm'));
+      expect(readme, key).toContain(`\`${key}\``);
+    }
+  });
+});
