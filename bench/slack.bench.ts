@@ -15,18 +15,9 @@ import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { Agent, request } from 'undici';
 import { SIGNING_SECRET, signedHeaders, startSlackStack } from '../test/slack/harness.js';
 import type { SlackApiStub } from '../test/slack/stub.js';
-import { ms, percentile } from './stats.js';
+import { CONCURRENCY, LOAD_QUESTIONS, ms, percentile, REQUESTS, WARMUP } from './stats.js';
 
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 500);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
-const WARMUP = 50;
-const QUESTIONS = [
-  'what counts as foreign interference?',
-  'can I take my council laptop overseas?',
-  'can I accept a gift from a delegation?',
-  'how do I report a concern?',
-  'what is SafeTravel?',
-];
+const QUESTIONS = LOAD_QUESTIONS;
 const FORM = 'application/x-www-form-urlencoded';
 
 type Kind = 'slash' | 'message';

@@ -13,18 +13,9 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilde
 import { Agent, request } from 'undici';
 import { ConnectorStub } from '../test/teams/connector.js';
 import { activities, startTeams } from '../test/teams/harness.js';
-import { ms, percentile } from './stats.js';
+import { CONCURRENCY, LOAD_QUESTIONS, ms, percentile, REQUESTS, WARMUP } from './stats.js';
 
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 500);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
-const WARMUP = 50;
-const QUESTIONS = [
-  'What counts as foreign interference?',
-  'Can I take my council laptop overseas?',
-  'Can I accept a gift from a delegation?',
-  'How do I report a concern?',
-  'What is SafeTravel?',
-];
+const QUESTIONS = LOAD_QUESTIONS;
 
 interface Stats {
   p50: number;

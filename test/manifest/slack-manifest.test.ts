@@ -8,6 +8,18 @@ import { z } from 'zod';
  * The parts of a Slack app manifest this app uses, as strict zod objects so a typo fails.
  * The assignment below makes tsc prove the schema fits @slack/web-api's Manifest type.
  */
+/** The bot scopes and events the app needs, no more. */
+const SCOPES = [
+  'app_mentions:read',
+  'chat:write',
+  'commands',
+  'im:history',
+  'im:read',
+  'im:write',
+  'users:read',
+] as const;
+const EVENTS = ['app_home_opened', 'app_mention', 'message.im'] as const;
+
 const Url = z.url({ protocol: /^https$/ });
 const ManifestSchema = z.strictObject({
   display_information: z.strictObject({
@@ -36,23 +48,13 @@ const ManifestSchema = z.strictObject({
   }),
   oauth_config: z.strictObject({
     scopes: z.strictObject({
-      bot: z.array(
-        z.enum([
-          'app_mentions:read',
-          'chat:write',
-          'commands',
-          'im:history',
-          'im:read',
-          'im:write',
-          'users:read',
-        ]),
-      ),
+      bot: z.array(z.enum(SCOPES)),
     }),
   }),
   settings: z.strictObject({
     event_subscriptions: z.strictObject({
       request_url: Url.optional(),
-      bot_events: z.array(z.enum(['app_home_opened', 'app_mention', 'message.im'])),
+      bot_events: z.array(z.enum(EVENTS)),
     }),
     interactivity: z.strictObject({ is_enabled: z.literal(true), request_url: Url.optional() }),
     org_deploy_enabled: z.boolean(),
@@ -68,17 +70,6 @@ const load = (file: string) =>
   ManifestSchema.parse(
     parse(readFileSync(new URL(`../../manifest/slack/${file}`, import.meta.url), 'utf8')),
   );
-
-const SCOPES = [
-  'app_mentions:read',
-  'chat:write',
-  'commands',
-  'im:history',
-  'im:read',
-  'im:write',
-  'users:read',
-];
-const EVENTS = ['app_home_opened', 'app_mention', 'message.im'];
 
 describe('Slack manifests', () => {
   it.each(['manifest.yaml', 'manifest.http.yaml'])(

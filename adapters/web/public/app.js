@@ -18,20 +18,8 @@ const EXAMPLES = [
   'How do I report a concern?',
   'What should I do about phones and laptops on a trip?',
 ];
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
+// Month names come from the browser's own NZ English locale.
+const MONTH_NAME = new Intl.DateTimeFormat('en-NZ', { month: 'long', timeZone: 'UTC' });
 const TONE_LABEL = { info: 'Information', warning: 'Warning', success: 'Done' };
 const TONE_ICON = { info: 'i', warning: '!', success: '✓' };
 
@@ -190,8 +178,9 @@ function formatDate(date) {
   if (!m) return date;
   const [, year, month, day] = m;
   if (!month) return year;
-  const monthName = MONTHS[Number(month) - 1];
-  if (!monthName) return date;
+  const n = Number(month);
+  if (n < 1 || n > 12) return date;
+  const monthName = MONTH_NAME.format(new Date(Date.UTC(2000, n - 1, 1)));
   return day ? `${Number(day)} ${monthName} ${year}` : `${monthName} ${year}`;
 }
 
