@@ -37,7 +37,7 @@ export {
 } from './client.js';
 export { type Fused, fuseRankings } from './fuse.js';
 export { type SemanticHit, SemanticIndex, type SemanticOptions } from './semantic.js';
-export { BODY_CHARS, entryTexts, plainText } from './texts.js';
+export { BODY_CHARS, entryTexts } from './texts.js';
 
 /** What `semanticFromConfig` is given rather than creating itself. */
 export interface SemanticDeps {

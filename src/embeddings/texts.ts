@@ -1,17 +1,8 @@
 import type { Entry } from '../knowledge/index.js';
+import { plainText } from '../llm/plain.js';
 
 /** How much of the answer is embedded with the title: the opening says what the entry is about. */
 export const BODY_CHARS = 600;
-
-/** The answer as plain text: links become their labels, emphasis and bullets go. */
-export function plainText(markdown: string): string {
-  return markdown
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\*\*|__|`/g, '')
-    .replace(/^\s*(?:[-*]|\d+\.)\s+/gm, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
 
 /** Cuts `text` to at most `max` characters at a word boundary. */
 function cut(text: string, max: number): string {
