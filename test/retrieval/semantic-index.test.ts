@@ -13,8 +13,9 @@ import {
   type SemanticOptions,
   semanticFromConfig,
 } from '../../src/embeddings/index.js';
-import type { Entry } from '../../src/knowledge/index.js';
+import { type Entry, loadKnowledge } from '../../src/knowledge/index.js';
 import { silentLogger } from '../../src/logger.js';
+import { SHIPPED_KNOWLEDGE } from '../helpers/server.js';
 import { type FakeEmbeddings, startFakeEmbeddings } from '../llm/fake-embeddings.js';
 import { ENTRIES } from '../llm/fake-openai.js';
 
@@ -282,5 +283,22 @@ describe('semanticFromConfig', () => {
     expect(await readdir(join(dir, 'embeddings'))).toHaveLength(1);
     expect(fake.requests[0]?.body.model).toBe('text-embedding-3-small');
     expect(fake.requests[0]?.headers.authorization).toBeUndefined();
+  });
+});
+
+describe('the shipped knowledge', () => {
+  it('embeds in batches of 64 and ranks every entry', async () => {
+    const { entries } = await loadKnowledge(SHIPPED_KNOWLEDGE);
+    const texts = entries.flatMap(entryTexts);
+    expect(texts.every((t) => t.length > 0 && t.length < 1_000)).toBe(true);
+    const index = await build(entries);
+    expect(index.ready).toBe(true);
+    expect(fake.requests.map((r) => r.body.input.length)).toEqual(
+      Array.from({ length: Math.ceil(new Set(texts).size / 64) }, (_, i) =>
+        Math.min(64, new Set(texts).size - i * 64),
+      ),
+    );
+    const hits = await index.rank('Should I take my own laptop on a trip overseas?');
+    expect(hits).toHaveLength(entries.length);
   });
 });
