@@ -70,6 +70,16 @@ export const ConfigSchema = z.object({
   /** Send case data and personal details to the model. Off: emails and phone numbers are redacted. */
   LLM_SEND_PERSONAL_DATA: bool('false'),
   LLM_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(6),
+  /** When lexical retrieval is unsure, the model may pick the entry from a closed list. Needs LLM_BASE_URL. */
+  LLM_PICK_ENTRY: bool('true'),
+
+  // Optional dense retrieval (src/embeddings), off unless EMBEDDINGS_BASE_URL is set.
+  EMBEDDINGS_BASE_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .optional(),
+  EMBEDDINGS_API_KEY: z.string().optional(),
+  EMBEDDINGS_MODEL: z.string().min(1).default('text-embedding-3-small'),
+  EMBEDDINGS_TIMEOUT_MS: z.coerce.number().int().min(200).max(60_000).default(5_000),
 });
 
 /** Validated settings. */

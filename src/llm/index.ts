@@ -39,12 +39,34 @@
  *   Ollama's /v1). LLM_BASE_URL is a base URL (`.../v1`) or a full URL ending /chat/completions;
  *   an Azure deployments URL (with ?api-version=) works as either, and Azure hosts get the
  *   `api-key` header instead of `Authorization: Bearer`.
+ *
+ * Entry picking (`pickerFromConfig`, on with LLM_BASE_URL unless LLM_PICK_ENTRY=false): when
+ * lexical retrieval is unsure, `picker.pick({ question, userKey, candidates })` asks the model
+ * which of a closed list of entries answers the question. The outcome is `{ ok: true, id }`
+ * (an id from the list, or null for none) or `{ ok: false, reason }` (the failures above, plus
+ * `malformed` and `not-in-list`): keep the lexical result then. The answer shown is still the
+ * picked entry's curated text. Same fencing, redaction, breaker and rate limit as answers.
  */
 export { entriesFor, LlmAnswerer, type LlmDeps, llmFromConfig } from './answerer.js';
 export { type CheckResult, checkAnswer } from './check.js';
 export { ChatClient, chatCompletionsUrl, defaultAuthHeader } from './client.js';
 export { guardFailure } from './guard.js';
+export { endpointUrl, JsonClient, type PostResult } from './http.js';
 export { type BreakerState, CircuitBreaker, RateLimiter } from './limits.js';
+export {
+  buildPickMessages,
+  candidateSummary,
+  EntryPicker,
+  PICK_RULES,
+  type PickerDeps,
+  type PickerSettings,
+  type PickFailureReason,
+  type PickInput,
+  type PickOutcome,
+  parsePick,
+  pickerFromConfig,
+} from './picker.js';
+export { plainText } from './plain.js';
 export { buildMessages, fenceQuestion, NO_ANSWER, neutraliseTags, SYSTEM_RULES } from './prompt.js';
 export { redactPersonal } from './redact.js';
 export { AI_ASSISTED_NOTICE, aiAssistedBlocks } from './reply.js';
