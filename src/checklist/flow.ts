@@ -575,7 +575,10 @@ export class ChecklistFlow {
     const always = checklist.escalate === 'always';
     if (!run.finishing) {
       const at = clock.now();
-      const recordId = await nextId(store, checklist.recordPrefix, at);
+      let recordId = await nextId(store, checklist.recordPrefix, at);
+      // The counters start above every stored id, so this only skips ids a restore brought back.
+      while (await store.hasTrip(recordId))
+        recordId = await nextId(store, checklist.recordPrefix, at);
       const escalate =
         always || count('high') > 0 || count('warning') >= this.deps.escalateWarnings;
       const caseId = escalate ? await escalator.reserveId(at) : undefined;
@@ -601,7 +604,18 @@ export class ChecklistFlow {
       ...(run.tripId ? { tripId: run.tripId } : {}),
     };
     // The record goes first, so a case never names a record that is not stored.
-    if (await store.hasTrip(id)) record = (await store.getTrip(id)) ?? record;
+    const stored = (await store.hasTrip(id)) ? await store.getTrip(id) : undefined;
+    if (stored && userKey(stored.user) !== userKey(incoming.user)) {
+      // Only possible if ids were reissued (trips.jsonl restored without the rest): never
+      // show someone else's record; take new ids instead.
+      logger.error(
+        { id, user: userKey(incoming.user) },
+        'record id already taken; using a new one',
+      );
+      run.finishing = undefined;
+      return this.finish(incoming, run);
+    }
+    if (stored) record = stored;
     else await store.addTrip(record);
     const high = record.flags.filter((f) => f.severity === 'high').length;
     const warnings = record.flags.filter((f) => f.severity === 'warning').length;

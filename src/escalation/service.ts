@@ -119,9 +119,13 @@ export class CaseService implements Escalator {
     await this.audit('case-raised', userKey(c.reporter), { caseId: c.id, source: c.source });
   }
 
-  /** Takes the next case id (SC-YYYY-NNNN) for a case to be raised with it. */
-  reserveId(at: Date): Promise<string> {
-    return nextId(this.deps.store, 'SC', at);
+  /** Takes the next case id (SC-YYYY-NNNN) that no stored case has, for a case to be raised with it. */
+  async reserveId(at: Date): Promise<string> {
+    for (;;) {
+      const id = await nextId(this.deps.store, 'SC', at);
+      if (!(await this.deps.cases.get(id))) return id;
+      this.deps.logger.error({ caseId: id }, 'case id already taken; skipping it');
+    }
   }
 
   /**
@@ -132,12 +136,15 @@ export class CaseService implements Escalator {
   async escalate(input: EscalationInput): Promise<EscalationReceipt> {
     const c = await this.lock.run(async () => {
       const existing = input.id ? await this.deps.cases.get(input.id) : undefined;
-      if (existing) {
+      if (existing && userKey(existing.reporter) === userKey(input.reporter)) {
         await this.auditRaisedOnce(existing);
         return existing;
       }
       const now = this.now();
-      const id = input.id ?? (await this.reserveId(now));
+      // Someone else's case under this id means ids were reissued: never overwrite it.
+      if (existing)
+        this.deps.logger.error({ caseId: existing.id }, 'case id already taken; using a new one');
+      const id = (!existing && input.id) || (await this.reserveId(now));
       const created: Case = {
         id,
         reporter: input.reporter,

@@ -5,7 +5,7 @@ import { MemoryCaseStore } from '../../src/escalation/case-store.js';
 import { MemoryStore } from '../../src/storage/index.js';
 import { instrument, POINTS_OF, type Point } from '../escalation/fixtures/points.js';
 import { tally } from '../escalation/fixtures/tally.js';
-import { FakeNotifier } from '../escalation/helpers.js';
+import { FakeNotifier, makeCase } from '../escalation/helpers.js';
 import { flowRig, type Kind, playToEnd, SCRIPTS, userOf } from './driver.js';
 import { fixtureContent, START } from './helpers.js';
 
@@ -85,6 +85,33 @@ describe('finishing a run is idempotent (a request that fails after each write, 
     expect(await r.flow.hasRun(user)).toBe(false);
     const t = await tally([{ user, kind: 'report' }], r.store, r.cases);
     expect(t).toEqual({ runs: 1, trips: 1, cases: 1, ...clean });
+  });
+
+  it('never takes an id that a stored record or case already has', async () => {
+    const content = await fixtureContent();
+    const r = rig(content);
+    const other = userOf('mere');
+    // Records the counters do not know about (the memory store starts every counter at 0).
+    const theirs = {
+      id: 'TR-2026-0001',
+      checklist: 'pretrip',
+      user: other,
+      createdAt: START,
+      answers: {},
+      summary: [],
+      flags: [],
+    };
+    await r.store.addTrip(theirs);
+    await r.cases.save(makeCase(1, { reporter: other, recordId: 'TR-2026-0001' }));
+    const user = userOf('aroha');
+    await playToEnd(r.flow, r.store, content.checklists, user, 'risky');
+    expect(await r.store.listTrips('web:-:mere')).toEqual([theirs]);
+    expect((await r.store.listTrips('web:-:aroha')).map((t) => t.id)).toEqual(['TR-2026-0002']);
+    const cases = (await r.cases.listAll()).sort((a, b) => a.id.localeCompare(b.id));
+    expect(cases.map((c) => [c.id, c.reporter.id, c.recordId])).toEqual([
+      ['SC-2026-0001', 'mere', 'TR-2026-0001'],
+      ['SC-2026-0002', 'aroha', 'TR-2026-0002'],
+    ]);
   });
 
   it('a double click on the last answer finishes the run once', async () => {
