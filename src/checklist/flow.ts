@@ -214,8 +214,13 @@ export class ChecklistFlow {
     return [reply];
   }
 
-  /** Starts a checklist, or offers to continue one already in progress. */
-  start(incoming: Incoming, checklistId: string, tripId?: string, replace = false) {
+  /** Starts a checklist, or offers to continue one in progress (finishing an interrupted one first). */
+  start(
+    incoming: Incoming,
+    checklistId: string,
+    tripId?: string,
+    replace = false,
+  ): Promise<Reply[]> {
     return this.turn(incoming.user, () => this.begin(incoming, checklistId, tripId, replace));
   }
 
