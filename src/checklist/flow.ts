@@ -4,7 +4,7 @@ import type { Escalator } from '../escalation/escalator.js';
 import { nextId } from '../escalation/escalator.js';
 import { findPartnerCities, type Knowledge } from '../knowledge/index.js';
 import type { Action, Block, Incoming, Reply, UserRef } from '../model.js';
-import { type Store, type TripRecord, userKey } from '../storage/index.js';
+import { type Store, type TripRecord, type UserKey, userKey } from '../storage/index.js';
 import type { Checklist } from './definition.js';
 import {
   type Answers,
@@ -37,6 +37,12 @@ interface RunState {
   history: string[];
   /** For a debrief: the trip it follows up. */
   tripId?: string;
+  /**
+   * Fixed when the last answer is accepted and saved before any record is written: the
+   * record's id and time, and the case id when it escalates. Finishing again (after a crash,
+   * or a second click) reuses them, so it writes only what is still missing.
+   */
+  finishing?: { at: string; recordId: string; caseId?: string };
 }
 
 const FLOW = 'checklist';
@@ -91,7 +97,23 @@ export function checklistCommand(text: string): (typeof COMMANDS)[string] | unde
  * the answers are risky; and a debrief scheduled for the day after the visit.
  */
 export class ChecklistFlow {
+  /** Each user's last queued turn; see `turn`. */
+  private readonly turns = new Map<UserKey, Promise<unknown>>();
+
   constructor(private readonly deps: ChecklistDeps) {}
+
+  /** Runs one user's turns one at a time, so a double click cannot finish a run twice at once. */
+  private async turn<T>(user: UserRef, fn: () => Promise<T>): Promise<T> {
+    const key = userKey(user);
+    const next = (this.turns.get(key) ?? Promise.resolve()).then(fn);
+    const tail = next.catch(() => undefined);
+    this.turns.set(key, tail);
+    try {
+      return await next;
+    } finally {
+      if (this.turns.get(key) === tail) this.turns.delete(key);
+    }
+  }
 
   private async load(user: UserRef): Promise<RunState | undefined> {
     const state = await this.deps.store.getConversation(userKey(user));
@@ -134,7 +156,8 @@ export class ChecklistFlow {
   private async active(user: UserRef): Promise<{ run?: RunState; expiredNotice?: Reply }> {
     const run = await this.load(user);
     if (!run) return {};
-    if (!this.expired(run)) return { run };
+    // A run that was finishing never expires: some of its records may already be written.
+    if (run.finishing || !this.expired(run)) return { run };
     await this.save(user, undefined);
     this.deps.logger.info(
       { user: userKey(user), checklist: run.checklist },
@@ -191,8 +214,17 @@ export class ChecklistFlow {
     return [reply];
   }
 
-  /** Starts a checklist, or offers to continue one already in progress. */
-  async start(
+  /** Starts a checklist, or offers to continue one in progress (finishing an interrupted one first). */
+  start(
+    incoming: Incoming,
+    checklistId: string,
+    tripId?: string,
+    replace = false,
+  ): Promise<Reply[]> {
+    return this.turn(incoming.user, () => this.begin(incoming, checklistId, tripId, replace));
+  }
+
+  private async begin(
     incoming: Incoming,
     checklistId: string,
     tripId?: string,
@@ -200,6 +232,13 @@ export class ChecklistFlow {
   ): Promise<Reply[]> {
     const user = incoming.user;
     let { run, expiredNotice } = await this.active(user);
+    let finished: Reply[] = [];
+    if (run?.finishing) {
+      // Finish the interrupted run first; asked for the same checklist, that is all they want.
+      finished = await this.finish(incoming, run);
+      if (!replace && run.checklist === checklistId) return finished;
+      run = undefined;
+    }
     if (run && replace) {
       await this.save(user, undefined);
       run = undefined;
@@ -272,19 +311,29 @@ export class ChecklistFlow {
     const intro: Block[] = [
       { type: 'paragraph', text: `**${checklist.title}**\n\n${checklist.intro}` },
     ];
-    return [...(expiredNotice ? [expiredNotice] : []), ...this.ask(fresh, { prefix: intro })];
+    return [
+      ...(expiredNotice ? [expiredNotice] : []),
+      ...finished,
+      ...this.ask(fresh, { prefix: intro }),
+    ];
   }
 
   /**
    * Handles typed text while a run is in progress. Returns undefined when the text is not
    * for the checklist (a question asked mid-run), so the bot can answer it instead.
    */
-  async onText(incoming: Incoming, text: string): Promise<Reply[] | undefined> {
+  onText(incoming: Incoming, text: string): Promise<Reply[] | undefined> {
+    return this.turn(incoming.user, () => this.takeText(incoming, text));
+  }
+
+  private async takeText(incoming: Incoming, text: string): Promise<Reply[] | undefined> {
     const { run, expiredNotice } = await this.active(incoming.user);
     // Whatever they typed was meant for the expired run, so say what happened to it.
     if (expiredNotice) return [expiredNotice];
     if (!run) return undefined;
     const command = checklistCommand(text);
+    // An interrupted finish completes on any command; other text is a question (see reminder).
+    if (run.finishing) return command ? this.finish(incoming, run) : undefined;
     if (command) return this.navigate(incoming, run, command);
     const step = nextStep(this.checklist(run.checklist), run.answers);
     if (!step) return undefined;
@@ -305,6 +354,22 @@ export class ChecklistFlow {
     const run = await this.load(user);
     if (!run) return undefined;
     const checklist = this.checklist(run.checklist);
+    if (run.finishing) {
+      return {
+        kind: 'notice',
+        blocks: [
+          {
+            type: 'notice',
+            tone: 'info',
+            text: `Your ${checklist.title.toLowerCase()} was interrupted as it finished. Press Continue to finish it.`,
+          },
+          {
+            type: 'buttons',
+            buttons: [{ id: ChecklistActions.continue, label: 'Continue', style: 'primary' }],
+          },
+        ],
+      };
+    }
     const step = nextStep(checklist, run.answers);
     if (!step) return undefined;
     const at = progress(checklist, run.answers, step.id);
@@ -327,7 +392,11 @@ export class ChecklistFlow {
   }
 
   /** Handles a checklist button. */
-  async onAction(incoming: Incoming, action: Action): Promise<Reply[]> {
+  onAction(incoming: Incoming, action: Action): Promise<Reply[]> {
+    return this.turn(incoming.user, () => this.press(incoming, action));
+  }
+
+  private async press(incoming: Incoming, action: Action): Promise<Reply[]> {
     const user = incoming.user;
     if (action.id === ChecklistActions.start) {
       const raw = action.value ?? 'pretrip';
@@ -337,7 +406,7 @@ export class ChecklistFlow {
       // A debrief may only follow up the user's own trip.
       const trip = tripId ? await this.deps.store.getTrip(tripId) : undefined;
       const ownTrip = trip && userKey(trip.user) === userKey(user) ? trip.id : undefined;
-      return this.start(incoming, id, ownTrip, replace);
+      return this.begin(incoming, id, ownTrip, replace);
     }
     if (action.id === ChecklistActions.myTrips) return this.myTrips(user);
     if (action.id === ChecklistActions.showTrip) return this.showTrip(user, action.value ?? '');
@@ -358,6 +427,8 @@ export class ChecklistFlow {
         },
       ];
     }
+    // Any button of an interrupted finish (Continue, or the last answer again) completes it.
+    if (run.finishing) return this.finish(incoming, run);
     switch (action.id) {
       case ChecklistActions.answer: {
         const value = action.value ?? '';
@@ -490,51 +561,83 @@ export class ChecklistFlow {
         ];
       case 'restart':
         await this.save(user, undefined);
-        return this.start(incoming, run.checklist, run.tripId);
+        return this.begin(incoming, run.checklist, run.tripId);
     }
   }
 
+  /**
+   * Finishes a run. Its ids are fixed and saved in the run first (the commit point); then the
+   * record is written, then the case that names it, then the debrief job, and the run is
+   * cleared last. Each write is skipped when already done, so finishing a run again after a
+   * crash at any point completes it with one record and at most one case.
+   */
   private async finish(incoming: Incoming, run: RunState): Promise<Reply[]> {
     const { store, clock, escalator, knowledge, logger } = this.deps;
     const checklist = this.checklist(run.checklist);
     const answers = effectiveAnswers(checklist, run.answers);
     const flags = evaluateFlags(checklist, answers);
-    const summary = visibleSteps(checklist, answers).map((s) => ({
-      stepId: s.id,
-      label: s.label,
-      answer: displayAnswer(s, answers[s.id] ?? null),
-    }));
-    const at = clock.now();
-    const id = await nextId(store, checklist.recordPrefix, at);
+    const count = (severity: string) => flags.filter((f) => f.severity === severity).length;
+    const always = checklist.escalate === 'always';
+    if (!run.finishing) {
+      const at = clock.now();
+      let recordId = await nextId(store, checklist.recordPrefix, at);
+      // The counters start above every stored id, so this only skips ids a restore brought back.
+      while (await store.hasTrip(recordId))
+        recordId = await nextId(store, checklist.recordPrefix, at);
+      const escalate =
+        always || count('high') > 0 || count('warning') >= this.deps.escalateWarnings;
+      const caseId = escalate ? await escalator.reserveId(at) : undefined;
+      run.finishing = { at: at.toISOString(), recordId, ...(caseId ? { caseId } : {}) };
+      await this.save(incoming.user, run);
+    }
+    const { recordId: id, caseId } = run.finishing;
     const endDate = typeof answers['end-date'] === 'string' ? answers['end-date'] : undefined;
-    const record: TripRecord = {
+    let record: TripRecord = {
       id,
       checklist: run.checklist,
       user: incoming.user,
-      createdAt: at.toISOString(),
+      createdAt: run.finishing.at,
       answers,
-      summary,
+      summary: visibleSteps(checklist, answers).map((s) => ({
+        stepId: s.id,
+        label: s.label,
+        answer: displayAnswer(s, answers[s.id] ?? null),
+      })),
       flags,
+      ...(caseId ? { escalationId: caseId } : {}),
       ...(endDate ? { endDate } : {}),
       ...(run.tripId ? { tripId: run.tripId } : {}),
     };
-    const high = flags.filter((f) => f.severity === 'high').length;
-    const warnings = flags.filter((f) => f.severity === 'warning').length;
+    // The record goes first, so a case never names a record that is not stored.
+    const stored = (await store.hasTrip(id)) ? await store.getTrip(id) : undefined;
+    if (stored && userKey(stored.user) !== userKey(incoming.user)) {
+      // Only possible if ids were reissued (trips.jsonl restored without the rest): never
+      // show someone else's record; take new ids instead.
+      logger.error(
+        { id, user: userKey(incoming.user) },
+        'record id already taken; using a new one',
+      );
+      run.finishing = undefined;
+      return this.finish(incoming, run);
+    }
+    if (stored) record = stored;
+    else await store.addTrip(record);
+    const high = record.flags.filter((f) => f.severity === 'high').length;
+    const warnings = record.flags.filter((f) => f.severity === 'warning').length;
     const extra: Block[] = [];
-    const always = checklist.escalate === 'always';
-    if (always || high > 0 || warnings >= this.deps.escalateWarnings) {
+    if (caseId) {
       const flagged = `${high} high and ${warnings} warning flag${warnings === 1 ? '' : 's'}`;
       const receipt = await escalator.escalate({
+        id: caseId,
         source: checklist.source,
         reporter: incoming.user,
         summary: always
           ? `${checklist.title} ${id}${high ? ` (${flagged})` : ''}`
           : `${checklist.title} ${id}: ${flagged}.`,
-        flags,
-        answers: summary,
+        flags: record.flags,
+        answers: record.summary,
         tripId: run.tripId ?? id,
       });
-      record.escalationId = receipt.id;
       const why = always
         ? 'Thank you for raising this.'
         : high > 0
@@ -552,9 +655,9 @@ export class ChecklistFlow {
         text: 'Nothing here needs to go to your security contact. Say "my trips" to see this summary again.',
       });
     }
-    await store.addTrip(record);
     if (checklist.source === 'pretrip' && endDate) {
       const due = nextDay(endDate);
+      // Scheduling replaces a job with the same id, so doing it again changes nothing.
       await store.scheduleJob({
         id: `debrief:${id}`,
         dueAt: nzWallTime(due, 9).toISOString(),
@@ -572,7 +675,7 @@ export class ChecklistFlow {
         id,
         high,
         warnings,
-        escalation: record.escalationId,
+        escalation: caseId,
       },
       'checklist finished',
     );

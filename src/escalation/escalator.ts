@@ -2,7 +2,10 @@ import { type Clock, nzDay } from '../clock.js';
 import type { EscalationRequest, Store } from '../storage/index.js';
 
 /** What the core asks for when something needs the security contact. */
-export type EscalationInput = Omit<EscalationRequest, 'id' | 'at'>;
+export type EscalationInput = Omit<EscalationRequest, 'id' | 'at'> & {
+  /** An id from `reserveId`. Escalating again with it raises nothing new: the first one stands. */
+  id?: string;
+};
 
 /** What happened to an escalation, in words the reporter can be told. */
 export interface EscalationReceipt {
@@ -15,6 +18,8 @@ export interface EscalationReceipt {
 
 /** Opens an escalation. The escalation issue supplies one that notifies the security contact. */
 export interface Escalator {
+  /** Takes the id for an escalation to come, so the caller can record it before raising it. */
+  reserveId(at: Date): Promise<string>;
   escalate(input: EscalationInput): Promise<EscalationReceipt>;
 }
 
@@ -36,10 +41,18 @@ export class RecordingEscalator implements Escalator {
     private readonly clock: Clock,
   ) {}
 
+  reserveId(at: Date): Promise<string> {
+    return nextId(this.store, 'ER', at);
+  }
+
   async escalate(input: EscalationInput): Promise<EscalationReceipt> {
     const at = this.clock.now();
-    const id = await nextId(this.store, 'ER', at);
-    await this.store.addEscalationRequest({ ...input, id, at: at.toISOString() });
+    const { id: reserved, ...request } = input;
+    const recorded =
+      reserved !== undefined &&
+      (await this.store.listEscalationRequests()).some((r) => r.id === reserved);
+    const id = reserved ?? (await this.reserveId(at));
+    if (!recorded) await this.store.addEscalationRequest({ ...request, id, at: at.toISOString() });
     return {
       id,
       notified: false,

@@ -112,11 +112,39 @@ export class CaseService implements Escalator {
     await this.deps.store.audit({ at: this.now().toISOString(), type, actor, data });
   }
 
-  /** Opens a case, saves it with its outbox, then tries the first delivery. */
+  /** Writes a case's `case-raised` audit line if a crash came between saving it and the audit. */
+  private async auditRaisedOnce(c: Case): Promise<void> {
+    const audit = await this.deps.store.readAudit();
+    if (audit.some((e) => e.type === 'case-raised' && e.data?.caseId === c.id)) return;
+    await this.audit('case-raised', userKey(c.reporter), { caseId: c.id, source: c.source });
+  }
+
+  /** Takes the next case id (SC-YYYY-NNNN) that no stored case has, for a case to be raised with it. */
+  async reserveId(at: Date): Promise<string> {
+    for (;;) {
+      const id = await nextId(this.deps.store, 'SC', at);
+      if (!(await this.deps.cases.get(id))) return id;
+      this.deps.logger.error({ caseId: id }, 'case id already taken; skipping it');
+    }
+  }
+
+  /**
+   * Opens a case, saves it with its outbox, then tries the first delivery. With a reserved
+   * `id` that is already a case (a finish retried after a crash), nothing new is raised: the
+   * existing case is delivered if it still has messages to send, and its receipt returned.
+   */
   async escalate(input: EscalationInput): Promise<EscalationReceipt> {
     const c = await this.lock.run(async () => {
+      const existing = input.id ? await this.deps.cases.get(input.id) : undefined;
+      if (existing && userKey(existing.reporter) === userKey(input.reporter)) {
+        await this.auditRaisedOnce(existing);
+        return existing;
+      }
       const now = this.now();
-      const id = await nextId(this.deps.store, 'SC', now);
+      // Someone else's case under this id means ids were reissued: never overwrite it.
+      if (existing)
+        this.deps.logger.error({ caseId: existing.id }, 'case id already taken; using a new one');
+      const id = (!existing && input.id) || (await this.reserveId(now));
       const created: Case = {
         id,
         reporter: input.reporter,

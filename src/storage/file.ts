@@ -4,6 +4,7 @@ import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import { z } from 'zod';
 import { AdvisorError, ErrorCode } from '../errors.js';
+import { highestIssued } from './issued.js';
 import { type DirLock, lockDir } from './lock.js';
 import { SerialQueue } from './serial.js';
 import {
@@ -186,6 +187,8 @@ export class FileStore implements Store {
     readonly dir: string,
     private readonly db: Low<StateFile>,
     private readonly lock: DirLock,
+    /** Ids in trips.jsonl, so adding a trip again is a cheap no-op. */
+    private readonly tripIds: Set<string>,
   ) {}
 
   /** Opens (creating if needed) and locks the data directory. */
@@ -206,9 +209,14 @@ export class FileStore implements Store {
           { cause: err },
         );
       }
-      const db = new Low<StateFile>(adapter, migrate(raw, file));
+      const state = migrate(raw, file);
       for (const log of LOG_FILES) await endWithNewline(join(dir, log));
-      return new FileStore(dir, db, lock);
+      // The records outrank the counters: a lost or older state.json must not reissue an id.
+      for (const [sequence, n] of await highestIssued(dir))
+        if (n > (state.counters[sequence] ?? 0)) state.counters[sequence] = n;
+      const trips = await readJsonLines(join(dir, 'trips.jsonl'), TripSchema);
+      const db = new Low<StateFile>(adapter, state);
+      return new FileStore(dir, db, lock, new Set(trips.map((t) => t.id)));
     } catch (err) {
       await lock.release();
       throw err;
@@ -271,17 +279,32 @@ export class FileStore implements Store {
   }
 
   addTrip(trip: TripRecord): Promise<void> {
-    return this.append('trips.jsonl', trip);
+    const line = `${JSON.stringify(trip)}\n`;
+    return this.queue.run(async () => {
+      if (this.tripIds.has(trip.id)) return;
+      await appendFile(join(this.dir, 'trips.jsonl'), line, 'utf8');
+      this.tripIds.add(trip.id);
+    });
+  }
+
+  async hasTrip(id: string): Promise<boolean> {
+    await this.queue.drain();
+    return this.tripIds.has(id);
+  }
+
+  /** Trip records, the first of each id only: older versions could append an id twice. */
+  private async trips(): Promise<TripRecord[]> {
+    const all = (await this.readLines('trips.jsonl', TripSchema)) as TripRecord[];
+    const seen = new Set<string>();
+    return all.filter((t) => !seen.has(t.id) && seen.add(t.id));
   }
 
   async listTrips(user: UserKey): Promise<TripRecord[]> {
-    const all = (await this.readLines('trips.jsonl', TripSchema)) as TripRecord[];
-    return all.filter((t) => userKey(t.user) === user);
+    return (await this.trips()).filter((t) => userKey(t.user) === user);
   }
 
   async getTrip(id: string): Promise<TripRecord | undefined> {
-    const all = (await this.readLines('trips.jsonl', TripSchema)) as TripRecord[];
-    return all.find((t) => t.id === id);
+    return (await this.trips()).find((t) => t.id === id);
   }
 
   addEscalationRequest(request: EscalationRequest): Promise<void> {

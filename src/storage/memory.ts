@@ -47,7 +47,10 @@ export class MemoryStore implements Store {
     return n;
   }
   async addTrip(t: TripRecord) {
-    this.trips.push(structuredClone(t));
+    if (!(await this.hasTrip(t.id))) this.trips.push(structuredClone(t));
+  }
+  async hasTrip(id: string) {
+    return this.trips.some((t) => t.id === id);
   }
   async listTrips(user: UserKey) {
     return this.trips.filter((t) => userKey(t.user) === user).map((t) => structuredClone(t));

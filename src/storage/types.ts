@@ -104,9 +104,15 @@ export interface Store {
   listFeedback(): Promise<Feedback[]>;
   audit(event: AuditEvent): Promise<void>;
   readAudit(): Promise<AuditEvent[]>;
-  /** The next number in a named sequence (1, 2, 3...), durably, so ids are never reused. */
+  /**
+   * The next number in a named sequence (1, 2, 3...), durably, so ids are never reused. The
+   * file store also starts each sequence above the highest id its records hold.
+   */
   nextSequence(name: string): Promise<number>;
+  /** Stores a trip record once: a record whose id is already stored is kept and this one dropped. */
   addTrip(trip: TripRecord): Promise<void>;
+  /** True when a trip record with this id is stored. */
+  hasTrip(id: string): Promise<boolean>;
   listTrips(user: UserKey): Promise<TripRecord[]>;
   getTrip(id: string): Promise<TripRecord | undefined>;
   addEscalationRequest(request: EscalationRequest): Promise<void>;

@@ -9,17 +9,27 @@ import { FileCaseStore } from '../../src/escalation/case-store.js';
 import { CaseService } from '../../src/escalation/service.js';
 import { silentLogger } from '../../src/logger.js';
 import { FileStore } from '../../src/storage/index.js';
+import { flowRig, type Kind, playToEnd, userOf } from '../checklist/driver.js';
+import { fixtureContent } from '../checklist/helpers.js';
+import type { Plan } from './fixtures/finish-child.js';
+import { POINTS, POINTS_OF, type Point } from './fixtures/points.js';
+import { type Tally, tally } from './fixtures/tally.js';
 import { FakeNotifier, MINUTE, START, tempDir, testContacts } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHILD = fileURLToPath(new URL('./fixtures/crash-child.ts', import.meta.url));
+const FINISH_CHILD = fileURLToPath(new URL('./fixtures/finish-child.ts', import.meta.url));
 const ID = 'SC-2026-0001';
 
-/** Runs the child on `dataDir` and resolves with how it ended and what it printed. */
+/** Runs a child on `dataDir` and resolves with how it ended and what it printed. */
 function runChild(dataDir: string, mode: 'before-send' | 'after-send') {
+  return spawnChild([CHILD, dataDir, mode]);
+}
+
+function spawnChild(args: string[]) {
   return new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>(
     (resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dataDir, mode], {
+      const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -116,5 +126,107 @@ describe('the outbox under a real crash (SIGKILL in another process)', () => {
       status: 'sent',
       attempts: 1,
     });
+  });
+});
+
+type Run = { id: string; kind: Kind };
+
+/**
+ * The restart after a kill, in this process: opens the data directory the child left, lets
+ * every user carry on (Continue, answering whatever is asked) to the end, delivers what is
+ * pending, and counts what storage holds.
+ */
+async function finishEveryone(dir: string, runs: Run[]): Promise<Tally & { pending: number }> {
+  const content = await fixtureContent();
+  store = await FileStore.open(dir);
+  const cases = await FileCaseStore.open(dir);
+  const { flow, service } = flowRig({
+    content,
+    store,
+    cases,
+    clock: fixedClock(new Date(Date.parse(START) + MINUTE)),
+    notifier: new FakeNotifier(),
+  });
+  const s = store;
+  await Promise.all(runs.map((r) => playToEnd(flow, s, content.checklists, userOf(r.id), r.kind)));
+  await service.deliverPending();
+  const pending = (await cases.listActive())
+    .flatMap((c) => c.notifications)
+    .filter((n) => n.status === 'pending').length;
+  return {
+    ...(await tally(
+      runs.map((r) => ({ user: userOf(r.id), kind: r.kind })),
+      s,
+      cases,
+      dir,
+    )),
+    pending,
+  };
+}
+
+const clean = {
+  duplicates: 0,
+  orphans: 0,
+  missing: 0,
+  auditMismatches: 0,
+  unfinished: 0,
+  pending: 0,
+};
+
+describe('finishing a run under a real crash (SIGKILL between the writes of a finish)', () => {
+  const killPoints: [Kind, Point][] = [
+    ...POINTS_OF.risky.map((p): [Kind, Point] => ['risky', p]),
+    ...(['commit', 'trip', 'case', 'audit', 'send', 'clear'] as const).map((p): [Kind, Point] => [
+      'report',
+      p,
+    ]),
+  ];
+
+  it.each(killPoints)(
+    '%s run killed after "%s": one record and one case after Continue',
+    async (kind, point) => {
+      const t = await tempDir('sca-finish-crash-');
+      cleanup = t.cleanup;
+      const runs = [{ id: 'aroha', kind }];
+      const plan: Plan = { runs, kill: { point, nth: 1 } };
+      const { signal, out } = await spawnChild([FINISH_CHILD, t.dir, JSON.stringify(plan)]);
+      expect(signal, out).toBe('SIGKILL');
+      expect(await readFile(join(t.dir, 'kills.log'), 'utf8')).toBe(`${point}\n`);
+      const counts = await finishEveryone(t.dir, runs);
+      expect(counts).toEqual({ runs: 1, trips: 1, cases: 1, ...clean });
+    },
+  );
+
+  it('bursts of runs killed five times at random points: every run finishes once', {
+    timeout: 120_000,
+  }, async () => {
+    const t = await tempDir('sca-finish-burst-');
+    cleanup = t.cleanup;
+    const kinds: Kind[] = ['risky', 'safe', 'report'];
+    const runs: Run[] = [];
+    // A fixed seed, so a failure can be replayed.
+    let seed = 20261127;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const rounds: string[] = [];
+    for (let round = 0; round < 5; round++) {
+      // Six new users start each round, while those interrupted last time carry on.
+      for (let i = 0; i < 6; i++) runs.push({ id: `u${runs.length + 1}`, kind: kinds[i % 3]! });
+      const point = POINTS[Math.floor(random() * POINTS.length)]!;
+      // Every point is passed by at least four of the six new runs, so the kill always comes.
+      const nth = 1 + Math.floor(random() * 3);
+      const { signal, out } = await spawnChild([
+        FINISH_CHILD,
+        t.dir,
+        JSON.stringify({ runs, kill: { point, nth } } satisfies Plan),
+      ]);
+      expect(signal, out).toBe('SIGKILL');
+      rounds.push(`${point} #${nth}`);
+    }
+    const counts = await finishEveryone(t.dir, runs);
+    console.log(`burst kills: ${rounds.join(', ')}; after restart: ${JSON.stringify(counts)}`);
+    expect(counts).toEqual({ runs: 30, trips: 30, cases: 20, ...clean });
   });
 });

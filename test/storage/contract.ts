@@ -12,9 +12,10 @@ export function storeContract(
 ) {
   describe(`Store contract: ${name}`, () => {
     let store: Store;
+    let reopen: (() => Promise<Store>) | undefined;
     let cleanup: () => Promise<void>;
     beforeEach(async () => {
-      ({ store, cleanup } = await make());
+      ({ store, reopen, cleanup } = await make());
     });
     afterEach(async () => {
       await store.close();
@@ -99,6 +100,33 @@ export function storeContract(
       expect((await store.listTrips('web:-:a')).map((t) => t.id)).toEqual(['TR-1']);
       expect((await store.getTrip('TR-2'))?.user).toEqual(b);
       expect(await store.getTrip('TR-3')).toBeUndefined();
+    });
+
+    it('stores a trip once: the same id again keeps the first record, also after a restart', async () => {
+      const user = { platform: 'web' as const, id: 'a' };
+      const trip = {
+        id: 'TR-2026-0001',
+        checklist: 'pretrip',
+        user,
+        createdAt: '1',
+        answers: { purpose: 'first' },
+        summary: [],
+        flags: [],
+      };
+      expect(await store.hasTrip(trip.id)).toBe(false);
+      await store.addTrip(trip);
+      await store.addTrip({ ...trip, answers: { purpose: 'second' } });
+      await Promise.all([store.addTrip(trip), store.addTrip(trip)]);
+      expect(await store.hasTrip(trip.id)).toBe(true);
+      expect(await store.hasTrip('TR-2026-0002')).toBe(false);
+      expect(await store.listTrips('web:-:a')).toEqual([trip]);
+      expect((await store.getTrip(trip.id))?.answers).toEqual({ purpose: 'first' });
+      if (!reopen) return;
+      await store.close();
+      store = await reopen();
+      await store.addTrip({ ...trip, answers: { purpose: 'after a restart' } });
+      expect(await store.hasTrip(trip.id)).toBe(true);
+      expect(await store.listTrips('web:-:a')).toEqual([trip]);
     });
 
     it('records escalation requests and schedules, lists and removes jobs', async () => {

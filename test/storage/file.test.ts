@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isAdvisorError } from '../../src/errors.js';
-import { FileStore, SCHEMA_VERSION } from '../../src/storage/index.js';
+import { FileCaseStore } from '../../src/escalation/case-store.js';
+import { FileStore, SCHEMA_VERSION, type TripRecord } from '../../src/storage/index.js';
+import { finished, makeCase } from '../escalation/helpers.js';
 import { storeContract } from './contract.js';
 
 const dirs: string[] = [];
@@ -21,6 +23,7 @@ storeContract('FileStore', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'sca-contract-'));
   return {
     store: await FileStore.open(dir),
+    reopen: () => FileStore.open(dir),
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
 });
@@ -162,6 +165,19 @@ describe('FileStore on disk', () => {
     await second.close();
   });
 
+  it('reads a trip id that an older version appended twice as one record, the first', async () => {
+    const dir = await tempDir();
+    const user = { platform: 'web' as const, id: 'u1' };
+    const line = (purpose: string) =>
+      `${JSON.stringify({ id: 'TR-2026-0001', checklist: 'pretrip', user, createdAt: 'now', answers: { purpose }, summary: [], flags: [] })}\n`;
+    await writeFile(join(dir, 'trips.jsonl'), line('first') + line('second'));
+    const store = await FileStore.open(dir);
+    expect((await store.listTrips('web:-:u1')).map((t) => t.answers.purpose)).toEqual(['first']);
+    expect((await store.getTrip('TR-2026-0001'))?.answers.purpose).toBe('first');
+    expect(await store.hasTrip('TR-2026-0001')).toBe(true);
+    await store.close();
+  });
+
   it('skips a torn last line in the audit log', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'audit.jsonl'), '{"at":"1","type":"answered"}\n{"at":"2","ty');
@@ -174,5 +190,91 @@ describe('FileStore on disk', () => {
       { at: '3', type: 'no-guidance' },
     ]);
     await store.close();
+  });
+});
+
+describe('ids are never reissued, even when state.json is lost or replaced', () => {
+  const user = { platform: 'web' as const, id: 'u1' };
+  const trip = (id: string, extra: Partial<TripRecord> = {}): TripRecord => ({
+    id,
+    checklist: 'pretrip',
+    user,
+    createdAt: 'now',
+    answers: {},
+    summary: [],
+    flags: [],
+    ...extra,
+  });
+
+  /** A data directory whose records hold ids well past the counters in `olderState`. */
+  async function withRecords(dir: string): Promise<string> {
+    const store = await FileStore.open(dir);
+    await store.nextSequence('TR-2026');
+    await store.close();
+    const olderState = await readFile(join(dir, 'state.json'), 'utf8');
+    const again = await FileStore.open(dir);
+    await again.addTrip(trip('TR-2026-0003', { escalationId: 'SC-2026-0002' }));
+    await again.addTrip(trip('DB-2026-0002', { tripId: 'TR-2026-0003' }));
+    await again.addEscalationRequest({
+      id: 'ER-2026-0004',
+      at: 'now',
+      source: 'pretrip',
+      reporter: user,
+      summary: 's',
+      flags: [],
+      answers: [],
+    });
+    // A purged case is known only from the audit log.
+    await again.audit({ at: '1', type: 'case-raised', data: { caseId: 'SC-2026-0007' } });
+    // A case id someone pressed on a button is not an issued id.
+    await again.audit({ at: '2', type: 'case-unauthorised', data: { caseId: 'SC-2026-9999' } });
+    const cases = await FileCaseStore.open(dir);
+    await cases.save(makeCase(5, { recordId: 'RP-2026-0006' }));
+    // An archived case naming a trip record that is missing (left by an older version).
+    await cases.save(finished(6, '2026-12-01T00:00:00.000Z', { recordId: 'TR-2026-0008' }));
+    await again.close();
+    return olderState;
+  }
+
+  async function nextIds(dir: string) {
+    const store = await FileStore.open(dir);
+    const out: Record<string, number> = {};
+    for (const seq of ['TR-2026', 'SC-2026', 'ER-2026', 'RP-2026', 'DB-2026', 'TR-2027'])
+      out[seq] = await store.nextSequence(seq);
+    await store.close();
+    return out;
+  }
+  const expected = {
+    'TR-2026': 9,
+    'SC-2026': 8,
+    'ER-2026': 5,
+    'RP-2026': 7,
+    'DB-2026': 3,
+    'TR-2027': 1,
+  };
+
+  it('starts every sequence above the highest id in the records when state.json is deleted', async () => {
+    const dir = await tempDir();
+    await withRecords(dir);
+    await rm(join(dir, 'state.json'));
+    expect(await nextIds(dir)).toEqual(expected);
+  });
+
+  it('does the same when state.json is replaced with an older copy', async () => {
+    const dir = await tempDir();
+    const older = await withRecords(dir);
+    await writeFile(join(dir, 'state.json'), older);
+    expect(JSON.parse(older).counters).toEqual({ 'TR-2026': 1 });
+    expect(await nextIds(dir)).toEqual(expected);
+  });
+
+  it('keeps counters that are already past the records', async () => {
+    const dir = await tempDir();
+    await withRecords(dir);
+    const store = await FileStore.open(dir);
+    // 8 is the highest in the records; these take 9 to 28.
+    for (let i = 0; i < 20; i++) await store.nextSequence('TR-2026');
+    await store.close();
+    expect((await nextIds(dir))['TR-2026']).toBe(29);
   });
 });
