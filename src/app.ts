@@ -4,13 +4,19 @@ import { type Checklist, loadChecklist } from './checklist/definition.js';
 import { ChecklistFlow, type ChecklistSettings } from './checklist/flow.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
+import { type SemanticIndex, semanticFromConfig } from './embeddings/index.js';
 import { type CaseStore, FileCaseStore } from './escalation/case-store.js';
 import { loadContacts } from './escalation/contacts.js';
 import { CaseConversation } from './escalation/conversation.js';
 import { type Escalator, RecordingEscalator } from './escalation/escalator.js';
 import { CaseService } from './escalation/service.js';
 import { type Knowledge, loadKnowledge } from './knowledge/index.js';
-import { type LlmAnswerer, llmFromConfig } from './llm/index.js';
+import {
+  type EntryPicker,
+  type LlmAnswerer,
+  llmFromConfig,
+  pickerFromConfig,
+} from './llm/index.js';
 import type { Notifier, Platform } from './model.js';
 import { Retriever } from './retrieval/index.js';
 import { Scheduler } from './scheduler.js';
@@ -52,6 +58,10 @@ export interface BotParts extends Content {
   retriever?: Retriever;
   /** Optional LLM rewrites of confident answers. */
   llm?: LlmAnswerer;
+  /** Optional dense ranking from an embeddings endpoint. */
+  semantic?: SemanticIndex;
+  /** Optional model pick of an entry when lexical retrieval is unsure. */
+  picker?: EntryPicker;
 }
 
 /** Builds the bot from its parts: the one place that wires retrieval, checklists and escalation together. */
@@ -75,6 +85,8 @@ export function assembleBot(p: BotParts): Bot {
     maxMessageChars: p.maxMessageChars,
     checklists,
     ...(p.llm ? { llm: p.llm } : {}),
+    ...(p.semantic ? { semantic: p.semantic } : {}),
+    ...(p.picker ? { picker: p.picker } : {}),
     cases: new CaseConversation({
       store: p.store,
       clock: p.clock,
@@ -126,6 +138,13 @@ export async function createAdvisor(
     : undefined;
   const llm = llmFromConfig(config, { clock, logger });
   if (llm) logger.info({ model: config.LLM_MODEL }, 'LLM answers are on');
+  const picker = pickerFromConfig(config, { clock, logger });
+  const semantic = semanticFromConfig(config, {
+    entries: content.knowledge.entries,
+    clock,
+    logger,
+  });
+  if (semantic) logger.info({ model: config.EMBEDDINGS_MODEL }, 'semantic retrieval is on');
   const bot = assembleBot({
     ...content,
     store,
@@ -138,6 +157,8 @@ export async function createAdvisor(
     },
     cases,
     ...(llm ? { llm } : {}),
+    ...(semantic ? { semantic } : {}),
+    ...(picker ? { picker } : {}),
   });
   const scheduler = new Scheduler({
     store,
@@ -160,6 +181,8 @@ export async function createAdvisor(
     close: async () => {
       await scheduler.stop();
       await llm?.close();
+      await picker?.close();
+      await semantic?.close();
       await store.close();
     },
   };

@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
-import { type Answer, answerText } from './answer.js';
+import { type Answer, type AnswerAids, answerQuestion } from './answer.js';
 import type { ChecklistFlow } from './checklist/flow.js';
 import { type Clock, nzDay } from './clock.js';
+import type { SemanticIndex } from './embeddings/index.js';
 import type { CaseConversation } from './escalation/conversation.js';
-import { type Knowledge, registerId } from './knowledge/index.js';
-import { aiAssistedBlocks, entriesFor, type LlmAnswerer } from './llm/index.js';
+import { type Entry, type Knowledge, registerId } from './knowledge/index.js';
+import { aiAssistedBlocks, type EntryPicker, entriesFor, type LlmAnswerer } from './llm/index.js';
 import type { Action, Incoming, Reply, UserRef } from './model.js';
 import {
   Actions,
@@ -33,6 +34,10 @@ export interface BotDeps {
   cases: CaseConversation;
   /** Optional LLM rewrites of confident answers; absent unless LLM_BASE_URL is set. */
   llm?: LlmAnswerer;
+  /** Optional dense ranking; absent unless EMBEDDINGS_BASE_URL is set. */
+  semantic?: Pick<SemanticIndex, 'rank'>;
+  /** Optional model pick when lexical retrieval is unsure; absent unless the LLM is set. */
+  picker?: Pick<EntryPicker, 'pick'>;
 }
 
 /** Typed commands, recognised whatever the platform (Slack's /pretrip arrives as "pretrip"). */
@@ -120,9 +125,21 @@ export function createBot(deps: BotDeps): Bot {
   }
 
   async function answer(incoming: Incoming, question: string): Promise<Reply[]> {
-    const result = answerText(knowledge, retriever, question, nzDay(clock.now()));
-    if (result.reply.kind === 'small-talk') return [result.reply];
     const actor = userKey(incoming.user);
+    const { semantic, picker } = deps;
+    const aids: AnswerAids = {
+      ...(semantic ? { dense: (q: string) => semantic.rank(q) } : {}),
+      ...(picker
+        ? {
+            pick: async (q: string, candidates: Entry[]) => {
+              const outcome = await picker.pick({ question: q, userKey: actor, candidates });
+              return outcome.ok ? outcome.id : undefined;
+            },
+          }
+        : {}),
+    };
+    const result = await answerQuestion(knowledge, retriever, question, nzDay(clock.now()), aids);
+    if (result.reply.kind === 'small-talk') return [result.reply];
     const top = result.top;
     logger.info(
       {

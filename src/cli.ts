@@ -4,9 +4,12 @@
  *   ask --json "question"     exactly one JSON object
  *   ask --json                one question per line on stdin, one JSON object per line out
  *   knowledge check           validates the knowledge and reports what needs a curator's attention
- *   eval [file]               answer-quality figures over a question set (default test/quality/questions.yaml)
+ *   eval [--misses] [--dev]   answer-quality figures: the suite, the blind halves and the fresh set side by side
+ *                             (--dev: only the sets that may be studied, for tuning)
+ *   eval file.yaml            the figures and misses for one question set
  */
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { answerText } from './answer.js';
 import { nzDay, systemClock } from './clock.js';
 import { type Config, loadConfig, loadDotEnv } from './config.js';
@@ -15,7 +18,13 @@ import { STATUS_LABEL } from './escalation/case.js';
 import { FileCaseStore } from './escalation/case-store.js';
 import { auditToCsv, casesToCsv, caseToText } from './escalation/export.js';
 import { type Knowledge, loadKnowledge, reviewKnowledge } from './knowledge/index.js';
-import { evaluate, formatReport, loadQuestionSet } from './quality/eval.js';
+import {
+  evaluate,
+  formatReport,
+  formatTable,
+  loadQuestionSet,
+  loadStandardSets,
+} from './quality/eval.js';
 import { replyToPlain } from './replies.js';
 import { Retriever } from './retrieval/index.js';
 import { FileStore, readAuditLog } from './storage/index.js';
@@ -25,7 +34,8 @@ const USAGE = `Usage:
   npm run --silent cli -- ask --json "question"
   npm run --silent cli -- ask --json < questions.txt
   npm run --silent cli -- knowledge check
-  npm run --silent cli -- eval [questions.yaml]
+  npm run --silent cli -- eval [--misses] [--dev]
+  npm run --silent cli -- eval questions.yaml
   npm run --silent cli -- cases list
   npm run --silent cli -- cases show SC-2026-0001
   npm run --silent cli -- cases export --format csv|json
@@ -139,13 +149,39 @@ async function runKnowledgeCheck(knowledgeDir: string): Promise<number> {
   return 0;
 }
 
-async function runEval(
-  knowledgeDir: string,
-  file = 'test/quality/questions.yaml',
-): Promise<number> {
+/** The question sets, beside the tests that gate on them. */
+const QUALITY_DIR = fileURLToPath(new URL('../test/quality', import.meta.url));
+
+async function runEval(knowledgeDir: string, args: string[]): Promise<number> {
   const knowledge = await loadKnowledge(knowledgeDir);
-  const report = evaluate(knowledge, await loadQuestionSet(file), nzDay(systemClock.now()));
-  process.stdout.write(`${formatReport(report)}\n`);
+  const retriever = new Retriever(knowledge);
+  const today = nzDay(systemClock.now());
+  const file = args.find((a) => !a.startsWith('--'));
+  if (file) {
+    const report = evaluate(knowledge, await loadQuestionSet(file), today, retriever);
+    process.stdout.write(`${formatReport(report)}\n`);
+    return 0;
+  }
+  // --dev reports only the sets that may be studied, for use while tuning.
+  const sets = (await loadStandardSets(QUALITY_DIR)).filter(
+    (s) => s.study || !args.includes('--dev'),
+  );
+  const rows = sets.map(({ name, set, study }) => ({
+    name,
+    study,
+    report: evaluate(knowledge, set, today, retriever),
+  }));
+  process.stdout.write(`${formatTable(rows)}\n`);
+  if (args.includes('--misses')) {
+    // Held-out sets give figures only: their questions must not steer the retriever.
+    for (const { name, study, report } of rows.filter((r) => r.study)) {
+      if (study) process.stdout.write(`\n## ${name}\n${formatReport(report)}\n`);
+    }
+  } else {
+    process.stdout.write(
+      '\nAdd --misses to list what went wrong in the sets that may be studied.\n',
+    );
+  }
   return 0;
 }
 
@@ -237,7 +273,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'ask') return runAsk(rest, config.KNOWLEDGE_DIR);
   if (command === 'knowledge' && rest[0] === 'check')
     return runKnowledgeCheck(config.KNOWLEDGE_DIR);
-  if (command === 'eval') return runEval(config.KNOWLEDGE_DIR, rest[0]);
+  if (command === 'eval') return runEval(config.KNOWLEDGE_DIR, rest);
   if (command === 'cases') return runCases(rest, config);
   if (command === 'audit' && rest[0] === 'export') return runAuditExport(rest, config);
   process.stderr.write(`${command ? `Unknown command "${argv.join(' ')}".\n` : ''}${USAGE}\n`);

@@ -243,6 +243,14 @@ const OUT_OF_SCOPE_TEXT: Record<OutOfScope, { text: string; entries: string[] }>
     text: "That's outside what I cover. Your council's customer services team can help with rates, rubbish, dogs, parking and consents. I only cover sister-city relationships, foreign interference and travel security.",
     entries: [],
   },
+  task: {
+    text: "I can't write, book, send or set things up for you. I answer questions from the council's curated guidance, with sources, so you can use the facts in your own work. Ask me what the guidance says on the topic.",
+    entries: [],
+  },
+  'travel-logistics': {
+    text: "That's a travel-planning question I can't help with: bookings, visas, weather, money and insurance are for your council's travel provider or MFAT's SafeTravel. I cover the security side of trips: devices, approaches, gifts and what to do before, during and after.",
+    entries: ['before-a-trip-checklist', 'safetravel-registration-and-advice-levels'],
+  },
   'personal-data': {
     text: "I don't share personal details about anyone. To reach your security contact or a colleague, use your council's usual channels.",
     entries: [],

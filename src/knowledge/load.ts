@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { AdvisorError, ErrorCode } from '../errors.js';
+import { loadDeclines } from './declines.js';
 import { type KnowledgeProblem, knowledgeError, parseYamlText } from './problems.js';
 import { loadRegister, type Register } from './register.js';
 import { type Entry, EntryFrontMatterSchema } from './schema.js';
@@ -16,6 +17,8 @@ export interface Knowledge {
   byId: Map<string, Entry>;
   /** The sister-city register, when `sister-cities.yaml` exists. */
   register?: Register;
+  /** Examples of questions the advisor declines (`out-of-scope.yaml`), empty when there is none. */
+  declines?: string[];
 }
 
 function zodProblems(file: string, entry: string | undefined, err: z.ZodError): KnowledgeProblem[] {
@@ -160,7 +163,9 @@ export async function loadKnowledge(dir: string): Promise<Knowledge> {
   }
   problems.push(...crossCheck(entries));
   if (problems.length) throw knowledgeError(problems);
-  return buildKnowledge(entries, await loadRegister(dir));
+  const knowledge = buildKnowledge(entries, await loadRegister(dir));
+  knowledge.declines = await loadDeclines(dir);
+  return knowledge;
 }
 
 /** Entries whose review-by date is before `today` (YYYY-MM-DD). */

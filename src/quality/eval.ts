@@ -12,23 +12,58 @@ const OUT_KINDS = [
   'emergency',
   'evasion',
   'personal-data',
+  'it-support',
+  'council-services',
+  /** In the domain, but the guidance has nothing on it: the honest reply is "no guidance". */
+  'uncovered',
   'unrelated',
 ] as const;
 
-/** The answer-quality question set, `test/quality/questions.yaml`. */
+const QuestionId = z.string().regex(/^[A-Z]+\d+$/, 'must look like B001');
+
+/**
+ * A question set: `test/quality/questions.yaml` (the suite), `blind.yaml` and `fresh.yaml`.
+ * The blind sets give each question an id; the id's number decides its half (see `half`).
+ */
 export const QuestionSetSchema = z.strictObject({
   inScope: z
     .array(
-      z.strictObject({ q: z.string().min(2), expect: z.array(z.string().min(2)).min(1).max(3) }),
+      z.strictObject({
+        id: QuestionId.optional(),
+        q: z.string().min(2),
+        expect: z.array(z.string().min(2)).min(1).max(4),
+      }),
     )
     .min(1),
-  outOfScope: z.array(z.strictObject({ q: z.string().min(2), kind: z.enum(OUT_KINDS) })).min(1),
+  outOfScope: z
+    .array(
+      z.strictObject({ id: QuestionId.optional(), q: z.string().min(2), kind: z.enum(OUT_KINDS) }),
+    )
+    .min(1),
 });
 export type QuestionSet = z.infer<typeof QuestionSetSchema>;
 
 /** Reads and validates a question set. */
 export async function loadQuestionSet(path: string): Promise<QuestionSet> {
   return QuestionSetSchema.parse(parseYamlText(await readFile(path, 'utf8')));
+}
+
+/**
+ * The fixed rule that splits a blind set: odd-numbered questions are the dev half, which may be
+ * studied; even-numbered ones are the test half, which is only ever scored.
+ */
+export function half(id: string | undefined): 'dev' | 'test' {
+  const n = Number(id?.replace(/^\D+/, ''));
+  if (!Number.isInteger(n)) throw new Error(`question id "${id}" has no number to split on`);
+  return n % 2 === 1 ? 'dev' : 'test';
+}
+
+/** The questions of one half of a blind set. */
+export function splitSet(set: QuestionSet, which: 'dev' | 'test'): QuestionSet {
+  return {
+    inScope: set.inScope.filter((q) => half(q.id) === which),
+    outOfScope: set.outOfScope.filter((q) => half(q.id) === which),
+  };
 }
 
 /** One question the bot got wrong. */
@@ -42,13 +77,17 @@ export interface Miss {
 export interface EvalReport {
   inScope: number;
   outOfScope: number;
+  /** In-scope questions whose first answer is an expected entry and carries a source. */
   top1: number;
+  /** In-scope questions with an expected entry among the first three ranked. */
   top3: number;
+  /** In-scope questions answered with an entry that was not expected: the worst outcome. */
+  wrongEntry: number;
   /** Of the questions the bot refused or declined, the share that really were out of scope. */
   refusalPrecision: number;
   /** Of the out-of-scope questions, the share the bot refused or declined. */
   refusalRecall: number;
-  /** Out-of-scope questions that got a guidance answer: must be zero. */
+  /** Out-of-scope questions that got a guidance answer. */
   outOfScopeAnswered: Miss[];
   /** Answers that carried no source: must be zero. */
   unsourced: string[];
@@ -56,10 +95,15 @@ export interface EvalReport {
 }
 
 /** Runs every question through the same answering path as the bot and scores it. */
-export function evaluate(knowledge: Knowledge, set: QuestionSet, today: string): EvalReport {
-  const retriever = new Retriever(knowledge);
+export function evaluate(
+  knowledge: Knowledge,
+  set: QuestionSet,
+  today: string,
+  retriever = new Retriever(knowledge),
+): EvalReport {
   let top1 = 0;
   let top3 = 0;
+  let wrong = 0;
   let refusedIn = 0;
   let refusedOut = 0;
   const misses: Miss[] = [];
@@ -77,8 +121,10 @@ export function evaluate(knowledge: Knowledge, set: QuestionSet, today: string):
         : 'no-guidance';
     if (a.answered && !hasSource(a)) unsourced.push(q);
     if (!a.answered) refusedIn++;
-    if (a.answered && expect.includes(a.reply.entryId ?? '')) top1++;
+    const right = a.answered && expect.includes(a.reply.entryId ?? '');
+    if (right && hasSource(a)) top1++;
     else misses.push({ q, expected: expect.join(' | '), got });
+    if (a.answered && !right) wrong++;
     if (a.ranked.slice(0, 3).some((id) => expect.includes(id))) top3++;
   }
   for (const { q, kind } of set.outOfScope) {
@@ -87,13 +133,15 @@ export function evaluate(knowledge: Knowledge, set: QuestionSet, today: string):
     else refusedOut++;
   }
   const refused = refusedIn + refusedOut;
+  const rate = (n: number, of: number) => (of === 0 ? 1 : n / of);
   return {
     inScope: set.inScope.length,
     outOfScope: set.outOfScope.length,
-    top1: top1 / set.inScope.length,
-    top3: top3 / set.inScope.length,
-    refusalPrecision: refused === 0 ? 1 : refusedOut / refused,
-    refusalRecall: refusedOut / set.outOfScope.length,
+    top1: rate(top1, set.inScope.length),
+    top3: rate(top3, set.inScope.length),
+    wrongEntry: set.inScope.length === 0 ? 0 : wrong / set.inScope.length,
+    refusalPrecision: rate(refusedOut, refused),
+    refusalRecall: rate(refusedOut, set.outOfScope.length),
     outOfScopeAnswered,
     unsourced,
     misses,
@@ -108,6 +156,7 @@ export function formatReport(r: EvalReport): string {
     `Questions: ${r.inScope} in scope, ${r.outOfScope} out of scope`,
     `Top-1 accuracy:    ${pct(r.top1)}`,
     `Top-3 accuracy:    ${pct(r.top3)}`,
+    `Wrong entry:       ${pct(r.wrongEntry)}`,
     `Refusal precision: ${pct(r.refusalPrecision)}`,
     `Refusal recall:    ${pct(r.refusalRecall)}`,
   ];
@@ -122,4 +171,74 @@ export function formatReport(r: EvalReport): string {
   lines.push('', r.misses.length ? `Misses (${r.misses.length}):` : 'Misses: none');
   for (const m of r.misses) lines.push(`  - "${m.q}": expected ${m.expected}, got ${m.got}`);
   return lines.join('\n');
+}
+
+/** A named set of questions to score, and whether its misses may be shown. */
+export interface NamedSet {
+  name: string;
+  set: QuestionSet;
+  /** False for held-out sets: their figures are reported, their questions never shown. */
+  study: boolean;
+}
+
+/** The question sets `npm run eval` reports side by side, from the `test/quality` folder. */
+export async function loadStandardSets(dir: string): Promise<NamedSet[]> {
+  const suite = await loadQuestionSet(`${dir}/questions.yaml`);
+  const blind = await loadQuestionSet(`${dir}/blind.yaml`);
+  const fresh = await loadQuestionSet(`${dir}/fresh.yaml`);
+  return [
+    { name: 'suite', set: suite, study: true },
+    { name: 'blind dev', set: splitSet(blind, 'dev'), study: true },
+    { name: 'blind test', set: splitSet(blind, 'test'), study: false },
+    { name: 'fresh 100', set: fresh, study: false },
+  ];
+}
+
+/** The figures a README table row holds, in percent with one decimal. */
+export interface Figures {
+  correct: number;
+  top3: number;
+  declined: number;
+  wrong: number;
+}
+
+export function figures(r: EvalReport): Figures {
+  const p = (n: number) => Math.round(n * 1000) / 10;
+  return {
+    correct: p(r.top1),
+    top3: p(r.top3),
+    declined: p(r.refusalRecall),
+    wrong: p(r.wrongEntry),
+  };
+}
+
+/** A Markdown table of several reports side by side, as the README shows it. */
+export function formatTable(rows: { name: string; report: EvalReport }[]): string {
+  const lines = [
+    '| Set | In scope | Out of scope | Correct first answer, with a source | Top 3 | Out of scope declined | Wrong entry |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const { name, report: r } of rows) {
+    const f = figures(r);
+    lines.push(
+      `| ${name} | ${r.inScope} | ${r.outOfScope} | ${f.correct.toFixed(1)}% | ${f.top3.toFixed(1)}% | ${f.declined.toFixed(1)}% | ${f.wrong.toFixed(1)}% |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Reads the README's quality table back (between the `quality-figures` markers). */
+export function parseTable(markdown: string): Map<string, Figures> {
+  const start = markdown.indexOf('<!-- quality-figures:start -->');
+  const end = markdown.indexOf('<!-- quality-figures:end -->');
+  const out = new Map<string, Figures>();
+  if (start < 0 || end < start) return out;
+  for (const line of markdown.slice(start, end).split('\n')) {
+    const cells = line.split('|').map((c) => c.trim());
+    const nums = cells.slice(4, 8).map((c) => Number.parseFloat(c));
+    if (cells.length < 9 || nums.some((n) => Number.isNaN(n))) continue;
+    const [correct = 0, top3 = 0, declined = 0, wrong = 0] = nums;
+    out.set(cells[1] ?? '', { correct, top3, declined, wrong });
+  }
+  return out;
 }

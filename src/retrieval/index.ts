@@ -1,10 +1,6 @@
+export { type AnswerModel, DEFAULT_MODEL, type Features, probability } from './answerability.js';
+export { stripNoise } from './noise.js';
 export { analyse, foldText, terms } from './normalise.js';
-export {
-  type ConfidenceRule,
-  DEFAULT_RULE,
-  type Hit,
-  type Retrieval,
-  Retriever,
-} from './retriever.js';
+export { type DenseHit, type Hit, type Retrieval, Retriever } from './retriever.js';
 export { detectOutOfScope, type OutOfScope } from './scope.js';
 export { detectSmallTalk, type SmallTalk, stripGreeting } from './smalltalk.js';

@@ -21,6 +21,7 @@ export function foldText(text: string): string {
  */
 const PHRASES: [RegExp, string][] = [
   [/\bministry of foreign affairs( and trade)?\b/g, 'mfat'],
+  [/\bfi\b/g, 'foreign interference'],
   [/\bforeign affairs\b/g, 'mfat'],
   [/\bnew zealand security intelligence service\b/g, 'nzsis'],
   [/\bsecurity intelligence service\b/g, 'nzsis'],
@@ -52,6 +53,9 @@ const PHRASES: [RegExp, string][] = [
 /** Single words mapped to the canonical word they share with others. */
 const WORDS: Record<string, string> = {
   // Common misspellings that fuzzy matching alone would miss (a swapped pair is two edits).
+  aussie: 'australia',
+  aussies: 'australia',
+  australian: 'australia',
   foriegn: 'foreign',
   forein: 'foreign',
   foregin: 'foreign',

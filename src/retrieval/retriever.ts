@@ -1,38 +1,15 @@
 import MiniSearch, { type SearchResult } from 'minisearch';
 import type { Entry, Knowledge } from '../knowledge/index.js';
+import { type AnswerModel, DEFAULT_MODEL, type Features, probability } from './answerability.js';
 import { analyse, terms } from './normalise.js';
-
-/** Tuning for the confidence rule. */
-export interface ConfidenceRule {
-  /** Share of the question's weighted concepts the top entry must match (0-1), for short questions. */
-  minCoverage: number;
-  /** Long questions ramble: each concept beyond four lowers the bar by this much... */
-  coverageStep: number;
-  /** ...down to this floor. */
-  minCoverageFloor: number;
-  /** Lowest raw search score for an answer. */
-  minScore: number;
-  /** A related entry must score at least this share of the top entry's score. */
-  relatedShare: number;
-  /** How many related entries to offer. */
-  maxRelated: number;
-}
-
-/** Defaults tuned on the shipped knowledge and the question set in test/fixtures. */
-export const DEFAULT_RULE: ConfidenceRule = {
-  minCoverage: 0.6,
-  coverageStep: 0.025,
-  minCoverageFloor: 0.4,
-  minScore: 4,
-  relatedShare: 0.3,
-  maxRelated: 3,
-};
+import { RemitModel } from './remit.js';
 
 /** A ranked entry. */
 export interface Hit {
   entry: Entry;
+  /** The fused ranking score (0-1, the best entry of a question scores 1). */
   score: number;
-  /** Weighted share of the question's terms this entry matched (0-1). */
+  /** Weighted share of the question's known-vocabulary concepts this entry matched (0-1). */
   coverage: number;
 }
 
@@ -46,12 +23,38 @@ export interface Retrieval {
   related: Hit[];
   /** Every ranked hit (up to eight), best first, for evaluation. */
   hits: Hit[];
+  /** What the answerability model saw for the top entry, and its verdict (0-1). */
+  features?: Features;
+  confidence: number;
 }
 
 const FIELDS = ['title', 'questions', 'keywords', 'answer'] as const;
 
 /** Share of a concept's weight earned by a fuzzy or prefix match rather than an exact one. */
 const APPROX_CREDIT = 0.75;
+/** How many ranked entries a retrieval keeps. */
+const MAX_HITS = 8;
+/** Related entries offered under an answer. */
+const MAX_RELATED = 3;
+/** A related entry must score at least this share of the top entry's score. */
+const RELATED_SHARE = 0.45;
+/** The fused score: how much the best-matching example question counts against the whole entry. */
+const EXAMPLE_SHARE = 0.5;
+/** For a long message, how much its asking sentence counts against the whole (see `focusOf`). */
+const FOCUS_SHARE = 0.2;
+/** Messages with fewer words than this are all question. */
+const FOCUS_MIN_WORDS = 20;
+
+/** With a dense (embeddings) ranking, how much it counts against the lexical score. */
+const DENSE_SHARE = 0.5;
+/** Dense hits considered: the lexical top entries plus this many from the dense ranking. */
+const DENSE_TOP = 5;
+
+/** An entry's score from an optional dense ranking (cosine similarity). */
+export interface DenseHit {
+  id: string;
+  score: number;
+}
 
 interface Doc {
   id: string;
@@ -61,23 +64,45 @@ interface Doc {
   answer: string;
 }
 
+interface ExampleDoc {
+  id: string;
+  entry: string;
+  text: string;
+}
+
+const SEARCH_OPTIONS = {
+  prefix: (t: string) => t.length >= 5,
+  // Absolute edit distances: one typo in a mid-length word, two in a long one.
+  // (Two edits in a 7-letter word let "weather" match "rather".)
+  fuzzy: (t: string) => (t.length >= 8 ? 2 : t.length >= 5 ? 1 : false),
+  maxFuzzy: 2,
+  combineWith: 'OR',
+} as const;
+
 /**
- * Full-text retrieval over guidance entries with MiniSearch: field boosts, prefix and
- * fuzzy matching, and a coverage-based confidence rule that prefers an honest refusal
- * to a weak match.
+ * Full-text retrieval over guidance entries with MiniSearch (BM25). Two rankings are fused: the
+ * whole entry (title, example questions, keywords, body), and its single best-matching example
+ * question, so a question worded like one staff asked before finds its entry. Whether the top
+ * entry is a confident answer is decided by a small model fitted on labelled questions
+ * (`answerability.ts`); words the guidance never uses are left out of its coverage measure.
  */
 export class Retriever {
   private readonly index: MiniSearch<Doc>;
+  private readonly examples: MiniSearch<ExampleDoc>;
   private readonly docFreq = new Map<string, number>();
-  private readonly maxIdf: number;
   private readonly size: number;
+  private readonly remit: RemitModel;
 
   /** Place names (from the sister-city register) set the scene; they are not what a question is about. */
   private readonly places: Set<string>;
 
   constructor(
     private readonly knowledge: Knowledge,
-    private readonly rule: ConfidenceRule = DEFAULT_RULE,
+    private readonly model: AnswerModel = DEFAULT_MODEL,
+    /** How much the best-matching example question counts against the whole entry (0-1). */
+    private readonly exampleShare = EXAMPLE_SHARE,
+    /** For a long message, how much its asking sentence counts against the whole message (0-1). */
+    private readonly focusShare = FOCUS_SHARE,
   ) {
     const register = knowledge.register;
     this.places = new Set(
@@ -96,46 +121,154 @@ export class Retriever {
       // Terms are already normalised by `terms`, for documents and queries alike.
       processTerm: (t) => t,
       searchOptions: {
+        ...SEARCH_OPTIONS,
         boost: { title: 3, questions: 3, keywords: 2, answer: 1 },
-        prefix: (t) => t.length >= 5,
-        // Absolute edit distances: one typo in a mid-length word, two in a long one.
-        // (Two edits in a 7-letter word let "weather" match "rather".)
-        fuzzy: (t) => (t.length >= 8 ? 2 : t.length >= 5 ? 1 : false),
-        maxFuzzy: 2,
-        combineWith: 'OR',
       },
+    });
+    this.examples = new MiniSearch<ExampleDoc>({
+      fields: ['text'],
+      storeFields: ['entry'],
+      tokenize: terms,
+      processTerm: (t) => t,
+      searchOptions: SEARCH_OPTIONS,
     });
     const docs = knowledge.entries.map(toDoc);
     this.index.addAll(docs);
+    this.examples.addAll(
+      knowledge.entries.flatMap((e) =>
+        [e.title, ...e.questions].map((text, i) => ({ id: `${e.id}#${i}`, entry: e.id, text })),
+      ),
+    );
     for (const d of docs) {
       const seen = new Set(FIELDS.flatMap((f) => terms(d[f])));
       for (const t of seen) this.docFreq.set(t, (this.docFreq.get(t) ?? 0) + 1);
     }
     this.size = docs.length;
-    this.maxIdf = this.idf(1);
+    this.remit = new RemitModel(
+      knowledge.entries.flatMap((e) => [e.title, ...e.questions]),
+      knowledge.declines ?? [],
+    );
   }
 
-  private idf(df: number): number {
+  /** Rarer terms matter more. */
+  private weight(term: string): number {
+    const df = this.docFreq.get(term) ?? 1;
     return Math.log(1 + this.size / df);
   }
 
-  /** Weight of a query term: rare terms matter more; unknown terms weigh the most. */
-  private weight(term: string): number {
-    const df = this.docFreq.get(term);
-    return df ? this.idf(df) : this.maxIdf;
+  /**
+   * Ranks entries for a question and decides whether the top one is a confident answer. A dense
+   * ranking, when one is given, is blended into the order before the decision.
+   */
+  search(question: string, dense?: readonly DenseHit[]): Retrieval {
+    const groups = dedupeGroups(analyse(question));
+    const queryTerms = [...new Set(groups.flat())];
+    const none: Retrieval = { answered: false, queryTerms, related: [], hits: [], confidence: 0 };
+    if (queryTerms.length === 0) return none;
+    const query = queryTerms.join(' ');
+    const byEntry = this.index.search(query);
+    if (byEntry.length === 0) return none;
+    // Words that match nothing anywhere in the guidance say nothing about which entry answers.
+    const matched = new Set<string>();
+    for (const r of byEntry) for (const t of r.queryTerms) matched.add(t);
+    const topical = groups.filter((g) => !g.every((t) => this.places.has(t)));
+    const concepts = topical.length ? topical : groups;
+    const known = concepts.filter((g) => g.some((t) => matched.has(t)));
+
+    const byExample = new Map<string, SearchResult>();
+    for (const r of this.examples.search(query)) {
+      const entry = String(r.entry);
+      if (!byExample.has(entry)) byExample.set(entry, r);
+    }
+
+    const entryMax = byEntry[0]?.score ?? 1;
+    const exampleMax = Math.max(1e-9, ...[...byExample.values()].map((r) => r.score));
+    const lexical = new Map(
+      byEntry.map((r) => {
+        const ex = byExample.get(String(r.id));
+        const score =
+          (1 - this.exampleShare) * (r.score / entryMax) +
+          this.exampleShare * ((ex?.score ?? 0) / exampleMax);
+        return [String(r.id), { r, ex, score }] as const;
+      }),
+    );
+    let fused = [...lexical.values()];
+    // A long message wraps its question in context: the sentence that asks weighs more.
+    const focus = focusOf(question);
+    const focusGroups = focus ? dedupeGroups(analyse(focus)) : [];
+    if (focus && focusGroups.length) {
+      const byFocus = this.index.search([...new Set(focusGroups.flat())].join(' '));
+      const focusMax = byFocus[0]?.score ?? 1;
+      const focusScore = new Map(byFocus.map((r) => [String(r.id), r.score / focusMax]));
+      fused = fused.map((f) => ({
+        ...f,
+        score:
+          (1 - this.focusShare) * f.score + this.focusShare * (focusScore.get(String(f.r.id)) ?? 0),
+      }));
+    }
+    if (dense?.length) {
+      const denseMax = Math.max(1e-9, ...dense.map((d) => d.score));
+      const denseScore = new Map(dense.map((d) => [d.id, Math.max(0, d.score) / denseMax]));
+      // Entries the dense ranking puts near the top join even if few of their words match.
+      for (const d of dense.slice(0, DENSE_TOP)) {
+        if (lexical.has(d.id) || !this.knowledge.byId.has(d.id)) continue;
+        fused.push({ r: emptyResult(d.id), ex: undefined, score: 0 });
+      }
+      fused = fused.map((f) => ({
+        ...f,
+        score: (1 - DENSE_SHARE) * f.score + DENSE_SHARE * (denseScore.get(String(f.r.id)) ?? 0),
+      }));
+    }
+    fused = fused.sort((a, b) => b.score - a.score).slice(0, MAX_HITS);
+
+    const hits: Hit[] = [];
+    for (const { r, score } of fused) {
+      const entry = this.knowledge.byId.get(String(r.id));
+      if (entry) hits.push({ entry, score, coverage: this.coverage(known, r) });
+    }
+    const top = hits[0];
+    const best = fused[0];
+    if (!top || !best) return none;
+    const second = fused[1]?.score ?? 0;
+    const features: Features = {
+      coverage: top.coverage,
+      exampleCoverage: best.ex ? this.coverage(known, best.ex) : 0,
+      knownShare: concepts.length ? known.length / concepts.length : 0,
+      concepts: Math.log1p(known.length),
+      margin: best.score > 0 ? 1 - second / best.score : 0,
+      agree: best.ex && best.ex.score === exampleMax ? 1 : 0,
+      entryAgree: best.r.score === entryMax ? 1 : 0,
+      remit: this.remit.score(question),
+      focusCoverage: focus
+        ? this.coverage(
+            focusGroups.filter((g) => known.some((k) => k === g || k.at(-1) === g.at(-1))),
+            best.r,
+          )
+        : top.coverage,
+    };
+    const confidence = known.length === 0 ? 0 : probability(this.model, features);
+    const answered = confidence >= this.model.threshold;
+    return {
+      answered,
+      queryTerms,
+      top,
+      related: this.related(top, hits.slice(1)),
+      hits,
+      features,
+      confidence,
+    };
   }
 
   /**
-   * Weighted share of the question's concepts that `result` matched. A concept matches
+   * Weighted share of the question's known concepts that `result` matched. A concept matches
    * through any of its terms; a fuzzy or prefix match earns part of the credit.
    */
-  private coverage(groups: string[][], result: SearchResult): number {
+  private coverage(known: string[][], result: SearchResult): number {
     const approx = new Set(result.queryTerms);
     const exact = new Set(result.terms);
     let total = 0;
     let hit = 0;
-    const topical = groups.filter((g) => !g.every((t) => this.places.has(t)));
-    for (const group of topical.length ? topical : groups) {
+    for (const group of known) {
       // The canonical term (last) carries the concept's weight; a synonym adds no extra weight.
       const w = this.weight(group[group.length - 1] ?? '');
       total += w;
@@ -145,42 +278,32 @@ export class Retriever {
     return total === 0 ? 0 : hit / total;
   }
 
-  /** Ranks entries for a question and decides whether the top one is a confident answer. */
-  search(question: string): Retrieval {
-    const groups = dedupeGroups(analyse(question));
-    const queryTerms = [...new Set(groups.flat())];
-    if (queryTerms.length === 0) return { answered: false, queryTerms, related: [], hits: [] };
-    const results = this.index.search(queryTerms.join(' '));
-    const hits: Hit[] = [];
-    for (const r of results.slice(0, 8)) {
-      const entry = this.knowledge.byId.get(String(r.id));
-      if (entry) hits.push({ entry, score: r.score, coverage: this.coverage(groups, r) });
-    }
-    const top = hits[0];
-    if (!top) return { answered: false, queryTerms, related: [], hits };
-    const answered =
-      top.coverage >= this.requiredCoverage(groups.length) && top.score >= this.rule.minScore;
-    return { answered, queryTerms, top, related: this.related(top, hits.slice(1)), hits };
-  }
-
-  /** The coverage a question of `concepts` concepts needs: long questions carry more filler. */
-  requiredCoverage(concepts: number): number {
-    const { minCoverage, coverageStep, minCoverageFloor } = this.rule;
-    return Math.max(minCoverageFloor, minCoverage - Math.max(0, concepts - 4) * coverageStep);
-  }
-
   private related(top: Hit, rest: Hit[]): Hit[] {
-    const picked = rest.filter(
-      (h) =>
-        h.score >= top.score * this.rule.relatedShare && h.coverage >= this.rule.minCoverage / 2,
-    );
+    const picked = rest.filter((h) => h.score >= top.score * RELATED_SHARE && h.coverage >= 0.3);
     for (const id of top.entry.related) {
       const entry = this.knowledge.byId.get(id);
       if (entry && !picked.some((h) => h.entry.id === id))
         picked.push({ entry, score: 0, coverage: 0 });
     }
-    return picked.slice(0, this.rule.maxRelated);
+    return picked.slice(0, MAX_RELATED);
   }
+}
+
+/**
+ * The sentences of a long message that ask something (those ending in "?", else the last one),
+ * or undefined for a message short enough to be all question.
+ */
+export function focusOf(question: string): string | undefined {
+  if (question.split(/\s+/).length < FOCUS_MIN_WORDS) return undefined;
+  const sentences = question.split(/(?<=[.?!])\s+/).filter((x) => /[\p{L}]/u.test(x));
+  if (sentences.length < 2) return undefined;
+  const asking = sentences.filter((x) => x.trim().endsWith('?'));
+  return (asking.length ? asking : sentences.slice(-1)).join(' ');
+}
+
+/** A search result for an entry that matched no word of the question. */
+function emptyResult(id: string): SearchResult {
+  return { id, score: 0, terms: [], queryTerms: [], match: {} };
 }
 
 /** Drops repeated concepts, so "phone and laptop" counts the device concept once. */

@@ -105,10 +105,21 @@ describe('cli', () => {
     }
   });
 
-  it('eval prints the quality figures', () => {
-    const run = cli(['eval']);
+  it('eval prints the question sets side by side, and misses only for the sets that may be studied', () => {
+    const run = cli(['eval', '--misses']);
+    expect(run.status).toBe(0);
+    for (const set of ['suite', 'blind dev', 'blind test', 'fresh 100'])
+      expect(run.stdout).toMatch(new RegExp(`^\\| ${set} \\| \\d+ \\| \\d+ \\| \\d+\\.\\d%`, 'm'));
+    expect(run.stdout).toContain('## blind dev');
+    expect(run.stdout).not.toContain('## blind test');
+    expect(run.stdout).not.toContain('## fresh 100');
+  });
+
+  it('eval on one file prints its figures and misses', () => {
+    const run = cli(['eval', 'test/quality/questions.yaml']);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/Top-1 accuracy: +\d+\.\d%/);
+    expect(run.stdout).toMatch(/Wrong entry: +\d+\.\d%/);
   });
 
   it('explains usage for an unknown command', () => {

@@ -13,6 +13,7 @@ describe('entriesFor', () => {
     top: hit(a, 10),
     related: [hit(b, 6), hit(c, 0)],
     hits: [],
+    confidence: 0.9,
   };
 
   it('sends the top entry and related entries that matched the question', () => {

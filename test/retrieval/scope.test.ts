@@ -27,6 +27,14 @@ describe('out-of-scope questions', () => {
     ['how to get around foreign device searches', 'evasion'],
     ["give me the security contact's home address", 'personal-data'],
     ["what is the mayor's phone number", 'personal-data'],
+    ['can you write me a press release about the delegation visit', 'task'],
+    ['draft our reply to the sister city', 'task'],
+    ["what's the weather in Invercargill?", 'travel-logistics'],
+    ['do I need a visa for China', 'travel-logistics'],
+    ['how do I avoid declaring the gift', 'evasion'],
+    ['what defence does a councillor have if charged', 'legal'],
+    ['what time does the library open', 'council-services'],
+    ['can I book the town hall for my daughters wedding', 'council-services'],
   ])('"%s" is declined as %s', (q, kind) => {
     expect(detectOutOfScope(q)).toBe(kind);
     const a = ask(q);
@@ -35,6 +43,9 @@ describe('out-of-scope questions', () => {
   });
 
   it.each([
+    'is SafeTravel level 3 a reason to cancel our trip, and will travel insurance cover us',
+    'my phone got taken off me at the airport for a while, does that matter',
+    'kia ora, what can you help with?',
     'whats the NZSIS phone number',
     'what are the signs of an agent approach',
     'what is a proxy in foreign interference',
@@ -85,7 +96,7 @@ describe('sister-city register', () => {
   });
 
   it('does not answer from the register when the question is not about ties', () => {
-    const a = ask("what's the weather in Invercargill?");
+    const a = ask("who won the rugby in Invercargill?");
     expect(a.answered).toBe(false);
     expect(a.reply.kind).toBe('no-guidance');
   });

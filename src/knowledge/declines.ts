@@ -1,0 +1,62 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { knowledgeError, parseYamlText } from './problems.js';
+
+export const DECLINES_FILE = 'out-of-scope.yaml';
+
+/** Examples of questions the advisor declines, by kind, `knowledge/out-of-scope.yaml`. */
+export const DeclinesSchema = z.strictObject({
+  examples: z
+    .array(
+      z.strictObject({
+        q: z.string().trim().min(3, 'must be a question of 3 characters or more'),
+        kind: z.enum([
+          'task',
+          'travel-logistics',
+          'person',
+          'legal',
+          'political',
+          'emergency',
+          'evasion',
+          'personal-data',
+          'it-support',
+          'council-services',
+        ]),
+      }),
+    )
+    .min(1, 'needs at least one example'),
+});
+
+/**
+ * Loads the examples of declined questions, which teach the answerability model what the remit is
+ * not. The file is optional; a broken one stops start-up naming the example and field.
+ */
+export async function loadDeclines(dir: string): Promise<string[]> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, DECLINES_FILE), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  let data: unknown;
+  try {
+    data = parseYamlText(text);
+  } catch (err) {
+    throw knowledgeError([
+      { file: DECLINES_FILE, message: `not valid YAML: ${(err as Error).message.split('\n')[0]}` },
+    ]);
+  }
+  const parsed = DeclinesSchema.safeParse(data);
+  if (!parsed.success)
+    throw knowledgeError(
+      parsed.error.issues.map((issue) => ({
+        file: DECLINES_FILE,
+        entry: typeof issue.path[1] === 'number' ? `example ${issue.path[1] + 1}` : undefined,
+        field: issue.path.slice(2).join('.') || undefined,
+        message: issue.message,
+      })),
+    );
+  return parsed.data.examples.map((e) => e.q);
+}

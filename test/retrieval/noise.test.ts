@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { stripNoise } from '../../src/retrieval/index.js';
+
+describe('stripNoise', () => {
+  it.each([
+    [
+      'Kia ora, sorry to bother you, can I bring my council laptop to China? Cheers, Aroha (governance team) 027 555 0192',
+      'can I bring my council laptop to China?',
+    ],
+    ["hi team - what's the koha limit? aroha.smith@council.govt.nz", "what's the koha limit?"],
+    [
+      'Mōrena! Quick question: do we register on SafeTravel for Japan? Ngā mihi, Sam Jones, International Relations',
+      'do we register on SafeTravel for Japan?',
+    ],
+    [
+      'Hi Sam, hope you are well. We are hosting a delegation in March, what should we watch for? Thanks heaps',
+      'We are hosting a delegation in March, what should we watch for?',
+    ],
+    [
+      'see https://www.nzsis.govt.nz/report for the report, what does it say about councils',
+      'see for the report, what does it say about councils',
+    ],
+    ['is it ok to take gifts (04) 123-4567 - Mere', 'is it ok to take gifts'],
+  ])('"%s" becomes the question alone', (raw, question) => {
+    expect(stripNoise(raw)).toBe(question);
+  });
+
+  it('keeps years, amounts and the question words', () => {
+    expect(stripNoise('In 1993 Invercargill twinned with Kumagaya, is that right?')).toBe(
+      'In 1993 Invercargill twinned with Kumagaya, is that right?',
+    );
+    expect(stripNoise('is a $500 gift too much')).toBe('is a $500 gift too much');
+  });
+
+  it('leaves a message that is only pleasantries for small talk to answer', () => {
+    expect(stripNoise('cheers')).toBe('cheers');
+    expect(stripNoise('Kia ora')).toBe('Kia ora');
+  });
+});
