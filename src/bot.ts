@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { type Answer, answerText } from './answer.js';
 import type { ChecklistFlow } from './checklist/flow.js';
+import { cleanIncoming, cleanUser } from './clean.js';
 import { type Clock, nzDay } from './clock.js';
 import type { CaseConversation } from './escalation/conversation.js';
 import { type Knowledge, registerId } from './knowledge/index.js';
@@ -58,10 +59,6 @@ export interface Bot {
   /** A home page for the user: what the bot does, their trips and cases (open cases for a contact). */
   home(user: UserRef): Promise<Reply[]>;
 }
-
-// Control characters (other than tab and newline) have no place in a question.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point.
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 // Checklists, reports and cases hold personal and sensitive details, so they happen only in a
 // private chat. Contacts may still act on case cards posted to a (private) notify channel.
@@ -152,8 +149,8 @@ export function createBot(deps: BotDeps): Bot {
     return [await withLlm(result, question, actor)];
   }
 
-  async function onText(incoming: Incoming, raw: string): Promise<Reply[]> {
-    const text = raw.replace(CONTROL, '').trim();
+  /** `text` is already clean (see `cleanIncoming`). */
+  async function onText(incoming: Incoming, text: string): Promise<Reply[]> {
     if (text.length > deps.maxMessageChars) {
       return [
         errorReply(
@@ -240,7 +237,8 @@ export function createBot(deps: BotDeps): Bot {
   }
 
   return {
-    async home(user) {
+    async home(raw) {
+      const user = cleanUser(raw);
       const incoming: Incoming = {
         user,
         conversation: { id: `home:${user.id}`, kind: 'direct' },
@@ -274,7 +272,9 @@ export function createBot(deps: BotDeps): Bot {
       ]);
       return [intro, ...trips, ...cases];
     },
-    async handle(incoming) {
+    async handle(raw) {
+      // The one place user-supplied strings enter the core: everything after sees clean text.
+      const incoming = cleanIncoming(raw);
       if (privateOnly(incoming)) return [PRIVATE_REPLY];
       if (incoming.action) return onAction(incoming, incoming.action);
       return onText(incoming, incoming.text ?? '');
