@@ -10,6 +10,7 @@ import { CaseConversation } from './escalation/conversation.js';
 import { type Escalator, RecordingEscalator } from './escalation/escalator.js';
 import { CaseService } from './escalation/service.js';
 import { type Knowledge, loadKnowledge } from './knowledge/index.js';
+import { countingCases, type LimitSettings, UsageLimits } from './limits.js';
 import { type LlmAnswerer, llmFromConfig } from './llm/index.js';
 import type { Notifier, Platform } from './model.js';
 import { Retriever } from './retrieval/index.js';
@@ -52,11 +53,15 @@ export interface BotParts extends Content {
   retriever?: Retriever;
   /** Optional LLM rewrites of confident answers. */
   llm?: LlmAnswerer;
+  /** Per-user limits; benchmarks and unit tests that wire parts directly may leave them off. */
+  limits?: LimitSettings;
 }
 
 /** Builds the bot from its parts: the one place that wires retrieval, checklists and escalation together. */
 export function assembleBot(p: BotParts): Bot {
-  const escalator = p.escalator ?? p.cases ?? new RecordingEscalator(p.store, p.clock);
+  const limits = p.limits ? new UsageLimits(p.limits, p.clock) : undefined;
+  const opener = p.escalator ?? p.cases ?? new RecordingEscalator(p.store, p.clock);
+  const escalator = limits ? countingCases(opener, limits) : opener;
   const checklists = new ChecklistFlow({
     ...p.settings,
     checklists: p.checklists,
@@ -75,6 +80,7 @@ export function assembleBot(p: BotParts): Bot {
     maxMessageChars: p.maxMessageChars,
     checklists,
     ...(p.llm ? { llm: p.llm } : {}),
+    ...(limits ? { limits } : {}),
     cases: new CaseConversation({
       store: p.store,
       clock: p.clock,
@@ -138,6 +144,11 @@ export async function createAdvisor(
     },
     cases,
     ...(llm ? { llm } : {}),
+    limits: {
+      messagesPerMinute: config.MAX_MESSAGES_PER_MINUTE,
+      checklistsPerHour: config.MAX_CHECKLISTS_PER_HOUR,
+      casesPerHour: config.MAX_CASES_PER_HOUR,
+    },
   });
   const scheduler = new Scheduler({
     store,

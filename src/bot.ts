@@ -5,6 +5,7 @@ import { cleanIncoming, cleanUser } from './clean.js';
 import { type Clock, nzDay } from './clock.js';
 import type { CaseConversation } from './escalation/conversation.js';
 import { type Knowledge, registerId } from './knowledge/index.js';
+import { type LimitKind, limitReply, type UsageLimits } from './limits.js';
 import { aiAssistedBlocks, entriesFor, type LlmAnswerer } from './llm/index.js';
 import type { Action, Incoming, Reply, UserRef } from './model.js';
 import {
@@ -34,12 +35,16 @@ export interface BotDeps {
   cases: CaseConversation;
   /** Optional LLM rewrites of confident answers; absent unless LLM_BASE_URL is set. */
   llm?: LlmAnswerer;
+  /** Per-user limits on messages, checklist starts and cases; none when absent. */
+  limits?: UsageLimits;
 }
 
 /** Typed commands, recognised whatever the platform (Slack's /pretrip arrives as "pretrip"). */
 export function detectCommand(
   text: string,
 ): 'pretrip' | 'my-trips' | 'debrief' | 'report' | 'cases' | undefined {
+  // Every command is short; a long text is a question (and /[.!]+$/ is quadratic on a long run of dots).
+  if (text.length > 64) return undefined;
   const t = text
     .trim()
     .toLowerCase()
@@ -149,6 +154,62 @@ export function createBot(deps: BotDeps): Bot {
     return [await withLlm(result, question, actor)];
   }
 
+  /**
+   * Counts one use (`take`) or checks that one more is allowed (`check`). Over the limit, the
+   * user gets a calm reply; the first refusal in a window is logged and audited, later ones are not.
+   */
+  async function overLimit(
+    incoming: Incoming,
+    kind: LimitKind,
+    how: 'take' | 'check',
+  ): Promise<Reply[] | undefined> {
+    const { limits } = deps;
+    if (!limits) return undefined;
+    const actor = userKey(incoming.user);
+    const verdict = limits[how](kind, actor);
+    if (verdict.ok) return undefined;
+    if (verdict.first) {
+      const now = clock.now();
+      const retryAt = new Date(now.getTime() + verdict.retryAfterMs).toISOString();
+      logger.warn({ user: actor, limit: kind, max: verdict.max, retryAt }, 'limit reached');
+      await store
+        .audit({
+          at: now.toISOString(),
+          type: 'limit-reached',
+          actor,
+          data: { limit: kind, max: verdict.max, retryAt },
+        })
+        .catch((err: unknown) => logger.error({ err }, 'audit write failed'));
+    }
+    return [limitReply(verdict)];
+  }
+
+  /** Limits on starting a checklist; a report will open a case, so it needs room for one. */
+  async function startRefused(incoming: Incoming, checklist: string): Promise<Reply[] | undefined> {
+    if (checklist === 'report') {
+      const cases = await overLimit(incoming, 'cases', 'check');
+      if (cases) return cases;
+    }
+    return overLimit(incoming, 'checklists', 'take');
+  }
+
+  /**
+   * A question typed for the security contact opens a case, so over the case limit it is
+   * refused and the prompt dropped. The state is read only when the user is at the limit.
+   */
+  async function askRefused(incoming: Incoming): Promise<Reply[] | undefined> {
+    const actor = userKey(incoming.user);
+    if (!deps.limits || deps.limits.allows('cases', actor)) return undefined;
+    const state = await store.getConversation(actor);
+    if (state?.prompt?.kind !== 'ask-contact') return undefined;
+    const refused = await overLimit(incoming, 'cases', 'check');
+    if (refused) {
+      const { prompt: _dropped, ...rest } = state;
+      await store.setConversation(actor, { ...rest, updatedAt: clock.now().toISOString() });
+    }
+    return refused;
+  }
+
   /** `text` is already clean (see `cleanIncoming`). */
   async function onText(incoming: Incoming, text: string): Promise<Reply[]> {
     if (text.length > deps.maxMessageChars) {
@@ -164,9 +225,15 @@ export function createBot(deps: BotDeps): Bot {
     // In a channel, text is only ever a question: a checklist step or a pending note belongs to
     // the private chat it started in.
     const inChannel = incoming.conversation.kind === 'channel';
+    const refused = inChannel ? undefined : await askRefused(incoming);
+    if (refused) return refused;
     const prompted = inChannel ? undefined : await cases.onText(incoming, text);
     if (prompted) return prompted;
     const command = detectCommand(text);
+    if (command === 'report' || command === 'pretrip' || command === 'debrief') {
+      const over = await startRefused(incoming, command);
+      if (over) return over;
+    }
     if (command === 'report') return checklists.start(incoming, 'report');
     if (command === 'cases') return cases.list(incoming);
     if (command === 'pretrip') return checklists.start(incoming, 'pretrip');
@@ -184,6 +251,16 @@ export function createBot(deps: BotDeps): Bot {
   }
 
   async function onAction(incoming: Incoming, action: Action): Promise<Reply[]> {
+    if (action.id === 'checklist:start') {
+      // The value is "<checklist>[:<trip>]", or "new:<checklist>..." to replace a run.
+      const checklist = (action.value ?? 'pretrip').replace(/^new:/, '').split(':')[0] ?? '';
+      const over = await startRefused(incoming, checklist);
+      if (over) return over;
+    }
+    if (action.id === 'case:ask') {
+      const over = await overLimit(incoming, 'cases', 'check');
+      if (over) return over;
+    }
     if (action.id.startsWith('checklist:')) return deps.checklists.onAction(incoming, action);
     if (action.id.startsWith('case:')) return deps.cases.onAction(incoming, action);
     const value = action.value ?? '';
@@ -275,6 +352,8 @@ export function createBot(deps: BotDeps): Bot {
     async handle(raw) {
       // The one place user-supplied strings enter the core: everything after sees clean text.
       const incoming = cleanIncoming(raw);
+      const over = await overLimit(incoming, 'messages', 'take');
+      if (over) return over;
       if (privateOnly(incoming)) return [PRIVATE_REPLY];
       if (incoming.action) return onAction(incoming, incoming.action);
       return onText(incoming, incoming.text ?? '');

@@ -33,6 +33,11 @@ export const ConfigSchema = z.object({
   CONTACTS_FILE: z.string().min(1).default('./config/contacts.yaml'),
   CASE_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(730),
 
+  // Limits per user (src/limits.ts).
+  MAX_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(30),
+  MAX_CHECKLISTS_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(10),
+  MAX_CASES_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(5),
+
   // Slack (adapters/slack). With a bot token and an app token: Socket Mode. With a bot token
   // and a signing secret: HTTP mode on this server at /slack/events.
   SLACK_BOT_TOKEN: z
