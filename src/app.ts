@@ -157,6 +157,7 @@ export async function createAdvisor(
     notifiers,
     cases,
     retentionDays: config.CASE_RETENTION_DAYS,
+    conversationIdleDays: config.CONVERSATION_IDLE_DAYS,
   });
   logger.info(
     { entries: content.knowledge.entries.length, checklists: [...content.checklists.keys()] },

@@ -4,6 +4,7 @@ import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import { z } from 'zod';
 import { AdvisorError, ErrorCode } from '../errors.js';
+import { ConversationLog, ConversationSchema } from './conversations.js';
 import { type DirLock, lockDir } from './lock.js';
 import { SerialQueue } from './serial.js';
 import {
@@ -20,15 +21,6 @@ import {
 
 /** The schema version this code writes. Bump it and add a step to `migrate` when the shape changes. */
 export const SCHEMA_VERSION = 2;
-
-const ConversationSchema = z.object({
-  updatedAt: z.string(),
-  lastEntryId: z.string().optional(),
-  flow: z.object({ name: z.string(), data: z.record(z.string(), z.unknown()) }).optional(),
-  prompt: z
-    .object({ kind: z.string(), caseId: z.string().optional(), entryId: z.string().optional() })
-    .optional(),
-});
 
 const UserRefSchema = z.object({
   platform: z.enum(['web', 'slack', 'teams', 'cli']),
@@ -47,6 +39,7 @@ const JobSchema = z.object({
 
 const StateSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
+  /** Only in files from before conversations.jsonl: moved there on open, then left empty. */
   conversations: z.record(z.string(), ConversationSchema),
   /** Last number handed out per sequence name. */
   counters: z.record(z.string(), z.number().int()),
@@ -186,6 +179,7 @@ export class FileStore implements Store {
     readonly dir: string,
     private readonly db: Low<StateFile>,
     private readonly lock: DirLock,
+    private readonly conversations: ConversationLog,
   ) {}
 
   /** Opens (creating if needed) and locks the data directory. */
@@ -206,9 +200,18 @@ export class FileStore implements Store {
           { cause: err },
         );
       }
-      const db = new Low<StateFile>(adapter, migrate(raw, file));
+      const state = migrate(raw, file);
+      // Conversation state lives in its own journal; an older state.json's moves there.
+      const conversations = await ConversationLog.open(
+        join(dir, 'conversations.jsonl'),
+        state.conversations,
+      );
+      const moved = Object.keys(state.conversations).length > 0;
+      state.conversations = {};
+      const db = new Low<StateFile>(adapter, state);
+      if (moved) await db.write();
       for (const log of LOG_FILES) await endWithNewline(join(dir, log));
-      return new FileStore(dir, db, lock);
+      return new FileStore(dir, db, lock, conversations);
     } catch (err) {
       await lock.release();
       throw err;
@@ -237,14 +240,15 @@ export class FileStore implements Store {
   }
 
   async getConversation(user: UserKey): Promise<ConversationState | undefined> {
-    const s = this.db.data.conversations[user];
-    return s ? structuredClone(s) : undefined;
+    return this.conversations.get(user);
   }
 
-  async setConversation(user: UserKey, state: ConversationState | undefined): Promise<void> {
-    if (state) this.db.data.conversations[user] = structuredClone(state);
-    else delete this.db.data.conversations[user];
-    await this.writeState();
+  setConversation(user: UserKey, state: ConversationState | undefined): Promise<void> {
+    return this.conversations.set(user, state);
+  }
+
+  pruneConversations(before: string): Promise<number> {
+    return this.conversations.prune(before);
   }
 
   addFeedback(f: Feedback): Promise<void> {
@@ -307,6 +311,7 @@ export class FileStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.conversations.flush();
     await this.queue.drain();
     await this.lock.release();
   }
