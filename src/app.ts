@@ -15,6 +15,7 @@ import { type LlmAnswerer, llmFromConfig } from './llm/index.js';
 import type { Notifier, Platform } from './model.js';
 import { Retriever } from './retrieval/index.js';
 import { Scheduler } from './scheduler.js';
+import { runShutdown } from './shutdown.js';
 import { FileStore, type Store } from './storage/index.js';
 
 /** The checklist files every knowledge folder must have. */
@@ -169,10 +170,16 @@ export async function createAdvisor(
     store,
     scheduler,
     cases,
+    // Each step is logged and passed over if it fails, so the store is always flushed.
     close: async () => {
-      await scheduler.stop();
-      await llm?.close();
-      await store.close();
+      await runShutdown(
+        [
+          { name: 'scheduler', run: () => scheduler.stop() },
+          { name: 'llm', run: () => llm?.close() },
+          { name: 'storage', run: () => store.close() },
+        ],
+        logger,
+      );
     },
   };
 }

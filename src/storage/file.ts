@@ -4,6 +4,7 @@ import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import { z } from 'zod';
 import { AdvisorError, ErrorCode } from '../errors.js';
+import { dataDirError } from './access.js';
 import { ConversationLog, ConversationSchema } from './conversations.js';
 import { type DirLock, lockDir } from './lock.js';
 import { SerialQueue } from './serial.js';
@@ -184,8 +185,13 @@ export class FileStore implements Store {
 
   /** Opens (creating if needed) and locks the data directory. */
   static async open(dir: string): Promise<FileStore> {
-    await mkdir(dir, { recursive: true });
-    const lock = await lockDir(dir);
+    let lock: DirLock;
+    try {
+      await mkdir(dir, { recursive: true });
+      lock = await lockDir(dir);
+    } catch (err) {
+      throw dataDirError(err, dir);
+    }
     try {
       const file = join(dir, 'state.json');
       // Build the file adapter directly: JSONFilePreset would switch to memory under NODE_ENV=test.
@@ -213,8 +219,9 @@ export class FileStore implements Store {
       for (const log of LOG_FILES) await endWithNewline(join(dir, log));
       return new FileStore(dir, db, lock, conversations);
     } catch (err) {
-      await lock.release();
-      throw err;
+      // The first error is the one to report; a lock left behind is taken over next time.
+      await lock.release().catch(() => undefined);
+      throw dataDirError(err, dir);
     }
   }
 
