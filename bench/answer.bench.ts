@@ -99,7 +99,14 @@ async function benchServer(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'sca-bench-srv-'));
   const t0 = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'warn' },
+    // Ten clients ask 100 questions each in a few seconds: far beyond a person's message limit.
+    env: {
+      ...process.env,
+      PORT: '0',
+      DATA_DIR: dir,
+      LOG_LEVEL: 'warn',
+      MAX_MESSAGES_PER_MINUTE: '1000',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {

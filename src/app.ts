@@ -11,6 +11,7 @@ import { CaseConversation } from './escalation/conversation.js';
 import { type Escalator, RecordingEscalator } from './escalation/escalator.js';
 import { CaseService } from './escalation/service.js';
 import { type Knowledge, loadKnowledge } from './knowledge/index.js';
+import { countingCases, type LimitSettings, UsageLimits } from './limits.js';
 import {
   type EntryPicker,
   type LlmAnswerer,
@@ -20,6 +21,7 @@ import {
 import type { Notifier, Platform } from './model.js';
 import { Retriever } from './retrieval/index.js';
 import { Scheduler } from './scheduler.js';
+import { runShutdown } from './shutdown.js';
 import { FileStore, type Store } from './storage/index.js';
 
 /** The checklist files every knowledge folder must have. */
@@ -62,11 +64,15 @@ export interface BotParts extends Content {
   semantic?: SemanticIndex;
   /** Optional model pick of an entry when lexical retrieval is unsure. */
   picker?: EntryPicker;
+  /** Per-user limits; benchmarks and unit tests that wire parts directly may leave them off. */
+  limits?: LimitSettings;
 }
 
 /** Builds the bot from its parts: the one place that wires retrieval, checklists and escalation together. */
 export function assembleBot(p: BotParts): Bot {
-  const escalator = p.escalator ?? p.cases ?? new RecordingEscalator(p.store, p.clock);
+  const limits = p.limits ? new UsageLimits(p.limits, p.clock) : undefined;
+  const opener = p.escalator ?? p.cases ?? new RecordingEscalator(p.store, p.clock);
+  const escalator = limits ? countingCases(opener, limits) : opener;
   const checklists = new ChecklistFlow({
     ...p.settings,
     checklists: p.checklists,
@@ -87,6 +93,7 @@ export function assembleBot(p: BotParts): Bot {
     ...(p.llm ? { llm: p.llm } : {}),
     ...(p.semantic ? { semantic: p.semantic } : {}),
     ...(p.picker ? { picker: p.picker } : {}),
+    ...(limits ? { limits } : {}),
     cases: new CaseConversation({
       store: p.store,
       clock: p.clock,
@@ -159,6 +166,11 @@ export async function createAdvisor(
     ...(llm ? { llm } : {}),
     ...(semantic ? { semantic } : {}),
     ...(picker ? { picker } : {}),
+    limits: {
+      messagesPerMinute: config.MAX_MESSAGES_PER_MINUTE,
+      checklistsPerHour: config.MAX_CHECKLISTS_PER_HOUR,
+      casesPerHour: config.MAX_CASES_PER_HOUR,
+    },
   });
   const scheduler = new Scheduler({
     store,
@@ -167,6 +179,7 @@ export async function createAdvisor(
     notifiers,
     cases,
     retentionDays: config.CASE_RETENTION_DAYS,
+    conversationIdleDays: config.CONVERSATION_IDLE_DAYS,
   });
   logger.info(
     { entries: content.knowledge.entries.length, checklists: [...content.checklists.keys()] },
@@ -178,12 +191,21 @@ export async function createAdvisor(
     store,
     scheduler,
     cases,
+    // Each step is logged and passed over if it fails, so the store is always flushed.
     close: async () => {
       await scheduler.stop();
       await llm?.close();
       await picker?.close();
       await semantic?.close();
       await store.close();
+      await runShutdown(
+        [
+          { name: 'scheduler', run: () => scheduler.stop() },
+          { name: 'llm', run: () => llm?.close() },
+          { name: 'storage', run: () => store.close() },
+        ],
+        logger,
+      );
     },
   };
 }

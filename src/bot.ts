@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
 import { type Answer, type AnswerAids, answerQuestion } from './answer.js';
 import type { ChecklistFlow } from './checklist/flow.js';
+import { cleanIncoming, cleanUser } from './clean.js';
 import { type Clock, nzDay } from './clock.js';
 import type { SemanticIndex } from './embeddings/index.js';
 import type { CaseConversation } from './escalation/conversation.js';
 import { type Entry, type Knowledge, registerId } from './knowledge/index.js';
+import { type LimitKind, limitReply, type UsageLimits } from './limits.js';
 import { aiAssistedBlocks, type EntryPicker, entriesFor, type LlmAnswerer } from './llm/index.js';
 import type { Action, Incoming, Reply, UserRef } from './model.js';
 import {
@@ -38,12 +40,16 @@ export interface BotDeps {
   semantic?: Pick<SemanticIndex, 'rank'>;
   /** Optional model pick when lexical retrieval is unsure; absent unless the LLM is set. */
   picker?: Pick<EntryPicker, 'pick'>;
+  /** Per-user limits on messages, checklist starts and cases; none when absent. */
+  limits?: UsageLimits;
 }
 
 /** Typed commands, recognised whatever the platform (Slack's /pretrip arrives as "pretrip"). */
 export function detectCommand(
   text: string,
 ): 'pretrip' | 'my-trips' | 'debrief' | 'report' | 'cases' | undefined {
+  // Every command is short; a long text is a question (and /[.!]+$/ is quadratic on a long run of dots).
+  if (text.length > 64) return undefined;
   const t = text
     .trim()
     .toLowerCase()
@@ -63,10 +69,6 @@ export interface Bot {
   /** A home page for the user: what the bot does, their trips and cases (open cases for a contact). */
   home(user: UserRef): Promise<Reply[]>;
 }
-
-// Control characters (other than tab and newline) have no place in a question.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point.
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 // Checklists, reports and cases hold personal and sensitive details, so they happen only in a
 // private chat. Contacts may still act on case cards posted to a (private) notify channel.
@@ -169,8 +171,64 @@ export function createBot(deps: BotDeps): Bot {
     return [await withLlm(result, question, actor)];
   }
 
-  async function onText(incoming: Incoming, raw: string): Promise<Reply[]> {
-    const text = raw.replace(CONTROL, '').trim();
+  /**
+   * Counts one use (`take`) or checks that one more is allowed (`check`). Over the limit, the
+   * user gets a calm reply; the first refusal in a window is logged and audited, later ones are not.
+   */
+  async function overLimit(
+    incoming: Incoming,
+    kind: LimitKind,
+    how: 'take' | 'check',
+  ): Promise<Reply[] | undefined> {
+    const { limits } = deps;
+    if (!limits) return undefined;
+    const actor = userKey(incoming.user);
+    const verdict = limits[how](kind, actor);
+    if (verdict.ok) return undefined;
+    if (verdict.first) {
+      const now = clock.now();
+      const retryAt = new Date(now.getTime() + verdict.retryAfterMs).toISOString();
+      logger.warn({ user: actor, limit: kind, max: verdict.max, retryAt }, 'limit reached');
+      await store
+        .audit({
+          at: now.toISOString(),
+          type: 'limit-reached',
+          actor,
+          data: { limit: kind, max: verdict.max, retryAt },
+        })
+        .catch((err: unknown) => logger.error({ err }, 'audit write failed'));
+    }
+    return [limitReply(verdict)];
+  }
+
+  /** Limits on starting a checklist; a report will open a case, so it needs room for one. */
+  async function startRefused(incoming: Incoming, checklist: string): Promise<Reply[] | undefined> {
+    if (checklist === 'report') {
+      const cases = await overLimit(incoming, 'cases', 'check');
+      if (cases) return cases;
+    }
+    return overLimit(incoming, 'checklists', 'take');
+  }
+
+  /**
+   * A question typed for the security contact opens a case, so over the case limit it is
+   * refused and the prompt dropped. The state is read only when the user is at the limit.
+   */
+  async function askRefused(incoming: Incoming): Promise<Reply[] | undefined> {
+    const actor = userKey(incoming.user);
+    if (!deps.limits || deps.limits.allows('cases', actor)) return undefined;
+    const state = await store.getConversation(actor);
+    if (state?.prompt?.kind !== 'ask-contact') return undefined;
+    const refused = await overLimit(incoming, 'cases', 'check');
+    if (refused) {
+      const { prompt: _dropped, ...rest } = state;
+      await store.setConversation(actor, { ...rest, updatedAt: clock.now().toISOString() });
+    }
+    return refused;
+  }
+
+  /** `text` is already clean (see `cleanIncoming`). */
+  async function onText(incoming: Incoming, text: string): Promise<Reply[]> {
     if (text.length > deps.maxMessageChars) {
       return [
         errorReply(
@@ -184,9 +242,15 @@ export function createBot(deps: BotDeps): Bot {
     // In a channel, text is only ever a question: a checklist step or a pending note belongs to
     // the private chat it started in.
     const inChannel = incoming.conversation.kind === 'channel';
+    const refused = inChannel ? undefined : await askRefused(incoming);
+    if (refused) return refused;
     const prompted = inChannel ? undefined : await cases.onText(incoming, text);
     if (prompted) return prompted;
     const command = detectCommand(text);
+    if (command === 'report' || command === 'pretrip' || command === 'debrief') {
+      const over = await startRefused(incoming, command);
+      if (over) return over;
+    }
     if (command === 'report') return checklists.start(incoming, 'report');
     if (command === 'cases') return cases.list(incoming);
     if (command === 'pretrip') return checklists.start(incoming, 'pretrip');
@@ -204,6 +268,16 @@ export function createBot(deps: BotDeps): Bot {
   }
 
   async function onAction(incoming: Incoming, action: Action): Promise<Reply[]> {
+    if (action.id === 'checklist:start') {
+      // The value is "<checklist>[:<trip>]", or "new:<checklist>..." to replace a run.
+      const checklist = (action.value ?? 'pretrip').replace(/^new:/, '').split(':')[0] ?? '';
+      const over = await startRefused(incoming, checklist);
+      if (over) return over;
+    }
+    if (action.id === 'case:ask') {
+      const over = await overLimit(incoming, 'cases', 'check');
+      if (over) return over;
+    }
     if (action.id.startsWith('checklist:')) return deps.checklists.onAction(incoming, action);
     if (action.id.startsWith('case:')) return deps.cases.onAction(incoming, action);
     const value = action.value ?? '';
@@ -257,7 +331,8 @@ export function createBot(deps: BotDeps): Bot {
   }
 
   return {
-    async home(user) {
+    async home(raw) {
+      const user = cleanUser(raw);
       const incoming: Incoming = {
         user,
         conversation: { id: `home:${user.id}`, kind: 'direct' },
@@ -291,7 +366,11 @@ export function createBot(deps: BotDeps): Bot {
       ]);
       return [intro, ...trips, ...cases];
     },
-    async handle(incoming) {
+    async handle(raw) {
+      // The one place user-supplied strings enter the core: everything after sees clean text.
+      const incoming = cleanIncoming(raw);
+      const over = await overLimit(incoming, 'messages', 'take');
+      if (over) return over;
       if (privateOnly(incoming)) return [PRIVATE_REPLY];
       if (incoming.action) return onAction(incoming, incoming.action);
       return onText(incoming, incoming.text ?? '');

@@ -33,6 +33,13 @@ export const ConfigSchema = z.object({
   CONTACTS_FILE: z.string().min(1).default('./config/contacts.yaml'),
   CASE_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(730),
 
+  // Limits per user (src/limits.ts), and how long idle conversation state is kept.
+  MAX_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(30),
+  MAX_CHECKLISTS_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(10),
+  MAX_CASES_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(5),
+  /** Conversation state (a checklist in progress, a pending question) idle this long is dropped. */
+  CONVERSATION_IDLE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+
   // Slack (adapters/slack). With a bot token and an app token: Socket Mode. With a bot token
   // and a signing secret: HTTP mode on this server at /slack/events.
   SLACK_BOT_TOKEN: z
@@ -108,6 +115,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
     if (c.MicrosoftAppId && !c.MicrosoftAppPassword && c.MicrosoftAppType !== 'UserAssignedMSI') {
       problems.push('  - MicrosoftAppPassword is missing: it is needed with MicrosoftAppId');
+    }
+    if (c.CONVERSATION_IDLE_DAYS < c.PRETRIP_EXPIRY_DAYS) {
+      problems.push(
+        `  - CONVERSATION_IDLE_DAYS (${c.CONVERSATION_IDLE_DAYS}) is shorter than PRETRIP_EXPIRY_DAYS (${c.PRETRIP_EXPIRY_DAYS}): a checklist would be dropped before it expires. Raise CONVERSATION_IDLE_DAYS or lower PRETRIP_EXPIRY_DAYS`,
+      );
     }
     if (problems.length)
       throw new AdvisorError(ErrorCode.ConfigInvalid, `Invalid settings:\n${problems.join('\n')}`);

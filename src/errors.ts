@@ -4,6 +4,7 @@ export const ErrorCode = {
   KnowledgeInvalid: 'knowledge_invalid',
   StorageLocked: 'storage_locked',
   StorageCorrupt: 'storage_corrupt',
+  StorageUnwritable: 'storage_unwritable',
   BadRequest: 'bad_request',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

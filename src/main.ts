@@ -10,6 +10,7 @@ import { loadConfig, loadDotEnv } from './config.js';
 import { isAdvisorError } from './errors.js';
 import { createLogger } from './logger.js';
 import type { Notifier, Platform } from './model.js';
+import { runShutdown } from './shutdown.js';
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -94,10 +95,19 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    await slack?.stop();
-    await teams?.close();
-    await web.close();
-    await advisor.close();
+    // A failing or stuck step is logged and skipped: shutdown never crashes, and the data
+    // folder is always flushed and unlocked if it can be.
+    const clean = await runShutdown(
+      [
+        { name: 'slack', run: () => slack?.stop() },
+        { name: 'teams', run: () => teams?.close() },
+        { name: 'web server', run: () => web.close() },
+        // Its own steps have their own time limits; this one only catches a hang among them.
+        { name: 'advisor', run: () => advisor.close(), timeoutMs: 35_000 },
+      ],
+      logger,
+    );
+    logger.info({ clean }, 'stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

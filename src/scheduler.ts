@@ -38,6 +38,7 @@ export class Scheduler {
   private running: Promise<number> | undefined;
 
   private lastPurgeDay = '';
+  private lastPruneHour = '';
 
   constructor(
     private readonly deps: {
@@ -48,6 +49,8 @@ export class Scheduler {
       /** Case deadlines, the outbox and retention run on the same tick. */
       cases?: CaseService;
       retentionDays?: number;
+      /** Conversation state idle this long is dropped, once an hour. */
+      conversationIdleDays?: number;
     },
   ) {}
 
@@ -65,6 +68,7 @@ export class Scheduler {
     const due = (await this.deps.store.listJobs()).filter((j) => j.dueAt <= now);
     let done = 0;
     for (const job of due) if (await this.run(job)) done++;
+    await this.pruneIdle(now);
     const { cases } = this.deps;
     if (cases) {
       try {
@@ -80,6 +84,22 @@ export class Scheduler {
       }
     }
     return done;
+  }
+
+  /** Drops idle conversation state once an hour, so storage is bounded by active users. */
+  private async pruneIdle(now: string): Promise<void> {
+    const days = this.deps.conversationIdleDays;
+    const hour = now.slice(0, 13);
+    if (!days || hour === this.lastPruneHour) return;
+    this.lastPruneHour = hour;
+    const before = new Date(Date.parse(now) - days * 24 * 3600_000).toISOString();
+    try {
+      const dropped = await this.deps.store.pruneConversations(before);
+      if (dropped) this.deps.logger.info({ dropped, before }, 'idle conversation state dropped');
+    } catch (err) {
+      this.deps.logger.error({ err }, 'pruning idle conversation state failed; will retry');
+      this.lastPruneHour = '';
+    }
   }
 
   private async run(job: ScheduledJob): Promise<boolean> {

@@ -27,6 +27,10 @@ export interface CaseEvent {
     | 'handed-to-backup'
     | 'unauthorised-attempt';
   note?: string;
+  /** For an unauthorised attempt: how many times this actor tried (one event per actor per case). */
+  count?: number;
+  /** For an unauthorised attempt: when this actor last tried. */
+  lastAt?: string;
 }
 
 /** One message to deliver, kept in the case before it is sent (the outbox). */

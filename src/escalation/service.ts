@@ -57,6 +57,8 @@ export class CaseService implements Escalator {
   private readonly maxAttempts: number;
   /** Messages being sent right now; an overlapping delivery skips them, so none is sent twice. */
   private readonly inFlight = new Set<string>();
+  /** Unauthorised attempts on ids that are not open cases, by actor and id (bounded). */
+  private readonly strangers = new Map<string, number>();
 
   constructor(private readonly deps: CaseServiceDeps) {
     this.maxAttempts = deps.maxAttempts ?? 5;
@@ -348,14 +350,8 @@ export class CaseService implements Escalator {
     const role = roleOf(this.deps.contacts, actor);
     const outcome = await this.lock.run(
       async (): Promise<{ replies: Reply[]; deliver: boolean }> => {
-        const c = await this.deps.cases.get(caseId);
         if (!role) {
-          if (c && !isFinal(c.status)) {
-            this.event(c, actorKey, 'unauthorised-attempt', action);
-            await this.deps.cases.save(c);
-          }
-          await this.audit('case-unauthorised', actorKey, { caseId, action });
-          this.deps.logger.warn({ actor: actorKey, caseId, action }, 'unauthorised case action');
+          await this.unauthorised(actorKey, action, caseId);
           return {
             replies: [
               notice(
@@ -366,6 +362,7 @@ export class CaseService implements Escalator {
             deliver: false,
           };
         }
+        const c = await this.deps.cases.get(caseId);
         if (!c)
           return {
             replies: [notice(`I couldn't find case ${caseId}.`, 'warning')],
@@ -476,6 +473,55 @@ export class CaseService implements Escalator {
       await this.refreshCards(caseId);
     }
     return outcome.replies;
+  }
+
+  /**
+   * Records an attempt by someone who is not a contact: one history event per actor per open
+   * case, with a count, so 2,000 presses add one entry, not 2,000. The audit log and the
+   * warning log get the 1st, 10th, 100th... attempt. Only open cases are looked up, so a
+   * stranger's presses never make the bot scan the archive.
+   */
+  private async unauthorised(actor: string, action: ContactAction, caseId: string): Promise<void> {
+    const c = await this.deps.cases.getActive(caseId);
+    let count: number;
+    if (c && !isFinal(c.status)) {
+      const at = this.now().toISOString();
+      const seen = c.history.find((e) => e.type === 'unauthorised-attempt' && e.actor === actor);
+      if (seen) {
+        count = (seen.count ?? 1) + 1;
+        seen.count = count;
+        seen.lastAt = at;
+        const tried = new Set((seen.note ?? '').split(', ').filter(Boolean)).add(action);
+        seen.note = [...tried].join(', ');
+      } else {
+        count = 1;
+        c.history.push({
+          at,
+          actor,
+          type: 'unauthorised-attempt',
+          note: action,
+          count,
+          lastAt: at,
+        });
+      }
+      await this.deps.cases.save(c);
+    } else {
+      // No open case to keep the count in: a small map in memory, oldest forgotten first.
+      const key = `${actor} ${caseId.slice(0, 64)}`;
+      count = (this.strangers.get(key) ?? 0) + 1;
+      this.strangers.delete(key);
+      this.strangers.set(key, count);
+      if (this.strangers.size > 10_000) {
+        const oldest = this.strangers.keys().next().value;
+        if (oldest !== undefined) this.strangers.delete(oldest);
+      }
+    }
+    if (!/^10*$/.test(String(count))) return;
+    await this.audit('case-unauthorised', actor, { caseId: caseId.slice(0, 64), action, count });
+    this.deps.logger.warn(
+      { actor, caseId: caseId.slice(0, 64), action, count },
+      'unauthorised case action',
+    );
   }
 
   /**

@@ -4,6 +4,8 @@ import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import { z } from 'zod';
 import { AdvisorError, ErrorCode } from '../errors.js';
+import { dataDirError } from './access.js';
+import { ConversationLog, ConversationSchema } from './conversations.js';
 import { highestIssued } from './issued.js';
 import { type DirLock, lockDir } from './lock.js';
 import { SerialQueue } from './serial.js';
@@ -22,15 +24,6 @@ import {
 /** The schema version this code writes. Bump it and add a step to `migrate` when the shape changes. */
 export const SCHEMA_VERSION = 2;
 
-const ConversationSchema = z.object({
-  updatedAt: z.string(),
-  lastEntryId: z.string().optional(),
-  flow: z.object({ name: z.string(), data: z.record(z.string(), z.unknown()) }).optional(),
-  prompt: z
-    .object({ kind: z.string(), caseId: z.string().optional(), entryId: z.string().optional() })
-    .optional(),
-});
-
 const UserRefSchema = z.object({
   platform: z.enum(['web', 'slack', 'teams', 'cli']),
   id: z.string(),
@@ -48,6 +41,7 @@ const JobSchema = z.object({
 
 const StateSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
+  /** Only in files from before conversations.jsonl: moved there on open, then left empty. */
   conversations: z.record(z.string(), ConversationSchema),
   /** Last number handed out per sequence name. */
   counters: z.record(z.string(), z.number().int()),
@@ -189,12 +183,18 @@ export class FileStore implements Store {
     private readonly lock: DirLock,
     /** Ids in trips.jsonl, so adding a trip again is a cheap no-op. */
     private readonly tripIds: Set<string>,
+    private readonly conversations: ConversationLog,
   ) {}
 
   /** Opens (creating if needed) and locks the data directory. */
   static async open(dir: string): Promise<FileStore> {
-    await mkdir(dir, { recursive: true });
-    const lock = await lockDir(dir);
+    let lock: DirLock;
+    try {
+      await mkdir(dir, { recursive: true });
+      lock = await lockDir(dir);
+    } catch (err) {
+      throw dataDirError(err, dir);
+    }
     try {
       const file = join(dir, 'state.json');
       // Build the file adapter directly: JSONFilePreset would switch to memory under NODE_ENV=test.
@@ -210,16 +210,29 @@ export class FileStore implements Store {
         );
       }
       const state = migrate(raw, file);
+      // Conversation state lives in its own journal; an older state.json's moves there.
+      const conversations = await ConversationLog.open(
+        join(dir, 'conversations.jsonl'),
+        state.conversations,
+      );
+      const moved = Object.keys(state.conversations).length > 0;
+      state.conversations = {};
       for (const log of LOG_FILES) await endWithNewline(join(dir, log));
       // The records outrank the counters: a lost or older state.json must not reissue an id.
+      let raised = false;
       for (const [sequence, n] of await highestIssued(dir))
-        if (n > (state.counters[sequence] ?? 0)) state.counters[sequence] = n;
+        if (n > (state.counters[sequence] ?? 0)) {
+          state.counters[sequence] = n;
+          raised = true;
+        }
       const trips = await readJsonLines(join(dir, 'trips.jsonl'), TripSchema);
       const db = new Low<StateFile>(adapter, state);
-      return new FileStore(dir, db, lock, new Set(trips.map((t) => t.id)));
+      if (moved || raised) await db.write();
+      return new FileStore(dir, db, lock, new Set(trips.map((t) => t.id)), conversations);
     } catch (err) {
-      await lock.release();
-      throw err;
+      // The first error is the one to report; a lock left behind is taken over next time.
+      await lock.release().catch(() => undefined);
+      throw dataDirError(err, dir);
     }
   }
 
@@ -245,14 +258,15 @@ export class FileStore implements Store {
   }
 
   async getConversation(user: UserKey): Promise<ConversationState | undefined> {
-    const s = this.db.data.conversations[user];
-    return s ? structuredClone(s) : undefined;
+    return this.conversations.get(user);
   }
 
-  async setConversation(user: UserKey, state: ConversationState | undefined): Promise<void> {
-    if (state) this.db.data.conversations[user] = structuredClone(state);
-    else delete this.db.data.conversations[user];
-    await this.writeState();
+  setConversation(user: UserKey, state: ConversationState | undefined): Promise<void> {
+    return this.conversations.set(user, state);
+  }
+
+  pruneConversations(before: string): Promise<number> {
+    return this.conversations.prune(before);
   }
 
   addFeedback(f: Feedback): Promise<void> {
@@ -330,6 +344,7 @@ export class FileStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.conversations.flush();
     await this.queue.drain();
     await this.lock.release();
   }

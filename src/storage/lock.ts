@@ -5,6 +5,7 @@ import { AdvisorError, ErrorCode } from '../errors.js';
 
 /** A held lock on a data directory. */
 export interface DirLock {
+  /** Removes the lock file; rejects with `storage_unwritable` when it cannot. */
   release(): Promise<void>;
 }
 
@@ -30,7 +31,19 @@ export async function lockDir(dir: string): Promise<DirLock> {
       const fh = await open(path, 'wx');
       await fh.writeFile(JSON.stringify(me));
       await fh.close();
-      return { release: () => rm(path, { force: true }) };
+      return {
+        release: async () => {
+          try {
+            await rm(path, { force: true });
+          } catch (err) {
+            throw new AdvisorError(
+              ErrorCode.StorageUnwritable,
+              `Could not remove the lock file ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). If the next start says the data folder is in use, check that no other Sister City Advisor is running and delete that file.`,
+              { cause: err },
+            );
+          }
+        },
+      };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       let holder: { pid?: number; host?: string } = {};

@@ -24,6 +24,16 @@ export class MemoryStore implements Store {
     if (state) this.conversations.set(user, structuredClone(state));
     else this.conversations.delete(user);
   }
+  async pruneConversations(before: string) {
+    let n = 0;
+    for (const [user, s] of this.conversations) {
+      if (s.updatedAt < before) {
+        this.conversations.delete(user);
+        n++;
+      }
+    }
+    return n;
+  }
   async addFeedback(f: Feedback) {
     this.feedback.push({ ...f });
   }

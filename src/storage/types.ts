@@ -100,6 +100,8 @@ export interface Store {
   getConversation(user: UserKey): Promise<ConversationState | undefined>;
   /** Saves (or, with `undefined`, forgets) a user's state; resolves once it is durable. */
   setConversation(user: UserKey, state: ConversationState | undefined): Promise<void>;
+  /** Forgets the state of users idle since before `before` (ISO); resolves with how many. */
+  pruneConversations(before: string): Promise<number>;
   addFeedback(feedback: Feedback): Promise<void>;
   listFeedback(): Promise<Feedback[]>;
   audit(event: AuditEvent): Promise<void>;

@@ -39,6 +39,24 @@ describe('config', () => {
     ).toBe('xoxb-1');
   });
 
+  it('has limits and an idle expiry by default, and checks the expiry against the checklist one', () => {
+    expect(loadConfig({})).toMatchObject({
+      MAX_MESSAGES_PER_MINUTE: 30,
+      MAX_CHECKLISTS_PER_HOUR: 10,
+      MAX_CASES_PER_HOUR: 5,
+      CONVERSATION_IDLE_DAYS: 30,
+    });
+    expect(() => loadConfig({ MAX_CASES_PER_HOUR: '0' })).toThrow(
+      /MAX_CASES_PER_HOUR: .*\(got "0"\)/,
+    );
+    expect(() => loadConfig({ CONVERSATION_IDLE_DAYS: '7' })).toThrow(
+      /CONVERSATION_IDLE_DAYS \(7\) is shorter than PRETRIP_EXPIRY_DAYS \(14\)/,
+    );
+    expect(
+      loadConfig({ CONVERSATION_IDLE_DAYS: '7', PRETRIP_EXPIRY_DAYS: '7' }).CONVERSATION_IDLE_DAYS,
+    ).toBe(7);
+  });
+
   it('treats an empty value as unset', () => {
     expect(loadConfig({ PORT: '' }).PORT).toBe(3978);
   });

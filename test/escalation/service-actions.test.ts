@@ -39,7 +39,7 @@ describe.each(Object.keys(BACKENDS) as (keyof typeof BACKENDS)[])(
     const audits = async (type: string) =>
       (await b.store.readAudit()).filter((e) => e.type === type);
 
-    it('refuses anyone who is not a configured contact, and records each attempt', async () => {
+    it('refuses anyone who is not a configured contact, and records who tried what', async () => {
       for (const action of ACTIONS) {
         const replies = await s.service.act(STRANGER, action, ID, 'let me in');
         expect(text(replies)).toMatch(/^You're not authorised to act on security cases\./);
@@ -49,22 +49,46 @@ describe.each(Object.keys(BACKENDS) as (keyof typeof BACKENDS)[])(
       await s.service.act({ platform: 'slack', id: 'sec' }, 'ack', ID);
       const c = await get();
       expect(c.status).toBe('new');
+      // One event per actor per case, with a count and every action tried.
       const attempts = c.history.filter((e) => e.type === 'unauthorised-attempt');
-      expect(attempts.map((e) => [e.actor, e.note])).toEqual([
-        ...ACTIONS.map((a) => ['web:-:mallory', a]),
-        ['cli:-:sec', 'ack'],
-        ['slack:-:sec', 'ack'],
+      expect(attempts.map((e) => [e.actor, e.note, e.count])).toEqual([
+        ['web:-:mallory', ACTIONS.join(', '), ACTIONS.length],
+        ['cli:-:sec', 'ack', 1],
+        ['slack:-:sec', 'ack', 1],
       ]);
-      expect((await audits('case-unauthorised')).map((e) => e.data)).toContainEqual({
-        caseId: ID,
-        action: 'resolve',
-      });
-      expect(await audits('case-unauthorised')).toHaveLength(7);
+      expect((await audits('case-unauthorised')).map((e) => [e.actor, e.data])).toEqual([
+        ['web:-:mallory', { caseId: ID, action: 'ack', count: 1 }],
+        ['cli:-:sec', { caseId: ID, action: 'ack', count: 1 }],
+        ['slack:-:sec', { caseId: ID, action: 'ack', count: 1 }],
+      ]);
       // Nobody was told anything, and no case of any id is confirmed to exist.
       expect(c.notifications).toHaveLength(1);
       const unknown = await s.service.act(STRANGER, 'ack', 'SC-2026-9999');
       expect(text(unknown)).toMatch(/not authorised/);
-      expect(await audits('case-unauthorised')).toHaveLength(8);
+      expect(await audits('case-unauthorised')).toHaveLength(4);
+    });
+
+    it('2,000 presses by a stranger add one history entry and four audit lines', async () => {
+      const size = async () => JSON.stringify(await get()).length;
+      await s.service.act(STRANGER, 'ack', ID);
+      const after1 = await size();
+      for (let i = 1; i < 2000; i++) await s.service.act(STRANGER, i % 2 ? 'ack' : 'close', ID);
+      const [attempt, ...more] = (await get()).history.filter(
+        (e) => e.type === 'unauthorised-attempt',
+      );
+      expect(more).toEqual([]);
+      expect(attempt).toMatchObject({ actor: 'web:-:mallory', count: 2000, note: 'ack, close' });
+      expect((await size()) - after1).toBeLessThan(50);
+      expect((await audits('case-unauthorised')).map((e) => e.data?.count)).toEqual([
+        1, 10, 100, 1000,
+      ]);
+      // On an id that is not an open case, the count is kept in memory, and audited the same way.
+      for (let i = 0; i < 20; i++) await s.service.act(STRANGER, 'ack', 'SC-2026-9999');
+      expect(
+        (await audits('case-unauthorised'))
+          .filter((e) => e.data?.caseId === 'SC-2026-9999')
+          .map((e) => e.data?.count),
+      ).toEqual([1, 10]);
     });
 
     it('acknowledging is idempotent, even for a double click', async () => {

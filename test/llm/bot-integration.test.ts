@@ -57,7 +57,7 @@ describe('the bot with LLM answers on', () => {
 
   it('makes no call for a refusal or a declined question', async () => {
     const before = llm.requests.length;
-    expect((await ask("who won the rugby in Invercargill?")).kind).toBe('no-guidance');
+    expect((await ask('who won the rugby in Invercargill?')).kind).toBe('no-guidance');
     expect((await ask('is councillor Smith a spy')).kind).toBe('declined');
     expect(llm.requests.length).toBe(before);
   });

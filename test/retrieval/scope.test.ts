@@ -96,7 +96,7 @@ describe('sister-city register', () => {
   });
 
   it('does not answer from the register when the question is not about ties', () => {
-    const a = ask("who won the rugby in Invercargill?");
+    const a = ask('who won the rugby in Invercargill?');
     expect(a.answered).toBe(false);
     expect(a.reply.kind).toBe('no-guidance');
   });

@@ -36,6 +36,19 @@ export function storeContract(
       expect(await store.getConversation('web:-:u1')).toBeUndefined();
     });
 
+    it('forgets state idle since before a time, and only that', async () => {
+      await store.setConversation('web:-:old', { updatedAt: '2026-10-01T00:00:00.000Z' });
+      await store.setConversation('web:-:new', { updatedAt: '2026-11-20T00:00:00.000Z' });
+      await store.setConversation('web:-:gone', { updatedAt: '2026-09-01T00:00:00.000Z' });
+      await store.setConversation('web:-:gone', undefined);
+      expect(await store.pruneConversations('2026-10-28T00:00:00.000Z')).toBe(1);
+      expect(await store.getConversation('web:-:old')).toBeUndefined();
+      expect(await store.getConversation('web:-:new')).toEqual({
+        updatedAt: '2026-11-20T00:00:00.000Z',
+      });
+      expect(await store.pruneConversations('2026-10-28T00:00:00.000Z')).toBe(0);
+    });
+
     it('returns copies, so callers cannot change stored state by accident', async () => {
       await store.setConversation('web:-:u1', {
         updatedAt: 'a',

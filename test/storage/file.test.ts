@@ -36,13 +36,17 @@ describe('FileStore on disk', () => {
     await store.setConversation('web:-:u1', { updatedAt: 'now', lastEntryId: 'x' });
     await store.addFeedback({ at: '1', user: 'web:-:u1', entryId: 'x', helpful: true });
     await store.audit({ at: '1', type: 'answered' });
+    await store.nextSequence('TR-2026');
     const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8'));
     expect(state).toEqual({
       schemaVersion: SCHEMA_VERSION,
-      conversations: { 'web:-:u1': { updatedAt: 'now', lastEntryId: 'x' } },
-      counters: {},
+      conversations: {},
+      counters: { 'TR-2026': 1 },
       jobs: [],
     });
+    expect(await readFile(join(dir, 'conversations.jsonl'), 'utf8')).toBe(
+      '{"k":"web:-:u1","s":{"updatedAt":"now","lastEntryId":"x"}}\n',
+    );
     expect((await readFile(join(dir, 'feedback.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(
       1,
     );

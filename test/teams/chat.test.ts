@@ -79,7 +79,7 @@ describe('questions in a personal chat', () => {
   it('answers the typed commands (help) and refuses honestly off-topic', async () => {
     const [help] = await turn(a.text(user, 'help'));
     expect(cardText(cardsOf(help!.body)[0])).toMatch(/I answer questions about sister-city/);
-    const [off] = await turn(a.text(user, "who won the rugby in Invercargill?"));
+    const [off] = await turn(a.text(user, 'who won the rugby in Invercargill?'));
     expect(cardText(cardsOf(off!.body)[0])).toMatch(/don't have guidance on that/);
   });
 });

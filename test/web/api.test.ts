@@ -45,7 +45,7 @@ describe('POST /api/chat', () => {
   it('refuses honestly when the guidance does not cover the question', async () => {
     const { body } = await s.post('/api/chat', {
       userId: 'u1',
-      text: "who won the rugby in Invercargill?",
+      text: 'who won the rugby in Invercargill?',
     });
     const [reply] = body.replies;
     expect(reply.answered).toBe(false);

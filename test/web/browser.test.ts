@@ -166,7 +166,7 @@ describe('web chat in a browser', () => {
   });
 
   it('says plainly when it has no guidance', async () => {
-    await ask("who won the rugby in Invercargill?");
+    await ask('who won the rugby in Invercargill?');
     await log.getByText("don't have guidance").first().waitFor();
   });
 
@@ -176,7 +176,7 @@ describe('web chat in a browser', () => {
     const text = await log.textContent();
     expect(text).toContain('what counts as foreign interference?');
     expect(text).toContain('Thanks for the feedback.');
-    expect(text).toContain("who won the rugby in Invercargill?");
+    expect(text).toContain('who won the rugby in Invercargill?');
     expect(text).toContain("don't have guidance");
     // The greeting stays first, once; the feedback already given stays given.
     expect(await log.getByText("I'm Sister City Advisor").count()).toBe(1);
