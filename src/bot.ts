@@ -3,7 +3,7 @@ import { type Answer, answerText } from './answer.js';
 import type { ChecklistFlow } from './checklist/flow.js';
 import { type Clock, nzDay } from './clock.js';
 import type { CaseConversation } from './escalation/conversation.js';
-import { type Knowledge, registerId } from './knowledge/index.js';
+import { answerIds, type Knowledge } from './knowledge/index.js';
 import { aiAssistedBlocks, entriesFor, type LlmAnswerer } from './llm/index.js';
 import type { Action, Incoming, Reply, UserRef } from './model.js';
 import {
@@ -90,8 +90,8 @@ const PRIVATE_REPLY: Reply = {
 /** Creates the bot from its dependencies. */
 export function createBot(deps: BotDeps): Bot {
   const { knowledge, retriever, store, logger, clock } = deps;
-  const registerIds = new Set(knowledge.register?.councils.map(registerId) ?? []);
-  const isAnswerId = (id: string) => knowledge.byId.has(id) || registerIds.has(id);
+  const ids = answerIds(knowledge);
+  const isAnswerId = (id: string) => ids.has(id);
 
   /** Rewrites a confident answer with the LLM; any failure keeps the extractive answer. */
   async function withLlm(result: Answer, question: string, actor: string): Promise<Reply> {
@@ -129,7 +129,7 @@ export function createBot(deps: BotDeps): Bot {
         user: actor,
         platform: incoming.user.platform,
         answered: result.answered,
-        entryId: top?.entry.id,
+        entryId: result.answered ? result.reply.entryId : top?.entry.id,
         score: round(top?.score),
         coverage: round(top?.coverage),
       },

@@ -3,8 +3,9 @@ import { join, relative } from 'node:path';
 import { YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { AdvisorError, ErrorCode } from '../errors.js';
+import { loadNzCouncils, NZ_COUNCILS_FILE, type NzCouncils } from './nz-councils.js';
 import { type KnowledgeProblem, knowledgeError, parseYamlText } from './problems.js';
-import { loadRegister, type Register } from './register.js';
+import { loadRegister, REGISTER_FILE, type Register } from './register.js';
 import { type Entry, EntryFrontMatterSchema } from './schema.js';
 
 /** The largest answer body we accept; longer text belongs in several entries. */
@@ -16,6 +17,8 @@ export interface Knowledge {
   byId: Map<string, Entry>;
   /** The sister-city register, when `sister-cities.yaml` exists. */
   register?: Register;
+  /** New Zealand's local authorities, when `nz-councils.yaml` exists: who the register lacks. */
+  nzCouncils?: NzCouncils;
 }
 
 function zodProblems(file: string, entry: string | undefined, err: z.ZodError): KnowledgeProblem[] {
@@ -121,11 +124,29 @@ export function crossCheck(entries: Entry[]): KnowledgeProblem[] {
   return problems;
 }
 
+/** Checks that every register council is one of the NZ councils, so a misspelt name is caught. */
+export function checkRegisterCouncils(register?: Register, nz?: NzCouncils): KnowledgeProblem[] {
+  if (!register || !nz) return [];
+  const names = new Set(nz.councils.map((c) => c.name));
+  return register.councils
+    .filter((c) => !names.has(c.council))
+    .map((c) => ({
+      file: REGISTER_FILE,
+      entry: `council ${c.place}`,
+      field: 'council',
+      message: `"${c.council}" is not a council in ${NZ_COUNCILS_FILE}: check the spelling`,
+    }));
+}
+
 /** Builds a Knowledge value from already-parsed entries (used by tests and benchmarks). */
-export function buildKnowledge(entries: Entry[], register?: Register): Knowledge {
-  const problems = crossCheck(entries);
+export function buildKnowledge(
+  entries: Entry[],
+  register?: Register,
+  nzCouncils?: NzCouncils,
+): Knowledge {
+  const problems = [...crossCheck(entries), ...checkRegisterCouncils(register, nzCouncils)];
   if (problems.length) throw knowledgeError(problems);
-  return { entries, byId: new Map(entries.map((e) => [e.id, e])), register };
+  return { entries, byId: new Map(entries.map((e) => [e.id, e])), register, nzCouncils };
 }
 
 /**
@@ -160,7 +181,7 @@ export async function loadKnowledge(dir: string): Promise<Knowledge> {
   }
   problems.push(...crossCheck(entries));
   if (problems.length) throw knowledgeError(problems);
-  return buildKnowledge(entries, await loadRegister(dir));
+  return buildKnowledge(entries, await loadRegister(dir), await loadNzCouncils(dir));
 }
 
 /** Entries whose review-by date is before `today` (YYYY-MM-DD). */
