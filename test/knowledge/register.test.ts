@@ -1,10 +1,18 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isAdvisorError } from '../../src/errors.js';
-import { loadKnowledge } from '../../src/knowledge/index.js';
-import { FIXTURE_KNOWLEDGE } from '../helpers/server.js';
+import {
+  answerIds,
+  findCouncils,
+  findPartnerCities,
+  findPlaces,
+  type Knowledge,
+  loadKnowledge,
+  reviewKnowledge,
+} from '../../src/knowledge/index.js';
+import { FIXTURE_KNOWLEDGE, SHIPPED_KNOWLEDGE } from '../helpers/server.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -113,5 +121,80 @@ describe('register schema', () => {
     expect(await problemText(dir)).toMatch(
       /nz-councils\.yaml, entry "council Kaikōura District Council", field "type": Invalid option/,
     );
+  });
+});
+
+describe('the shipped register', () => {
+  let k: Knowledge;
+  beforeAll(async () => {
+    k = await loadKnowledge(SHIPPED_KNOWLEDGE);
+  });
+
+  it('holds the councils its sources support, each with sourced relationships', () => {
+    const register = k.register!;
+    expect(register.councils.length).toBeGreaterThanOrEqual(28);
+    for (const c of register.councils) {
+      for (const r of c.relationships)
+        expect(c.sources.length + r.sources.length, `${c.place}: ${r.city}`).toBeGreaterThan(0);
+    }
+    expect(k.nzCouncils?.councils).toHaveLength(78);
+  });
+
+  it('keeps Tauranga, and Hamilton and Invercargill review practice and advice', () => {
+    const by = (place: string) => k.register!.councils.find((c) => c.place === place)!;
+    const yantai = by('Tauranga').relationships.find((r) => r.city === 'Yantai');
+    expect(yantai).toMatchObject({ since: 1986, approximate: true, country: 'China' });
+    expect(by('Hamilton').advice[0]?.text).toMatch(/MFAT/);
+    expect(by('Hamilton').advice[0]?.sources[0]?.publisher).toBe('RNZ');
+    expect(by('Invercargill').practice[0]?.text).toMatch(/every 10 years/);
+    expect(by('Dunedin').relationships.map((r) => r.city)).toEqual(
+      expect.arrayContaining(['Edinburgh', 'Otaru', 'Shanghai', 'Portsmouth', 'Qingdao']),
+    );
+  });
+
+  it('finds councils by place and alias, possessives and missing macrons', () => {
+    const place = (q: string) => findCouncils(k.register, q).map((c) => c.place);
+    expect(place('Lower Hutt sister cities')).toEqual(['Lower Hutt']);
+    expect(place('what are Hutt City’s sister cities')).toEqual(['Lower Hutt']);
+    expect(place('Upper Hutt sister cities')).toEqual(['Upper Hutt']);
+    expect(place('does Queenstown have a sister city')).toEqual(['Queenstown-Lakes']);
+    expect(place('Whangarei twin city')).toEqual(['Whangārei']);
+    expect(place('Taurangas sister cities')).toEqual(['Tauranga']);
+    expect(place('Hamilton and Tauranga')).toEqual(['Hamilton', 'Tauranga']);
+  });
+
+  it('reads a longer unlisted name before a listed one it contains', () => {
+    const found = findPlaces(k, 'Greater Wellington sister cities');
+    expect(found.listed).toEqual([]);
+    expect(found.unlisted.map((c) => c.name)).toEqual(['Greater Wellington Regional Council']);
+    expect(findPlaces(k, 'Kaikoura sister cities').unlisted.map((c) => c.place)).toEqual([
+      'Kaikōura',
+    ]);
+  });
+
+  it('finds partner cities, every council that holds one, and never a namesake', () => {
+    const qingdao = findPartnerCities(k.register, 'who is twinned with Qingdao').map(
+      (p) => p.council.place,
+    );
+    expect(qingdao).toEqual(['Auckland', 'Dunedin']);
+    expect(findPartnerCities(k.register, "Christchurch's sister cities")).toEqual([]);
+    expect(findPartnerCities(k.register, 'Chania').map((p) => p.rel.city)).toEqual(['Hania']);
+  });
+
+  it('gives every register and not-listed answer an id that feedback accepts', () => {
+    const ids = answerIds(k);
+    expect(ids.has('register:hamilton')).toBe(true);
+    expect(ids.has('register:queenstown-lakes')).toBe(true);
+    expect(ids.has('register:not-listed:kaikoura')).toBe(true);
+    expect(ids.has('register:not-listed:hamilton')).toBe(false);
+  });
+
+  it('lists disputes and councils with only secondary sources for the curator', () => {
+    const r = reviewKnowledge(k, '2026-11-30');
+    expect(r.registerDisputes).toEqual(
+      expect.arrayContaining(['Auckland: Los Angeles', 'Tauranga: Hitachi']),
+    );
+    expect(r.registerNoPrimarySource).toContain('Hamilton');
+    expect(r.registerNoPrimarySource).not.toContain('Auckland');
   });
 });
