@@ -2,6 +2,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { registerLookup } from '../../src/checklist/flow.js';
 import { isAdvisorError } from '../../src/errors.js';
 import {
   answerIds,
@@ -179,6 +180,14 @@ describe('the shipped register', () => {
     expect(qingdao).toEqual(['Auckland', 'Dunedin']);
     expect(findPartnerCities(k.register, "Christchurch's sister cities")).toEqual([]);
     expect(findPartnerCities(k.register, 'Chania').map((p) => p.rel.city)).toEqual(['Hania']);
+  });
+
+  it('marks a checklist destination as a sister city only while the tie lasts', () => {
+    const lookup = registerLookup(k);
+    expect(lookup('Toowoomba')).toEqual([
+      { city: 'Toowoomba', country: 'Australia', sisterOf: 'Whanganui' },
+    ]);
+    expect(lookup('Reno')).toEqual([]);
   });
 
   it('gives every register and not-listed answer an id that feedback accepts', () => {
