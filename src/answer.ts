@@ -123,18 +123,19 @@ function fromRegister(
     listed.find((c) => partners.some((p) => p.council === c)) ?? listed[0] ?? partners[0]?.council;
   if (!council) return undefined;
   const partner = partners.find((p) => p.council === council)?.rel;
-  const topics = listed.includes(council) ? registerTopics(text) : [];
+  const councilNamed = listed.includes(council);
+  const topics = councilNamed ? registerTopics(text) : [];
   const asksFacts = topics.some((t) => council[t].length > 0);
   // Naming a place is not enough: "just got back from Kumagaya" is about the trip, not the tie.
-  if (!(asks || asksFacts || (partner && listed.includes(council)))) return undefined;
+  if (!(asks || asksFacts || (partner && councilNamed))) return undefined;
   const elsewhere = partners.filter((p) => p.council !== council);
   // A partner city alone is about the tie only when the question asks which NZ place has it:
   // "tell Canberra about our sister city deals" is about Australia's government.
-  const named = listed.includes(council) || asksWhichPlace(text);
+  const aboutTheTie = (councilNamed || asksWhichPlace(text)) && (asks || asksFacts);
   const related = guidanceAbout(knowledge, council.council);
   return done(
     registerReply(register, council, { partner, topics, elsewhere, related }),
-    !named || !(asks || asksFacts),
+    !aboutTheTie,
     related,
   );
 }
