@@ -109,6 +109,16 @@ function elsewhereLine(ties: Tie[], also: boolean): string {
   return `In the register, ${listWords(phrases)}.`;
 }
 
+/** "Kumagaya is not one of Hamilton's ties in the register. It is linked with Invercargill." */
+function notHereLine(council: RegisterCouncil, ties: Tie[]): string {
+  const cities = [...new Set(ties.map((t) => t.rel.city))];
+  const [city] = cities;
+  if (cities.length > 1 || !city)
+    return `${listWords(cities)} are not among ${council.place}'s ties. ${elsewhereLine(ties, false)}`;
+  const holders = ties.map((t) => `${t.council.place} (${t.rel.kind})`);
+  return `${city} is not one of ${council.place}'s ties in the register. It is linked with ${listWords(holders)}.`;
+}
+
 function dedupeSources(sources: Source[]): Source[] {
   return sources.filter((s, i) => sources.findIndex((x) => x.url === s.url) === i);
 }
@@ -160,7 +170,8 @@ export function registerReply(
     lines.push(tieSentence(council, partner));
     sources.push(...tieSources(partner));
   }
-  if (elsewhere.length) lines.push(elsewhereLine(elsewhere, partner !== undefined));
+  if (elsewhere.length)
+    lines.push(partner ? elsewhereLine(elsewhere, true) : notHereLine(council, elsewhere));
   const allSister = council.relationships.every((r) => r.kind === 'sister city');
   const ties = allSister ? 'sister cities' : 'sister cities and other ties';
   for (const topic of topics) {

@@ -57,6 +57,17 @@ describe('register answers on the shipped knowledge', () => {
     expect(hitachi).toContain('since about 1988 or 1990: sources differ');
   });
 
+  it("says when a city is another council's tie, not the named council's", () => {
+    const a = ask('is Hamilton twinned with Kumagaya?');
+    expect(a.reply.entryId).toBe('register:hamilton');
+    expect(replyToPlain(a.reply)).toMatch(
+      /^Kumagaya is not one of Hamilton's ties in the register\. It is linked with Invercargill \(sister city\)\./,
+    );
+    expect(replyToPlain(ask('which nz council is twinned with Qingdao').reply)).toContain(
+      'In the register, Qingdao is also linked with Dunedin (friendship city).',
+    );
+  });
+
   it('says an ended tie has ended', () => {
     expect(replyToPlain(ask("is Reno still Whanganui's sister city?").reply)).toMatch(
       /^Whanganui and Reno \(United States\) were sister cities from 1973; the tie has ended\./,
