@@ -1,17 +1,13 @@
-import { type Entry, findCouncils, findPartnerCities, type Knowledge } from './knowledge/index.js';
+import { type Entry, findPartnerCities, findPlaces, type Knowledge } from './knowledge/index.js';
 import type { Reply } from './model.js';
-import {
-  answerReply,
-  noGuidanceReply,
-  outOfScopeReply,
-  registerReply,
-  smallTalkReply,
-} from './replies.js';
+import { notListedReply, type RegisterTopic, registerReply } from './register-reply.js';
+import { answerReply, noGuidanceReply, outOfScopeReply, smallTalkReply } from './replies.js';
 import {
   analyse,
   type DenseHit,
   detectOutOfScope,
   detectSmallTalk,
+  foldText,
   type Hit,
   type OutOfScope,
   type Retrieval,
@@ -47,10 +43,56 @@ function asksAboutTies(text: string): boolean {
   );
 }
 
+const TOPIC_WORDS: [RegisterTopic, RegExp][] = [
+  [
+    'practice',
+    /\b(reviews?|reviewed|reviewing|polic(y|ies)|strateg(y|ies)|how often|every (term|year)|committees?|budgets?|funding|funded|spend|spent|costs?|run|runs|managed?|manages|oversees?|govern(s|ance)?)\b/,
+  ],
+  [
+    'advice',
+    /\b(mfat|foreign affairs|nzsis|sis|security intelligence|spy agency|advice|advised?|advises|brief(s|ed|ing|ings)?|checks?|checked|checking|vets?|vetted|vetting|consults?|consulted)\b/,
+  ],
+  ['notes', /\b(notes?|anything else|background|history)\b/],
+];
+
+const aboutCache = new WeakMap<Knowledge, Map<string, Entry[]>>();
+
+/** Guidance entries written about one council (by its name): those whose title names it. */
+function guidanceAbout(knowledge: Knowledge, council: string): Entry[] {
+  let about = aboutCache.get(knowledge);
+  if (!about) {
+    about = new Map();
+    for (const e of knowledge.entries) {
+      const { listed, unlisted } = findPlaces(knowledge, e.title);
+      for (const name of [...listed.map((c) => c.council), ...unlisted.map((c) => c.name)])
+        about.set(name, [...(about.get(name) ?? []), e]);
+    }
+    aboutCache.set(knowledge, about);
+  }
+  return about.get(council) ?? [];
+}
+
+/** True when a question asks which place holds a tie: "which NZ city is twinned with Otaru?" */
+function asksWhichPlace(text: string): boolean {
+  const folded = foldText(text);
+  return (
+    /\b(which|what|who|where)\b/.test(folded) &&
+    /\b(nz|new zealand|councils?|city|cities|towns?|places?|districts?)\b/.test(folded)
+  );
+}
+
+/** Which parts of a council's register entry beyond its ties a question asks about. */
+function registerTopics(text: string): RegisterTopic[] {
+  const folded = foldText(text);
+  return TOPIC_WORDS.filter(([, re]) => re.test(folded)).map(([topic]) => topic);
+}
+
 /**
  * Answers from the sister-city register. A question that asks about ties ("Hamilton's sister
- * cities") goes to the register first; one that only names both sides of a tie ("Invercargill's
- * MOU with Suqian") goes there only when no guidance entry answers it.
+ * cities"), or about a listed council's review practice or advice ("does Hamilton check trips
+ * with MFAT?"), goes to the register first; one that only names both sides of a tie
+ * ("Invercargill's MOU with Suqian") goes there only when no guidance entry answers it. Ties of
+ * an NZ council the register has no entry for get a reply that says so.
  */
 function fromRegister(
   knowledge: Knowledge,
@@ -59,17 +101,45 @@ function fromRegister(
   const register = knowledge.register;
   if (!register) return undefined;
   const partners = findPartnerCities(register, text);
-  const councils = findCouncils(register, text);
-  const council = partners[0]?.council ?? councils[0];
-  // Naming a place is not enough: "just got back from Kumagaya" is about the trip, not the tie.
-  const bothSides = partners.some((p) => councils.includes(p.council));
+  const { listed, unlisted } = findPlaces(knowledge, text);
   const asks = asksAboutTies(text);
-  if (!council || !(bothSides || asks)) return undefined;
-  const reply = registerReply(register, council, partners.find((p) => p.council === council)?.rel);
-  return {
-    answer: { reply, answered: true, ranked: reply.entryId ? [reply.entryId] : [] },
-    onlyIfNoGuidance: !asks,
-  };
+  const done = (reply: Reply, onlyIfNoGuidance: boolean, related: Entry[] = []) => ({
+    answer: {
+      reply,
+      answered: true,
+      ranked: [...(reply.entryId ? [reply.entryId] : []), ...related.map((e) => e.id)],
+    },
+    onlyIfNoGuidance,
+  });
+  if (!listed.length && unlisted[0] && knowledge.nzCouncils && asks) {
+    // Guidance written about the council (Auckland's review, say) answers better, if it matches.
+    const related = guidanceAbout(knowledge, unlisted[0].name);
+    return done(
+      notListedReply(knowledge.nzCouncils, unlisted, { partners, related }, register.reviewed),
+      related.length > 0,
+      related,
+    );
+  }
+  // A council the question names comes first; else the council of the partner city it names.
+  const council =
+    listed.find((c) => partners.some((p) => p.council === c)) ?? listed[0] ?? partners[0]?.council;
+  if (!council) return undefined;
+  const partner = partners.find((p) => p.council === council)?.rel;
+  const councilNamed = listed.includes(council);
+  const topics = councilNamed ? registerTopics(text) : [];
+  const asksFacts = topics.some((t) => council[t].length > 0);
+  // Naming a place is not enough: "just got back from Kumagaya" is about the trip, not the tie.
+  if (!(asks || asksFacts || (partner && councilNamed))) return undefined;
+  const elsewhere = partners.filter((p) => p.council !== council);
+  // A partner city alone is about the tie only when the question asks which NZ place has it:
+  // "tell Canberra about our sister city deals" is about Australia's government.
+  const aboutTheTie = (councilNamed || asksWhichPlace(text)) && (asks || asksFacts);
+  const related = guidanceAbout(knowledge, council.council);
+  return done(
+    registerReply(register, council, { partner, topics, elsewhere, related }),
+    !aboutTheTie,
+    related,
+  );
 }
 
 /** Where a question goes before any search: small talk, a declined kind, or the search itself. */

@@ -5,7 +5,7 @@ import { cleanIncoming, cleanUser } from './clean.js';
 import { type Clock, nzDay } from './clock.js';
 import type { SemanticIndex } from './embeddings/index.js';
 import type { CaseConversation } from './escalation/conversation.js';
-import { type Entry, type Knowledge, registerId } from './knowledge/index.js';
+import { answerIds, type Entry, type Knowledge } from './knowledge/index.js';
 import { type LimitKind, limitReply, type UsageLimits } from './limits.js';
 import { aiAssistedBlocks, type EntryPicker, entriesFor, type LlmAnswerer } from './llm/index.js';
 import type { Action, Incoming, Reply, UserRef } from './model.js';
@@ -97,8 +97,8 @@ const PRIVATE_REPLY: Reply = {
 /** Creates the bot from its dependencies. */
 export function createBot(deps: BotDeps): Bot {
   const { knowledge, retriever, store, logger, clock } = deps;
-  const registerIds = new Set(knowledge.register?.councils.map(registerId) ?? []);
-  const isAnswerId = (id: string) => knowledge.byId.has(id) || registerIds.has(id);
+  const ids = answerIds(knowledge);
+  const isAnswerId = (id: string) => ids.has(id);
 
   /** Rewrites a confident answer with the LLM; any failure keeps the extractive answer. */
   async function withLlm(result: Answer, question: string, actor: string): Promise<Reply> {
@@ -148,7 +148,7 @@ export function createBot(deps: BotDeps): Bot {
         user: actor,
         platform: incoming.user.platform,
         answered: result.answered,
-        entryId: top?.entry.id,
+        entryId: result.answered ? result.reply.entryId : top?.entry.id,
         score: round(top?.score),
         coverage: round(top?.coverage),
       },

@@ -60,20 +60,16 @@ export function ask(
   today: string,
 ): AskResult {
   const { reply, answered, top } = answerText(knowledge, retriever, question, today);
+  // Sources and id come from the reply itself, so register answers carry theirs too.
+  const sources = answered
+    ? reply.blocks.flatMap((b) => (b.type === 'sources' ? b.sources : []))
+    : [];
   return {
     question,
     answered,
     text: replyToPlain(reply),
-    sources:
-      answered && top
-        ? top.entry.sources.map(({ title, publisher, url, date }) => ({
-            title,
-            publisher,
-            url,
-            date,
-          }))
-        : [],
-    entryId: answered && top ? top.entry.id : null,
+    sources: sources.map(({ title, publisher, url, date }) => ({ title, publisher, url, date })),
+    entryId: answered ? (reply.entryId ?? null) : null,
     score: top ? Math.round(top.score * 1000) / 1000 : null,
   };
 }
@@ -117,8 +113,10 @@ async function runKnowledgeCheck(knowledgeDir: string): Promise<number> {
   }
   const today = nzDay(systemClock.now());
   const r = reviewKnowledge(knowledge, today);
+  const register = knowledge.register;
+  const ties = register?.councils.reduce((n, c) => n + c.relationships.length, 0) ?? 0;
   const out: string[] = [
-    `Knowledge OK: ${knowledge.entries.length} entries in ${knowledgeDir}${knowledge.register ? `, and a sister-city register of ${knowledge.register.councils.length} councils` : ''}.`,
+    `Knowledge OK: ${knowledge.entries.length} entries in ${knowledgeDir}${register ? `, a sister-city register of ${register.councils.length} councils with ${ties} relationships` : ''}${knowledge.nzCouncils ? `, and a list of ${knowledge.nzCouncils.councils.length} NZ councils` : ''}.`,
   ];
   const section = (title: string, lines: string[]) => {
     if (lines.length) out.push('', `${title} (${lines.length}):`, ...lines.map((l) => `  - ${l}`));
@@ -139,6 +137,8 @@ async function runKnowledgeCheck(knowledgeDir: string): Promise<number> {
     'Example questions listed under more than one entry',
     r.duplicateQuestions.map((d) => `"${d.question}": ${d.entries.join(', ')}`),
   );
+  section('Register councils with no primary source', r.registerNoPrimarySource);
+  section('Register relationships where sources differ', r.registerDisputes);
   if (r.registerOverdue)
     out.push(
       '',

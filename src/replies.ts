@@ -1,12 +1,5 @@
 import { formatDate } from './clock.js';
-import {
-  type Entry,
-  type Knowledge,
-  type Register,
-  type RegisterCouncil,
-  type Relationship,
-  registerId,
-} from './knowledge/index.js';
+import type { Entry, Knowledge } from './knowledge/index.js';
 import { markdownToPlain } from './markdown.js';
 import type { Block, Button, Reply } from './model.js';
 import type { Hit, OutOfScope, SmallTalk } from './retrieval/index.js';
@@ -78,18 +71,24 @@ export function answerReply(
   }
   blocks.push(feedbackButtons(entry.id));
   blocks.push(askContactButton(entry.id));
-  if (related.length) {
-    blocks.push({ type: 'paragraph', text: 'Related questions:' });
-    blocks.push({
-      type: 'buttons',
-      buttons: related.map((h) => ({
-        id: Actions.showEntry,
-        label: truncate(h.entry.title, 75),
-        value: h.entry.id,
-      })),
-    });
-  }
+  blocks.push(...relatedBlocks(related.map((h) => h.entry)));
   return { kind: 'answer', blocks, entryId: entry.id, score: opts.score };
+}
+
+/** "Related questions:" and a button for each entry, or nothing when there are none. */
+export function relatedBlocks(entries: Entry[]): Block[] {
+  if (!entries.length) return [];
+  return [
+    { type: 'paragraph', text: 'Related questions:' },
+    {
+      type: 'buttons',
+      buttons: entries.map((e) => ({
+        id: Actions.showEntry,
+        label: truncate(e.title, 75),
+        value: e.id,
+      })),
+    },
+  ];
 }
 
 /** The honest "no guidance" reply. A weak match is offered as a suggestion, never as the answer. */
@@ -161,55 +160,6 @@ export function askContactButton(entryId?: string): Block {
         label: 'Ask the security contact',
         ...(entryId ? { value: entryId } : {}),
       },
-    ],
-  };
-}
-
-function relationshipLine(r: Relationship): string {
-  const extras = [
-    r.since ? `since ${r.since}` : undefined,
-    r.status && r.status !== 'active' ? r.status : undefined,
-  ]
-    .filter(Boolean)
-    .join(', ');
-  return `- **${r.city}**, ${r.country}${extras ? ` (${extras})` : ''}${r.note ? `. ${r.note}` : ''}`;
-}
-
-function dedupeSources<T extends { url: string }>(sources: T[]): T[] {
-  return sources.filter((s, i) => sources.findIndex((x) => x.url === s.url) === i);
-}
-
-/** An answer from the sister-city register for one council, optionally about one partner city. */
-export function registerReply(
-  register: Register,
-  council: RegisterCouncil,
-  partner?: Relationship,
-): Reply {
-  const lines: string[] = [];
-  if (partner) {
-    lines.push(
-      partner.since
-        ? `${council.place} and ${partner.city} (${partner.country}) have been sister cities since **${partner.since}**.`
-        : `${council.place} and ${partner.city} (${partner.country}) are sister cities. The register does not record the year.`,
-    );
-  }
-  lines.push(
-    `**${council.place}'s sister cities** (${council.council}):\n\n${council.relationships.map(relationshipLine).join('\n')}`,
-  );
-  if (council.review) lines.push(`**Review:** ${council.review}`);
-  const id = registerId(council);
-  return {
-    kind: 'answer',
-    entryId: id,
-    blocks: [
-      { type: 'paragraph', text: lines.join('\n\n') },
-      {
-        type: 'sources',
-        sources: dedupeSources([...council.sources, ...register.sources]),
-        reviewed: register.reviewed,
-      },
-      feedbackButtons(id),
-      askContactButton(),
     ],
   };
 }

@@ -91,6 +91,18 @@ export function checklistCommand(text: string): (typeof COMMANDS)[string] | unde
   ];
 }
 
+/** Finds a destination among the register's partner cities; an ended tie no longer counts. */
+export function registerLookup(knowledge: Knowledge): (city: string) => Destination[] {
+  return (city) =>
+    findPartnerCities(knowledge.register, city)
+      .filter(({ rel }) => rel.status !== 'ended')
+      .map(({ council, rel }) => ({
+        city: rel.city,
+        country: rel.country,
+        sisterOf: council.place,
+      }));
+}
+
 /**
  * Runs checklists as a conversation: one step at a time, persisted on every answer, with
  * back, skip, cancel, restart and continue; a summary with flags at the end; escalation when
@@ -467,12 +479,7 @@ export class ChecklistFlow {
     return {
       today: this.today(),
       answers: run.answers,
-      findSisterCity: (city: string): Destination[] =>
-        findPartnerCities(this.deps.knowledge.register, city).map(({ council, rel }) => ({
-          city: rel.city,
-          country: rel.country,
-          sisterOf: council.place,
-        })),
+      findSisterCity: registerLookup(this.deps.knowledge),
     };
   }
 

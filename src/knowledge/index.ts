@@ -5,16 +5,31 @@ export {
   overdueEntries,
   parseEntry,
 } from './load.js';
-export { formatProblem, type KnowledgeProblem } from './problems.js';
 export {
+  loadNzCouncils,
+  type NzCouncil,
+  type NzCouncils,
+  NzCouncilsSchema,
+} from './nz-councils.js';
+export {
+  answerIds,
   findCouncils,
   findPartnerCities,
+  findPlaces,
+  notListedId,
+} from './places.js';
+export { formatProblem, type KnowledgeProblem } from './problems.js';
+export {
   loadRegister,
+  placeSlug,
   type Register,
   type RegisterCouncil,
+  type RegisterFact,
   RegisterSchema,
   type Relationship,
   registerId,
+  TIE_KINDS,
+  TIE_STATUSES,
 } from './register.js';
 export { isPrimarySource, type KnowledgeReview, reviewKnowledge } from './review.js';
 export { type Entry, EntryFrontMatterSchema, SourceSchema } from './schema.js';

@@ -4,8 +4,9 @@ import { YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { AdvisorError, ErrorCode } from '../errors.js';
 import { loadDeclines } from './declines.js';
+import { loadNzCouncils, NZ_COUNCILS_FILE, type NzCouncils } from './nz-councils.js';
 import { type KnowledgeProblem, knowledgeError, parseYamlText } from './problems.js';
-import { loadRegister, type Register } from './register.js';
+import { loadRegister, REGISTER_FILE, type Register } from './register.js';
 import { type Entry, EntryFrontMatterSchema } from './schema.js';
 
 /** The largest answer body we accept; longer text belongs in several entries. */
@@ -19,6 +20,8 @@ export interface Knowledge {
   register?: Register;
   /** Examples of questions the advisor declines (`out-of-scope.yaml`), empty when there is none. */
   declines?: string[];
+  /** New Zealand's local authorities, when `nz-councils.yaml` exists: who the register lacks. */
+  nzCouncils?: NzCouncils;
 }
 
 function zodProblems(file: string, entry: string | undefined, err: z.ZodError): KnowledgeProblem[] {
@@ -124,11 +127,29 @@ export function crossCheck(entries: Entry[]): KnowledgeProblem[] {
   return problems;
 }
 
+/** Checks that every register council is one of the NZ councils, so a misspelt name is caught. */
+export function checkRegisterCouncils(register?: Register, nz?: NzCouncils): KnowledgeProblem[] {
+  if (!register || !nz) return [];
+  const names = new Set(nz.councils.map((c) => c.name));
+  return register.councils
+    .filter((c) => !names.has(c.council))
+    .map((c) => ({
+      file: REGISTER_FILE,
+      entry: `council ${c.place}`,
+      field: 'council',
+      message: `"${c.council}" is not a council in ${NZ_COUNCILS_FILE}: check the spelling`,
+    }));
+}
+
 /** Builds a Knowledge value from already-parsed entries (used by tests and benchmarks). */
-export function buildKnowledge(entries: Entry[], register?: Register): Knowledge {
-  const problems = crossCheck(entries);
+export function buildKnowledge(
+  entries: Entry[],
+  register?: Register,
+  nzCouncils?: NzCouncils,
+): Knowledge {
+  const problems = [...crossCheck(entries), ...checkRegisterCouncils(register, nzCouncils)];
   if (problems.length) throw knowledgeError(problems);
-  return { entries, byId: new Map(entries.map((e) => [e.id, e])), register };
+  return { entries, byId: new Map(entries.map((e) => [e.id, e])), register, nzCouncils };
 }
 
 /**
@@ -163,7 +184,7 @@ export async function loadKnowledge(dir: string): Promise<Knowledge> {
   }
   problems.push(...crossCheck(entries));
   if (problems.length) throw knowledgeError(problems);
-  const knowledge = buildKnowledge(entries, await loadRegister(dir));
+  const knowledge = buildKnowledge(entries, await loadRegister(dir), await loadNzCouncils(dir));
   knowledge.declines = await loadDeclines(dir);
   return knowledge;
 }

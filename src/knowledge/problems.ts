@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { isScalar, parseDocument, visit } from 'yaml';
 import { AdvisorError, ErrorCode } from '../errors.js';
 
@@ -35,6 +37,52 @@ export function parseYamlText(text: string): unknown {
     },
   });
   return doc.toJS();
+}
+
+/** Reads and parses an optional YAML file in the knowledge folder: `undefined` when it is absent. */
+export async function readOptionalYaml(dir: string, file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, file), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  try {
+    return parseYamlText(text);
+  } catch (err) {
+    throw knowledgeError([
+      { file, message: `not valid YAML: ${(err as Error).message.split('\n')[0]}` },
+    ]);
+  }
+}
+
+/**
+ * Turns schema issues in a file that holds a list (`councils:`) into problems that name the
+ * list item by `label` (e.g. "council Hamilton") and the field inside it.
+ */
+export function listProblems(
+  file: string,
+  data: unknown,
+  issues: readonly { path: PropertyKey[]; message: string }[],
+  listKey: string,
+  label: (item: Record<string, unknown>) => string | undefined,
+): KnowledgeProblem[] {
+  const list = (data as Record<string, unknown> | null)?.[listKey];
+  return issues.map((issue) => {
+    const [first, index, ...rest] = issue.path;
+    const item =
+      first === listKey && typeof index === 'number' && Array.isArray(list)
+        ? (list[index] as Record<string, unknown> | null)
+        : undefined;
+    const entry = item && typeof item === 'object' ? label(item) : undefined;
+    return {
+      file,
+      entry,
+      field: (entry ? rest : issue.path).map(String).join('.') || undefined,
+      message: issue.message,
+    };
+  });
 }
 
 /** One error listing every problem (up to 20), each naming file, entry and field. */

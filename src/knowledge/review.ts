@@ -1,5 +1,6 @@
 import { foldText } from '../retrieval/normalise.js';
 import type { Knowledge } from './load.js';
+import type { RegisterCouncil } from './register.js';
 import type { Entry } from './schema.js';
 
 /** Hosts of official publishers: government, parliament and legislation sites. */
@@ -26,6 +27,19 @@ export interface KnowledgeReview {
   duplicateQuestions: { question: string; entries: string[] }[];
   /** Whether the register is past its review-by date. */
   registerOverdue: boolean;
+  /** Register councils whose sources are all news reports, mirrors or copies (by place). */
+  registerNoPrimarySource: string[];
+  /** Register ties where sources disagree, as "Place: City", for a curator to settle. */
+  registerDisputes: string[];
+}
+
+/** Every source a register council cites, wherever it cites it. */
+function councilSources(c: RegisterCouncil) {
+  return [
+    ...c.sources,
+    ...c.relationships.flatMap((r) => [...r.sources, ...(r.disputed?.sources ?? [])]),
+    ...[...c.practice, ...c.advice, ...c.notes].flatMap((f) => f.sources),
+  ];
 }
 
 function addDays(day: string, days: number): string {
@@ -41,6 +55,7 @@ export function reviewKnowledge(
   soonDays = 30,
 ): KnowledgeReview {
   const soon = addDays(today, soonDays);
+  const councils = knowledge.register?.councils ?? [];
   const byQuestion = new Map<string, Set<string>>();
   const firstWording = new Map<string, string>();
   for (const e of knowledge.entries) {
@@ -60,5 +75,11 @@ export function reviewKnowledge(
       .filter(([, ids]) => ids.size > 1)
       .map(([key, ids]) => ({ question: firstWording.get(key) ?? key, entries: [...ids] })),
     registerOverdue: knowledge.register ? knowledge.register.reviewBy < today : false,
+    registerNoPrimarySource: councils
+      .filter((c) => !councilSources(c).some(isPrimarySource))
+      .map((c) => c.place),
+    registerDisputes: councils.flatMap((c) =>
+      c.relationships.filter((r) => r.disputed).map((r) => `${c.place}: ${r.city}`),
+    ),
   };
 }

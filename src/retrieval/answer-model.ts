@@ -3,17 +3,17 @@
 import type { AnswerModel } from './answerability.js';
 
 export const FITTED: AnswerModel = {
-  bias: -16.3663,
-  weights: {
-    coverage: 2.9489,
-    exampleCoverage: 2.8816,
-    knownShare: 7.3656,
-    concepts: 2.3568,
-    margin: 1.9148,
-    remit: 0,
-    agree: 0.4575,
-    entryAgree: 0.7687,
-    focusCoverage: 1.0772,
+  "bias": -13.4348,
+  "weights": {
+    "coverage": 2.5502,
+    "exampleCoverage": 2.1168,
+    "knownShare": 6.1952,
+    "concepts": 1.2279,
+    "margin": 2.8632,
+    "agree": 0.4681,
+    "entryAgree": 1.1644,
+    "focusCoverage": 0.3097,
+    "remit": 2.9055
   },
-  threshold: 0.87,
+  "threshold": 0.9
 };

@@ -105,6 +105,10 @@ export class Retriever {
     private readonly focusShare = FOCUS_SHARE,
   ) {
     const register = knowledge.register;
+    // A country that an entry is about (Canada, Australia) is a topic, not scenery.
+    const topics = new Set(
+      knowledge.entries.flatMap((e) => terms([e.title, ...e.keywords].join(' '))),
+    );
     this.places = new Set(
       (register?.councils ?? [])
         .flatMap((c) => [
@@ -113,7 +117,8 @@ export class Retriever {
           ...c.relationships.flatMap((r) => [r.city, r.country]),
         ])
         .concat(['New Zealand', 'NZ', 'Aotearoa'])
-        .flatMap((name) => terms(name)),
+        .flatMap((name) => terms(name))
+        .filter((t) => !topics.has(t)),
     );
     this.index = new MiniSearch<Doc>({
       fields: [...FIELDS],

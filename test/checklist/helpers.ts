@@ -5,10 +5,8 @@ import { expect } from 'vitest';
 import { WebInbox } from '../../adapters/web/inbox.js';
 import { WebServer } from '../../adapters/web/server.js';
 import { type Advisor, type Content, createAdvisor, loadContent } from '../../src/app.js';
-import type { Destination } from '../../src/checklist/engine.js';
 import { type Clock, fixedClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
-import { findPartnerCities, type Knowledge } from '../../src/knowledge/index.js';
 import { silentLogger } from '../../src/logger.js';
 import { FIXTURE_KNOWLEDGE } from '../helpers/server.js';
 
@@ -26,14 +24,7 @@ export function fixtureContent(): Promise<Content> {
 }
 
 /** The same register lookup the flow uses, so engine tests see what a user sees. */
-export function registerLookup(knowledge: Knowledge): (city: string) => Destination[] {
-  return (city) =>
-    findPartnerCities(knowledge.register, city).map(({ council, rel }) => ({
-      city: rel.city,
-      country: rel.country,
-      sisterOf: council.place,
-    }));
-}
+export { registerLookup } from '../../src/checklist/flow.js';
 
 /** A reply as POST /api/chat returns it. */
 export interface ApiReply {

@@ -50,6 +50,20 @@ describe('cli', () => {
     expect(typeof obj.score).toBe('number');
   });
 
+  it('ask --json gives a register answer its sources and id', () => {
+    const run = cli(['ask', '--json', "what are Hamilton's sister cities?"]);
+    const obj = JSON.parse(run.stdout);
+    expect(obj).toMatchObject({ answered: true, entryId: 'register:hamilton', score: null });
+    expect(obj.sources.map((s: any) => s.url)).toEqual([
+      'https://example.org/hamilton',
+      'https://example.org/register',
+    ]);
+    expect(Object.keys(obj.sources[0])).toEqual(['title', 'publisher', 'url', 'date']);
+    const missing = JSON.parse(cli(['ask', '--json', 'does Kaikoura have sister cities']).stdout);
+    expect(missing).toMatchObject({ answered: true, entryId: 'register:not-listed:kaikoura' });
+    expect(missing.sources[0].url).toBe('https://globalcities.org.nz/');
+  });
+
   it('ask --json reads one question per line from stdin and answers in order', () => {
     const run = cli(
       ['ask', '--json'],
@@ -70,7 +84,12 @@ describe('cli', () => {
   it('knowledge check validates and lists overdue entries', () => {
     const run = cli(['knowledge', 'check']);
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('Knowledge OK: 6 entries');
+    expect(run.stdout).toContain(
+      ', a sister-city register of 2 councils with 4 relationships, and a list of 5 NZ councils.',
+    );
+    expect(run.stdout).toContain(
+      'Register relationships where sources differ (1):\n  - Invercargill: Suqian',
+    );
     // The fixtures cite example.org, which is not a primary source.
     expect(run.stdout).toContain('No primary source (only news reports or copies) (6):');
   });

@@ -64,15 +64,62 @@ describe('out-of-scope questions', () => {
 });
 
 describe('sister-city register', () => {
-  it("lists a council's sister cities with years and review practice", () => {
+  it("lists a council's sister cities with years, and says what else the register holds", () => {
     const a = ask("what are Hamilton's sister cities?");
     expect(a.answered).toBe(true);
     expect(a.reply.entryId).toBe('register:hamilton');
     const text = replyToPlain(a.reply);
     expect(text).toContain('Chengdu, China (since 2015)');
     expect(text).toContain('Sacramento, United States');
-    expect(text).toContain('Review: Councillors reviewed');
+    expect(text).toContain(
+      "The register also holds Hamilton's review practice and the advice it takes",
+    );
+    expect(text).not.toContain('Councillors reviewed');
+    expect(text).toContain('Fixture Hamilton source');
     expect(text).toContain('Fixture register source');
+  });
+
+  it('shows review practice or advice when asked, with their own sources', () => {
+    const review = replyToPlain(ask('how does Hamilton review its sister cities?').reply);
+    expect(review).toContain('Review practice (Hamilton):\n\n- Councillors reviewed');
+    expect(review).toContain('https://example.org/hamilton-review');
+    expect(review).not.toContain('https://example.org/hamilton-advice');
+    const advice = ask('does Hamilton check trips with MFAT?');
+    expect(advice.reply.entryId).toBe('register:hamilton');
+    expect(replyToPlain(advice.reply)).toContain(
+      'Advice it takes (Hamilton):\n\n- The council checks every trip to a sister city with MFAT first.',
+    );
+    expect(replyToPlain(advice.reply)).toContain('https://example.org/hamilton-advice');
+  });
+
+  it('renders a disputed year with both years and both sources', () => {
+    const text = replyToPlain(ask('when did Invercargill twin with Suqian?').reply);
+    expect(text).toMatch(
+      /^Invercargill and Suqian \(China\) have been sister cities since 2010 or 2011: sources differ\. A planned trip was put off after a budget cut\. One fixture source gives 2010 and another gives 2011\./,
+    );
+    expect(text).toContain('https://example.org/suqian-a');
+    expect(text).toContain('https://example.org/suqian-b');
+  });
+
+  it('says when an NZ council is not in the register, and points to Global Cities NZ', () => {
+    const a = ask("what are Kaikōura's sister cities?");
+    expect(a.answered).toBe(true);
+    expect(a.reply.entryId).toBe('register:not-listed:kaikoura');
+    const text = replyToPlain(a.reply);
+    expect(text).toMatch(/^The register has no entry for Kaikōura \(Kaikōura District Council\)\./);
+    expect(text).toContain('Global Cities New Zealand (https://globalcities.org.nz/)');
+    expect(a.reply.blocks).toContainEqual(
+      expect.objectContaining({
+        type: 'sources',
+        sources: [expect.objectContaining({ url: 'https://globalcities.org.nz/' })],
+      }),
+    );
+    // Only a question about ties gets it: the weather in Kaikōura is not one.
+    expect(ask("what's the weather in Kaikoura?").reply.kind).toBe('no-guidance');
+    // "trans-Tasman" is about the sea, not the Tasman District.
+    expect(ask('do trans-Tasman sister city links need approval?').reply.entryId).not.toBe(
+      'register:not-listed:tasman',
+    );
   });
 
   it('answers when a council twinned with a partner city', () => {

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { knowledgeError, listProblems, readOptionalYaml } from './problems.js';
+import { SourceSchema } from './schema.js';
+
+const NzCouncilSchema = z.strictObject({
+  /** The council's own name, e.g. "Kaikōura District Council". */
+  name: z.string().min(3),
+  /** The place name staff use, e.g. "Kaikōura". */
+  place: z.string().min(2),
+  aliases: z.array(z.string().min(2)).default([]),
+  type: z.enum(['regional', 'city', 'district', 'unitary']),
+});
+
+/** The list of New Zealand's local authorities, `knowledge/nz-councils.yaml`. */
+export const NzCouncilsSchema = z
+  .strictObject({
+    sources: z.array(SourceSchema).min(1, 'needs at least one source'),
+    /** Where to look up a council the register has no entry for. */
+    directory: SourceSchema,
+    councils: z.array(NzCouncilSchema).min(1),
+  })
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    list.councils.forEach((c, i) => {
+      if (seen.has(c.name))
+        ctx.addIssue({ code: 'custom', path: ['councils', i, 'name'], message: 'is listed twice' });
+      seen.add(c.name);
+    });
+  });
+
+export type NzCouncils = z.infer<typeof NzCouncilsSchema>;
+export type NzCouncil = NzCouncils['councils'][number];
+
+export const NZ_COUNCILS_FILE = 'nz-councils.yaml';
+
+/** Loads the list of NZ councils if the file exists; a broken file stops start-up naming the council. */
+export async function loadNzCouncils(dir: string): Promise<NzCouncils | undefined> {
+  const data = await readOptionalYaml(dir, NZ_COUNCILS_FILE);
+  if (data === undefined) return undefined;
+  const parsed = NzCouncilsSchema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  throw knowledgeError(
+    listProblems(NZ_COUNCILS_FILE, data, parsed.error.issues, 'councils', (c) =>
+      typeof c.name === 'string' ? `council ${c.name}` : undefined,
+    ),
+  );
+}

@@ -1,0 +1,126 @@
+import { foldText } from '../retrieval/normalise.js';
+import type { Knowledge } from './load.js';
+import type { NzCouncil } from './nz-councils.js';
+import {
+  placeSlug,
+  type Register,
+  type RegisterCouncil,
+  type Relationship,
+  registerId,
+} from './register.js';
+
+interface Named<T> {
+  names: string[];
+  value: T;
+}
+
+/**
+ * The candidates a text names, in the order the text names them. Longer names are matched
+ * first and then blanked out, so "Upper Hutt" does not also name "Hutt" and "Central Otago"
+ * does not also name "Otago". Macrons and case are folded; with `possessive`, "taurangas"
+ * (a possessive without its apostrophe) names Tauranga too.
+ */
+function matchNames<T>(text: string, candidates: Named<T>[], possessive: boolean): T[] {
+  const byName = new Map<string, T[]>();
+  for (const c of candidates) {
+    for (const name of c.names) {
+      const n = foldText(name);
+      if (n) byName.set(n, [...(byName.get(n) ?? []), c.value]);
+    }
+  }
+  let folded = ` ${foldText(text)} `;
+  const found: { value: T; at: number }[] = [];
+  for (const name of [...byName.keys()].sort((a, b) => b.length - a.length)) {
+    for (const form of possessive ? [` ${name} `, ` ${name}s `] : [` ${name} `]) {
+      let at = folded.indexOf(form);
+      while (at >= 0) {
+        // "trans-Tasman" is about the sea, not the Tasman District.
+        if (!folded.slice(0, at).endsWith(' trans')) {
+          for (const value of byName.get(name) ?? [])
+            if (!found.some((f) => f.value === value)) found.push({ value, at });
+          folded = `${folded.slice(0, at + 1)}${' '.repeat(form.length - 2)}${folded.slice(at + form.length - 1)}`;
+        }
+        at = folded.indexOf(form, at + 1);
+      }
+    }
+  }
+  return found.sort((a, b) => a.at - b.at).map((f) => f.value);
+}
+
+const councilNames = (c: { place: string; aliases: string[] }) => [c.place, ...c.aliases];
+
+/** Finds the register councils a question names, by place or alias (macrons and case folded). */
+export function findCouncils(register: Register | undefined, text: string): RegisterCouncil[] {
+  if (!register) return [];
+  return matchNames(
+    text,
+    register.councils.map((c) => ({ names: councilNames(c), value: c })),
+    true,
+  );
+}
+
+/**
+ * Finds the NZ councils a question names: those in the register (`listed`), and those the
+ * register has no entry for (`unlisted`, from `nz-councils.yaml`). Both are matched together,
+ * so a longer unlisted name ("Greater Wellington") is not read as a listed one ("Wellington").
+ */
+export function findPlaces(
+  knowledge: Pick<Knowledge, 'register' | 'nzCouncils'>,
+  text: string,
+): { listed: RegisterCouncil[]; unlisted: NzCouncil[] } {
+  const listed = knowledge.register?.councils ?? [];
+  const listedNames = new Set(listed.map((c) => c.council));
+  const unlisted = (knowledge.nzCouncils?.councils ?? []).filter((n) => !listedNames.has(n.name));
+  const found = matchNames<{ listed: RegisterCouncil } | { unlisted: NzCouncil }>(
+    text,
+    [
+      ...listed.map((c) => ({ names: councilNames(c), value: { listed: c } })),
+      ...unlisted.map((n) => ({ names: councilNames(n), value: { unlisted: n } })),
+    ],
+    true,
+  );
+  return {
+    listed: found.flatMap((f) => ('listed' in f ? [f.listed] : [])),
+    unlisted: found.flatMap((f) => ('unlisted' in f ? [f.unlisted] : [])),
+  };
+}
+
+/**
+ * Finds register relationships whose foreign city the question names. A namesake
+ * (Christchurch in Dorset, Marlborough in England) is not matched: its name is the NZ place.
+ */
+export function findPartnerCities(
+  register: Register | undefined,
+  text: string,
+): { council: RegisterCouncil; rel: Relationship }[] {
+  if (!register) return [];
+  const nzPlaces = new Set(register.councils.flatMap(councilNames).map(foldText));
+  return matchNames(
+    text,
+    register.councils.flatMap((council) =>
+      council.relationships.map((rel) => ({
+        names: [rel.city, ...rel.aliases].filter((n) => !nzPlaces.has(foldText(n))),
+        value: { council, rel },
+      })),
+    ),
+    false,
+  );
+}
+
+/** The id of the reply for a council the register has no entry for, e.g. `register:not-listed:kaikoura`. */
+export function notListedId(council: Pick<NzCouncil, 'place'>): string {
+  return `register:not-listed:${placeSlug(council.place)}`;
+}
+
+/** Every id an answer can carry: guidance entries, register councils and councils it lacks. */
+export function answerIds(knowledge: Knowledge): Set<string> {
+  const listed = knowledge.register?.councils ?? [];
+  const listedNames = new Set(listed.map((c) => c.council));
+  return new Set([
+    ...knowledge.byId.keys(),
+    ...listed.map(registerId),
+    ...(knowledge.nzCouncils?.councils ?? [])
+      .filter((n) => !listedNames.has(n.name))
+      .map(notListedId),
+  ]);
+}

@@ -1,0 +1,231 @@
+import {
+  type Entry,
+  type NzCouncil,
+  type NzCouncils,
+  notListedId,
+  type Register,
+  type RegisterCouncil,
+  type RegisterFact,
+  type Relationship,
+  registerId,
+} from './knowledge/index.js';
+import type { Reply, Source } from './model.js';
+import { askContactButton, feedbackButtons, relatedBlocks } from './replies.js';
+
+/** The parts of a council's register entry beyond its ties, which a question can ask about. */
+export type RegisterTopic = 'practice' | 'advice' | 'notes';
+
+const TOPIC_HEADING: Record<RegisterTopic, string> = {
+  practice: 'Review practice',
+  advice: 'Advice it takes',
+  notes: 'Notes',
+};
+
+const TOPIC_HINT: Record<RegisterTopic, string> = {
+  practice: 'review practice',
+  advice: 'the advice it takes',
+  notes: 'other notes',
+};
+
+/** What the reply says when a council's entry has nothing on a topic. */
+const TOPIC_NONE: Record<RegisterTopic, (place: string) => string> = {
+  practice: (place) => `The register has nothing on ${place}'s review practice.`,
+  advice: (place) =>
+    `The register has nothing on advice ${place} takes, such as checks with MFAT or NZSIS.`,
+  notes: (place) => `The register has no other notes on ${place}.`,
+};
+
+/** How two places are described together: "have been sister cities". */
+const KIND_PLURAL: Record<Relationship['kind'], string> = {
+  'sister city': 'sister cities',
+  'sister province': 'a sister city and province',
+  'friendship city': 'friendship cities',
+  'partner city': 'partner cities',
+  'twin city': 'twin cities',
+  'twin town': 'twin towns',
+  'sister port': 'sister ports',
+  alliance: 'partners in an alliance',
+  'international relationship': 'linked by an international relationship',
+};
+
+const listWords = (items: string[], last = 'and') =>
+  items.length <= 1
+    ? (items[0] ?? '')
+    : `${items.slice(0, -1).join(', ')} ${last} ${items[items.length - 1]}`;
+
+/** "1993", "about 1986", or "1971 or 1972: sources differ". */
+export function sinceText(r: Relationship): string | undefined {
+  if (r.since === undefined) return undefined;
+  const years = Array.isArray(r.since) ? [...r.since].sort((a, b) => a - b) : [r.since];
+  const text = `${r.approximate ? 'about ' : ''}${listWords(years.map(String), 'or')}`;
+  return years.length > 1 ? `${text}: sources differ` : text;
+}
+
+const cityName = (r: Relationship) => `${r.city}${r.region ? ` (${r.region})` : ''}, ${r.country}`;
+
+/** What sources disagree on; a list of years has already said "sources differ". */
+function disputeText(r: Relationship): string | undefined {
+  if (!r.disputed) return undefined;
+  return Array.isArray(r.since) ? r.disputed.text : `Sources differ. ${r.disputed.text}`;
+}
+
+function relationshipLine(r: Relationship): string {
+  const since = sinceText(r);
+  const extras = [
+    r.kind !== 'sister city' ? r.kind : undefined,
+    since ? `since ${since}` : undefined,
+    r.status && r.status !== 'active' ? r.status : undefined,
+  ].filter(Boolean);
+  const tail = [r.note, disputeText(r)].filter(Boolean).join(' ');
+  return `- **${r.city}**${r.region ? ` (${r.region})` : ''}, ${r.country}${extras.length ? ` (${extras.join(', ')})` : ''}${tail ? `. ${tail}` : ''}`;
+}
+
+/** The opening sentences about one tie: its kind, year, status, note and any disagreement. */
+function tieSentence(council: RegisterCouncil, r: Relationship): string {
+  const pair = `${council.place} and ${r.city} (${r.country})`;
+  const kind = KIND_PLURAL[r.kind];
+  const since = sinceText(r);
+  const lines = [
+    r.status === 'ended'
+      ? `${pair} were ${kind}${since ? ` from **${since}**` : ''}; the tie has ended.`
+      : since
+        ? `${pair} have been ${kind} since **${since}**.`
+        : `${pair} are ${kind}. The register does not record the year.`,
+  ];
+  if (r.status && r.status !== 'active' && r.status !== 'ended')
+    lines.push(`The register lists the tie as ${r.status}.`);
+  lines.push(...[r.note, disputeText(r)].filter((t): t is string => t !== undefined));
+  return lines.join(' ');
+}
+
+/** A council's tie to one partner city. */
+type Tie = { council: RegisterCouncil; rel: Relationship };
+
+/** "In the register, Qingdao is also linked with Dunedin." */
+function elsewhereLine(ties: Tie[], also: boolean): string {
+  const phrases = ties.map(
+    (t) => `${t.rel.city} is ${also ? 'also ' : ''}linked with ${t.council.place} (${t.rel.kind})`,
+  );
+  return `In the register, ${listWords(phrases)}.`;
+}
+
+/** "Kumagaya is not one of Hamilton's ties in the register. It is linked with Invercargill." */
+function notHereLine(council: RegisterCouncil, ties: Tie[]): string {
+  const cities = [...new Set(ties.map((t) => t.rel.city))];
+  const [city] = cities;
+  if (cities.length > 1 || !city)
+    return `${listWords(cities)} are not among ${council.place}'s ties. ${elsewhereLine(ties, false)}`;
+  const holders = ties.map((t) => `${t.council.place} (${t.rel.kind})`);
+  return `${city} is not one of ${council.place}'s ties in the register. It is linked with ${listWords(holders)}.`;
+}
+
+function dedupeSources(sources: Source[]): Source[] {
+  return sources.filter((s, i) => sources.findIndex((x) => x.url === s.url) === i);
+}
+
+const factSources = (facts: RegisterFact[]) => facts.flatMap((f) => f.sources);
+const tieSources = (r: Relationship) => [...r.sources, ...(r.disputed?.sources ?? [])];
+
+function answer(
+  id: string,
+  text: string,
+  sources: Source[],
+  reviewed?: string,
+  related: Entry[] = [],
+): Reply {
+  return {
+    kind: 'answer',
+    entryId: id,
+    blocks: [
+      { type: 'paragraph', text },
+      { type: 'sources', sources: dedupeSources(sources), reviewed },
+      feedbackButtons(id),
+      askContactButton(id),
+      ...relatedBlocks(related),
+    ],
+  };
+}
+
+/**
+ * An answer from the sister-city register for one council. With `partner`, it leads with that
+ * tie's year; with `topics`, it shows the council's review practice, advice or notes and names
+ * its ties in one line; otherwise it lists the ties and says what else the register holds.
+ * `elsewhere` names other councils' ties to a city the question names; `related` offers
+ * guidance entries about the council.
+ */
+export function registerReply(
+  register: Register,
+  council: RegisterCouncil,
+  opts: {
+    partner?: Relationship;
+    topics?: RegisterTopic[];
+    elsewhere?: Tie[];
+    related?: Entry[];
+  } = {},
+): Reply {
+  const { partner, topics = [], elsewhere = [], related = [] } = opts;
+  const lines: string[] = [];
+  const sources: Source[] = [...council.sources];
+  if (partner) {
+    lines.push(tieSentence(council, partner));
+    sources.push(...tieSources(partner));
+  }
+  if (elsewhere.length)
+    lines.push(partner ? elsewhereLine(elsewhere, true) : notHereLine(council, elsewhere));
+  const allSister = council.relationships.every((r) => r.kind === 'sister city');
+  const ties = allSister ? 'sister cities' : 'sister cities and other ties';
+  for (const topic of topics) {
+    const facts = council[topic];
+    lines.push(
+      facts.length
+        ? `**${TOPIC_HEADING[topic]}** (${council.place}):\n\n${facts.map((f) => `- ${f.text}`).join('\n')}`
+        : TOPIC_NONE[topic](council.place),
+    );
+    sources.push(...factSources(facts));
+  }
+  if (partner || topics.length) {
+    // The question was about one tie or one topic: name the other ties in a line.
+    const others = council.relationships.filter((r) => r !== partner);
+    if (others.length)
+      lines.push(
+        `${partner ? `${council.place}'s other ties in the register` : `**${council.place}'s ${ties}** (${council.council})`}: ${others.map(cityName).join('; ')}.`,
+      );
+  } else {
+    lines.push(
+      `**${council.place}'s ${ties}** (${council.council}):\n\n${council.relationships.map(relationshipLine).join('\n')}`,
+    );
+    sources.push(...council.relationships.flatMap(tieSources));
+    const more = (['practice', 'advice', 'notes'] as const).filter((t) => council[t].length);
+    if (more.length)
+      lines.push(
+        `The register also holds ${council.place}'s ${listWords(more.map((t) => TOPIC_HINT[t]))}: ask me about ${more.length > 1 ? 'them' : 'it'}.`,
+      );
+  }
+  sources.push(...register.sources);
+  return answer(registerId(council), lines.join('\n\n'), sources, register.reviewed, related);
+}
+
+/**
+ * The reply for an NZ council the register has no entry for: it says so, and points to the
+ * national directory rather than refusing or answering for another council.
+ */
+export function notListedReply(
+  nz: NzCouncils,
+  councils: NzCouncil[],
+  opts: { partners?: Tie[]; related?: Entry[] } = {},
+  reviewed?: string,
+): Reply {
+  const { partners = [], related = [] } = opts;
+  const first = councils[0];
+  if (!first) throw new Error('notListedReply needs a council');
+  const same = councils.filter((c) => c.place === first.place);
+  const lines = [
+    `The register has no entry for **${first.place}** (${listWords(
+      same.map((c) => c.name),
+      'or',
+    )}). That means our sources don't cover it, not that it has no sister cities.`,
+    `[${nz.directory.publisher}](${nz.directory.url}) keeps the national directory: its member list shows which councils have sister cities. The council itself can confirm its current ties.`,
+  ];
+  if (partners.length) lines.push(elsewhereLine(partners, false));
+  return answer(notListedId(first), lines.join('\n\n'), [nz.directory], reviewed, related);
+}

@@ -1,0 +1,112 @@
+/** Register answers on the shipped knowledge: what staff see for the councils it holds, and for one it lacks. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { answerText } from '../../src/answer.js';
+import { type Knowledge, loadKnowledge } from '../../src/knowledge/index.js';
+import type { Reply } from '../../src/model.js';
+import { replyToPlain } from '../../src/replies.js';
+import { Retriever } from '../../src/retrieval/index.js';
+import { SHIPPED_KNOWLEDGE } from '../helpers/server.js';
+
+let knowledge: Knowledge;
+let retriever: Retriever;
+beforeAll(async () => {
+  knowledge = await loadKnowledge(SHIPPED_KNOWLEDGE);
+  retriever = new Retriever(knowledge);
+});
+const ask = (q: string) => answerText(knowledge, retriever, q, '2026-11-30');
+const sourceUrls = (r: Reply) =>
+  r.blocks.flatMap((b) => (b.type === 'sources' ? b.sources.map((s) => s.url) : []));
+const RNZ_2025 = 'https://amp.rnz.co.nz/article/c3bc8af8-edfc-4f04-acd7-e3883fc49f18';
+
+describe('register answers on the shipped knowledge', () => {
+  it('gives Tauranga its ties with Yantai from about 1986, citing RNZ', () => {
+    const a = ask('when did Tauranga twin with Yantai?');
+    expect(a.reply.entryId).toBe('register:tauranga');
+    const text = replyToPlain(a.reply);
+    expect(text).toMatch(
+      /^Tauranga and Yantai \(China\) have been sister cities since about 1986\./,
+    );
+    expect(text).toContain("Tauranga's other ties in the register: Hitachi, Japan");
+    expect(sourceUrls(a.reply)).toContain(RNZ_2025);
+  });
+
+  it('answers a review-practice question for Hamilton with the MFAT advice and its RNZ source', () => {
+    const a = ask('does Hamilton check trips with MFAT?');
+    expect(a.answered).toBe(true);
+    expect(a.reply.entryId).toBe('register:hamilton');
+    const text = replyToPlain(a.reply);
+    expect(text).toContain('Advice it takes (Hamilton):');
+    expect(text).toContain('checks every trip or major contact with a sister city with MFAT first');
+    expect(sourceUrls(a.reply)).toContain(RNZ_2025);
+    const review = replyToPlain(ask('how often does Hamilton review its sister cities?').reply);
+    expect(review).toContain('reviews its sister-city partnerships every elected term');
+  });
+
+  it('shows both years and both sides where sources disagree', () => {
+    const a = ask('when did Auckland become sister cities with Los Angeles?');
+    const text = replyToPlain(a.reply);
+    expect(text).toContain('have been sister cities since 1971 or 1972: sources differ.');
+    expect(text).toContain('puts the start in 1972; two undated NZ Herald articles give 1971');
+    expect(sourceUrls(a.reply)).toEqual(
+      expect.arrayContaining([
+        'https://ourauckland.aucklandcouncil.govt.nz/news/2022/07/auckland-and-la-toast-golden-anniversary',
+        'https://nzherald.co.nz/nz/sister-cities-in-for-shake-up/SQR5JACBW5ZQEDBTHQQ4UYHKYQ',
+      ]),
+    );
+    const hitachi = replyToPlain(ask('how long has Tauranga been twinned with Hitachi').reply);
+    expect(hitachi).toContain('since about 1988 or 1990: sources differ');
+  });
+
+  it("says when a city is another council's tie, not the named council's", () => {
+    const a = ask('is Hamilton twinned with Kumagaya?');
+    expect(a.reply.entryId).toBe('register:hamilton');
+    expect(replyToPlain(a.reply)).toMatch(
+      /^Kumagaya is not one of Hamilton's ties in the register\. It is linked with Invercargill \(sister city\)\./,
+    );
+    expect(replyToPlain(ask('which nz council is twinned with Qingdao').reply)).toContain(
+      'In the register, Qingdao is also linked with Dunedin (friendship city).',
+    );
+  });
+
+  it('says an ended tie has ended', () => {
+    expect(replyToPlain(ask("is Reno still Whanganui's sister city?").reply)).toMatch(
+      /^Whanganui and Reno \(United States\) were sister cities from 1973; the tie has ended\./,
+    );
+  });
+
+  it('points a council it lacks to Global Cities NZ, with an id evaluation can score', () => {
+    const a = ask("what are Kaikōura's sister cities?");
+    expect(a.reply.entryId).toBe('register:not-listed:kaikoura');
+    expect(replyToPlain(a.reply)).toMatch(
+      /^The register has no entry for Kaikōura \(Kaikōura District Council\)\. That means our sources don't cover it, not that it has no sister cities\./,
+    );
+    expect(sourceUrls(a.reply)).toEqual(['https://globalcities.org.nz/']);
+  });
+
+  it('does not read a partner city alone as a question about the tie', () => {
+    // Canberra is Wellington's sister city, but this asks about Australia's scheme.
+    const a = ask('do aussie councils need to tell canberra about their sister city deals');
+    expect(a.reply.entryId).toBe('australia-foreign-arrangements-scheme');
+    expect(ask('which nz city is twinned with Otaru').reply.entryId).toBe('register:dunedin');
+  });
+
+  it("lists Christchurch's namesake in Dorset as one of its ties, not as the question", () => {
+    const text = replyToPlain(ask("what are Christchurch's sister cities?").reply);
+    expect(text).toMatch(/^Christchurch's sister cities and other ties/);
+    expect(text).toContain('- Christchurch (Dorset), England (United Kingdom) (since 1972)');
+  });
+
+  it('offers guidance written about the council as related questions', () => {
+    const a = ask("what are Auckland's sister cities?");
+    expect(a.reply.blocks).toContainEqual({
+      type: 'buttons',
+      buttons: [
+        expect.objectContaining({ value: 'auckland-sister-city-review-after-amalgamation' }),
+      ],
+    });
+    expect(a.ranked).toEqual([
+      'register:auckland',
+      'auckland-sister-city-review-after-amalgamation',
+    ]);
+  });
+});
