@@ -13,7 +13,13 @@ import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { prepareQuestion } from '../src/answer.js';
 import { loadKnowledge } from '../src/knowledge/index.js';
-import { loadQuestionSet, type QuestionSet, splitSet } from '../src/quality/eval.js';
+import {
+  type EvalReport,
+  evaluate,
+  loadQuestionSet,
+  type QuestionSet,
+  splitSet,
+} from '../src/quality/eval.js';
 import {
   type AnswerModel,
   FEATURE_NAMES,
@@ -22,6 +28,8 @@ import {
 } from '../src/retrieval/answerability.js';
 import { Retriever, stripGreeting, stripNoise } from '../src/retrieval/index.js';
 
+/** Review dates are compared with this day; any fixed day gives the same figures. */
+const TODAY = '2026-11-30';
 const root = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 const knowledge = await loadKnowledge(root('knowledge'));
 const retriever = new Retriever(knowledge);
@@ -105,16 +113,11 @@ function fitLogistic(data: Sample[]): AnswerModel {
   return { bias, weights, threshold: 0.5 };
 }
 
-/** One set's figures at a threshold; out-of-scope questions are judged by retrieval alone. */
-function rates(model: AnswerModel, set: string, t: number) {
-  const f = fixed.get(set) ?? { right: 0, wrong: 0, inScope: 1, out: 1 };
-  const mine = samples.filter((d) => d.set === set);
-  const answered = (d: Sample) => probability(model, d.x) >= t;
-  return {
-    correct: (f.right + mine.filter((d) => d.y === 1 && answered(d)).length) / f.inScope,
-    wrong: (f.wrong + mine.filter((d) => d.y === 0 && d.inScope && answered(d)).length) / f.inScope,
-    outAnswered: mine.filter((d) => !d.inScope && answered(d)).length / f.out,
-  };
+/** Out-of-scope questions that retrieval alone, without the decline rules, would answer. */
+function outAnsweredAlone(model: AnswerModel, set: string, t: number): number {
+  const out = samples.filter((d) => d.set === set && !d.inScope);
+  const total = sets.find(([name]) => name === set)?.[1].outOfScope.length ?? 1;
+  return out.filter((d) => probability(model, d.x) >= t).length / total;
 }
 
 const model = fitLogistic(samples);
@@ -122,28 +125,37 @@ const pct = (n: number) => `${(n * 100).toFixed(1)}%`.padStart(6);
 console.log(
   `Samples: ${samples.length} (${samples.filter((s) => s.y).length} with the right top entry)`,
 );
-console.log('threshold | suite: correct wrong out-answered | dev: correct wrong out-answered');
-for (let t = 0.3; t <= 0.9001; t += 0.05) {
-  const s = rates(model, 'suite', t);
-  const d = rates(model, 'dev', t);
-  console.log(
-    `${t.toFixed(2)}      | ${pct(s.correct)} ${pct(s.wrong)} ${pct(s.outAnswered)}        | ${pct(d.correct)} ${pct(d.wrong)} ${pct(d.outAnswered)}`,
-  );
-}
-// The threshold with the most correct dev answers that keeps a margin inside the targets on both
-// sets: at most 2 % wrong entries, and at most 8 % of out-of-scope questions answered by retrieval
-// alone (the decline rules catch more in front of it).
+console.log(
+  'threshold | suite: correct wrong declined | dev: correct wrong declined | dev out answered without the rules',
+);
+// The whole answering path at each threshold, scored exactly as `npm run eval` scores it.
 let chosen = 0.9;
 let best = -1;
-for (let t = 0.3; t <= 0.9001; t += 0.01) {
-  const ok = ['suite', 'dev'].every((set) => {
-    const r = rates(model, set, t);
-    return r.wrong <= 0.02 && r.outAnswered <= 0.08;
-  });
-  const correct = rates(model, 'dev', t).correct;
-  if (ok && correct > best) {
-    best = correct;
-    chosen = Math.round(t * 100) / 100;
+for (let t = 0.3; t <= 0.9001; t += 0.02) {
+  const at = { ...model, threshold: Math.round(t * 100) / 100 };
+  const r = new Retriever(knowledge, at);
+  const [suite, dev] = sets.map(([, set]) => evaluate(knowledge, set, TODAY, r)) as [
+    EvalReport,
+    EvalReport,
+  ];
+  const alone = outAnsweredAlone(model, 'dev', t);
+  console.log(
+    `${at.threshold.toFixed(2)}      | ${pct(suite.top1)} ${pct(suite.wrongEntry)} ${pct(suite.refusalRecall)}  | ${pct(dev.top1)} ${pct(dev.wrongEntry)} ${pct(dev.refusalRecall)} | ${pct(alone)}`,
+  );
+  // The most correct dev answers within the issue's targets: on the dev half at most 3 % wrong
+  // entries and at least 97 % declined; the suite at 90 % or more with every out-of-scope question
+  // declined; and retrieval on its own answering no more than a quarter of the dev half's
+  // out-of-scope questions (the rules were written from those questions, so unseen ones must not
+  // depend on them alone).
+  const ok =
+    dev.wrongEntry <= 0.03 &&
+    dev.refusalRecall >= 0.97 &&
+    suite.top1 >= 0.9 &&
+    suite.refusalRecall === 1 &&
+    alone <= 0.25;
+  if (ok && dev.top1 > best) {
+    best = dev.top1;
+    chosen = at.threshold;
   }
 }
 model.threshold = chosen;

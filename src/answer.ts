@@ -133,7 +133,11 @@ function fromRegister(
   const elsewhere = partners.filter((p) => p.council !== council);
   // A partner city alone is about the tie only when the question asks which NZ place has it:
   // "tell Canberra about our sister city deals" is about Australia's government.
-  const aboutTheTie = (councilNamed || asksWhichPlace(text)) && (asks || asksFacts);
+  // A council and its own partner city named with a question of time ("Dunedin-Edinburgh, how
+  // old?", "marlborough tendo, how did that start") asks about the tie itself.
+  const aboutTheTie =
+    (councilNamed && partner !== undefined && ASKS_WHEN.test(foldText(text))) ||
+    ((councilNamed || asksWhichPlace(text)) && (asks || asksFacts));
   const related = guidanceAbout(knowledge, council.council);
   return done(
     registerReply(register, council, { partner, topics, elsewhere, related }),
@@ -141,6 +145,10 @@ function fromRegister(
     related,
   );
 }
+
+/** Words that ask when a tie began or how old it is. */
+const ASKS_WHEN =
+  /\b(how old|how long|what year|which year|when|since|start|started|starting|began|begin|anniversary|first)\b/;
 
 /** Where a question goes before any search: small talk, a declined kind, or the search itself. */
 export type Prepared =

@@ -193,15 +193,12 @@ export async function createAdvisor(
     cases,
     // Each step is logged and passed over if it fails, so the store is always flushed.
     close: async () => {
-      await scheduler.stop();
-      await llm?.close();
-      await picker?.close();
-      await semantic?.close();
-      await store.close();
       await runShutdown(
         [
           { name: 'scheduler', run: () => scheduler.stop() },
           { name: 'llm', run: () => llm?.close() },
+          { name: 'picker', run: () => picker?.close() },
+          { name: 'embeddings', run: () => semantic?.close() },
           { name: 'storage', run: () => store.close() },
         ],
         logger,

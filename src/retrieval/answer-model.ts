@@ -3,17 +3,17 @@
 import type { AnswerModel } from './answerability.js';
 
 export const FITTED: AnswerModel = {
-  "bias": -13.4348,
+  "bias": -13.4001,
   "weights": {
-    "coverage": 2.5502,
-    "exampleCoverage": 2.1168,
-    "knownShare": 6.1952,
-    "concepts": 1.2279,
-    "margin": 2.8632,
-    "agree": 0.4681,
-    "entryAgree": 1.1644,
-    "focusCoverage": 0.3097,
-    "remit": 2.9055
+    "coverage": 2.409,
+    "exampleCoverage": 1.4273,
+    "knownShare": 6.2795,
+    "concepts": 1.2462,
+    "margin": 3.5407,
+    "agree": 0.4222,
+    "entryAgree": 0.7924,
+    "focusCoverage": 0.6545,
+    "remit": 3.8485
   },
-  "threshold": 0.9
+  "threshold": 0.54
 };

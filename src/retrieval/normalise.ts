@@ -22,13 +22,14 @@ export function foldText(text: string): string {
 const PHRASES: [RegExp, string][] = [
   [/\bministry of foreign affairs( and trade)?\b/g, 'mfat'],
   [/\bfi\b/g, 'foreign interference'],
+  [/\b(turn|turns|turning|turned) (it |them |that |this )?down\b|\bsay no\b/g, 'decline'],
   [/\bforeign affairs\b/g, 'mfat'],
   [/\bnew zealand security intelligence service\b/g, 'nzsis'],
   [/\bsecurity intelligence service\b/g, 'nzsis'],
   [/\bspy agency\b|\bintelligence service\b/g, 'nzsis'],
   [/\bprotective security requirements\b/g, 'psr'],
   [
-    /\bsister (city|cities|town|towns)\b|\btwin (town|towns|city|cities)\b|\btwinning\b/g,
+    /\bsister (city|cities|citys|citie|town|towns)\b|\btwin (town|towns|city|cities)\b|\btwinning\b/g,
     'sistercity',
   ],
   [/\bsafe travel\b/g, 'safetravel'],

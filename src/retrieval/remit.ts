@@ -6,6 +6,9 @@ import { foldText } from './normalise.js';
  * (`knowledge/out-of-scope.yaml`). Words and word pairs both count, stop words included: "can
  * you write me" and "what's the weather" say as much about a question as its topic words do.
  */
+/** Pseudo-features added to every question when averaging, so short ones count for less. */
+const SHRINK = 6;
+
 export class RemitModel {
   private readonly inCounts = new Map<string, number>();
   private readonly outCounts = new Map<string, number>();
@@ -25,7 +28,8 @@ export class RemitModel {
   }
 
   /**
-   * The mean log-likelihood ratio per feature, in remit over out of it, clamped to ±3: positive
+   * The mean log-likelihood ratio per feature (shrunk for short questions), in remit over out of
+   * it, clamped to ±3: positive
    * reads like guidance questions, negative like declined ones, 0 when untrained or empty.
    */
   score(question: string): number {
@@ -38,7 +42,8 @@ export class RemitModel {
       const pout = ((this.outCounts.get(f) ?? 0) + 1) / (this.outTotal + this.vocabulary);
       sum += Math.log(pin / pout);
     }
-    return Math.max(-3, Math.min(3, sum / features.length));
+    // A few features say little: a short question's score is shrunk towards 0.
+    return Math.max(-3, Math.min(3, sum / (features.length + SHRINK)));
   }
 }
 

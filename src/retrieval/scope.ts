@@ -25,7 +25,7 @@ const STATES =
 /** Ordered: the first matching kind wins. Patterns run on folded text (lower case, no punctuation or macrons). */
 /** "What is a proxy?" or "signs someone is an agent" ask for guidance, not a verdict on someone. */
 const ASKS_FOR_GUIDANCE =
-  /^(what (is|are) (a|an|the) |define |meaning of )|\b(signs?|warning|spot|recogni[sz]e|how (do|can|would|could) (i|we|you) (know|tell|spot)|tell if|report)\b/;
+  /^(what (is|are) (a|an|the) |define |meaning of )|\bwithout (even )?(knowing|realising|realizing)\b|^(can|could|how (can|could|would)) (someone|somebody|anyone|people|a person)\b|\b(signs?|warning|spot|recogni[sz]e|how (do|can|would|could) (i|we|you) (know|tell|spot)|tell if|report)\b/;
 
 /** Ordered: the first matching kind wins. Patterns run on folded text (lower case, no punctuation or macrons). */
 const RULES: [OutOfScope, RegExp, RegExp?][] = [
@@ -58,7 +58,7 @@ const RULES: [OutOfScope, RegExp, RegExp?][] = [
   [
     'travel-logistics',
     /\b(weather|forecast|temperature|exchange rate|currency|yuan|renminbi|yen|tipping|tip in|how much (should|do) (we|i) tip|visa|visas|travel insurance|insurance company|frequent flyer|airpoints|jet lag|what to pack|packing list|cheap(est)? flights?|flight times?|restaurants?|where to eat|sightseeing|tourist attractions?)\b/,
-    /\b(interference|nzsis|sis|security|safetravel|safe travel|advisory|level [1-4]|risk|device|laptop|phone|gift|declare|register)\b/,
+    /\b(interference|nzsis|sis|security|safetravel|safe travel|advisory|level [1-4]|non essential|do not travel|avoid|risk|device|laptop|phone|gift|declare|register)\b/,
   ],
   [
     'evasion',

@@ -4,7 +4,7 @@ import { type FakeEmbeddings, startFakeEmbeddings } from './fake-embeddings.js';
 import { chat, type FakeOpenAI, startFakeOpenAI } from './fake-openai.js';
 
 /** A question the offline retriever ranks right but is not sure enough of to answer. */
-const UNSURE = 'can I bring my council laptop to China';
+const UNSURE = 'is a free dinner from the consul ok';
 
 let llm: FakeOpenAI;
 let embeddings: FakeEmbeddings;
@@ -46,15 +46,15 @@ describe('the entry picker, when keyword retrieval is unsure', () => {
   it('answers with the curated entry the model picks from the closed list', async () => {
     const before = llm.requests.length;
     // The pick, then the rewrite of the now-confident answer (refused here, so it stays extractive).
-    llm.script(chat('{"id": "travel-devices"}'), chat('Nothing to cite.'));
+    llm.script(chat('{"id": "gifts-koha"}'), chat('Nothing to cite.'));
     const reply = await ask(withPicker, UNSURE);
     expect(reply.kind).toBe('answer');
-    expect(reply.entryId).toBe('travel-devices');
+    expect(reply.entryId).toBe('gifts-koha');
     expect(reply.text).not.toMatch(/AI-assisted/i);
     expect(reply.sources.length).toBeGreaterThan(0);
     const pick = llm.requests[before]?.body;
     const sent = JSON.stringify(pick.messages);
-    expect(sent).toContain('travel-devices');
+    expect(sent).toContain('gifts-koha');
     expect(sent).toContain('<question>');
   });
 
@@ -66,7 +66,7 @@ describe('the entry picker, when keyword retrieval is unsure', () => {
   it('ignores a pick outside the list, prose or a failure, and keeps the offline decision', async () => {
     llm.script(chat('{"id": "made-up-entry"}'));
     expect((await ask(withPicker, UNSURE)).kind).toBe('no-guidance');
-    llm.script(chat('I think it is travel-devices.'));
+    llm.script(chat('I think it is gifts-koha.'));
     expect((await ask(withPicker, UNSURE)).kind).toBe('no-guidance');
     llm.script({ status: 500, body: {} }, { status: 500, body: {} }, { status: 500, body: {} });
     expect((await ask(withPicker, UNSURE)).kind).toBe('no-guidance');

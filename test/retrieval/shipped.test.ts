@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { answerText } from '../../src/answer.js';
 import { type Knowledge, loadKnowledge } from '../../src/knowledge/index.js';
+import { Actions } from '../../src/replies.js';
 import { Retriever } from '../../src/retrieval/index.js';
 import { SHIPPED_KNOWLEDGE } from '../helpers/server.js';
 
@@ -17,20 +18,11 @@ const IN_SCOPE: [string, string | string[]][] = [
   ['what is an insider threat', 'insider-threat'],
   ['is foreign interference a crime now', 'foreign-interference-law-2025'],
   ['how do I report a concern', 'how-to-report-a-concern'],
-  ['whats the NZSIS phone number', ['how-to-report-a-concern', 'nzsis-online-form']],
   ['someone keeps asking me about the port company', 'signs-of-elicitation'],
   ['what should I do if Im approached', 'what-to-do-if-approached'],
   [
     'can I accept a gift from a visiting delegation',
     ['gifts-from-visiting-delegations', 'gifts-and-hospitality'],
-  ],
-  [
-    'do I have to declare koha',
-    [
-      'gifts-from-visiting-delegations',
-      'declaring-gifts-and-overseas-trips',
-      'gifts-and-hospitality',
-    ],
   ],
   ['our host city is paying for the trip is that ok', 'hosted-and-sponsored-travel'],
   ['what should I do about phones and laptops on a trip', 'phones-and-laptops-overseas'],
@@ -45,6 +37,22 @@ const IN_SCOPE: [string, string | string[]][] = [
   ['can we withhold an NZSIS briefing under LGOIMA', 'lgoima-withholding-for-security'],
   ['how many councils have twin towns', 'sister-city-relationships-in-nz'],
   ['foriegn intereference definition', 'what-is-foreign-interference'],
+];
+
+/**
+ * Questions two entries answer about equally well. The answerability model may decline to choose
+ * between them; when it does, the reply must still lead to a right entry as the closest guidance.
+ */
+const CLOSE_CALLS: [string, string[]][] = [
+  ['whats the NZSIS phone number', ['how-to-report-a-concern', 'nzsis-online-form']],
+  [
+    'do I have to declare koha',
+    [
+      'gifts-from-visiting-delegations',
+      'declaring-gifts-and-overseas-trips',
+      'gifts-and-hospitality',
+    ],
+  ],
 ];
 
 const OUT_OF_SCOPE = [
@@ -68,6 +76,16 @@ describe('answer quality on the shipped knowledge', () => {
     const a = answerText(knowledge, retriever, q, '2026-11-27');
     expect(a.answered).toBe(true);
     expect([expected].flat()).toContain(a.top?.entry.id);
+  });
+
+  it.each(CLOSE_CALLS)('"%s" is answered from, or offers, one of %s', (q, expected) => {
+    const a = answerText(knowledge, retriever, q, '2026-11-27');
+    const offered = a.answered
+      ? a.top?.entry.id
+      : a.reply.blocks
+          .flatMap((b) => (b.type === 'buttons' ? b.buttons : []))
+          .find((b) => b.id === Actions.showEntry)?.value;
+    expect(expected).toContain(offered);
   });
 
   it.each(OUT_OF_SCOPE)('"%s" is refused honestly', (q) => {
