@@ -55,12 +55,12 @@ function parseAnswer(text: string): Parsed | undefined {
 /**
  * Writes `bytes` on a fresh connection and waits for a complete answer or for the server to
  * close. It never half-closes, so a server that answers only after its own timeout shows up as
- * `timedOut`. `headOnly` treats the answer as complete once its head arrives (HEAD requests).
+ * `timedOut`. `untilClosed` waits for the server to hang up even after a complete answer.
  */
 export function sendRaw(
   url: URL,
   bytes: string | Buffer,
-  opts: { safetyMs?: number; headOnly?: boolean } = {},
+  opts: { safetyMs?: number; untilClosed?: boolean } = {},
 ): Promise<RawAnswer> {
   return new Promise((resolve) => {
     const socket = connect(Number(url.port), url.hostname);
@@ -85,7 +85,7 @@ export function sendRaw(
     socket.on('data', (chunk) => {
       text += chunk.toString('latin1');
       const parsed = parseAnswer(text);
-      if (parsed && (parsed.complete || opts.headOnly)) finish(false);
+      if (parsed?.complete && !opts.untilClosed) finish(false);
     });
     socket.on('end', () => finish(true));
     socket.on('close', () => finish(true));
