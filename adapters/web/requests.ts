@@ -40,6 +40,7 @@ export function parseTarget(raw: string | undefined): URL {
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
+  405: 'Method Not Allowed',
   408: 'Request Timeout',
   413: 'Content Too Large',
   431: 'Request Header Fields Too Large',
@@ -70,7 +71,17 @@ export function refuseUnparsable(err: NodeJS.ErrnoException, socket: Duplex): vo
     socket.destroy();
     return;
   }
-  const refusal = parserRefusal(err.code);
+  refuseOnSocket(socket, parserRefusal(err.code));
+}
+
+/** Answers CONNECT (Node would drop the socket without a word): this is not a proxy. */
+export function refuseConnect(socket: Duplex): void {
+  refuseOnSocket(socket, new HttpError(405, 'method_not_allowed', 'CONNECT is not supported.'));
+}
+
+/** Writes a whole JSON error response straight to the socket, then closes it. */
+function refuseOnSocket(socket: Duplex, refusal: HttpError): void {
+  if (!socket.writable) return void socket.destroy();
   const body = JSON.stringify({ error: { code: refusal.code, message: refusal.message } });
   const headers = {
     ...SECURITY_HEADERS,

@@ -16,7 +16,7 @@ import {
   sendStatic,
 } from './http.js';
 import type { WebInbox } from './inbox.js';
-import { parseTarget, refuseUnparsable } from './requests.js';
+import { parseTarget, refuseConnect, refuseUnparsable } from './requests.js';
 
 const PUBLIC = join(dirname(fileURLToPath(import.meta.url)), 'public');
 const STATIC: Record<string, [file: string, type: string]> = {
@@ -69,6 +69,7 @@ export class WebServer {
       this.opts.logger.debug({ code: err.code }, 'refused a request the HTTP parser rejected');
       refuseUnparsable(err, socket);
     });
+    this.server.on('connect', (_req, socket) => refuseConnect(socket));
     // Slow clients must not hold sockets forever.
     this.server.requestTimeout = 30_000;
     this.server.headersTimeout = 10_000;

@@ -53,6 +53,7 @@ describe("requests Node's parser refuses", () => {
       400,
     ],
     ['a 20 KB path', request(`GET /${'a'.repeat(20_000)} HTTP/1.1`), 431],
+    ['CONNECT (this is no proxy)', request('CONNECT example.org:443 HTTP/1.1'), 405],
   ])('answers %s with a JSON %i and closes the connection', async (_what, bytes, status) => {
     const answer = await sendRaw(s.url, bytes);
     expect(answer.status).toBe(status);

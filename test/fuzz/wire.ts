@@ -24,8 +24,11 @@ interface Parsed {
   complete: boolean;
 }
 
-/** Parses the first final (non-1xx) answer in `text`, if its head has arrived. */
-function parseAnswer(text: string): Parsed | undefined {
+/**
+ * Parses the first final (non-1xx) answer in `text`, if its head has arrived. An answer to
+ * HEAD (`bodiless`) is complete with its head, whatever its Content-Length says.
+ */
+function parseAnswer(text: string, bodiless = false): Parsed | undefined {
   let rest = text;
   for (;;) {
     const end = rest.indexOf('\r\n\r\n');
@@ -45,9 +48,12 @@ function parseAnswer(text: string): Parsed | undefined {
         headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
     }
     const length = Number(headers['content-length'] ?? Number.NaN);
-    const complete = /chunked/i.test(headers['transfer-encoding'] ?? '')
-      ? /(^|\r\n)0\r\n\r\n$/.test(after)
-      : Number.isFinite(length) && Buffer.byteLength(after, 'latin1') >= length;
+    const chunked = /chunked/i.test(headers['transfer-encoding'] ?? '');
+    const complete =
+      bodiless ||
+      (chunked
+        ? /(^|\r\n)0\r\n\r\n$/.test(after)
+        : Number.isFinite(length) && Buffer.byteLength(after, 'latin1') >= length);
     return { status, headers, body: after, complete };
   }
 }
@@ -64,6 +70,7 @@ export function sendRaw(
 ): Promise<RawAnswer> {
   return new Promise((resolve) => {
     const socket = connect(Number(url.port), url.hostname);
+    const bodiless = Buffer.from(bytes).subarray(0, 5).toString('latin1') === 'HEAD ';
     let text = '';
     let settled = false;
     const finish = (closed: boolean, timedOut = false) => {
@@ -71,7 +78,7 @@ export function sendRaw(
       settled = true;
       clearTimeout(timer);
       socket.destroy();
-      const parsed = parseAnswer(text);
+      const parsed = parseAnswer(text, bodiless);
       resolve({
         ...(parsed ? { status: parsed.status } : {}),
         headers: parsed?.headers ?? {},
@@ -84,7 +91,7 @@ export function sendRaw(
     socket.on('connect', () => socket.write(bytes));
     socket.on('data', (chunk) => {
       text += chunk.toString('latin1');
-      const parsed = parseAnswer(text);
+      const parsed = parseAnswer(text, bodiless);
       if (parsed?.complete && !opts.untilClosed) finish(false);
     });
     socket.on('end', () => finish(true));
@@ -101,18 +108,27 @@ export interface StreamResult {
   status?: number;
   headers: Record<string, string>;
   body: string;
-  /** The server hung up before the client had written `total` bytes. */
-  closedEarly: boolean;
+  /** The server ended or reset the connection (rather than the safety timeout). */
+  hungUp: boolean;
+  /** The client wrote all `total` bytes. */
+  wroteAll: boolean;
 }
 
 /**
  * Sends `head`, then streams body bytes (raw, or chunked framing when `chunked`) as fast as
  * the socket takes them, up to `total`, and stops when the server closes the connection.
+ * With `waitAtEnd` it then waits (without ending the body) for an answer or a hang-up.
  */
 export function streamBody(
   url: URL,
   head: string,
-  opts: { total: number; chunked?: boolean; chunkBytes?: number; safetyMs?: number },
+  opts: {
+    total: number;
+    chunked?: boolean;
+    chunkBytes?: number;
+    safetyMs?: number;
+    waitAtEnd?: boolean;
+  },
 ): Promise<StreamResult> {
   const piece = Buffer.alloc(opts.chunkBytes ?? 64 * 1024, 0x61);
   const frame = opts.chunked
@@ -123,7 +139,7 @@ export function streamBody(
     let text = '';
     let sent = 0;
     let settled = false;
-    const finish = (closedEarly: boolean) => {
+    const finish = (hungUp: boolean) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -134,7 +150,8 @@ export function streamBody(
         ...(parsed ? { status: parsed.status } : {}),
         headers: parsed?.headers ?? {},
         body: parsed?.body ?? '',
-        closedEarly,
+        hungUp,
+        wroteAll: sent >= opts.total,
       });
     };
     const timer = setTimeout(() => finish(false), opts.safetyMs ?? 20_000);
@@ -143,8 +160,7 @@ export function streamBody(
         sent += piece.length;
         if (!socket.write(frame)) return void socket.once('drain', pump);
       }
-      // Everything was written: the server did not hang up early.
-      if (!settled) finish(false);
+      if (!settled && !opts.waitAtEnd) finish(false);
     };
     socket.on('connect', () => {
       socket.write(head);
