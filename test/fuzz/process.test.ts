@@ -65,7 +65,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-it('answers the request lines from the issue and 200 fuzz inputs, and keeps running', async () => {
+it('answers the request lines from the issue and 201 fuzz inputs, and keeps running', async () => {
   const issue = ['GET //[', 'GET http://[/', 'GET //a:99999/', 'POST //['].map((line) =>
     Buffer.from(`${line} HTTP/1.1\r\nHost: x\r\n\r\n`),
   );
