@@ -14,8 +14,10 @@ import {
 import type { Logger } from 'pino';
 import type { Bot } from '../../src/bot.js';
 import type { Notifier } from '../../src/model.js';
+import { HttpError, readBody, sendError } from './http.js';
 import { registerListeners } from './listeners.js';
 import { SlackNotifier } from './notifier.js';
+import { requestRefusal } from './verify.js';
 
 /** Slack settings, from src/config.ts. */
 export interface SlackSettings {
@@ -58,14 +60,20 @@ function boltLogger(logger: Logger): BoltLogger {
   };
 }
 
+/** Bolt's own default body limit for HTTP mode. */
+const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
+
 /** Builds the Slack surface. Call `start()` to connect (Socket Mode) or mount `handle` (HTTP mode). */
 export function createSlackAdapter(opts: {
   bot: Bot;
   logger: Logger;
   settings: SlackSettings;
+  /** HTTP mode: largest request body accepted, in bytes. */
+  maxBodyBytes?: number;
 }): SlackAdapter {
   const { settings } = opts;
   const logger = opts.logger.child({ surface: 'slack' });
+  const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const clientOptions = { slackApiUrl: settings.apiUrl, retryConfig: { retries: 0 } };
   const common = {
     token: settings.botToken,
@@ -93,6 +101,7 @@ export function createSlackAdapter(opts: {
       endpoints: '/slack/events',
       // Ack first, then work: Slack wants an answer within 3 seconds.
       processBeforeResponse: false,
+      bodyLimit: maxBody,
       logger: boltLogger(logger),
     });
     app = new App({ ...common, receiver: http });
@@ -100,6 +109,34 @@ export function createSlackAdapter(opts: {
   const notifier = new SlackNotifier(app.client, logger, settings.notifyChannel);
   registerListeners(app, opts.bot, logger);
   const receiver = http;
+  const { signingSecret } = settings;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!receiver || !signingSecret) return;
+    try {
+      const body = await readBody(req, maxBody);
+      const refusal = requestRefusal({
+        headers: req.headers,
+        body,
+        signingSecret,
+        nowMs: Date.now(),
+      });
+      if (refusal) {
+        logger.warn({ status: refusal.status }, `slack request refused: ${refusal.message}`);
+        throw refusal;
+      }
+      // Bolt reads the body itself unless the request already carries it as `rawBody` (its
+      // BufferedIncomingMessage); ours was read under our limit, with an early close.
+      Object.assign(req, { rawBody: body });
+      await receiver.requestListener(req, res);
+    } catch (err) {
+      if (res.headersSent) return void res.destroy();
+      if (err instanceof HttpError) return sendError(res, err);
+      logger.error({ err }, 'Slack request failed');
+      sendError(res, new HttpError(500, 'internal', 'Something went wrong on our side.'));
+    }
+  }
+
   return {
     mode: receiver ? 'http' : 'socket',
     notifier,
@@ -107,9 +144,7 @@ export function createSlackAdapter(opts: {
     ...(receiver
       ? {
           path: '/slack/events' as const,
-          handle: async (req: IncomingMessage, res: ServerResponse) => {
-            await receiver.requestListener(req, res);
-          },
+          handle,
         }
       : {}),
     async start() {

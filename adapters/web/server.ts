@@ -16,6 +16,7 @@ import {
   sendStatic,
 } from './http.js';
 import type { WebInbox } from './inbox.js';
+import { parseTarget, refuseConnect, refuseUnparsable } from './requests.js';
 
 const PUBLIC = join(dirname(fileURLToPath(import.meta.url)), 'public');
 const STATIC: Record<string, [file: string, type: string]> = {
@@ -45,11 +46,11 @@ export class WebServer {
     for (const [path, [file, type]] of Object.entries(STATIC)) {
       this.files.set(path, [readFileSync(join(PUBLIC, file)), type]);
     }
-    this.mount({
-      method: 'GET',
-      path: '/healthz',
-      handler: (_q, res) => sendJson(res, 200, { status: 'ok', ...opts.health() }),
-    });
+    const health: Route['handler'] = (_q, res) =>
+      sendJson(res, 200, { status: 'ok', ...opts.health() });
+    // Load balancers probe with HEAD; Node sends the headers of the GET answer and no body.
+    this.mount({ method: 'GET', path: '/healthz', handler: health });
+    this.mount({ method: 'HEAD', path: '/healthz', handler: health });
     this.mount({ method: 'POST', path: '/api/chat', handler: (req, res) => this.chat(req, res) });
     this.mount({
       method: 'GET',
@@ -61,7 +62,14 @@ export class WebServer {
       path: '/api/events',
       handler: (req, res, url) => this.events(req, res, url),
     });
-    this.server = createServer((req, res) => void this.dispatch(req, res));
+    this.server = createServer((req, res) => {
+      this.dispatch(req, res).catch((err: unknown) => this.lastResort(err, res));
+    });
+    this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      this.opts.logger.debug({ code: err.code }, 'refused a request the HTTP parser rejected');
+      refuseUnparsable(err, socket);
+    });
+    this.server.on('connect', (_req, socket) => refuseConnect(socket));
     // Slow clients must not hold sockets forever.
     this.server.requestTimeout = 30_000;
     this.server.headersTimeout = 10_000;
@@ -94,34 +102,41 @@ export class WebServer {
   }
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    let path = '';
     try {
-      const route = this.routes.get(`${req.method} ${url.pathname}`);
+      const url = parseTarget(req.url);
+      path = url.pathname;
+      const route = this.routes.get(`${req.method} ${path}`);
       if (route) return await route.handler(req, res, url);
-      const file = req.method === 'GET' ? this.files.get(url.pathname) : undefined;
+      const file = req.method === 'GET' || req.method === 'HEAD' ? this.files.get(path) : undefined;
       if (file) return sendStatic(res, file[1], file[0]);
-      const known =
-        [...this.routes.values()].some((r) => r.path === url.pathname) ||
-        this.files.has(url.pathname);
-      throw known
-        ? new HttpError(
-            405,
-            'method_not_allowed',
-            `${req.method} is not allowed on ${url.pathname}.`,
-          )
-        : new HttpError(404, 'not_found', `Nothing at ${url.pathname}.`);
+      const allowed = [
+        ...[...this.routes.values()].filter((r) => r.path === path).map((r) => r.method),
+        ...(this.files.has(path) ? ['GET', 'HEAD'] : []),
+      ];
+      if (allowed.length) {
+        res.setHeader('allow', allowed.join(', '));
+        throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed on ${path}.`);
+      }
+      throw new HttpError(404, 'not_found', `Nothing at ${path}.`);
     } catch (err) {
       if (res.headersSent) {
         res.destroy();
         return;
       }
       if (err instanceof HttpError) return sendError(res, err);
-      this.opts.logger.error({ err, path: url.pathname }, 'request failed');
+      this.opts.logger.error({ err, path }, 'request failed');
       sendError(
         res,
         new HttpError(500, 'internal', 'Something went wrong on our side. Please try again.'),
       );
     }
+  }
+
+  /** Only reached if answering an error failed too: log it and drop the connection. */
+  private lastResort(err: unknown, res: ServerResponse): void {
+    this.opts.logger.error({ err }, 'could not answer a request');
+    res.destroy();
   }
 
   private async chat(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -67,6 +67,71 @@ describe('request signing', () => {
   });
 });
 
+describe('request timestamps (Slack: at most five minutes from now, either way)', () => {
+  const signedAt = (body: string, at: number) => ({
+    'x-slack-signature': signature(SIGNING_SECRET, at, body),
+    'x-slack-request-timestamp': String(at),
+  });
+
+  it('refuses a correctly signed request dated 10 minutes ahead with 401, and posts nothing', async () => {
+    const mark = s.stub.mark();
+    const body = s.slack.eventBody(dmEvent(REPORTER, QUESTION));
+    const ahead = Math.floor(Date.now() / 1000) + 10 * 60;
+    const res = await s.slack.raw(body, 'application/json', signedAt(body, ahead));
+    expect(res.status).toBe(401);
+    expect(JSON.parse(res.text).error.message).toMatch(/in the future/);
+    await sleep(300);
+    expect(s.stub.posts(undefined, mark)).toEqual([]);
+    expect(await s.advisor.store.readAudit()).toEqual([]);
+  });
+
+  it('refuses one dated 10 minutes ago with 401', async () => {
+    const body = s.slack.eventBody(dmEvent(REPORTER, QUESTION));
+    const ago = Math.floor(Date.now() / 1000) - 10 * 60;
+    expect((await s.slack.raw(body, 'application/json', signedAt(body, ago))).status).toBe(401);
+  });
+
+  it('accepts one dated 4 minutes ahead (a client clock slightly fast) and answers it', async () => {
+    const mark = s.stub.mark();
+    const user = 'UFAST0001';
+    const body = s.slack.eventBody(dmEvent(user, QUESTION));
+    const ahead = Math.floor(Date.now() / 1000) + 4 * 60;
+    const res = await s.slack.raw(body, 'application/json', signedAt(body, ahead));
+    expect(res.status).toBe(200);
+    const [reply] = await s.stub.waitFor(
+      'chat.postMessage',
+      (c) => c.body.channel === `D${user.slice(1)}`,
+      {
+        after: mark,
+      },
+    );
+    expect(blockTexts(reply!).join('\n')).toContain('Foreign interference is covert');
+  });
+});
+
+describe('bodies Bolt cannot dispatch', () => {
+  it('answers a signed JSON null with 400 at once (Bolt 5.1 would throw outside its try)', async () => {
+    for (const [body, type] of [
+      ['null', 'application/json'],
+      ['payload=null', 'application/x-www-form-urlencoded'],
+      ['{"event_id":"Ev1"}', 'application/json'],
+    ] as const) {
+      const res = await s.slack.raw(body, type);
+      expect(res.status, body).toBe(400);
+      expect(JSON.parse(res.text).error.code).toBe('bad_request');
+    }
+  });
+
+  it('still refuses the same bodies unsigned with 401', async () => {
+    const res = await fetch(s.slack.url, {
+      method: 'POST',
+      body: 'null',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(401);
+  });
+});
+
 describe('answers', () => {
   it('answers a DM with blocks: answer, source link, review date, feedback, ask the contact', async () => {
     const aroha = new SlackUser(s, REPORTER);

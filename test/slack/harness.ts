@@ -44,6 +44,8 @@ export interface SlackStack {
   adapter: SlackAdapter;
   clock: Clock & { advance(ms: number): void };
   dataDir: string;
+  /** The shared web server, to mount more routes on (as src/main.ts mounts Teams). */
+  web: WebServer;
   /** The shared web server's base URL (HTTP mode only). */
   url: URL;
   slack: SlackSender;
@@ -96,6 +98,7 @@ export async function startSlackStack(
     adapter,
     clock,
     dataDir,
+    web,
     url,
     slack: new SlackSender(new URL('/slack/events', url), SIGNING_SECRET),
     async close() {

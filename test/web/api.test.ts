@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -170,6 +171,47 @@ describe('other routes', () => {
     const wrong = await fetch(new URL('/api/chat', s.url));
     expect(wrong.status).toBe(405);
     expect((await wrong.json()).error.code).toBe('method_not_allowed');
+  });
+
+  it('answers HEAD on /healthz and / with 200, the GET headers and no body', async () => {
+    for (const [path, type] of [
+      ['/healthz', /^application\/json/],
+      ['/', /^text\/html/],
+    ] as const) {
+      const res = await fetch(new URL(path, s.url), { method: 'HEAD' });
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type'), path).toMatch(type);
+      expect(Number(res.headers.get('content-length')), path).toBeGreaterThan(0);
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(await res.text(), path).toBe('');
+    }
+  });
+
+  it('sends no body bytes for HEAD, even on the wire', async () => {
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(s.url.port), s.url.hostname, () =>
+        socket.write('HEAD /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+      );
+      let text = '';
+      socket.on('data', (chunk) => {
+        text += chunk.toString();
+      });
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(raw.endsWith('\r\n\r\n')).toBe(true);
+  });
+
+  it('does not run side effects for HEAD: /api/inbox answers 405 and keeps its messages', async () => {
+    await s.inbox.notify({ platform: 'web', id: 'u12' }, [
+      { kind: 'notice', blocks: [{ type: 'notice', tone: 'info', text: 'Kept.' }] },
+    ]);
+    const head = await fetch(new URL('/api/inbox?userId=u12', s.url), { method: 'HEAD' });
+    expect(head.status).toBe(405);
+    expect(head.headers.get('allow')).toBe('GET');
+    const get = await (await fetch(new URL('/api/inbox?userId=u12', s.url))).json();
+    expect(get.messages.map((m: any) => m.text)).toEqual(['Kept.']);
   });
 
   it('GET /api/inbox returns messages sent later through the Notifier, once', async () => {
