@@ -163,20 +163,20 @@ console.log(`Chosen threshold: ${chosen}`);
 
 if (!process.argv.includes('--dry-run')) {
   const round = (n: number) => Math.round(n * 10_000) / 10_000;
-  const body = `// Written by \`npm run fit\` (scripts/fit-answerability.ts) on the suite and the blind dev half.
-// Do not edit by hand: change the features or the data, then fit again.
-import type { AnswerModel } from './answerability.js';
-
-export const FITTED: AnswerModel = ${JSON.stringify(
-    {
-      bias: round(model.bias),
-      weights: Object.fromEntries(Object.entries(model.weights).map(([k, v]) => [k, round(v)])),
-      threshold: model.threshold,
-    },
-    null,
-    2,
-  )};
-`;
+  const body = [
+    '// Written by `npm run fit` (scripts/fit-answerability.ts) on the suite and the blind dev half.',
+    '// Do not edit by hand: change the features or the data, then fit again.',
+    "import type { AnswerModel } from './answerability.js';",
+    '',
+    'export const FITTED: AnswerModel = {',
+    `  bias: ${round(model.bias)},`,
+    '  weights: {',
+    ...FEATURE_NAMES.map((n) => `    ${n}: ${round(model.weights[n])},`),
+    '  },',
+    `  threshold: ${model.threshold},`,
+    '};',
+    '',
+  ].join('\n');
   await writeFile(root('src/retrieval/answer-model.ts'), body);
   console.log('Wrote src/retrieval/answer-model.ts');
 }
