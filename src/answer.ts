@@ -37,7 +37,7 @@ export interface Answer {
 function asksAboutTies(text: string): boolean {
   return (
     analyse(text).some((g) => g.includes('sistercity')) ||
-    /\b(partner|friendship) cit(y|ies)\b|\b(twinned|partnered|paired|linked) (with|to)\b/i.test(
+    /\b(partner|friendship|friendly|twin) cit(y|ies)\b|\b(twinned|partnered|paired|linked) (with|to)\b/i.test(
       text,
     )
   );

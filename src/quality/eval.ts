@@ -191,11 +191,13 @@ export async function loadStandardSets(dir: string): Promise<NamedSet[]> {
   const suite = await loadQuestionSet(`${dir}/questions.yaml`);
   const blind = await loadQuestionSet(`${dir}/blind.yaml`);
   const fresh = await loadQuestionSet(`${dir}/fresh.yaml`);
+  const final = await loadQuestionSet(`${dir}/final.yaml`);
   return [
     { name: 'suite', set: suite, study: true },
     { name: 'blind dev', set: splitSet(blind, 'dev'), study: true },
     { name: 'blind test', set: splitSet(blind, 'test'), study: false },
     { name: 'fresh 100', set: fresh, study: false },
+    { name: 'final 100', set: final, study: false },
   ];
 }
 

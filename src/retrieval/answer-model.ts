@@ -3,17 +3,17 @@
 import type { AnswerModel } from './answerability.js';
 
 export const FITTED: AnswerModel = {
-  bias: -13.4001,
+  bias: -12.9676,
   weights: {
-    coverage: 2.409,
-    exampleCoverage: 1.4273,
-    knownShare: 6.2795,
-    concepts: 1.2462,
-    margin: 3.5407,
-    agree: 0.4222,
-    entryAgree: 0.7924,
-    focusCoverage: 0.6545,
-    remit: 3.8485,
+    coverage: 2.1822,
+    exampleCoverage: 1.5147,
+    knownShare: 6.1866,
+    concepts: 1.1621,
+    margin: 3.477,
+    agree: 0.3722,
+    entryAgree: 0.8553,
+    focusCoverage: 0.608,
+    remit: 3.9257,
   },
-  threshold: 0.54,
+  threshold: 0.58,
 };

@@ -42,8 +42,10 @@ describe('the blind and fresh question sets', () => {
     for (const s of blind)
       for (const q of [...s.set.inScope, ...s.set.outOfScope])
         expect(half(q.id)).toBe(s.name === 'blind dev' ? 'dev' : 'test');
-    const fresh = sets.find((s) => s.name === 'fresh 100')?.set;
-    expect((fresh?.inScope.length ?? 0) + (fresh?.outOfScope.length ?? 0)).toBe(100);
+    for (const name of ['fresh 100', 'final 100']) {
+      const fresh = sets.find((s) => s.name === name)?.set;
+      expect((fresh?.inScope.length ?? 0) + (fresh?.outOfScope.length ?? 0)).toBe(100);
+    }
   });
 
   it('only expect entries and register answers that exist', () => {
@@ -60,7 +62,7 @@ describe('the blind and fresh question sets', () => {
 });
 
 describe('answer quality has not fallen below the README figures', () => {
-  it.each(['suite', 'blind dev', 'blind test', 'fresh 100'])('%s', async (name) => {
+  it.each(['suite', 'blind dev', 'blind test', 'fresh 100', 'final 100'])('%s', async (name) => {
     const published = parseTable(await readFile(README, 'utf8')).get(name);
     expect(published, `README has no quality row for "${name}"`).toBeDefined();
     const now = figures(reports.get(name) as EvalReport);
