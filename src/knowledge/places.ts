@@ -14,13 +14,13 @@ interface Named<T> {
   value: T;
 }
 
-/**
- * The candidates a text names, in the order the text names them. Longer names are matched
- * first and then blanked out, so "Upper Hutt" does not also name "Hutt" and "Central Otago"
- * does not also name "Otago". Macrons and case are folded; with `possessive`, "taurangas"
- * (a possessive without its apostrophe) names Tauranga too.
- */
-function matchNames<T>(text: string, candidates: Named<T>[], possessive: boolean): T[] {
+/** Names folded once, longest first, each with the candidates it names. */
+interface Matcher<T> {
+  names: string[];
+  byName: Map<string, T[]>;
+}
+
+function matcher<T>(candidates: Named<T>[]): Matcher<T> {
   const byName = new Map<string, T[]>();
   for (const c of candidates) {
     for (const name of c.names) {
@@ -28,9 +28,36 @@ function matchNames<T>(text: string, candidates: Named<T>[], possessive: boolean
       if (n) byName.set(n, [...(byName.get(n) ?? []), c.value]);
     }
   }
+  return { names: [...byName.keys()].sort((a, b) => b.length - a.length), byName };
+}
+
+/** Matchers are built once per register (or knowledge) and reused for every question. */
+const cache = new WeakMap<object, Map<string, Matcher<unknown>>>();
+function cached<T>(owner: object, kind: string, build: () => Named<T>[]): Matcher<T> {
+  let byKind = cache.get(owner);
+  if (!byKind) {
+    byKind = new Map();
+    cache.set(owner, byKind);
+  }
+  let m = byKind.get(kind) as Matcher<T> | undefined;
+  if (!m) {
+    m = matcher(build());
+    byKind.set(kind, m as Matcher<unknown>);
+  }
+  return m;
+}
+
+/**
+ * The candidates a text names, in the order the text names them. Longer names are matched
+ * first and then blanked out, so "Upper Hutt" does not also name "Hutt" and "Central Otago"
+ * does not also name "Otago". Macrons and case are folded; with `possessive`, "taurangas"
+ * (a possessive without its apostrophe) names Tauranga too.
+ */
+function matchNames<T>(text: string, { names, byName }: Matcher<T>, possessive: boolean): T[] {
   let folded = ` ${foldText(text)} `;
   const found: { value: T; at: number }[] = [];
-  for (const name of [...byName.keys()].sort((a, b) => b.length - a.length)) {
+  for (const name of names) {
+    if (!folded.includes(name)) continue;
     for (const form of possessive ? [` ${name} `, ` ${name}s `] : [` ${name} `]) {
       let at = folded.indexOf(form);
       while (at >= 0) {
@@ -49,12 +76,16 @@ function matchNames<T>(text: string, candidates: Named<T>[], possessive: boolean
 
 const councilNames = (c: { place: string; aliases: string[] }) => [c.place, ...c.aliases];
 
+type Place = { listed: RegisterCouncil } | { unlisted: NzCouncil };
+
 /** Finds the register councils a question names, by place or alias (macrons and case folded). */
 export function findCouncils(register: Register | undefined, text: string): RegisterCouncil[] {
   if (!register) return [];
   return matchNames(
     text,
-    register.councils.map((c) => ({ names: councilNames(c), value: c })),
+    cached(register, 'councils', () =>
+      register.councils.map((c) => ({ names: councilNames(c), value: c })),
+    ),
     true,
   );
 }
@@ -68,17 +99,16 @@ export function findPlaces(
   knowledge: Pick<Knowledge, 'register' | 'nzCouncils'>,
   text: string,
 ): { listed: RegisterCouncil[]; unlisted: NzCouncil[] } {
-  const listed = knowledge.register?.councils ?? [];
-  const listedNames = new Set(listed.map((c) => c.council));
-  const unlisted = (knowledge.nzCouncils?.councils ?? []).filter((n) => !listedNames.has(n.name));
-  const found = matchNames<{ listed: RegisterCouncil } | { unlisted: NzCouncil }>(
-    text,
-    [
+  const build = (): Named<Place>[] => {
+    const listed = knowledge.register?.councils ?? [];
+    const listedNames = new Set(listed.map((c) => c.council));
+    const unlisted = (knowledge.nzCouncils?.councils ?? []).filter((n) => !listedNames.has(n.name));
+    return [
       ...listed.map((c) => ({ names: councilNames(c), value: { listed: c } })),
       ...unlisted.map((n) => ({ names: councilNames(n), value: { unlisted: n } })),
-    ],
-    true,
-  );
+    ];
+  };
+  const found = matchNames(text, cached(knowledge, 'places', build), true);
   return {
     listed: found.flatMap((f) => ('listed' in f ? [f.listed] : [])),
     unlisted: found.flatMap((f) => ('unlisted' in f ? [f.unlisted] : [])),
@@ -94,15 +124,17 @@ export function findPartnerCities(
   text: string,
 ): { council: RegisterCouncil; rel: Relationship }[] {
   if (!register) return [];
-  const nzPlaces = new Set(register.councils.flatMap(councilNames).map(foldText));
   return matchNames(
     text,
-    register.councils.flatMap((council) =>
-      council.relationships.map((rel) => ({
-        names: [rel.city, ...rel.aliases].filter((n) => !nzPlaces.has(foldText(n))),
-        value: { council, rel },
-      })),
-    ),
+    cached(register, 'partners', () => {
+      const nzPlaces = new Set(register.councils.flatMap(councilNames).map(foldText));
+      return register.councils.flatMap((council) =>
+        council.relationships.map((rel) => ({
+          names: [rel.city, ...rel.aliases].filter((n) => !nzPlaces.has(foldText(n))),
+          value: { council, rel },
+        })),
+      );
+    }),
     false,
   );
 }
