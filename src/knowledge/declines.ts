@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { DECLINE_KINDS } from '../retrieval/scope.js';
 import { knowledgeError, parseYamlText } from './problems.js';
 
 export const DECLINES_FILE = 'out-of-scope.yaml';
@@ -11,18 +12,7 @@ export const DeclinesSchema = z.strictObject({
     .array(
       z.strictObject({
         q: z.string().trim().min(3, 'must be a question of 3 characters or more'),
-        kind: z.enum([
-          'task',
-          'travel-logistics',
-          'person',
-          'legal',
-          'political',
-          'emergency',
-          'evasion',
-          'personal-data',
-          'it-support',
-          'council-services',
-        ]),
+        kind: z.enum(DECLINE_KINDS),
       }),
     )
     .min(1, 'needs at least one example'),

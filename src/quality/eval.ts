@@ -3,17 +3,10 @@ import { z } from 'zod';
 import { answerText } from '../answer.js';
 import type { Knowledge } from '../knowledge/index.js';
 import { parseYamlText } from '../knowledge/problems.js';
-import { Retriever } from '../retrieval/index.js';
+import { DECLINE_KINDS, Retriever } from '../retrieval/index.js';
 
 const OUT_KINDS = [
-  'person',
-  'legal',
-  'political',
-  'emergency',
-  'evasion',
-  'personal-data',
-  'it-support',
-  'council-services',
+  ...DECLINE_KINDS,
   /** In the domain, but the guidance has nothing on it: the honest reply is "no guidance". */
   'uncovered',
   'unrelated',

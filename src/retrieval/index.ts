@@ -2,5 +2,5 @@ export { type AnswerModel, DEFAULT_MODEL, type Features, probability } from './a
 export { stripNoise } from './noise.js';
 export { analyse, foldText, terms } from './normalise.js';
 export { type DenseHit, type Hit, type Retrieval, Retriever } from './retriever.js';
-export { detectOutOfScope, type OutOfScope } from './scope.js';
+export { DECLINE_KINDS, detectOutOfScope, type OutOfScope } from './scope.js';
 export { detectSmallTalk, type SmallTalk, stripGreeting } from './smalltalk.js';

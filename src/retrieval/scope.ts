@@ -5,17 +5,19 @@ import { foldText } from './normalise.js';
  * its own reply (see `outOfScopeReply`); plainly unrelated questions are left to the
  * confidence rule, which refuses them.
  */
-export type OutOfScope =
-  | 'person'
-  | 'legal'
-  | 'political'
-  | 'emergency'
-  | 'evasion'
-  | 'personal-data'
-  | 'it-support'
-  | 'council-services'
-  | 'task'
-  | 'travel-logistics';
+export const DECLINE_KINDS = [
+  'person',
+  'legal',
+  'political',
+  'emergency',
+  'evasion',
+  'personal-data',
+  'it-support',
+  'council-services',
+  'task',
+  'travel-logistics',
+] as const;
+export type OutOfScope = (typeof DECLINE_KINDS)[number];
 
 const PEOPLE =
   '(mayor|councillor|councilor|deputy mayor|chief executive|ceo|manager|colleague|boss|security contact|staff member|he|she|they|him|her)';
