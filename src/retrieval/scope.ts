@@ -3,7 +3,7 @@ import { foldText } from './normalise.js';
 /**
  * Questions the bot must decline in a particular way, rather than search for. Each kind has
  * its own reply (see `outOfScopeReply`); plainly unrelated questions are left to the
- * confidence rule, which refuses them.
+ * answerability model, which refuses them.
  */
 export const DECLINE_KINDS = [
   'person',
