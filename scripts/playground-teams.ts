@@ -7,7 +7,7 @@
  *   npm run playground:teams -- --port 56150 --bot-port 3979 --data-dir data/playground --no-open
  */
 import { mkdir } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadDotEnv } from '../src/config.js';
 import {
@@ -34,6 +34,12 @@ function portOption(name: string, value: string | undefined, fallback: number): 
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new Error(`--${name} must be a port number from 0 to 65535; got "${value}".`);
   return n;
+}
+
+/** A path inside the project relative to it, anything else in full. */
+function shortPath(path: string): string {
+  const rel = relative(ROOT, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
 async function main(): Promise<void> {
@@ -97,7 +103,7 @@ async function main(): Promise<void> {
       `Microsoft 365 Agents Playground: ${page}`,
       `  It talks to the bot at ${bot.endpoint.href} as a Teams client (channel msteams).`,
       '  The bot runs with Teams on and WITHOUT authentication (no MicrosoftAppId), on loopback only,',
-      `  with Slack off and its data in ${relative(ROOT, dataDir) || '.'}.`,
+      `  with Slack off and its data in ${shortPath(dataDir)}.`,
       `  Warning: the playground listens on ALL network interfaces (port ${playground.port}) and has`,
       '  no login. Anyone who can reach this machine on that port can talk to the bot through it.',
       '  Use it on a trusted network or behind a firewall.',
