@@ -361,3 +361,18 @@ describe('GET /readyz', () => {
     expect(body).toEqual({ ready: false, reason: 'store_unavailable' });
   });
 });
+
+describe('the store methods behind the metrics and /readyz', () => {
+  it('the memory store counts flows changed since a time, and is not ready once closed', async () => {
+    const store = new MemoryStore();
+    const flow = { name: 'checklist', data: {} };
+    await store.setConversation('web:-:a', { updatedAt: '2026-11-20T00:00:00Z', flow });
+    await store.setConversation('web:-:b', { updatedAt: '2026-11-01T00:00:00Z', flow });
+    await store.setConversation('web:-:c', { updatedAt: '2026-11-20T00:00:00Z' });
+    expect(await store.countFlows('2026-11-13T00:00:00Z')).toBe(1);
+    expect(await store.countFlows('2026-10-01T00:00:00Z')).toBe(2);
+    await expect(store.ready()).resolves.toBeUndefined();
+    await store.close();
+    await expect(store.ready()).rejects.toMatchObject({ code: 'storage_unavailable' });
+  });
+});
