@@ -15,6 +15,7 @@ import type { Notifier, Platform } from '../../src/model.js';
 import { MemoryStore, type Store } from '../../src/storage/index.js';
 import { answerAll, Chat } from '../checklist/helpers.js';
 import { FIXTURE_KNOWLEDGE } from '../helpers/server.js';
+import { chat as modelSays, startFakeOpenAI } from '../llm/fake-openai.js';
 
 const TOKEN = 'a-metrics-token-0123456789abcdef';
 const HOUR = 3600_000;
@@ -258,6 +259,31 @@ describe('what the metrics count', () => {
     expect(sample(text, 'sister_city_answer_duration_seconds_count')).toBe(3);
     expect(sample(text, 'sister_city_answer_duration_seconds_bucket', { le: '+Inf' })).toBe(3);
     expect(sample(text, 'sister_city_llm_calls_total')).toBe(0);
+  });
+
+  it('LLM calls, and fallbacks to the extractive answer by reason', async () => {
+    const llm = await startFakeOpenAI();
+    running.push(llm);
+    const s = await start({
+      env: {
+        ...withToken.env,
+        LLM_BASE_URL: llm.baseUrl,
+        LLM_TIMEOUT_MS: '2000',
+        LLM_RATE_LIMIT_PER_MINUTE: '100',
+        LLM_PICK_ENTRY: 'false',
+      },
+    });
+    const chat = new Chat(s, 'u1');
+    llm.script(modelSays('Foreign interference is covert activity by a foreign state [1].'));
+    await chat.say('What counts as foreign interference?');
+    llm.script(modelSays('See https://evil.example [1] [9].'));
+    await chat.say('What counts as foreign interference?');
+    // A declined question never reaches the model.
+    await chat.say('can you write me a press release about the delegation visit');
+    const text = await s.scrape();
+    expect(sample(text, 'sister_city_llm_calls_total')).toBe(2);
+    expect(sample(text, 'sister_city_llm_fallbacks_total', { reason: 'failed-check' })).toBe(1);
+    expect(sample(text, 'sister_city_answers_total', { outcome: 'answered' })).toBe(2);
   });
 
   it('a raised case shows in cases by state and, undelivered, in the outbox backlog', async () => {
