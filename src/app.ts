@@ -18,6 +18,7 @@ import {
   llmFromConfig,
   pickerFromConfig,
 } from './llm/index.js';
+import { Metrics } from './metrics.js';
 import type { Notifier, Platform } from './model.js';
 import { Retriever } from './retrieval/index.js';
 import { Scheduler } from './scheduler.js';
@@ -66,6 +67,8 @@ export interface BotParts extends Content {
   picker?: EntryPicker;
   /** Per-user limits; benchmarks and unit tests that wire parts directly may leave them off. */
   limits?: LimitSettings;
+  /** Answer counts and latency. */
+  metrics?: Metrics;
 }
 
 /** Builds the bot from its parts: the one place that wires retrieval, checklists and escalation together. */
@@ -94,6 +97,7 @@ export function assembleBot(p: BotParts): Bot {
     ...(p.semantic ? { semantic: p.semantic } : {}),
     ...(p.picker ? { picker: p.picker } : {}),
     ...(limits ? { limits } : {}),
+    ...(p.metrics ? { metrics: p.metrics } : {}),
     cases: new CaseConversation({
       store: p.store,
       clock: p.clock,
@@ -113,6 +117,10 @@ export interface Advisor {
   scheduler: Scheduler;
   /** Present when escalation is on. */
   cases?: CaseService;
+  /** This advisor's metrics; an adapter decides whether to serve them. */
+  metrics: Metrics;
+  /** Resolves when the store answers a cheap read; rejects with the reason when it does not. */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -125,6 +133,8 @@ export async function createAdvisor(
     store?: Store;
     caseStore?: CaseStore;
     notifiers?: Map<Platform, Notifier>;
+    /** Add Node's process metrics (CPU, memory, event loop) to the registry. */
+    processMetrics?: boolean;
   } = {},
 ): Promise<Advisor> {
   const content = await loadContent(config.KNOWLEDGE_DIR);
@@ -133,17 +143,22 @@ export async function createAdvisor(
   const store = opts.store ?? (await FileStore.open(config.DATA_DIR));
   const clock = opts.clock ?? systemClock;
   const notifiers = opts.notifiers ?? new Map<Platform, Notifier>();
-  const cases = contacts
-    ? new CaseService({
-        cases: opts.caseStore ?? (await FileCaseStore.open(config.DATA_DIR)),
-        store,
-        contacts,
-        notifiers,
-        clock,
-        logger,
-      })
+  const caseStore = contacts
+    ? (opts.caseStore ?? (await FileCaseStore.open(config.DATA_DIR)))
     : undefined;
-  const llm = llmFromConfig(config, { clock, logger });
+  const metrics = new Metrics({
+    store,
+    cases: caseStore,
+    clock,
+    logger,
+    checklistExpiryDays: config.PRETRIP_EXPIRY_DAYS,
+    processMetrics: opts.processMetrics,
+  });
+  const cases =
+    contacts && caseStore
+      ? new CaseService({ cases: caseStore, store, contacts, notifiers, clock, logger, metrics })
+      : undefined;
+  const llm = llmFromConfig(config, { clock, logger, metrics });
   if (llm) logger.info({ model: config.LLM_MODEL }, 'LLM answers are on');
   const picker = pickerFromConfig(config, { clock, logger });
   const semantic = semanticFromConfig(config, {
@@ -166,6 +181,7 @@ export async function createAdvisor(
     ...(llm ? { llm } : {}),
     ...(semantic ? { semantic } : {}),
     ...(picker ? { picker } : {}),
+    metrics,
     limits: {
       messagesPerMinute: config.MAX_MESSAGES_PER_MINUTE,
       checklistsPerHour: config.MAX_CHECKLISTS_PER_HOUR,
@@ -180,6 +196,7 @@ export async function createAdvisor(
     cases,
     retentionDays: config.CASE_RETENTION_DAYS,
     conversationIdleDays: config.CONVERSATION_IDLE_DAYS,
+    metrics,
   });
   logger.info(
     { entries: content.knowledge.entries.length, checklists: [...content.checklists.keys()] },
@@ -191,6 +208,8 @@ export async function createAdvisor(
     store,
     scheduler,
     cases,
+    metrics,
+    ready: () => store.ready(),
     // Each step is logged and passed over if it fails, so the store is always flushed.
     close: async () => {
       await runShutdown(

@@ -8,6 +8,7 @@ import type { CaseConversation } from './escalation/conversation.js';
 import { answerIds, type Entry, type Knowledge } from './knowledge/index.js';
 import { type LimitKind, limitReply, type UsageLimits } from './limits.js';
 import { aiAssistedBlocks, type EntryPicker, entriesFor, type LlmAnswerer } from './llm/index.js';
+import type { Metrics } from './metrics.js';
 import type { Action, Incoming, Reply, UserRef } from './model.js';
 import {
   Actions,
@@ -42,6 +43,8 @@ export interface BotDeps {
   picker?: Pick<EntryPicker, 'pick'>;
   /** Per-user limits on messages, checklist starts and cases; none when absent. */
   limits?: UsageLimits;
+  /** Counts answers by outcome and times them. */
+  metrics?: Pick<Metrics, 'answer'>;
 }
 
 /** Typed commands, recognised whatever the platform (Slack's /pretrip arrives as "pretrip"). */
@@ -127,6 +130,7 @@ export function createBot(deps: BotDeps): Bot {
   }
 
   async function answer(incoming: Incoming, question: string): Promise<Reply[]> {
+    const started = performance.now();
     const actor = userKey(incoming.user);
     const { semantic, picker } = deps;
     const aids: AnswerAids = {
@@ -155,11 +159,12 @@ export function createBot(deps: BotDeps): Bot {
       result.answered ? 'answered' : 'no guidance',
     );
     logger.debug({ user: actor, question }, 'question text');
+    const outcome = result.declined ? 'declined' : result.answered ? 'answered' : 'no-guidance';
     // Not awaited: an answer must not wait behind other writes, and an audit line is not a user's step.
     void store
       .audit({
         at: clock.now().toISOString(),
-        type: result.declined ? 'declined' : result.answered ? 'answered' : 'no-guidance',
+        type: outcome,
         actor,
         data: result.declined
           ? { kind: result.declined }
@@ -168,7 +173,9 @@ export function createBot(deps: BotDeps): Bot {
             : undefined,
       })
       .catch((err: unknown) => logger.error({ err }, 'audit write failed'));
-    return [await withLlm(result, question, actor)];
+    const reply = await withLlm(result, question, actor);
+    deps.metrics?.answer(outcome, (performance.now() - started) / 1000);
+    return [reply];
   }
 
   /**

@@ -87,7 +87,28 @@ export const ConfigSchema = z.object({
   EMBEDDINGS_API_KEY: z.string().optional(),
   EMBEDDINGS_MODEL: z.string().min(1).default('text-embedding-3-small'),
   EMBEDDINGS_TIMEOUT_MS: z.coerce.number().int().min(200).max(60_000).default(5_000),
+
+  // Metrics (GET /metrics in the Prometheus format), off unless one of these is set.
+  /** Serves /metrics on the main server to requests with `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII with no spaces')
+    .min(16, 'must be at least 16 characters (try: openssl rand -hex 32)')
+    .optional(),
+  /** Serves /metrics without a token on a separate port, bound to 127.0.0.1 only. */
+  METRICS_PORT: port.optional(),
 });
+
+/** Settings whose values are never repeated in an error message. */
+const SECRETS = new Set([
+  'METRICS_TOKEN',
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+  'MicrosoftAppPassword',
+  'LLM_API_KEY',
+  'EMBEDDINGS_API_KEY',
+]);
 
 /** Validated settings. */
 export type Config = z.infer<typeof ConfigSchema>;
@@ -121,13 +142,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         `  - CONVERSATION_IDLE_DAYS (${c.CONVERSATION_IDLE_DAYS}) is shorter than PRETRIP_EXPIRY_DAYS (${c.PRETRIP_EXPIRY_DAYS}): a checklist would be dropped before it expires. Raise CONVERSATION_IDLE_DAYS or lower PRETRIP_EXPIRY_DAYS`,
       );
     }
+    if (c.METRICS_PORT && c.METRICS_PORT === c.PORT) {
+      problems.push(
+        `  - METRICS_PORT (${c.METRICS_PORT}) is the same as PORT: give the metrics listener a port of its own`,
+      );
+    }
     if (problems.length)
       throw new AdvisorError(ErrorCode.ConfigInvalid, `Invalid settings:\n${problems.join('\n')}`);
     return c;
   }
   const lines = parsed.error.issues.map((i) => {
     const name = String(i.path[0] ?? 'setting');
-    return `  - ${name}: ${i.message} (got "${String(env[name] ?? '')}")`;
+    const got = String(env[name] ?? '');
+    const shown = SECRETS.has(name) ? `${got.length} characters, not shown` : `"${got}"`;
+    return `  - ${name}: ${i.message} (got ${shown})`;
   });
   throw new AdvisorError(ErrorCode.ConfigInvalid, `Invalid settings:\n${lines.join('\n')}`);
 }

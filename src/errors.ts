@@ -5,6 +5,7 @@ export const ErrorCode = {
   StorageLocked: 'storage_locked',
   StorageCorrupt: 'storage_corrupt',
   StorageUnwritable: 'storage_unwritable',
+  StorageUnavailable: 'storage_unavailable',
   BadRequest: 'bad_request',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -4,6 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { WebInbox } from '../adapters/web/inbox.js';
+import { MetricsListener } from '../adapters/web/metrics.js';
 import { WebServer } from '../adapters/web/server.js';
 import { createAdvisor } from './app.js';
 import { loadConfig, loadDotEnv } from './config.js';
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const inbox = new WebInbox();
   const notifiers = new Map<Platform, Notifier>([['web', inbox]]);
-  const advisor = await createAdvisor(config, logger, { notifiers });
+  const advisor = await createAdvisor(config, logger, { notifiers, processMetrics: true });
   advisor.scheduler.start(config.SCHEDULER_INTERVAL_MS);
   void advisor.scheduler.tick();
   const web = new WebServer({
@@ -30,7 +31,13 @@ async function main(): Promise<void> {
       entries: advisor.knowledge.entries.length,
       uptimeSeconds: Math.round(process.uptime()),
     }),
+    ready: () => advisor.ready(),
+    ...(config.METRICS_TOKEN
+      ? { metrics: { source: advisor.metrics, token: config.METRICS_TOKEN } }
+      : {}),
   });
+  const metrics =
+    config.METRICS_PORT === undefined ? undefined : new MetricsListener(advisor.metrics, logger);
   // Platform SDKs are loaded only when their surface is on, so the web chat starts fast and small.
   const slack = config.SLACK_BOT_TOKEN
     ? (await import('../adapters/slack/index.js')).createSlackAdapter({
@@ -70,6 +77,12 @@ async function main(): Promise<void> {
     web.mount({ method: 'POST', path: teams.path, handler: (req, res) => teams.handle(req, res) });
   }
   const url = await web.listen(config.PORT, config.HOST);
+  if (metrics && config.METRICS_PORT !== undefined) {
+    const at = await metrics.listen(config.METRICS_PORT);
+    logger.info({ url: at.href }, 'metrics listening on this machine only');
+  }
+  if (config.METRICS_TOKEN)
+    logger.info(`metrics at ${new URL('/metrics', url).href} with the token`);
   if (!['127.0.0.1', 'localhost', '::1'].includes(config.HOST)) {
     logger.warn(
       { host: config.HOST },
@@ -102,6 +115,7 @@ async function main(): Promise<void> {
         { name: 'slack', run: () => slack?.stop() },
         { name: 'teams', run: () => teams?.close() },
         { name: 'web server', run: () => web.close() },
+        { name: 'metrics', run: () => metrics?.close() },
         // Its own steps have their own time limits; this one only catches a hang among them.
         { name: 'advisor', run: () => advisor.close(), timeoutMs: 35_000 },
       ],

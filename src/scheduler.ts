@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { ChecklistActions } from './checklist/render.js';
 import type { Clock } from './clock.js';
 import type { CaseService } from './escalation/service.js';
+import type { Metrics } from './metrics.js';
 import type { Notifier, Platform, Reply } from './model.js';
 import type { ScheduledJob, Store } from './storage/index.js';
 
@@ -51,6 +52,8 @@ export class Scheduler {
       retentionDays?: number;
       /** Conversation state idle this long is dropped, once an hour. */
       conversationIdleDays?: number;
+      /** Counts debrief invitations sent and retried. */
+      metrics?: Pick<Metrics, 'debriefInvitation'>;
     },
   ) {}
 
@@ -111,6 +114,7 @@ export class Scheduler {
     }
     try {
       const result = await notifier.notify(job.user, [debriefInvite(job.tripId)]);
+      this.deps.metrics?.debriefInvitation(result.ok);
       if (!result.ok) {
         log.warn({ error: result.error }, 'debrief invitation not delivered; will retry');
         return false;
@@ -119,6 +123,7 @@ export class Scheduler {
       log.info('debrief invitation sent');
       return true;
     } catch (err) {
+      this.deps.metrics?.debriefInvitation(false);
       log.error({ err }, 'debrief invitation failed; will retry');
       return false;
     }

@@ -16,6 +16,7 @@ import {
   sendStatic,
 } from './http.js';
 import type { WebInbox } from './inbox.js';
+import { type MetricsSource, metricsHandler, readyHandler } from './metrics.js';
 import { parseTarget, refuseConnect, refuseUnparsable } from './requests.js';
 
 const PUBLIC = join(dirname(fileURLToPath(import.meta.url)), 'public');
@@ -34,6 +35,10 @@ export interface WebServerOptions {
   health: () => Record<string, unknown>;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
+  /** GET /readyz: resolves when the bot can serve, rejects with the reason. No route when absent. */
+  ready?: () => Promise<void>;
+  /** GET /metrics, only for requests bearing `token`. Absent: /metrics is 404. */
+  metrics?: { source: MetricsSource; token: string };
 }
 
 /** The HTTP server for the web chat and its JSON API. Slack and Teams mount their routes here too. */
@@ -51,6 +56,17 @@ export class WebServer {
     // Load balancers probe with HEAD; Node sends the headers of the GET answer and no body.
     this.mount({ method: 'GET', path: '/healthz', handler: health });
     this.mount({ method: 'HEAD', path: '/healthz', handler: health });
+    // /healthz says the process is up; /readyz says it can serve (the store answers).
+    if (opts.ready) {
+      const ready = readyHandler(opts.ready, opts.logger);
+      this.mount({ method: 'GET', path: '/readyz', handler: ready });
+      this.mount({ method: 'HEAD', path: '/readyz', handler: ready });
+    }
+    if (opts.metrics) {
+      const metrics = metricsHandler(opts.metrics.source, opts.metrics.token);
+      this.mount({ method: 'GET', path: '/metrics', handler: metrics });
+      this.mount({ method: 'HEAD', path: '/metrics', handler: metrics });
+    }
     this.mount({ method: 'POST', path: '/api/chat', handler: (req, res) => this.chat(req, res) });
     this.mount({
       method: 'GET',

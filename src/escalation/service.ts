@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
+import type { Metrics } from '../metrics.js';
 import type { Notifier, Platform, Reply, UserRef } from '../model.js';
 import { type Store, userKey } from '../storage/index.js';
 import { SerialQueue } from '../storage/serial.js';
@@ -35,6 +36,11 @@ export interface CaseServiceDeps {
   maxAttempts?: number;
   /** How long to wait for the first delivery before telling the reporter; the outbox keeps trying after. */
   firstDeliveryTimeoutMs?: number;
+  /** Counts cases raised, deliveries, reminders and missed deadlines. */
+  metrics?: Pick<
+    Metrics,
+    'caseRaised' | 'delivery' | 'deliveryFailed' | 'reminder' | 'deadlineEscalation'
+  >;
 }
 
 /** What a contact can do to a case. */
@@ -169,6 +175,7 @@ export class CaseService implements Escalator {
       this.queueContact(created, 'primary', 'new-case');
       // Saved with its pending messages before any is sent: a crash now loses nothing.
       await this.deps.cases.save(created);
+      this.deps.metrics?.caseRaised(input.source);
       await this.audit('case-raised', userKey(input.reporter), {
         caseId: id,
         source: input.source,
@@ -220,6 +227,7 @@ export class CaseService implements Escalator {
         result = { ok: false, error: (err as Error).message };
       }
       if (result.ok) sent++;
+      this.deps.metrics?.delivery(result.ok);
       try {
         await this.recordAttempt(id, n.id, result);
       } finally {
@@ -248,6 +256,7 @@ export class CaseService implements Escalator {
         n.lastError = (result.error ?? 'unknown error').slice(0, 300);
         if (n.attempts >= this.maxAttempts) {
           n.status = 'failed';
+          this.deps.metrics?.deliveryFailed();
           this.deps.logger.warn(
             { caseId, notification: n.id, error: n.lastError },
             'notification failed for good',
@@ -299,6 +308,7 @@ export class CaseService implements Escalator {
         if (c.ackDueAt <= iso && !c.deadlinePassedAt) {
           // Re-notify the primary contact and send to the backup too (once).
           c.deadlinePassedAt = iso;
+          this.deps.metrics?.deadlineEscalation();
           this.queueContact(c, 'primary', 'reminder');
           this.toBackup(
             c,
@@ -309,6 +319,7 @@ export class CaseService implements Escalator {
         } else if (c.nextReminderAt && c.nextReminderAt <= iso) {
           this.queueContact(c, c.assignedTo, 'reminder');
           c.remindersSent += 1;
+          this.deps.metrics?.reminder();
           this.event(c, 'system', 'reminded');
           changed = true;
         }

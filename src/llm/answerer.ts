@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Entry } from '../knowledge/index.js';
+import type { Metrics } from '../metrics.js';
 import type { Retrieval } from '../retrieval/index.js';
 import { checkAnswer } from './check.js';
 import { ChatClient } from './client.js';
@@ -20,6 +21,8 @@ export interface LlmDeps {
   sleep?: (ms: number) => Promise<void>;
   /** An undici dispatcher (a MockAgent in tests); by default the answerer pools its own. */
   dispatcher?: Dispatcher;
+  /** Counts calls to the model and fallbacks to the extractive answer. */
+  metrics?: Pick<Metrics, 'llmCall' | 'llmFallback'>;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -34,6 +37,7 @@ export class LlmAnswerer {
   private readonly limiter: RateLimiter;
   private readonly breaker: CircuitBreaker;
   private readonly log: Logger;
+  private readonly metrics: LlmDeps['metrics'];
 
   constructor(
     private readonly settings: LlmSettings,
@@ -59,6 +63,7 @@ export class LlmAnswerer {
       deps.clock,
     );
     this.log = deps.logger.child({ component: 'llm' });
+    this.metrics = deps.metrics;
   }
 
   /** Answers from `entries` (sources [1]..[n]), or says why not. Never throws. */
@@ -80,6 +85,7 @@ export class LlmAnswerer {
         },
         'llm answer',
       );
+      if (!outcome.ok) this.metrics?.llmFallback(outcome.reason);
       return outcome;
     };
     try {
@@ -94,6 +100,7 @@ export class LlmAnswerer {
         ? input.question
         : redactPersonal(input.question, publicContacts(sourceCorpus(entries)));
       this.log.debug({ question }, 'llm question');
+      this.metrics?.llmCall();
       const result = await this.client.complete(buildMessages(question, entries), input.signal);
       attempts = result.attempts;
       if (!result.ok) {

@@ -87,6 +87,13 @@ export class ConversationLog {
     return Math.max(this.compactAt, 2 * this.states.size + MIN_COMPACT_LINES);
   }
 
+  /** Users with a flow in progress whose state changed at or after `since` (ISO). */
+  countFlows(since: string): number {
+    let n = 0;
+    for (const s of this.states.values()) if (s.flow && s.updatedAt >= since) n++;
+    return n;
+  }
+
   /** A copy of the user's state. */
   get(user: UserKey): ConversationState | undefined {
     const s = this.states.get(user);

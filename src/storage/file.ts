@@ -176,6 +176,7 @@ async function endWithNewline(path: string): Promise<void> {
 export class FileStore implements Store {
   private readonly queue = new SerialQueue();
   private pendingStateWrite: Promise<void> | undefined;
+  private closed = false;
 
   private constructor(
     readonly dir: string,
@@ -343,7 +344,30 @@ export class FileStore implements Store {
     await this.writeState();
   }
 
+  async countFlows(since: string): Promise<number> {
+    return this.conversations.countFlows(since);
+  }
+
+  /** Reads the lock file back: the folder is still there, readable, and still ours. */
+  async ready(): Promise<void> {
+    if (this.closed)
+      throw new AdvisorError(
+        ErrorCode.StorageUnavailable,
+        `The data directory ${this.dir} is closed.`,
+      );
+    try {
+      await this.lock.check();
+    } catch (err) {
+      throw new AdvisorError(
+        ErrorCode.StorageUnavailable,
+        `The data directory ${this.dir} cannot be read or is no longer this process's (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`,
+        { cause: err },
+      );
+    }
+  }
+
   async close(): Promise<void> {
+    this.closed = true;
     await this.conversations.flush();
     await this.queue.drain();
     await this.lock.release();

@@ -5,6 +5,8 @@ import { AdvisorError, ErrorCode } from '../errors.js';
 
 /** A held lock on a data directory. */
 export interface DirLock {
+  /** Reads the lock file back; rejects when it is gone or names another process. */
+  check(): Promise<void>;
   /** Removes the lock file; rejects with `storage_unwritable` when it cannot. */
   release(): Promise<void>;
 }
@@ -32,6 +34,15 @@ export async function lockDir(dir: string): Promise<DirLock> {
       await fh.writeFile(JSON.stringify(me));
       await fh.close();
       return {
+        check: async () => {
+          // A data folder deleted, moved or taken over under a running bot shows up here.
+          const holder = JSON.parse(await readFile(path, 'utf8')) as {
+            pid?: number;
+            host?: string;
+          };
+          if (holder.pid !== me.pid || holder.host !== me.host)
+            throw new Error(`${path} names another process (pid ${holder.pid})`);
+        },
         release: async () => {
           try {
             await rm(path, { force: true });

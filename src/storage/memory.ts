@@ -1,3 +1,4 @@
+import { AdvisorError, ErrorCode } from '../errors.js';
 import {
   type AuditEvent,
   type ConversationState,
@@ -84,5 +85,16 @@ export class MemoryStore implements Store {
   async removeJob(id: string) {
     this.jobs.delete(id);
   }
-  async close() {}
+  async countFlows(since: string) {
+    let n = 0;
+    for (const s of this.conversations.values()) if (s.flow && s.updatedAt >= since) n++;
+    return n;
+  }
+  private closed = false;
+  async ready() {
+    if (this.closed) throw new AdvisorError(ErrorCode.StorageUnavailable, 'The store is closed.');
+  }
+  async close() {
+    this.closed = true;
+  }
 }

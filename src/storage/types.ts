@@ -122,6 +122,16 @@ export interface Store {
   scheduleJob(job: ScheduledJob): Promise<void>;
   listJobs(): Promise<ScheduledJob[]>;
   removeJob(id: string): Promise<void>;
+  /**
+   * Users with a flow in progress (a checklist run) whose state changed at or after `since`
+   * (ISO). Read on every metrics scrape, so it must be cheap.
+   */
+  countFlows(since: string): Promise<number>;
+  /**
+   * Resolves when one cheap read succeeds, for a readiness probe; rejects with the reason when it
+   * fails, and always after `close()`.
+   */
+  ready(): Promise<void>;
   /** Flushes pending writes and releases the data directory. */
   close(): Promise<void>;
 }
