@@ -22,8 +22,6 @@ export const ChecklistActions = {
   myTrips: 'checklist:my-trips',
 } as const;
 
-const truncate = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
-
 const SEVERITY_LABEL: Record<Severity, string> = {
   high: 'High',
   warning: 'Warning',
@@ -34,7 +32,7 @@ function guidanceButtons(knowledge: Knowledge, ids: string[], prefix = ''): Butt
   return ids
     .map((id) => knowledge.byId.get(id))
     .filter((e) => e !== undefined)
-    .map((e) => ({ id: 'show-entry', label: truncate(`${prefix}${e.title}`, 75), value: e.id }));
+    .map((e) => ({ id: 'show-entry', label: `${prefix}${e.title}`, value: e.id }));
 }
 
 /** A "Start pre-trip checklist" button. */
@@ -90,7 +88,7 @@ export function stepReply(
       id: ChecklistActions.answer,
       question: 'Matches from the sister-city register:',
       options: opts.offers.map((d) => ({
-        label: truncate(`${d.city}, ${d.country}`, 75),
+        label: `${d.city}, ${d.country}`,
         value: value(`${d.city}, ${d.country}`),
       })),
     });
