@@ -4,7 +4,7 @@ import { escapeMarkdown } from '../markdown.js';
 import type { Block, Button, Reply } from '../model.js';
 import type { TripRecord } from '../storage/index.js';
 import type { Checklist, Severity, Step } from './definition.js';
-import type { Destination, FlagHit } from './engine.js';
+import type { Destination, FlagHit, Progress } from './engine.js';
 
 /** Action ids for checklists. Values are described beside each. */
 export const ChecklistActions = {
@@ -50,16 +50,21 @@ export function startButton(): Block {
   };
 }
 
+/** "4 of 18", or "1 of about 18" while later answers can still change the total. */
+export function stepCount(at: Progress): string {
+  return `${at.index} of ${at.exact ? '' : 'about '}${at.total}`;
+}
+
 /** One step, as a question with its choices, help, guidance and navigation. */
 export function stepReply(
   knowledge: Knowledge,
   step: Step,
-  at: { index: number; total: number },
+  at: Progress,
   opts: { canGoBack: boolean; error?: string; offers?: Destination[] },
 ): Reply {
   const blocks: Block[] = [];
   if (opts.error) blocks.push({ type: 'notice', tone: 'warning', text: opts.error });
-  blocks.push({ type: 'paragraph', text: `**Step ${at.index} of ${at.total}**` });
+  blocks.push({ type: 'paragraph', text: `**Step ${stepCount(at)}**` });
   const value = (v: string) => `${step.id}=${v}`;
   if (step.type === 'yesno') {
     blocks.push({
