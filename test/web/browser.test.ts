@@ -401,6 +401,51 @@ describe('web chat in a browser', () => {
       .waitFor();
   });
 
+  it('updates a case in place when its status changes, and shows the change as one new line', async () => {
+    await page.getByLabel('Your role').selectOption({ label: 'Security contact' });
+    await waitForLiveEvents();
+    // Someone else files a report; the case reaches the contact's page over the stream.
+    for (const text of [
+      'report',
+      'A delegation member asked me for the port expansion plans.',
+      'At the dinner last Tuesday',
+      'A member of the visiting delegation',
+      'yes',
+    ])
+      expect((await server.post('/api/chat', { userId: 'tama', text })).status).toBe(200);
+    const card = log.locator('.msg', { hasText: 'Raised by:' });
+    await card.getByText(/New case SC-\d{4}-\d{4} for the security contact/).waitFor();
+    const id = /SC-\d{4}-\d{4}/.exec((await card.textContent()) ?? '')![0];
+    const entry = await card.getAttribute('data-entry');
+    const rows = await log.locator('.msg').count();
+
+    const before = await botCount();
+    await card.getByRole('button', { name: 'Acknowledge', exact: true }).click();
+    await waitForReply(before);
+    await log.getByText(`Case ${id} acknowledged. The reporter has been told.`).waitFor();
+    // The same message, redrawn: new status, no Acknowledge button, other actions kept.
+    await card.getByText(`Case ${id}: acknowledged.`).waitFor();
+    expect(await card.count()).toBe(1);
+    expect(await card.getAttribute('data-entry')).toBe(entry);
+    expect(await card.getByRole('button', { name: 'Acknowledge' }).count()).toBe(0);
+    expect(await card.getByRole('button', { name: 'Resolve', exact: true }).count()).toBe(1);
+    // Two new rows only: what the contact pressed, and the one-line change.
+    expect(await log.locator('.msg').count()).toBe(rows + 2);
+    expect(await log.locator('.msg').last().textContent()).toBe(
+      `Advisor: ✓Done: Case ${id} acknowledged. The reporter has been told.`,
+    );
+    // The pressed button went with the old status, so focus moved to the question box.
+    expect(await focused()).toMatchObject({ id: 'question' });
+    expect(await axeFindings()).toEqual([]);
+    await page.screenshot({ path: '/tmp/web-chat-case.png' });
+
+    // A reload shows the case as it is now, once.
+    await page.reload();
+    await card.getByText(`Case ${id}: acknowledged.`).waitFor();
+    expect(await card.count()).toBe(1);
+    await page.getByLabel('Your role').selectOption({ label: 'Staff member' });
+  });
+
   it('runs the pre-trip checklist with buttons, typed answers and a multiple choice', async () => {
     /** Clicks the newest button with this name and waits for the reply. */
     const click = async (name: string) => {
