@@ -321,7 +321,11 @@ export function createBot(deps: BotDeps): Bot {
               "I couldn't find that guidance. It may have been removed. Try asking your question again.",
             ),
           ];
-        return [answerReply(entry, [], { today: nzDay(clock.now()) })];
+        const shown = answerReply(entry, [], { today: nzDay(clock.now()) });
+        // As for a question typed mid-checklist: say which step the run is waiting at.
+        const inChannel = incoming.conversation.kind === 'channel';
+        const reminder = inChannel ? undefined : await deps.checklists.reminder(incoming.user);
+        return reminder ? [shown, reminder] : [shown];
       }
       case Actions.ask:
         return onText(incoming, value);

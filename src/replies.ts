@@ -42,8 +42,6 @@ const EXAMPLE_QUESTIONS = [
   'What should I do about phones and laptops on a trip?',
 ];
 
-const truncate = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
-
 /** The topics the shipped knowledge covers, in a stable order. */
 export function topicsOf(knowledge: Knowledge): string[] {
   const tags = new Set(knowledge.entries.flatMap((e) => e.tags));
@@ -84,7 +82,7 @@ export function relatedBlocks(entries: Entry[]): Block[] {
       type: 'buttons',
       buttons: entries.map((e) => ({
         id: Actions.showEntry,
-        label: truncate(e.title, 75),
+        label: e.title,
         value: e.id,
       })),
     },
@@ -108,7 +106,7 @@ export function noGuidanceReply(knowledge: Knowledge, weak?: Hit): Reply {
     },
   ];
   const buttons: Button[] = weak
-    ? [{ id: Actions.showEntry, label: truncate(weak.entry.title, 75), value: weak.entry.id }]
+    ? [{ id: Actions.showEntry, label: weak.entry.title, value: weak.entry.id }]
     : EXAMPLE_QUESTIONS.map((q) => ({ id: Actions.ask, label: q, value: q }));
   blocks.push({
     type: 'paragraph',
@@ -216,7 +214,7 @@ export function outOfScopeReply(knowledge: Knowledge, kind: OutOfScope): Reply {
   const buttons = entries
     .map((id) => knowledge.byId.get(id))
     .filter((e): e is Entry => e !== undefined)
-    .map((e) => ({ id: Actions.showEntry, label: truncate(e.title, 75), value: e.id }));
+    .map((e) => ({ id: Actions.showEntry, label: e.title, value: e.id }));
   if (buttons.length) blocks.push({ type: 'buttons', buttons });
   return { kind: 'declined', blocks };
 }

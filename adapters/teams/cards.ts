@@ -50,6 +50,32 @@ function submit(button: Button): CardElement {
   };
 }
 
+/**
+ * Teams draws an action's title on one line and cuts it with "…" when the row is full, so a
+ * row of buttons with a label longer than this is drawn as stacked, tappable rows that wrap.
+ */
+export const LONG_LABEL = 25;
+/** Container styles, which Teams themes for light, dark and high contrast. */
+const ROW_STYLE = { primary: 'accent', danger: 'attention', default: 'emphasis' } as const;
+
+/** A button as a tappable container whose label wraps instead of being cut. */
+function wrappedButton(button: Button): CardElement {
+  return {
+    type: 'Container',
+    style: ROW_STYLE[button.style ?? 'default'],
+    spacing: 'small',
+    selectAction: { ...submit(button), title: button.label },
+    items: textBlocks(plainToTeams(button.label).slice(0, 1), { weight: 'bolder' }),
+  };
+}
+
+function buttonRow(buttons: Button[]): CardElement[] {
+  if (!buttons.length) return [];
+  if (buttons.some((b) => b.label.length > LONG_LABEL))
+    return [{ type: 'Container', items: buttons.map(wrappedButton) }];
+  return [{ type: 'ActionSet', actions: buttons.map(submit) }];
+}
+
 function sourcesBlocks(block: Extract<Block, { type: 'sources' }>): CardElement[] {
   const md: MdBlock[] = [
     { type: 'para', inlines: [{ type: 'bold', text: 'Sources' }] },
@@ -90,9 +116,7 @@ function renderBlock(block: Block, n: number): CardElement[] {
     case 'sources':
       return sourcesBlocks(block);
     case 'buttons':
-      return block.buttons.length
-        ? [{ type: 'ActionSet', actions: block.buttons.map(submit) }]
-        : [];
+      return buttonRow(block.buttons);
     case 'choice': {
       const input = `choice-${n}`;
       const data: SubmitData = { actionId: block.id, input };
@@ -172,5 +196,7 @@ export function walk(elements: CardElement[]): CardElement[] {
 
 /** True when a card has something to press or fill in. */
 export function isInteractive(card: AdaptiveCard): boolean {
-  return walk(card.body).some((e) => e.type === 'ActionSet' || e.type.startsWith('Input.'));
+  return walk(card.body).some(
+    (e) => e.type === 'ActionSet' || e.type.startsWith('Input.') || e.selectAction !== undefined,
+  );
 }

@@ -44,13 +44,22 @@ export class SentCards {
   }
 }
 
+/**
+ * "Answered: …" in a `good` container. Teams themes container styles for light, dark and high
+ * contrast; a fixed text colour (it was `color: good`) looked pale on some themes.
+ */
 function answeredBlock(label: string): CardElement {
   return {
-    type: 'TextBlock',
-    text: plainToTeams(`Answered: ${truncate(label, 200)}`)[0] ?? 'Answered',
-    wrap: true,
-    weight: 'bolder',
-    color: 'good',
+    type: 'Container',
+    style: 'good',
+    items: [
+      {
+        type: 'TextBlock',
+        text: plainToTeams(`Answered: ${truncate(label, 200)}`)[0] ?? 'Answered',
+        wrap: true,
+        weight: 'bolder',
+      },
+    ],
   };
 }
 
@@ -77,15 +86,18 @@ export function answeredLabel(card: AdaptiveCard, pressed: SubmitData, chosen?: 
   return pressed.value ?? pressed.actionId;
 }
 
-/** Removes buttons and inputs; an input's label (its question) stays as text. */
+/** Removes buttons (rows of actions or tappable rows) and inputs; an input's label stays as text. */
 function strip(elements: CardElement[]): CardElement[] {
   return elements.flatMap((e): CardElement[] => {
-    if (e.type === 'ActionSet') return [];
+    if (e.type === 'ActionSet' || e.selectAction !== undefined) return [];
     if (e.type.startsWith('Input.')) {
       const label = typeof e.label === 'string' ? plainToTeams(e.label)[0] : undefined;
       return label ? [{ type: 'TextBlock', text: label, wrap: true, weight: 'bolder' }] : [];
     }
-    return Array.isArray(e.items) ? [{ ...e, items: strip(e.items as CardElement[]) }] : [e];
+    if (!Array.isArray(e.items)) return [e];
+    const items = strip(e.items as CardElement[]);
+    // A container that held only buttons goes with them.
+    return items.length ? [{ ...e, items }] : [];
   });
 }
 

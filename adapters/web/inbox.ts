@@ -6,12 +6,23 @@ export interface InboxMessage {
   reply: Reply;
   /** Sent over a stream or fetched from the inbox at least once. */
   seen: boolean;
+  /** For an update: the id of the earlier message whose content this replaces. */
+  replaces?: number;
 }
+
+/** What a page that polls gets: new messages, and new content for messages it already has. */
+export interface Drained {
+  messages: InboxMessage[];
+  updates: InboxMessage[];
+}
+
+const MESSAGE_ID = /^web-(\d+)$/;
 
 /**
  * Keeps the messages the core sends later to web users (the web chat's Notifier). Each user
  * keeps their last `maxPerUser` messages, numbered, so a page whose stream dropped can ask for
- * everything after the last id it saw (EventSource sends it as Last-Event-ID).
+ * everything after the last id it saw (EventSource sends it as Last-Event-ID). An update is a
+ * numbered message too, naming the message it replaces, so it is replayed the same way.
  */
 export class WebInbox implements Notifier {
   readonly platform = 'web' as const;
@@ -21,26 +32,65 @@ export class WebInbox implements Notifier {
 
   constructor(private readonly maxPerUser = 100) {}
 
+  private add(userId: string, message: InboxMessage): void {
+    const log = this.logs.get(userId) ?? [];
+    this.logs.set(userId, log);
+    log.push(message);
+    // Oldest messages go first when a user never comes back; the core keeps the record.
+    if (log.length > this.maxPerUser) log.splice(0, log.length - this.maxPerUser);
+    for (const listener of this.listeners.get(userId) ?? []) listener(message);
+  }
+
   async notify(user: UserRef, replies: Reply[]): Promise<DeliveryResult> {
-    const log = this.logs.get(user.id) ?? [];
-    this.logs.set(user.id, log);
     let last = 0;
     for (const reply of replies) {
-      const message: InboxMessage = { id: ++this.seq, reply, seen: false };
-      last = message.id;
-      log.push(message);
-      // Oldest messages go first when a user never comes back; the core keeps the record.
-      if (log.length > this.maxPerUser) log.splice(0, log.length - this.maxPerUser);
-      for (const listener of this.listeners.get(user.id) ?? []) listener(message);
+      last = ++this.seq;
+      this.add(user.id, { id: last, reply, seen: false });
     }
     return { ok: true, messageId: `web-${last}` };
   }
 
-  /** Returns the messages not yet seen, and marks them seen. */
-  drain(userId: string): Reply[] {
+  /**
+   * Replaces the content of a message sent earlier. Pages showing it redraw it in place (an
+   * `update` event); a page that has not fetched it yet gets the new content in the first place.
+   */
+  async update(user: UserRef, messageId: string, replies: Reply[]): Promise<DeliveryResult> {
+    const target = Number(MESSAGE_ID.exec(messageId)?.[1] ?? Number.NaN);
+    const [reply, ...rest] = replies;
+    if (!reply || rest.length || !Number.isInteger(target))
+      return { ok: false, error: 'a web message is updated with exactly one reply' };
+    const original = this.logs.get(user.id)?.find((m) => m.id === target);
+    if (original) original.reply = reply;
+    this.add(user.id, { id: ++this.seq, reply, seen: false, replaces: target });
+    return { ok: true, messageId };
+  }
+
+  /** The id of the newest message for anyone, to mark a point in time (see `withoutUpdated`). */
+  lastId(): number {
+    return this.seq;
+  }
+
+  /**
+   * Drops from `replies` any reply that was just (after message `after`) shown to this user as
+   * an update in place, so a page does not get the same content twice: once redrawn, once new.
+   */
+  withoutUpdated(userId: string, after: number, replies: Reply[]): Reply[] {
+    const updated = new Set(
+      (this.logs.get(userId) ?? [])
+        .filter((m) => m.id > after && m.replaces !== undefined)
+        .map((m) => JSON.stringify(m.reply)),
+    );
+    return updated.size ? replies.filter((r) => !updated.has(JSON.stringify(r))) : replies;
+  }
+
+  /** Returns the messages and updates not yet seen, and marks them seen. */
+  drain(userId: string): Drained {
     const unseen = (this.logs.get(userId) ?? []).filter((m) => !m.seen);
     for (const m of unseen) m.seen = true;
-    return unseen.map((m) => m.reply);
+    return {
+      messages: unseen.filter((m) => m.replaces === undefined),
+      updates: unseen.filter((m) => m.replaces !== undefined),
+    };
   }
 
   /**

@@ -167,8 +167,11 @@ export class WebServer {
         `Send {userId, text} or {userId, action: {id, value}}. ${where}${issue?.message ?? ''}`.trim(),
       );
     }
+    const before = this.opts.inbox.lastId();
     const replies = await this.opts.bot.handle(toIncoming(parsed.data));
-    sendJson(res, 200, { replies: replies.map(toApiReply) });
+    // A case card the page has just redrawn in place is not sent again as a new message.
+    const fresh = this.opts.inbox.withoutUpdated(parsed.data.userId, before, replies);
+    sendJson(res, 200, { replies: fresh.map(toApiReply) });
   }
 
   private userIdParam(url: URL): string {
@@ -184,8 +187,11 @@ export class WebServer {
   }
 
   private inbox(res: ServerResponse, url: URL): void {
-    const messages = this.opts.inbox.drain(this.userIdParam(url));
-    sendJson(res, 200, { messages: messages.map(toApiReply) });
+    const { messages, updates } = this.opts.inbox.drain(this.userIdParam(url));
+    sendJson(res, 200, {
+      messages: messages.map((m) => ({ ...toApiReply(m.reply), id: m.id })),
+      updates: updates.map((m) => ({ ...toApiReply(m.reply), id: m.id, replaces: m.replaces })),
+    });
   }
 
   private events(req: IncomingMessage, res: ServerResponse, url: URL): void {
@@ -202,7 +208,12 @@ export class WebServer {
     const unsubscribe = this.opts.inbox.subscribe(
       userId,
       (m) => {
-        res.write(`id: ${m.id}\nevent: message\ndata: ${JSON.stringify(toApiReply(m.reply))}\n\n`);
+        // An update carries the id of the message it replaces; the page redraws that one.
+        const [event, data] =
+          m.replaces === undefined
+            ? ['message', toApiReply(m.reply)]
+            : ['update', { ...toApiReply(m.reply), replaces: m.replaces }];
+        res.write(`id: ${m.id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       },
       lastEventId,
     );

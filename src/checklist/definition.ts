@@ -70,6 +70,8 @@ export const StepSchema = z.discriminatedUnion('type', [
     type: z.literal('text'),
     minLength: z.number().int().min(1).default(2),
     maxLength: z.number().int().max(1000).default(500),
+    /** Something the answer must contain; without it the step is asked again. */
+    mustInclude: z.enum(['phone-number']).optional(),
   }),
   z.strictObject({ ...base, type: z.literal('destination') }),
 ]);
@@ -112,7 +114,8 @@ export const ChecklistSchema = z.strictObject({
 });
 export type Checklist = z.infer<typeof ChecklistSchema>;
 
-function conditionSteps(c: Condition): string[] {
+/** The steps a condition looks at. */
+export function conditionSteps(c: Condition): string[] {
   if ('all' in c) return c.all.flatMap(conditionSteps);
   if ('any' in c) return c.any.flatMap(conditionSteps);
   return [c.step];

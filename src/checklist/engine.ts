@@ -1,6 +1,14 @@
+import { findPhones } from '../llm/redact.js';
 import { foldText } from '../retrieval/normalise.js';
 import { parseDate } from './dates.js';
-import type { Checklist, Condition, FlagRule, Severity, Step } from './definition.js';
+import {
+  type Checklist,
+  type Condition,
+  conditionSteps,
+  type FlagRule,
+  type Severity,
+  type Step,
+} from './definition.js';
 
 /** Where a trip goes (or a delegation comes from), with its sister-city link if any. */
 export interface Destination {
@@ -53,14 +61,74 @@ export function nextStep(checklist: Checklist, answers: Answers): Step | undefin
   return visibleSteps(checklist, answers).find((s) => !(s.id in answers));
 }
 
-/** "Step k of n" for a step, counting only the steps that apply. */
-export function progress(
-  checklist: Checklist,
-  answers: Answers,
-  stepId: string,
-): { index: number; total: number } {
+/** Where a step stands: "Step k of n", or "Step k of about n" while n can still change. */
+export interface Progress {
+  index: number;
+  /** The most steps the run can still have, so the count never grows as answers come in. */
+  total: number;
+  /** False while later answers can still change the total. */
+  exact: boolean;
+}
+
+/** Hypothetical answers an unanswered step could get, as far as conditions can tell apart. */
+function possibleAnswers(step: Step): AnswerValue[] {
+  const skipped = step.optional ? [null] : [];
+  switch (step.type) {
+    case 'yesno':
+      return ['yes', 'no', ...skipped];
+    case 'single':
+      return [...step.options.map((o) => o.value), ...skipped];
+    case 'multi':
+      // Each option alone, and all of them: enough for the conditions a checklist uses.
+      return [...step.options.map((o) => [o.value]), step.options.map((o) => o.value), ...skipped];
+    default:
+      return ['answered', ...skipped];
+  }
+}
+
+/** Branches explored before the count settles for an estimate. */
+const MAX_BRANCHES = 512;
+
+/**
+ * The fewest and most steps a run can have, given the answers so far: every answer a later
+ * step that a condition depends on could get is tried, in order (conditions only look back).
+ */
+function stepRange(checklist: Checklist, answers: Answers): { min: number; max: number } {
+  const referenced = new Set(
+    checklist.steps.flatMap((s) => (s.when ? conditionSteps(s.when) : [])),
+  );
+  let min = Number.POSITIVE_INFINITY;
+  let max = 0;
+  let branches = 0;
+  const walk = (from: number, known: Answers, count: number): void => {
+    for (let i = from; i < checklist.steps.length; i++) {
+      const step = checklist.steps[i] as Step;
+      if (step.when && !holds(step.when, known)) continue;
+      count++;
+      if (step.id in known || !referenced.has(step.id)) continue;
+      const options = possibleAnswers(step);
+      branches += options.length;
+      // Past the limit, one answer stands for all: the result is an estimate either way.
+      for (const value of branches > MAX_BRANCHES ? options.slice(0, 1) : options)
+        walk(i + 1, { ...known, [step.id]: value }, count);
+      return;
+    }
+    min = Math.min(min, count);
+    max = Math.max(max, count);
+  };
+  walk(0, answers, 0);
+  return { min, max };
+}
+
+/**
+ * "Step k of n" for a step, counting only the steps that apply. While a later answer can still
+ * add or drop steps, n is the most the run can have and `exact` is false ("about n"), so the
+ * count never jumps up when an answer picks a branch.
+ */
+export function progress(checklist: Checklist, answers: Answers, stepId: string): Progress {
   const steps = visibleSteps(checklist, answers);
-  return { index: steps.findIndex((s) => s.id === stepId) + 1, total: steps.length };
+  const { min, max } = stepRange(checklist, answers);
+  return { index: steps.findIndex((s) => s.id === stepId) + 1, total: max, exact: min === max };
 }
 
 /** Only the answers to steps that still apply (a changed answer can hide later steps). */
@@ -195,6 +263,12 @@ export function parseAnswer(step: Step, input: string, ctx: AnswerContext): Pars
         };
       if (raw.length > step.maxLength)
         return { ok: false, error: `Please keep this under ${step.maxLength} characters.` };
+      if (step.mustInclude === 'phone-number' && findPhones(raw).length === 0)
+        return {
+          ok: false,
+          error:
+            'Thanks. I couldn\'t see a phone number in that. Please add one, with the area or mobile code, for example "Jane Smith 021 555 0123".',
+        };
       return { ok: true, value: raw };
     }
     case 'destination': {

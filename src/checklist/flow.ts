@@ -21,6 +21,7 @@ import {
   ChecklistActions,
   debriefNote,
   startButton,
+  stepCount,
   stepReply,
   summaryReply,
   tripsReply,
@@ -295,7 +296,7 @@ export class ChecklistFlow {
           blocks: [
             {
               type: 'paragraph',
-              text: `You already have a ${checklist.title.toLowerCase()} in progress${at ? ` (step ${at.index} of ${at.total})` : ''}. Would you like to carry on, or start again?`,
+              text: `You already have a ${checklist.title.toLowerCase()} in progress${at ? ` (step ${stepCount(at)})` : ''}. Would you like to carry on, or start again?`,
             },
             {
               type: 'buttons',
@@ -391,7 +392,7 @@ export class ChecklistFlow {
         {
           type: 'notice',
           tone: 'info',
-          text: `You're part-way through the ${checklist.title.toLowerCase()} (step ${at.index} of ${at.total}).`,
+          text: `You're part-way through the ${checklist.title.toLowerCase()} (step ${stepCount(at)}).`,
         },
         {
           type: 'buttons',
@@ -645,11 +646,12 @@ export class ChecklistFlow {
         answers: record.summary,
         tripId: run.tripId ?? id,
       });
+      // The receipt names the security contact and says whether they were reached.
       const why = always
         ? 'Thank you for raising this.'
         : high > 0
-          ? "Some answers are high risk, so this has gone to your council's security contact."
-          : `There are ${warnings} warnings, so this has gone to your council's security contact.`;
+          ? 'Some answers are high risk, so this needs a closer look.'
+          : `There are ${warnings} warnings, so this needs a closer look.`;
       extra.push({
         type: 'notice',
         tone: always ? 'info' : 'warning',

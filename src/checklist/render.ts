@@ -4,7 +4,7 @@ import { escapeMarkdown } from '../markdown.js';
 import type { Block, Button, Reply } from '../model.js';
 import type { TripRecord } from '../storage/index.js';
 import type { Checklist, Severity, Step } from './definition.js';
-import type { Destination, FlagHit } from './engine.js';
+import type { Destination, FlagHit, Progress } from './engine.js';
 
 /** Action ids for checklists. Values are described beside each. */
 export const ChecklistActions = {
@@ -22,8 +22,6 @@ export const ChecklistActions = {
   myTrips: 'checklist:my-trips',
 } as const;
 
-const truncate = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
-
 const SEVERITY_LABEL: Record<Severity, string> = {
   high: 'High',
   warning: 'Warning',
@@ -34,7 +32,7 @@ function guidanceButtons(knowledge: Knowledge, ids: string[], prefix = ''): Butt
   return ids
     .map((id) => knowledge.byId.get(id))
     .filter((e) => e !== undefined)
-    .map((e) => ({ id: 'show-entry', label: truncate(`${prefix}${e.title}`, 75), value: e.id }));
+    .map((e) => ({ id: 'show-entry', label: `${prefix}${e.title}`, value: e.id }));
 }
 
 /** A "Start pre-trip checklist" button. */
@@ -52,16 +50,21 @@ export function startButton(): Block {
   };
 }
 
+/** "4 of 18", or "1 of about 18" while later answers can still change the total. */
+export function stepCount(at: Progress): string {
+  return `${at.index} of ${at.exact ? '' : 'about '}${at.total}`;
+}
+
 /** One step, as a question with its choices, help, guidance and navigation. */
 export function stepReply(
   knowledge: Knowledge,
   step: Step,
-  at: { index: number; total: number },
+  at: Progress,
   opts: { canGoBack: boolean; error?: string; offers?: Destination[] },
 ): Reply {
   const blocks: Block[] = [];
   if (opts.error) blocks.push({ type: 'notice', tone: 'warning', text: opts.error });
-  blocks.push({ type: 'paragraph', text: `**Step ${at.index} of ${at.total}**` });
+  blocks.push({ type: 'paragraph', text: `**Step ${stepCount(at)}**` });
   const value = (v: string) => `${step.id}=${v}`;
   if (step.type === 'yesno') {
     blocks.push({
@@ -90,7 +93,7 @@ export function stepReply(
       id: ChecklistActions.answer,
       question: 'Matches from the sister-city register:',
       options: opts.offers.map((d) => ({
-        label: truncate(`${d.city}, ${d.country}`, 75),
+        label: `${d.city}, ${d.country}`,
         value: value(`${d.city}, ${d.country}`),
       })),
     });

@@ -1,5 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Checklist, ChecklistSchema, type Step } from '../../src/checklist/definition.js';
+import {
+  type Checklist,
+  ChecklistSchema,
+  conditionSteps,
+  type Step,
+} from '../../src/checklist/definition.js';
 import {
   type AnswerContext,
   type Answers,
@@ -15,9 +20,11 @@ import {
 import { fixtureContent, registerLookup, TODAY } from './helpers.js';
 
 let pretrip: Checklist;
+let checklists: Map<string, Checklist>;
 let ctx: AnswerContext;
 beforeAll(async () => {
   const content = await fixtureContent();
+  checklists = content.checklists;
   pretrip = content.checklists.get('pretrip')!;
   ctx = { today: TODAY, answers: {}, findSisterCity: registerLookup(content.knowledge) };
 });
@@ -77,12 +84,62 @@ describe('visible steps and progress', () => {
     const hosting = { 'visit-type': 'hosting' };
     expect(visibleSteps(pretrip, outbound)).toHaveLength(18);
     expect(visibleSteps(pretrip, hosting)).toHaveLength(14);
-    expect(progress(pretrip, outbound, 'purpose')).toEqual({ index: 2, total: 18 });
-    expect(progress(pretrip, hosting, 'purpose')).toEqual({ index: 2, total: 14 });
-    expect(progress(pretrip, hosting, 'who-pays')).toEqual({ index: 6, total: 14 });
-    expect(progress(pretrip, outbound, 'who-pays')).toEqual({ index: 6, total: 18 });
+    expect(progress(pretrip, outbound, 'purpose')).toEqual({ index: 2, total: 18, exact: true });
+    expect(progress(pretrip, hosting, 'purpose')).toEqual({ index: 2, total: 14, exact: true });
+    expect(progress(pretrip, hosting, 'who-pays')).toEqual({ index: 6, total: 14, exact: true });
+    expect(progress(pretrip, outbound, 'who-pays')).toEqual({ index: 6, total: 18, exact: true });
     expect(visibleSteps(pretrip, hosting).map((s) => s.id)).toContain('delegation-from');
     expect(visibleSteps(pretrip, hosting).map((s) => s.id)).not.toContain('devices');
+  });
+
+  it('counts the most steps a run can have, as "about", until the branch is known', () => {
+    // Before the visit type is chosen, an outbound trip's 18 steps are the most there can be.
+    expect(progress(pretrip, {}, 'visit-type')).toEqual({ index: 1, total: 18, exact: false });
+    const debrief = checklists.get('debrief')!;
+    expect(progress(debrief, {}, 'unusual-contact')).toEqual({
+      index: 1,
+      total: 4,
+      exact: false,
+    });
+    expect(progress(debrief, { 'unusual-contact': 'no' }, 'gifts-received')).toEqual({
+      index: 2,
+      total: 3,
+      exact: true,
+    });
+  });
+
+  it('never raises the total as answers come in, on any path through the checklists', () => {
+    for (const checklist of checklists.values()) {
+      // Every answer to a step that decides which steps follow; one answer to any other step.
+      const deciding = new Set(
+        checklist.steps.flatMap((s) => (s.when ? conditionSteps(s.when) : [])),
+      );
+      const paths: Answers[] = [{}];
+      while (paths.length) {
+        const answers = paths.pop()!;
+        const step = nextStep(checklist, answers);
+        if (!step) continue;
+        const at = progress(checklist, answers, step.id);
+        const all =
+          step.type === 'yesno'
+            ? ['yes', 'no']
+            : step.type === 'single'
+              ? step.options.map((o) => o.value)
+              : ['typed'];
+        const values = deciding.has(step.id) ? all : all.slice(0, 1);
+        for (const value of values) {
+          const next = { ...answers, [step.id]: value };
+          const following = nextStep(checklist, next);
+          if (!following) continue;
+          const later = progress(checklist, next, following.id);
+          expect(later.total, `${checklist.id} after ${step.id}=${value}`).toBeLessThanOrEqual(
+            at.total,
+          );
+          expect(later.index).toBe(at.index + 1);
+          paths.push(next);
+        }
+      }
+    }
   });
 
   it('nextStep is the first applicable unanswered step; a skipped step counts as done', () => {
@@ -240,6 +297,32 @@ describe('parseAnswer', () => {
       ok: false,
       error: 'Please keep this under 300 characters.',
     });
+  });
+
+  it('a name and phone number: any NZ or international number will do; none is asked again', () => {
+    for (const answer of [
+      'Jane Smith 021 555 0123',
+      'Hemi Walker, +64 21 555 0123',
+      'Aroha (04) 555 0192',
+      'Duty manager 0800 747 224',
+      'Sam Lee 09-555-0100',
+    ])
+      expect(parse('emergency-contact', answer), answer).toEqual(ok(answer));
+    for (const answer of [
+      'Jane Smith',
+      'Jane Smith on extension 4521',
+      'Jane 555 0123',
+      'the duty manager, back on 5/3/2027',
+      'What should I put here?',
+    ]) {
+      const result = parse('emergency-contact', answer);
+      expect(result.ok, answer).toBe(false);
+      expect(!result.ok && result.error).toMatch(
+        /^Thanks\. I couldn't see a phone number in that\./,
+      );
+    }
+    // Other text steps do not look for one.
+    expect(parse('purpose', 'Trade visit').ok).toBe(true);
   });
 
   it('destination: a register city alone is enough', () => {

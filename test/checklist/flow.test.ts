@@ -57,10 +57,9 @@ describe('a whole pre-trip run through the JSON API', () => {
     expect(text.slice(warning)).toContain('Taking your usual council devices.');
     expect(text).not.toContain('For your information');
     expect(summary!.actions.map((a) => a.value)).toContain('safetravel');
-    expect(text).toMatch(
-      /Some answers are high risk, so this has gone to your council's security contact/,
+    expect(text).toContain(
+      "Some answers are high risk, so this needs a closer look. I've recorded this for your council's security contact (reference ER-2026-0001).",
     );
-    expect(text).toContain('reference ER-2026-0001');
     expect(text).toContain("I'll check in with a short debrief on 8 March 2027");
 
     const [request, ...others] = await s.advisor.store.listEscalationRequests();
@@ -183,7 +182,9 @@ describe('a whole pre-trip run through the JSON API', () => {
     answers[7] = ['devices', 'council-phone'];
     answers[8] = ['safetravel', 'no'];
     const [summary] = await answerAll(chat, answers);
-    expect(summary!.text).toContain('There are 3 warnings, so this has gone to');
+    expect(summary!.text).toContain(
+      "There are 3 warnings, so this needs a closer look. I've recorded this for your council's security contact",
+    );
     const [request] = await s.advisor.store.listEscalationRequests();
     expect(request?.flags.map((f) => f.id)).toEqual([
       'host-funded',
@@ -194,21 +195,94 @@ describe('a whole pre-trip run through the JSON API', () => {
 });
 
 describe('progress', () => {
-  it('"Step 1 of N", with N changing between outbound and hosting', async () => {
+  it('"Step 1 of about 18" until the visit type is known; the total never jumps up', async () => {
     const chat = new Chat(s, 'eru');
     let r = await chat.say('pretrip');
-    // Before the visit type is known only the unconditional steps count.
-    expect(stepOf(r)).toEqual({ index: 1, total: 13 });
-    expect(r[0]?.text).toContain('Step 1 of 13');
+    // Before the visit type is known, the count is the most steps a run can have.
+    expect(stepOf(r)).toEqual({ index: 1, total: 18, about: true });
+    expect(r[0]?.text).toContain('Step 1 of about 18');
     r = await chat.choose('visit-type', 'outbound');
+    expect(r[0]?.text).toContain('Step 2 of 18');
     expect(stepOf(r)).toEqual({ index: 2, total: 18 });
     r = await chat.say('back');
-    expect(stepOf(r)).toEqual({ index: 1, total: 13 });
+    expect(stepOf(r)).toEqual({ index: 1, total: 18, about: true });
     r = await chat.choose('visit-type', 'hosting');
     expect(stepOf(r)).toEqual({ index: 2, total: 14 });
     r = await answerAll(chat, ['A visit by a delegation', 'tomorrow', '5 Dec']);
     expect(stepOf(r)).toEqual({ index: 5, total: 14 });
     expect(r[0]?.text).toContain('Where is the delegation from?');
+  });
+});
+
+describe('the emergency contact', () => {
+  it('is asked again, kindly, until the answer has a phone number', async () => {
+    const chat = new Chat(s, 'wiremu');
+    await chat.say('pretrip');
+    let r = await answerAll(chat, RISKY_OUTBOUND.slice(0, 16));
+    expect(r[0]?.text).toContain('Who is your emergency contact at the council');
+    const at = stepOf(r);
+    for (const answer of ['Jane Smith', 'Jane Smith, extension 4521', 'the duty manager']) {
+      r = await chat.say(answer);
+      expect(problemOf(r)).toBe(
+        'Thanks. I couldn\'t see a phone number in that. Please add one, with the area or mobile code, for example "Jane Smith 021 555 0123".',
+      );
+      expect(stepOf(r)).toEqual(at);
+    }
+    r = await chat.say('Jane Smith +64 21 555 0123');
+    expect(problemOf(r)).toBeUndefined();
+    expect(r[0]?.text).toContain('When will you debrief with your security contact');
+  });
+});
+
+describe('the summary when a checklist goes to the security contact', () => {
+  it('names the contact once, in the sentence that says what happened', async () => {
+    const sent = await startTestServer();
+    try {
+      const chat = new Chat(sent, 'mere');
+      await chat.say('pretrip');
+      const [summary] = await answerAll(chat, RISKY_OUTBOUND);
+      const notice = summary!.blocks.find((b) => b.type === 'notice' && /closer look/.test(b.text));
+      expect(notice?.text).toBe(
+        "Some answers are high risk, so this needs a closer look. Your council's security contact has been notified (case SC-2026-0001). You'll hear here when they pick it up.",
+      );
+    } finally {
+      await sent.close();
+    }
+    // With escalation off, the receipt says the same once.
+    const chat = new Chat(s, 'mere');
+    await chat.say('pretrip');
+    const [summary] = await answerAll(chat, RISKY_OUTBOUND);
+    const notice = summary!.blocks.find((b) => b.type === 'notice' && /closer look/.test(b.text));
+    expect(notice?.text.match(/security contact/g)).toHaveLength(1);
+  });
+});
+
+describe('a "Read:" button pressed mid-run', () => {
+  it('shows the guidance with the same reminder a typed question gets', async () => {
+    const chat = new Chat(s, 'kiri');
+    let r = await chat.say('pretrip');
+    r = await chat.press('show-entry', 'fi-definition');
+    expect(r).toHaveLength(2);
+    expect(r[0]).toMatchObject({ kind: 'answer', entryId: 'fi-definition' });
+    expect(r[1]?.text).toContain(
+      "You're part-way through the pre-trip security checklist (step 1 of about 18).",
+    );
+    await answerAll(chat, RISKY_OUTBOUND.slice(0, 5));
+    r = await chat.press('show-entry', 'gifts-koha');
+    expect(r[0]).toMatchObject({ kind: 'answer', entryId: 'gifts-koha' });
+    const typed = await chat.say('What about gifts and koha?');
+    // The button and the typed question end the same way.
+    expect(r[1]).toEqual(typed.at(-1));
+    expect(r[1]?.text).toContain(
+      "You're part-way through the pre-trip security checklist (step 6 of 18).",
+    );
+    expect(r[1]?.actions).toEqual([
+      expect.objectContaining({ id: 'checklist:continue', label: 'Continue the checklist' }),
+    ]);
+    // With no run in progress, guidance comes on its own.
+    await chat.press('checklist:cancel');
+    r = await chat.press('show-entry', 'gifts-koha');
+    expect(r).toHaveLength(1);
   });
 });
 
@@ -251,7 +325,7 @@ describe('navigation and wrong answers', () => {
 
     r = await chat.say('start again');
     expect(r[0]?.text).toContain('This takes about five minutes');
-    expect(stepOf(r)).toEqual({ index: 1, total: 13 });
+    expect(stepOf(r)).toEqual({ index: 1, total: 18, about: true });
     expect((await runOf('fa'))?.answers).toEqual({});
 
     await chat.choose('visit-type', 'outbound');
@@ -278,7 +352,7 @@ describe('navigation and wrong answers', () => {
     );
     expect(r[0]?.actions.map((a) => a.id)).toEqual(['checklist:continue', 'checklist:restart']);
     const restarted = await chat.press('checklist:restart');
-    expect(stepOf(restarted)).toEqual({ index: 1, total: 13 });
+    expect(stepOf(restarted)).toEqual({ index: 1, total: 18, about: true });
   });
 });
 

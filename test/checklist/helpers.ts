@@ -69,10 +69,16 @@ export class Chat {
 /** All reply texts joined, for matching. */
 export const textOf = (replies: ApiReply[]): string => replies.map((r) => r.text).join('\n\n');
 
-/** "Step k of n" from the last reply, or undefined when it shows no step. */
-export function stepOf(replies: ApiReply[]): { index: number; total: number } | undefined {
-  const m = /Step (\d+) of (\d+)/.exec(replies.at(-1)?.text ?? '');
-  return m ? { index: Number(m[1]), total: Number(m[2]) } : undefined;
+/**
+ * "Step k of n" from the last reply, or undefined when it shows no step. "Step k of about n"
+ * (while later answers can change the total) adds `about: true`.
+ */
+export function stepOf(
+  replies: ApiReply[],
+): { index: number; total: number; about?: true } | undefined {
+  const m = /Step (\d+) of (about )?(\d+)/.exec(replies.at(-1)?.text ?? '');
+  if (!m) return undefined;
+  return { index: Number(m[1]), total: Number(m[3]), ...(m[2] ? { about: true as const } : {}) };
 }
 
 /** The step id the last reply asks about, read from its choice options (choice steps only). */

@@ -90,7 +90,7 @@ describe('expiry', () => {
     ]);
     expect(await s.advisor.store.getConversation('web:-:nika')).toBeUndefined();
     const fresh = await chat.press('checklist:start', 'pretrip');
-    expect(stepOf(fresh)).toEqual({ index: 1, total: 13 });
+    expect(stepOf(fresh)).toEqual({ index: 1, total: 18, about: true });
   });
 
   it('a button pressed after expiry gets the notice, and "pretrip" starts afresh with it', async () => {
@@ -106,7 +106,7 @@ describe('expiry', () => {
     s.clock.advance(15 * DAY_MS);
     const r = await chat.say('pretrip');
     expect(r[0]?.text).toMatch(/expired after 14 days without activity/);
-    expect(stepOf(r)).toEqual({ index: 1, total: 13 });
+    expect(stepOf(r)).toEqual({ index: 1, total: 18, about: true });
   });
 
   // BUG (src/checklist/flow.ts, onText: `if (expiredNotice) return checklistCommand(text) ?
@@ -135,7 +135,11 @@ describe('expiry', () => {
     const chat = new Chat(s, 'quinn');
     await chat.say('pretrip');
     s.clock.advance(13 * DAY_MS);
-    expect(stepOf(await chat.press('checklist:continue'))).toEqual({ index: 1, total: 13 });
+    expect(stepOf(await chat.press('checklist:continue'))).toEqual({
+      index: 1,
+      total: 18,
+      about: true,
+    });
     s.clock.advance(2 * DAY_MS);
     const r = await chat.choose('visit-type', 'outbound');
     expect(textOf(r)).not.toMatch(/expired/);
@@ -172,7 +176,7 @@ describe('the debrief', () => {
 
     const started = await chat.press('checklist:start', 'debrief:TR-2026-0001');
     expect(started[0]?.text).toMatch(/^Post-trip debrief\n\nWelcome back\./);
-    expect(stepOf(started)).toEqual({ index: 1, total: 3 });
+    expect(stepOf(started)).toEqual({ index: 1, total: 4, about: true });
     expect(choiceStepOf(started)).toBe('unusual-contact');
     const next = await chat.say('yes');
     expect(stepOf(next)).toEqual({ index: 2, total: 4 });
@@ -216,7 +220,7 @@ describe('the debrief', () => {
     await chat.say('pretrip');
     await answerAll(chat, RISKY_OUTBOUND);
     const started = await chat.say('debrief');
-    expect(stepOf(started)).toEqual({ index: 1, total: 3 });
+    expect(stepOf(started)).toEqual({ index: 1, total: 4, about: true });
     const [summary] = await answerAll(chat, ['no', 'yes', 'no']);
     expect(summary?.text).toContain('For your information (1)');
     expect(summary?.text).toContain('Nothing here needs to go to your security contact.');

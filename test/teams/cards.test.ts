@@ -197,3 +197,85 @@ describe('cards', () => {
     expect(stripMentions(activity as any)).toBe('ask <at>Bob</at> about gifts');
   });
 });
+
+describe('long button labels', () => {
+  const long = "Canada's foreign interference law (Bill C-70) and municipal access to intelligence";
+  const related: Reply = {
+    kind: 'answer',
+    blocks: [
+      { type: 'paragraph', text: 'Related questions:' },
+      {
+        type: 'buttons',
+        buttons: [
+          { id: 'show-entry', label: long, value: 'canada-c70' },
+          { id: 'show-entry', label: 'Gifts and koha', value: 'gifts-koha' },
+        ],
+      },
+      { type: 'buttons', buttons: [{ id: 'case:ask', label: 'Ask the security contact' }] },
+    ],
+  };
+
+  it('wraps a row with a long label as tappable rows, never cut with "…"', () => {
+    const [card] = renderReply(related) as [AdaptiveCard];
+    expect(cardProblems(card)).toEqual([]);
+    const rows = walk(card.body).filter((e) => e.selectAction !== undefined);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({
+      type: 'Container',
+      style: 'emphasis',
+      selectAction: {
+        type: 'Action.Submit',
+        title: long,
+        data: { actionId: 'show-entry', value: 'canada-c70' },
+      },
+      items: [{ type: 'TextBlock', wrap: true }],
+    });
+    expect(visible(cardText(rows[0]))).toContain(long);
+    expect(cardText(card)).not.toContain('…');
+    // A row of short labels stays an ordinary row of buttons.
+    const sets = walk(card.body).filter((e) => e.type === 'ActionSet');
+    expect(sets.flatMap((e) => e.actions as any[]).map((x) => x.title)).toEqual([
+      'Ask the security contact',
+    ]);
+  });
+
+  it('keeps the tappable rows after feedback, and drops them when a step is answered', () => {
+    const [card] = renderReply({
+      ...related,
+      blocks: [...related.blocks, ...answer.blocks.slice(3)],
+    }) as [AdaptiveCard];
+    const row = collapseCard(card, { actionId: 'feedback', value: 'up:e1' }, 'Helpful')!;
+    expect(walk(row.body).filter((e) => e.selectAction !== undefined)).toHaveLength(2);
+    // Pressing a tappable row changes nothing in the card it came from.
+    expect(collapseCard(card, { actionId: 'show-entry', value: 'canada-c70' }, long)).toBe(
+      undefined,
+    );
+    const choice = walk(card.body).find((e) => e.type === 'Input.ChoiceSet')!;
+    const whole = collapseCard(
+      card,
+      { actionId: 'checklist:answer', input: String(choice.id), value: 'devices=laptop' },
+      'Laptop',
+    )!;
+    expect(walk(whole.body).some((e) => e.selectAction !== undefined)).toBe(false);
+    for (const c of [row, whole]) expect(cardProblems(c)).toEqual([]);
+  });
+});
+
+describe('answered cards', () => {
+  it('mark the answer with a themed container style, not a fixed text colour', () => {
+    const [card] = renderReply(answer) as [AdaptiveCard];
+    const choice = walk(card.body).find((e) => e.type === 'Input.ChoiceSet')!;
+    const pressed = { actionId: 'checklist:answer', input: String(choice.id), value: 'x' };
+    for (const done of [
+      collapseCard(card, pressed, 'Laptop')!,
+      collapseCard(card, { actionId: 'feedback', value: 'up:e1' }, 'Helpful')!,
+    ]) {
+      const all = walk(done.body);
+      const mark = all.find((e) => e.type === 'Container' && /Answered: /.test(cardText(e)));
+      expect(mark).toMatchObject({ style: 'good' });
+      // Text keeps the theme's own colour, so it reads on light, dark and high contrast.
+      expect(all.filter((e) => e.type === 'TextBlock' && e.color !== undefined)).toEqual([]);
+      expect(cardProblems(done)).toEqual([]);
+    }
+  });
+});

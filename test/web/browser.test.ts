@@ -3,9 +3,19 @@
  * playwright-core) against the real server and the fixture knowledge.
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_KNOWLEDGE, startTestServer, type TestServer } from '../helpers/server.js';
+
+const require = createRequire(import.meta.url);
+/** axe-core's browser bundle, evaluated in the page (the page's CSP forbids inline scripts). */
+const AXE_SOURCE: string = require('axe-core').source;
+/**
+ * axe-core findings we accept, each with the reason. Serious and critical ones are never
+ * accepted; a moderate or minor one must be explained here.
+ */
+const AXE_EXPLAINED: Record<string, string> = {};
 
 /** Debian's chromium; CHROMIUM_PATH may point elsewhere. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -73,6 +83,72 @@ function pageUserId(): Promise<string | null> {
 /** Waits until the page's event stream is connected, so server pushes reach it. */
 async function waitForLiveEvents(): Promise<void> {
   await page.waitForFunction(() => document.documentElement.dataset.live === 'open');
+}
+
+/**
+ * The contrast ratio (WCAG 2) of an element's text against what is behind it, from computed
+ * styles: its own background over its ancestors' backgrounds, with opacity applied. With
+ * `outline`, the ratio of its outline colour against the backdrop instead (focus indicators
+ * need 3:1).
+ */
+function contrastOf(target: Locator, what: 'text' | 'outline' = 'text'): Promise<number> {
+  return target.evaluate((el, part) => {
+    type Rgba = [number, number, number, number];
+    const parse = (c: string): Rgba => {
+      const m = /^rgba?\(([^)]+)\)$/.exec(c);
+      if (!m?.[1]) throw new Error(`unexpected colour ${c}`);
+      const [r = 0, g = 0, b = 0, a = 1] = m[1]
+        .split(/[\s,/]+/)
+        .filter(Boolean)
+        .map(Number);
+      return [r, g, b, a];
+    };
+    const over = (top: Rgba, under: Rgba): Rgba => [
+      top[0] * top[3] + under[0] * (1 - top[3]),
+      top[1] * top[3] + under[1] * (1 - top[3]),
+      top[2] * top[3] + under[2] * (1 - top[3]),
+      1,
+    ];
+    const ancestors: Element[] = [];
+    for (let n = el.parentElement; n; n = n.parentElement) ancestors.unshift(n);
+    let backdrop: Rgba = [255, 255, 255, 1];
+    for (const n of ancestors)
+      backdrop = over(parse(getComputedStyle(n).backgroundColor), backdrop);
+    const css = getComputedStyle(el);
+    let back = over(parse(css.backgroundColor), backdrop);
+    let front = over(parse(part === 'outline' ? css.outlineColor : css.color), back);
+    if (part === 'outline') back = backdrop;
+    let opacity = 1;
+    for (let n: Element | null = el; n; n = n.parentElement)
+      opacity *= Number(getComputedStyle(n).opacity);
+    if (opacity < 1) {
+      front = over([front[0], front[1], front[2], opacity], backdrop);
+      back = over([back[0], back[1], back[2], opacity], backdrop);
+    }
+    const luminance = (c: Rgba) => {
+      const [r, g, b] = c.slice(0, 3).map((v) => {
+        const s = v / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      }) as [number, number, number];
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const [hi, lo] = [luminance(front), luminance(back)].sort((x, y) => y - x) as [number, number];
+    return (hi + 0.05) / (lo + 0.05);
+  }, what);
+}
+
+/** Runs axe-core on the whole page; returns the findings not explained in AXE_EXPLAINED. */
+async function axeFindings(): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate(() =>
+    (window as any).axe.run(document, { resultTypes: ['violations'] }),
+  );
+  return (result.violations as any[])
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical' || !(v.id in AXE_EXPLAINED))
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`,
+    );
 }
 
 describe('web chat in a browser', () => {
@@ -325,6 +401,51 @@ describe('web chat in a browser', () => {
       .waitFor();
   });
 
+  it('updates a case in place when its status changes, and shows the change as one new line', async () => {
+    await page.getByLabel('Your role').selectOption({ label: 'Security contact' });
+    await waitForLiveEvents();
+    // Someone else files a report; the case reaches the contact's page over the stream.
+    for (const text of [
+      'report',
+      'A delegation member asked me for the port expansion plans.',
+      'At the dinner last Tuesday',
+      'A member of the visiting delegation',
+      'yes',
+    ])
+      expect((await server.post('/api/chat', { userId: 'tama', text })).status).toBe(200);
+    const card = log.locator('.msg', { hasText: 'Raised by:' });
+    await card.getByText(/New case SC-\d{4}-\d{4} for the security contact/).waitFor();
+    const id = /SC-\d{4}-\d{4}/.exec((await card.textContent()) ?? '')![0];
+    const entry = await card.getAttribute('data-entry');
+    const rows = await log.locator('.msg').count();
+
+    const before = await botCount();
+    await card.getByRole('button', { name: 'Acknowledge', exact: true }).click();
+    await waitForReply(before);
+    await log.getByText(`Case ${id} acknowledged. The reporter has been told.`).waitFor();
+    // The same message, redrawn: new status, no Acknowledge button, other actions kept.
+    await card.getByText(`Case ${id}: acknowledged.`).waitFor();
+    expect(await card.count()).toBe(1);
+    expect(await card.getAttribute('data-entry')).toBe(entry);
+    expect(await card.getByRole('button', { name: 'Acknowledge' }).count()).toBe(0);
+    expect(await card.getByRole('button', { name: 'Resolve', exact: true }).count()).toBe(1);
+    // Two new rows only: what the contact pressed, and the one-line change.
+    expect(await log.locator('.msg').count()).toBe(rows + 2);
+    expect(await log.locator('.msg').last().textContent()).toBe(
+      `Advisor: ✓Done: Case ${id} acknowledged. The reporter has been told.`,
+    );
+    // The pressed button went with the old status, so focus moved to the question box.
+    expect(await focused()).toMatchObject({ id: 'question' });
+    expect(await axeFindings()).toEqual([]);
+    await page.screenshot({ path: '/tmp/web-chat-case.png' });
+
+    // A reload shows the case as it is now, once.
+    await page.reload();
+    await card.getByText(`Case ${id}: acknowledged.`).waitFor();
+    expect(await card.count()).toBe(1);
+    await page.getByLabel('Your role').selectOption({ label: 'Staff member' });
+  });
+
   it('runs the pre-trip checklist with buttons, typed answers and a multiple choice', async () => {
     /** Clicks the newest button with this name and waits for the reply. */
     const click = async (name: string) => {
@@ -334,7 +455,7 @@ describe('web chat in a browser', () => {
     };
     await click('Start pre-trip checklist');
     await log
-      .getByText(/Step 1 of \d+/)
+      .getByText(/Step 1 of (about )?\d+/)
       .last()
       .waitFor();
     await click('Overseas trip');
@@ -363,6 +484,122 @@ describe('web chat in a browser', () => {
     await log.getByText("I've cancelled the pre-trip security checklist").waitFor();
   });
 
+  it('keeps every button state readable: at least 4.5:1 at rest, hovered, focused, pressed and disabled', async () => {
+    const userId = await pageUserId();
+    await waitForLiveEvents();
+    await server.inbox.notify({ platform: 'web', id: userId! }, [
+      {
+        kind: 'notice',
+        blocks: [
+          {
+            type: 'buttons',
+            buttons: [
+              { id: 'ask', label: 'A primary button', value: 'x', style: 'primary' },
+              { id: 'ask', label: 'A danger button', value: 'x', style: 'danger' },
+              { id: 'ask', label: 'A plain button', value: 'x' },
+            ],
+          },
+          {
+            type: 'choice',
+            id: 'checklist:answer',
+            question: 'Pick several',
+            multiple: true,
+            options: [
+              { label: 'Chosen, not sent', value: 'm=a' },
+              { label: 'Not chosen', value: 'm=b' },
+            ],
+          },
+          {
+            type: 'choice',
+            id: 'checklist:answer',
+            question: 'Pick several, untouched',
+            multiple: true,
+            options: [{ label: 'Untouched', value: 'u=a' }],
+          },
+          {
+            type: 'choice',
+            id: 'checklist:answer',
+            question: 'Pick one',
+            options: [
+              { label: 'Chosen and sent', value: 's=a' },
+              { label: 'Passed over', value: 's=b' },
+            ],
+          },
+        ],
+      },
+    ]);
+    const card = log.locator('.msg', { hasText: 'Pick one' }).last();
+    await card.waitFor();
+    const button = (name: string) => card.getByRole('button', { name, exact: true });
+    // A multiple choice in progress: one option pressed, Done enabled.
+    await button('Chosen, not sent').click();
+    expect(await button('Chosen, not sent').getAttribute('aria-pressed')).toBe('true');
+    // A single choice answered: the chosen option stays pressed, every option disabled.
+    const before = await botCount();
+    await button('Chosen and sent').click();
+    await waitForReply(before);
+    expect(await button('Chosen and sent').isDisabled()).toBe(true);
+    expect(await button('Chosen and sent').getAttribute('aria-pressed')).toBe('true');
+    expect(await button('Passed over').isDisabled()).toBe(true);
+    // The untouched multiple choice's Done button is a disabled primary button.
+    const disabledDone = card
+      .locator('.choice', { hasText: 'untouched' })
+      .getByRole('button', { name: 'Done' });
+    expect(await disabledDone.isDisabled()).toBe(true);
+
+    const targets: [string, Locator][] = [
+      ['primary', button('A primary button')],
+      ['danger', button('A danger button')],
+      ['plain', button('A plain button')],
+      ['pressed', button('Chosen, not sent')],
+      ['not pressed', button('Not chosen')],
+      [
+        'Done',
+        card
+          .locator('.choice', { hasText: 'Pick several' })
+          .first()
+          .getByRole('button', { name: 'Done' }),
+      ],
+      ['Done, disabled', disabledDone],
+      ['pressed, disabled', button('Chosen and sent')],
+      ['disabled', button('Passed over')],
+      ['Send', page.locator('#send')],
+      ['Clear conversation', page.locator('#clear')],
+      [
+        'Start pre-trip checklist',
+        log.getByRole('button', { name: 'Start pre-trip checklist' }).first(),
+      ],
+    ];
+    const low: string[] = [];
+    const check = (name: string, state: string, ratio: number, min = 4.5) => {
+      if (!(ratio >= min)) low.push(`${name}, ${state}: ${ratio.toFixed(2)}:1`);
+    };
+    for (const [name, target] of targets) {
+      await target.scrollIntoViewIfNeeded();
+      await page.mouse.move(0, 0);
+      check(name, 'at rest', await contrastOf(target));
+      await target.hover();
+      check(name, 'hovered', await contrastOf(target));
+      await page.mouse.move(0, 0);
+      if (await target.isEnabled()) {
+        // Focus as a keyboard user would see it: after a key press, focus shows its outline.
+        await page.keyboard.press('Shift');
+        await target.focus();
+        expect(await target.evaluate((el) => el.matches(':focus-visible'))).toBe(true);
+        check(name, 'focused', await contrastOf(target));
+        // The focus outline is not text: 3:1 against what surrounds it.
+        check(name, 'focus outline', await contrastOf(target, 'outline'), 3);
+        await target.blur();
+      }
+    }
+    expect(low).toEqual([]);
+  });
+
+  it('has no accessibility problems that axe-core can find', async () => {
+    // The log holds answers, sources, notices, a checklist step, pressed and disabled buttons.
+    expect(await axeFindings()).toEqual([]);
+  });
+
   it('clears the conversation', async () => {
     await page.getByRole('button', { name: 'Clear conversation' }).click();
     await log.getByText("I'm Sister City Advisor").waitFor();
@@ -384,6 +621,40 @@ describe('web chat in a browser', () => {
     expect(widths.page).toBeLessThanOrEqual(320);
     expect(widths.log).toBeLessThanOrEqual(widths.logClient);
     await page.screenshot({ path: '/tmp/web-chat-320.png' });
+  });
+
+  it('wraps a long related question onto several lines instead of cutting it', async () => {
+    const title =
+      "Canada's foreign interference law (Bill C-70) and municipal access to intelligence";
+    const userId = await pageUserId();
+    await waitForLiveEvents();
+    await server.inbox.notify({ platform: 'web', id: userId! }, [
+      {
+        kind: 'answer',
+        blocks: [
+          { type: 'paragraph', text: 'Related questions:' },
+          {
+            type: 'buttons',
+            buttons: [{ id: 'show-entry', label: title, value: 'fi-definition' }],
+          },
+        ],
+      },
+    ]);
+    const related = log.getByRole('button', { name: title, exact: true });
+    await related.waitFor();
+    const box = await related.evaluate((el) => ({
+      text: el.textContent,
+      height: el.getBoundingClientRect().height,
+      lineHeight: Number.parseFloat(getComputedStyle(el).lineHeight),
+      overflows: el.scrollWidth > el.clientWidth,
+    }));
+    expect(box.text).toBe(title);
+    expect(box.height).toBeGreaterThan(box.lineHeight * 2);
+    expect(box.overflows).toBe(false);
+    await related.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: '/tmp/web-chat-related-320.png' });
+    // Narrow screens pass axe too.
+    expect(await axeFindings()).toEqual([]);
   });
 
   it('ran without script errors or CSP violations', () => {

@@ -215,6 +215,7 @@ function currentUserId() {
 function isEntry(e) {
   if (!e || typeof e !== 'object') return false;
   if (e.who === 'user') return typeof e.text === 'string';
+  if (e.streamId !== undefined && !Number.isInteger(e.streamId)) return false;
   return e.who === 'bot' && !!e.reply && typeof e.reply === 'object';
 }
 
@@ -592,6 +593,45 @@ function showReplies(replies) {
   reveal(first);
 }
 
+/**
+ * Shows a message the server sent later. Its number (`streamId`) is kept with it, so an
+ * update to it can find it again, even after a reload.
+ */
+function showPushed(reply, streamId) {
+  if (!reply || typeof reply !== 'object') return;
+  const entry = { who: 'bot', reply };
+  if (Number.isInteger(streamId) && streamId > 0) entry.streamId = streamId;
+  reveal(appendEntry(entry));
+}
+
+/**
+ * Redraws, in place, a message the server has updated (a case whose status changed). What
+ * changed comes as a short message of its own, so the redrawn one is not read out again.
+ */
+function applyUpdate(data) {
+  if (!data || typeof data !== 'object' || !Number.isInteger(data.replaces)) return;
+  const { replaces, id: _id, ...reply } = data;
+  const entry = state.history.find((e) => e.who === 'bot' && e.streamId === replaces);
+  // Not on this page (cleared, or older than the saved history): nothing to redraw.
+  if (!entry) return;
+  entry.reply = reply;
+  delete entry.used;
+  saveHistory(state.userId, state.history);
+  const old = els.log.querySelector(`[data-entry="${entry.id}"]`);
+  if (!old) return;
+  const active = old.contains(document.activeElement) ? document.activeElement : null;
+  const row = renderEntry(entry);
+  row.setAttribute('aria-live', 'off');
+  old.replaceWith(row);
+  if (active) {
+    // Keep keyboard users where they were: the same button if it is still there.
+    const same = [...row.querySelectorAll('button')].find(
+      (b) => b.textContent === active.textContent && !b.disabled,
+    );
+    (same ?? els.question).focus();
+  }
+}
+
 /** A transient error bubble. It is not saved: the problem may be gone after a reload. */
 function showError(message, kept) {
   const { row, bubble } = messageShell('bot', 'msg--error msg--transient');
@@ -725,9 +765,17 @@ function connectEvents() {
   es.addEventListener('message', (event) => {
     if (userId !== state.userId) return;
     try {
-      showReplies([JSON.parse(event.data)]);
+      showPushed(JSON.parse(event.data), Number(event.lastEventId));
     } catch {
       // Ignore a malformed event rather than break the page.
+    }
+  });
+  es.addEventListener('update', (event) => {
+    if (userId !== state.userId) return;
+    try {
+      applyUpdate(JSON.parse(event.data));
+    } catch {
+      // As above.
     }
   });
   es.addEventListener('error', () => {
@@ -747,9 +795,13 @@ function pollInbox() {
   })
     .then((res) => (res.ok ? res.json() : null))
     .then((data) => {
-      if (userId === state.userId && Array.isArray(data?.messages) && data.messages.length) {
-        showReplies(data.messages);
+      if (userId !== state.userId) return;
+      for (const m of Array.isArray(data?.messages) ? data.messages : []) {
+        if (!m || typeof m !== 'object') continue;
+        const { id, ...reply } = m;
+        showPushed(reply, id);
       }
+      for (const u of Array.isArray(data?.updates) ? data.updates : []) applyUpdate(u);
     })
     .catch(() => {})
     .finally(() => {
