@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { inTransaction, type Queryable } from '../storage/pg/index.js';
+import { inTransaction, type Queryable } from '../storage/pg/db.js';
 import type { Case } from './case.js';
 import type { CaseStore } from './case-store.js';
 
