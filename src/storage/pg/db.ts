@@ -16,7 +16,8 @@ export function describeUrl(url: string): string {
 
 /** A connection pool; `max` connections at most. */
 export function createPool(url: string, max = 10): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max });
+  // A server that never answers fails start-up within 10 s instead of the TCP timeout (minutes).
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000 });
   // An idle client that loses its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   return pool;
