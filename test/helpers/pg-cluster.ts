@@ -67,9 +67,14 @@ export function usePostgres() {
   };
 }
 
-/** Binaries found once per test file; `skipReason` is set when the PostgreSQL tests cannot run. */
-const found = findPostgres();
+/**
+ * Binaries found once per test file; `pgSkipReason` is set when the PostgreSQL tests cannot run.
+ * SCA_TEST_PG_ROOT points the search elsewhere, to see the skip without uninstalling anything.
+ */
+const found = findPostgres(process.env.SCA_TEST_PG_ROOT || undefined);
 export const pgSkipReason = found.ok ? undefined : found.reason;
+// A skipped suite's title is easy to miss in the summary, so the reason is printed as well.
+if (pgSkipReason) console.warn(`PostgreSQL tests skipped: ${pgSkipReason}`);
 
 /** The title for a describe block of PostgreSQL tests, saying why it was skipped when it was. */
 export function pgSuiteTitle(title: string): string {
