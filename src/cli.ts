@@ -28,6 +28,7 @@ import {
 import { replyToPlain } from './replies.js';
 import { Retriever } from './retrieval/index.js';
 import { FileStore, readAuditLog } from './storage/index.js';
+import { importDataDir } from './storage/pg/import.js';
 
 const USAGE = `Usage:
   npm run --silent cli -- ask "question"
@@ -40,7 +41,8 @@ const USAGE = `Usage:
   npm run --silent cli -- cases show SC-2026-0001
   npm run --silent cli -- cases export --format csv|json
   npm run --silent cli -- cases purge [--days N]
-  npm run --silent cli -- audit export [--format csv|json]`;
+  npm run --silent cli -- audit export [--format csv|json]
+  npm run --silent cli -- migrate --from-dir DATA_DIR   (copies a data folder into DATABASE_URL)`;
 
 /** The JSON shape `ask --json` prints, one object per question. */
 export interface AskResult {
@@ -266,6 +268,21 @@ async function runAuditExport(args: string[], config: Config): Promise<number> {
   return 0;
 }
 
+/** `migrate --from-dir DIR`: copies a data folder into the empty database named by DATABASE_URL. */
+async function runMigrate(args: string[], config: Config): Promise<number> {
+  const dir = option(args, 'from-dir');
+  if (!dir || !config.DATABASE_URL) {
+    process.stderr.write(
+      `${dir ? 'Set DATABASE_URL to the database to copy into.' : 'migrate needs --from-dir DATA_DIR.'}\n${USAGE}\n`,
+    );
+    return 2;
+  }
+  const counts = await importDataDir(dir, config.DATABASE_URL);
+  process.stdout.write(`Copied ${dir} into the database:\n`);
+  for (const [what, n] of Object.entries(counts)) process.stdout.write(`  ${what}: ${n}\n`);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   loadDotEnv();
   const config = loadConfig();
@@ -276,6 +293,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'eval') return runEval(config.KNOWLEDGE_DIR, rest);
   if (command === 'cases') return runCases(rest, config);
   if (command === 'audit' && rest[0] === 'export') return runAuditExport(rest, config);
+  if (command === 'migrate') return runMigrate(rest, config);
   process.stderr.write(`${command ? `Unknown command "${argv.join(' ')}".\n` : ''}${USAGE}\n`);
   return 2;
 }

@@ -23,6 +23,11 @@ export const ConfigSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port.default(3978),
   DATA_DIR: z.string().min(1).default('./data'),
+  /** PostgreSQL for conversations, records and cases (src/storage/pg); unset keeps them in DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   KNOWLEDGE_DIR: z.string().min(1).default('./knowledge'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(20000).default(2000),
@@ -153,7 +158,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const lines = parsed.error.issues.map((i) => {
     const name = String(i.path[0] ?? 'setting');
-    const got = String(env[name] ?? '');
+    // A URL's password (DATABASE_URL) and secret settings are not echoed to a terminal or a log.
+    const got = String(env[name] ?? '').replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
     const shown = SECRETS.has(name) ? `${got.length} characters, not shown` : `"${got}"`;
     return `  - ${name}: ${i.message} (got ${shown})`;
   });

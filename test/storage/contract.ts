@@ -49,6 +49,16 @@ export function storeContract(
       expect(await store.pruneConversations('2026-10-28T00:00:00.000Z')).toBe(0);
     });
 
+    it('answers a readiness check, and counts checklists in progress changed since a time', async () => {
+      await expect(store.ready()).resolves.toBeUndefined();
+      const flow = { name: 'checklist', data: { step: 2 } };
+      await store.setConversation('web:-:a', { updatedAt: '2026-11-20T00:00:00.000Z', flow });
+      await store.setConversation('web:-:b', { updatedAt: '2026-11-01T00:00:00.000Z', flow });
+      await store.setConversation('web:-:c', { updatedAt: '2026-11-25T00:00:00.000Z' });
+      expect(await store.countFlows('2026-11-10T00:00:00.000Z')).toBe(1);
+      expect(await store.countFlows('2026-10-10T00:00:00.000Z')).toBe(2);
+    });
+
     it('returns copies, so callers cannot change stored state by accident', async () => {
       await store.setConversation('web:-:u1', {
         updatedAt: 'a',

@@ -1,0 +1,117 @@
+import type pg from 'pg';
+import { inTransaction, type Queryable } from '../storage/pg/db.js';
+import type { Case } from './case.js';
+import type { CaseStore } from './case-store.js';
+
+/** A case read back: its row, history and outbox put together again. */
+const SELECT_CASE = `
+  SELECT c.body,
+    (SELECT coalesce(jsonb_agg(e.event ORDER BY e.position), '[]')
+       FROM case_events e WHERE e.case_id = c.id) AS history,
+    (SELECT coalesce(jsonb_agg(o.body ORDER BY o.position), '[]')
+       FROM case_outbox o WHERE o.case_id = c.id) AS notifications
+  FROM cases c`;
+
+/** Open, or finished with a message still to send: what the file store keeps in active.json. */
+const ACTIVE = `(c.status NOT IN ('resolved', 'closed')
+  OR EXISTS (SELECT 1 FROM case_outbox o WHERE o.case_id = c.id AND o.status = 'pending'))`;
+
+type Row = { body: Omit<Case, 'history' | 'notifications'> } & Pick<
+  Case,
+  'history' | 'notifications'
+>;
+
+const toCase = (r: Row): Case => ({
+  ...r.body,
+  history: r.history,
+  notifications: r.notifications,
+});
+
+/**
+ * Writes one case, its history and its outbox. Call it inside a transaction, so a case is never
+ * seen without the messages it must send. Rows are updated in place rather than replaced, so a
+ * sender holding a lock on an outbox row is not disturbed by a save of another field.
+ */
+export async function saveCase(q: Queryable, c: Case): Promise<void> {
+  const { history, notifications, ...body } = c;
+  await q.query(
+    `INSERT INTO cases (id, status, raised_at, closed_at, body) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, raised_at = EXCLUDED.raised_at,
+       closed_at = EXCLUDED.closed_at, body = EXCLUDED.body`,
+    [c.id, c.status, c.raisedAt, c.closedAt ?? null, JSON.stringify(body)],
+  );
+  await q.query(
+    `INSERT INTO case_events (case_id, position, event)
+     SELECT $1, n - 1, e FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(e, n)
+     ON CONFLICT (case_id, position) DO UPDATE SET event = EXCLUDED.event
+       WHERE case_events.event IS DISTINCT FROM EXCLUDED.event`,
+    [c.id, JSON.stringify(history)],
+  );
+  await q.query('DELETE FROM case_events WHERE case_id = $1 AND position >= $2', [
+    c.id,
+    history.length,
+  ]);
+  await q.query(
+    `INSERT INTO case_outbox (case_id, id, position, status, attempts, next_attempt_at, body)
+     SELECT $1, e->>'id', n - 1, e->>'status', (e->>'attempts')::integer, e->>'nextAttemptAt', e
+     FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(e, n)
+     ON CONFLICT (case_id, id) DO UPDATE SET position = EXCLUDED.position,
+       status = EXCLUDED.status, attempts = EXCLUDED.attempts,
+       next_attempt_at = EXCLUDED.next_attempt_at, body = EXCLUDED.body
+       WHERE case_outbox.body IS DISTINCT FROM EXCLUDED.body
+          OR case_outbox.position IS DISTINCT FROM EXCLUDED.position`,
+    [c.id, JSON.stringify(notifications)],
+  );
+  await q.query('DELETE FROM case_outbox WHERE case_id = $1 AND NOT (id = ANY($2::text[]))', [
+    c.id,
+    notifications.map((n) => n.id),
+  ]);
+}
+
+/**
+ * Cases in PostgreSQL, over the pool the PgStore opened (it owns and closes the pool). There is
+ * no separate archive: a finished case stays in `cases` until a purge, and "active" is a query.
+ */
+export class PgCaseStore implements CaseStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  save(c: Case): Promise<void> {
+    return inTransaction(this.pool, (client) => saveCase(client, c));
+  }
+
+  async getActive(id: string): Promise<Case | undefined> {
+    const { rows } = await this.pool.query<Row>(`${SELECT_CASE} WHERE c.id = $1 AND ${ACTIVE}`, [
+      id,
+    ]);
+    return rows[0] && toCase(rows[0]);
+  }
+
+  async get(id: string): Promise<Case | undefined> {
+    const { rows } = await this.pool.query<Row>(`${SELECT_CASE} WHERE c.id = $1`, [id]);
+    return rows[0] && toCase(rows[0]);
+  }
+
+  async listActive(): Promise<Case[]> {
+    const { rows } = await this.pool.query<Row>(
+      `${SELECT_CASE} WHERE ${ACTIVE} ORDER BY c.raised_at COLLATE "C", c.id COLLATE "C"`,
+    );
+    return rows.map(toCase);
+  }
+
+  async listAll(): Promise<Case[]> {
+    const { rows } = await this.pool.query<Row>(
+      `${SELECT_CASE} ORDER BY c.raised_at COLLATE "C", c.id COLLATE "C"`,
+    );
+    return rows.map(toCase);
+  }
+
+  async purge(before: string): Promise<number> {
+    // History and outbox rows go with their case (ON DELETE CASCADE).
+    const { rowCount } = await this.pool.query(
+      `DELETE FROM cases c WHERE c.status IN ('resolved', 'closed') AND c.closed_at < $1
+         AND NOT EXISTS (SELECT 1 FROM case_outbox o WHERE o.case_id = c.id AND o.status = 'pending')`,
+      [before],
+    );
+    return rowCount ?? 0;
+  }
+}

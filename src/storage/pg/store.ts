@@ -1,0 +1,252 @@
+import type pg from 'pg';
+import { AdvisorError, ErrorCode, isAdvisorError } from '../../errors.js';
+import type {
+  AuditEvent,
+  ConversationState,
+  EscalationRequest,
+  Feedback,
+  ScheduledJob,
+  Store,
+  TripRecord,
+  UserKey,
+} from '../types.js';
+import { userKey } from '../types.js';
+import { connectError, createPool, type Queryable } from './db.js';
+import { runMigrations } from './migrate.js';
+
+/** Options for opening the PostgreSQL store. */
+export interface PgStoreOptions {
+  /** Most connections the pool opens (default 10). */
+  maxConnections?: number;
+}
+
+/** Drops keys whose value is `undefined` or `null`, as JSON.stringify would leave them out of a file. */
+function compact<T extends object>(row: T): T {
+  return Object.fromEntries(
+    Object.entries(row).filter(([, v]) => v !== null && v !== undefined),
+  ) as T;
+}
+
+/**
+ * The store in PostgreSQL, for deployments with more than one process or a managed database.
+ * Every method is one statement, so each write is durable (committed) when it resolves and
+ * several processes can share the database. The pool is owned here: `close` ends it.
+ */
+export class PgStore implements Store {
+  private closed = false;
+
+  private constructor(readonly pool: pg.Pool) {}
+
+  /** Connects, applies any pending migrations, and resolves once the schema is current. */
+  static async open(url: string, opts: PgStoreOptions = {}): Promise<PgStore> {
+    const pool = createPool(url, opts.maxConnections);
+    try {
+      await runMigrations(pool);
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw isAdvisorError(err) ? err : connectError(err, url);
+    }
+    return new PgStore(pool);
+  }
+
+  async getConversation(user: UserKey): Promise<ConversationState | undefined> {
+    const { rows } = await this.pool.query<{ state: ConversationState }>(
+      'SELECT state FROM conversations WHERE user_key = $1',
+      [user],
+    );
+    return rows[0]?.state;
+  }
+
+  async setConversation(user: UserKey, state: ConversationState | undefined): Promise<void> {
+    if (!state) {
+      await this.pool.query('DELETE FROM conversations WHERE user_key = $1', [user]);
+      return;
+    }
+    await this.pool.query(
+      `INSERT INTO conversations (user_key, updated_at, state) VALUES ($1, $2, $3)
+       ON CONFLICT (user_key) DO UPDATE SET updated_at = EXCLUDED.updated_at, state = EXCLUDED.state`,
+      [user, state.updatedAt, JSON.stringify(state)],
+    );
+  }
+
+  async pruneConversations(before: string): Promise<number> {
+    // As in the file store, a run that was finishing is kept however long its owner takes.
+    const { rowCount } = await this.pool.query(
+      `DELETE FROM conversations
+       WHERE updated_at < $1
+         AND coalesce(state #> '{flow,data,finishing}', 'null') IN ('null', 'false', '0', '""')`,
+      [before],
+    );
+    return rowCount ?? 0;
+  }
+
+  async addFeedback(f: Feedback): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO feedback (at, user_key, entry_id, helpful) VALUES ($1, $2, $3, $4)',
+      [f.at, f.user, f.entryId, f.helpful],
+    );
+  }
+
+  async listFeedback(): Promise<Feedback[]> {
+    const { rows } = await this.pool.query<Feedback>(
+      'SELECT at, user_key AS "user", entry_id AS "entryId", helpful FROM feedback ORDER BY seq',
+    );
+    return rows;
+  }
+
+  async audit(e: AuditEvent): Promise<void> {
+    await insertAudit(this.pool, [e]);
+  }
+
+  async readAudit(): Promise<AuditEvent[]> {
+    const { rows } = await this.pool.query<AuditEvent>(
+      'SELECT at, type, actor, data FROM audit_events ORDER BY seq',
+    );
+    return rows.map(compact);
+  }
+
+  async nextSequence(name: string): Promise<number> {
+    // One statement: the row lock makes concurrent callers, in any process, take turns.
+    const { rows } = await this.pool.query<{ value: string }>(
+      `INSERT INTO id_sequences (name, value) VALUES ($1, 1)
+       ON CONFLICT (name) DO UPDATE SET value = id_sequences.value + 1
+       RETURNING value`,
+      [name],
+    );
+    return Number(rows[0]?.value);
+  }
+
+  async addTrip(trip: TripRecord): Promise<void> {
+    await insertTrips(this.pool, [trip]);
+  }
+
+  async hasTrip(id: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query('SELECT 1 FROM trips WHERE id = $1', [id]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  async listTrips(user: UserKey): Promise<TripRecord[]> {
+    const { rows } = await this.pool.query<{ record: TripRecord }>(
+      'SELECT record FROM trips WHERE user_key = $1 ORDER BY seq',
+      [user],
+    );
+    return rows.map((r) => r.record);
+  }
+
+  async getTrip(id: string): Promise<TripRecord | undefined> {
+    const { rows } = await this.pool.query<{ record: TripRecord }>(
+      'SELECT record FROM trips WHERE id = $1',
+      [id],
+    );
+    return rows[0]?.record;
+  }
+
+  async addEscalationRequest(request: EscalationRequest): Promise<void> {
+    await insertEscalations(this.pool, [request]);
+  }
+
+  async listEscalationRequests(): Promise<EscalationRequest[]> {
+    const { rows } = await this.pool.query<{ record: EscalationRequest }>(
+      'SELECT record FROM escalation_requests ORDER BY seq',
+    );
+    return rows.map((r) => r.record);
+  }
+
+  async scheduleJob(job: ScheduledJob): Promise<void> {
+    await insertJobs(this.pool, [job]);
+  }
+
+  async listJobs(): Promise<ScheduledJob[]> {
+    const { rows } = await this.pool.query<ScheduledJob>(
+      `SELECT id, due_at AS "dueAt", kind, user_ref AS "user", trip_id AS "tripId"
+       FROM scheduled_jobs ORDER BY due_at, id`,
+    );
+    return rows;
+  }
+
+  async removeJob(id: string): Promise<void> {
+    await this.pool.query('DELETE FROM scheduled_jobs WHERE id = $1', [id]);
+  }
+
+  /** How many users have a checklist in progress changed at or after `since` (for metrics). */
+  async countFlows(since: string): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM conversations WHERE state ? 'flow' AND updated_at >= $1`,
+      [since],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** One cheap round trip: the database answers, and this store is not closed. */
+  async ready(): Promise<void> {
+    if (this.closed)
+      throw new AdvisorError(ErrorCode.StorageUnavailable, 'The database connection is closed.');
+    try {
+      await this.pool.query('SELECT 1');
+    } catch (err) {
+      throw new AdvisorError(
+        ErrorCode.StorageUnavailable,
+        `The database does not answer (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`,
+        { cause: err },
+      );
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.pool.end();
+  }
+}
+
+// Batch inserts, shared with the importer: each takes a JSON array and keeps its order.
+
+/** Appends audit events in order. */
+export async function insertAudit(q: Queryable, events: AuditEvent[]): Promise<void> {
+  await q.query(
+    `INSERT INTO audit_events (at, type, actor, data)
+     SELECT e->>'at', e->>'type', e->>'actor', e->'data'
+     FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n`,
+    [JSON.stringify(events)],
+  );
+}
+
+/** Stores trip records; an id already stored (or repeated in the batch) keeps its first record. */
+export async function insertTrips(q: Queryable, trips: TripRecord[]): Promise<void> {
+  await q.query(
+    `INSERT INTO trips (id, user_key, created_at, record)
+     SELECT e->>'id', e->>'userKey', e->'record'->>'createdAt', e->'record'
+     FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n
+     ON CONFLICT (id) DO NOTHING`,
+    [
+      JSON.stringify(
+        trips.map((record) => ({ id: record.id, userKey: userKey(record.user), record })),
+      ),
+    ],
+  );
+}
+
+/** Appends escalation requests in order. */
+export async function insertEscalations(
+  q: Queryable,
+  requests: EscalationRequest[],
+): Promise<void> {
+  await q.query(
+    `INSERT INTO escalation_requests (id, at, record)
+     SELECT e->>'id', e->>'at', e
+     FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n`,
+    [JSON.stringify(requests)],
+  );
+}
+
+/** Schedules jobs; a job whose id is already scheduled is replaced. */
+export async function insertJobs(q: Queryable, jobs: ScheduledJob[]): Promise<void> {
+  await q.query(
+    `INSERT INTO scheduled_jobs (id, due_at, kind, user_ref, trip_id)
+     SELECT e->>'id', e->>'dueAt', e->>'kind', e->'user', e->>'tripId'
+     FROM jsonb_array_elements($1::jsonb) AS t(e)
+     ON CONFLICT (id) DO UPDATE SET due_at = EXCLUDED.due_at, kind = EXCLUDED.kind,
+       user_ref = EXCLUDED.user_ref, trip_id = EXCLUDED.trip_id,
+       claimed_by = NULL, claimed_until = NULL`,
+    [JSON.stringify(jobs)],
+  );
+}

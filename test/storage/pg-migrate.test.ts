@@ -1,0 +1,248 @@
+import { spawnSync } from 'node:child_process';
+import { appendFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAdvisorError } from '../../src/errors.js';
+import { FileCaseStore } from '../../src/escalation/case-store.js';
+import { PgCaseStore } from '../../src/escalation/pg-case-store.js';
+import type { UserRef } from '../../src/model.js';
+import { FileStore, type Store, type TripRecord } from '../../src/storage/index.js';
+import { importDataDir } from '../../src/storage/pg/import.js';
+import { PgStore } from '../../src/storage/pg/index.js';
+import { finished, makeCase, note } from '../escalation/helpers.js';
+import { pgSkipReason, pgSuiteTitle, usePostgres } from '../helpers/pg-cluster.js';
+
+const web = { platform: 'web' as const, id: 'aroha', name: 'Aroha' };
+const slack = { platform: 'slack' as const, id: 'U1', workspace: 'T1' };
+const USERS = ['web:-:aroha', 'slack:T1:U1', 'web:-:gone', 'web:-:nobody'];
+
+function trip(id: string, user: UserRef = web, answers: Record<string, unknown> = {}): TripRecord {
+  return {
+    id,
+    checklist: 'pretrip',
+    user,
+    createdAt: '2026-11-27T01:00:00.000Z',
+    answers,
+    summary: [],
+    flags: [],
+  };
+}
+
+/** A data folder with some of everything, written through the file stores as the bot would. */
+async function fillDataDir(dir: string): Promise<void> {
+  const store = await FileStore.open(dir);
+  await store.setConversation('web:-:aroha', {
+    updatedAt: '2026-11-27T01:00:00.000Z',
+    flow: { name: 'pretrip', data: { step: 2, answers: { purpose: 'trade' } } },
+  });
+  await store.setConversation('slack:T1:U1', {
+    updatedAt: '2026-11-27T02:00:00.000Z',
+    prompt: { kind: 'case-info', caseId: 'SC-2026-0001' },
+  });
+  await store.setConversation('web:-:gone', { updatedAt: '2026-11-27T00:00:00.000Z' });
+  await store.setConversation('web:-:gone', undefined);
+  await store.addFeedback({
+    at: '2026-11-27T01:00:00.000Z',
+    user: 'web:-:aroha',
+    entryId: 'gifts',
+    helpful: true,
+  });
+  await store.addFeedback({
+    at: '2026-11-27T01:01:00.000Z',
+    user: 'slack:T1:U1',
+    entryId: 'gifts',
+    helpful: false,
+  });
+  await store.audit({
+    at: '2026-11-27T01:00:00.000Z',
+    type: 'answered',
+    actor: 'web:-:aroha',
+    data: { entryId: 'gifts' },
+  });
+  await store.audit({
+    at: '2026-11-27T01:02:00.000Z',
+    type: 'case-raised',
+    data: { caseId: 'SC-2026-0003', n: 1, flag: null },
+  });
+  expect(await store.nextSequence('TR-2026')).toBe(1);
+  expect(await store.nextSequence('TR-2026')).toBe(2);
+  await store.addTrip(trip('TR-2026-0001', web, { purpose: 'trade' }));
+  await store.addTrip(trip('TR-2026-0002', slack));
+  await store.addEscalationRequest({
+    id: 'ER-2026-0001',
+    at: '2026-11-27T01:00:00.000Z',
+    source: 'pretrip',
+    reporter: web,
+    summary: 'Risky trip',
+    flags: [],
+    answers: [],
+    tripId: 'TR-2026-0001',
+  });
+  await store.scheduleJob({
+    id: 'debrief:TR-2026-0002',
+    dueAt: '2026-12-20T00:00:00.000Z',
+    kind: 'debrief',
+    user: slack,
+    tripId: 'TR-2026-0002',
+  });
+  await store.scheduleJob({
+    id: 'debrief:TR-2026-0001',
+    dueAt: '2026-12-10T00:00:00.000Z',
+    kind: 'debrief',
+    user: web,
+    tripId: 'TR-2026-0001',
+  });
+  await store.close();
+  // An id written by an older version with no counter behind it, and the same id twice.
+  const line = (t: TripRecord) => `${JSON.stringify(t)}\n`;
+  await appendFile(
+    join(dir, 'trips.jsonl'),
+    line(trip('TR-2026-0009')) + line(trip('TR-2026-0009', web, { dup: true })),
+  );
+  const cases = await FileCaseStore.open(dir);
+  await cases.save(
+    makeCase(1, {
+      status: 'acknowledged',
+      notifications: [
+        note('SC-2026-0001', 'sent'),
+        note('SC-2026-0001', 'pending', {
+          id: 'SC-2026-0001/2',
+          attempts: 2,
+          lastError: 'HTTP 503',
+        }),
+      ],
+    }),
+  );
+  await cases.save(finished(2, '2026-11-28T00:00:00.000Z'));
+  await cases.save(
+    makeCase(3, {
+      status: 'closed',
+      closedAt: '2026-11-29T00:00:00.000Z',
+      notifications: [note('SC-2026-0003', 'pending')],
+    }),
+  );
+}
+
+/** Everything a Store serves, for comparing two stores. */
+async function everything(store: Store) {
+  const conversations = await Promise.all(USERS.map((u) => store.getConversation(u)));
+  const trips = await Promise.all(USERS.map((u) => store.listTrips(u)));
+  const jobs = (await store.listJobs()).sort((a, b) => a.id.localeCompare(b.id));
+  return {
+    conversations,
+    trips,
+    dup: await store.getTrip('TR-2026-0009'),
+    feedback: await store.listFeedback(),
+    audit: await store.readAudit(),
+    escalations: await store.listEscalationRequests(),
+    jobs,
+  };
+}
+
+describe.skipIf(pgSkipReason)(pgSuiteTitle('migrate: a data folder into PostgreSQL'), () => {
+  const db = usePostgres();
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sca-migrate-'));
+    await fillDataDir(dir);
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('copies everything, and the database reads back what the files held', async () => {
+    const { url, drop } = await db.fresh();
+    try {
+      const counts = await importDataDir(dir, url);
+      expect(counts).toEqual({
+        conversations: 2,
+        feedback: 2,
+        auditEvents: 2,
+        trips: 3,
+        escalationRequests: 1,
+        idSequences: 3,
+        scheduledJobs: 2,
+        cases: 3,
+        caseEvents: 3,
+        caseMessages: 4,
+      });
+      const files = await FileStore.open(dir);
+      const fileCases = await FileCaseStore.open(dir);
+      const pg = await PgStore.open(url);
+      const pgCases = new PgCaseStore(pg.pool);
+      try {
+        const want = await everything(files);
+        expect(want.dup?.answers).toEqual({});
+        expect(await everything(pg)).toStrictEqual(want);
+        expect(await pgCases.listAll()).toEqual(await fileCases.listAll());
+        expect(await pgCases.listActive()).toEqual(await fileCases.listActive());
+        expect((await pgCases.listActive()).map((c) => c.id)).toEqual([
+          'SC-2026-0001',
+          'SC-2026-0003',
+        ]);
+        // Ids go on from the highest ever issued, counters and records alike.
+        expect(await pg.nextSequence('TR-2026')).toBe(10);
+        expect(await pg.nextSequence('SC-2026')).toBe(4);
+        expect(await pg.nextSequence('ER-2026')).toBe(2);
+      } finally {
+        await pg.close();
+        await files.close();
+      }
+    } finally {
+      await drop();
+    }
+  });
+
+  it('refuses a database that holds anything, and changes nothing', async () => {
+    const { url, drop } = await db.migrated();
+    const pg = await PgStore.open(url);
+    try {
+      await pg.audit({ at: '1', type: 'started' });
+      const err = await importDataDir(dir, url).catch((e: unknown) => e);
+      expect(isAdvisorError(err, 'storage_corrupt')).toBe(true);
+      expect((err as Error).message).toContain('already holds data (audit_events (1))');
+      expect(await pg.readAudit()).toHaveLength(1);
+      expect(await pg.listFeedback()).toEqual([]);
+    } finally {
+      await pg.close();
+      await drop();
+    }
+  });
+
+  it('cli migrate --from-dir prints the counts, then refuses a second run', async () => {
+    const { url, drop } = await db.fresh();
+    const cli = () =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'migrate', '--from-dir', dir], {
+        env: { ...process.env, DATABASE_URL: url },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+    try {
+      const first = cli();
+      expect(first.stderr).toBe('');
+      expect(first.status).toBe(0);
+      expect(first.stdout).toContain(`Copied ${dir} into the database:`);
+      expect(first.stdout).toContain('  cases: 3\n');
+      expect(first.stdout).toContain('  trips: 3\n');
+      const second = cli();
+      expect(second.status).toBe(1);
+      expect(second.stderr).toMatch(
+        /\[storage_corrupt\] The database at 127\.0\.0\.1:\d+\/\w+ already holds data/,
+      );
+    } finally {
+      await drop();
+    }
+  });
+
+  it('refuses a folder that is not a data folder', async () => {
+    const { url, drop } = await db.fresh();
+    try {
+      const err = await importDataDir(join(dir, 'no-such-folder'), url).catch((e: unknown) => e);
+      expect(isAdvisorError(err, 'config_invalid')).toBe(true);
+      expect((err as Error).message).toContain('is not a Sister City Advisor data folder');
+    } finally {
+      await drop();
+    }
+  });
+});
