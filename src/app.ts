@@ -9,6 +9,7 @@ import { type CaseStore, FileCaseStore } from './escalation/case-store.js';
 import { loadContacts } from './escalation/contacts.js';
 import { CaseConversation } from './escalation/conversation.js';
 import { type Escalator, RecordingEscalator } from './escalation/escalator.js';
+import { holidaysFor } from './escalation/holidays.js';
 import { CaseService } from './escalation/service.js';
 import { type Knowledge, loadKnowledge } from './knowledge/index.js';
 import { countingCases, type LimitSettings, UsageLimits } from './limits.js';
@@ -141,6 +142,7 @@ export async function createAdvisor(
         notifiers,
         clock,
         logger,
+        holidays: holidaysFor(config.REGION),
       })
     : undefined;
   const llm = llmFromConfig(config, { clock, logger });
