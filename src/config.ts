@@ -26,6 +26,8 @@ export const ConfigSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   KNOWLEDGE_DIR: z.string().min(1).default('./knowledge'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Readable log lines on a terminal (`auto`), always (`pretty`), or JSON always (`json`). */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(20000).default(2000),
   PRETRIP_EXPIRY_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   PRETRIP_ESCALATE_WARNINGS: z.coerce.number().int().min(1).max(50).default(3),
