@@ -233,7 +233,7 @@ async function runCases(args: string[], config: Config): Promise<number> {
     return 0;
   }
   // Reading takes no lock, so contacts and auditors can run these while the bot runs.
-  const cases = await FileCaseStore.open(config.DATA_DIR);
+  const cases = await FileCaseStore.open(config.DATA_DIR, { readOnly: true });
   if (sub === 'list') {
     const all = await cases.listAll();
     if (!all.length) process.stdout.write('No cases.\n');
@@ -279,7 +279,7 @@ async function runAuditExport(args: string[], config: Config): Promise<number> {
   }
   const events = await readAuditLog(config.DATA_DIR);
   // Reporters' names are recorded only in their cases.
-  const cases = await (await FileCaseStore.open(config.DATA_DIR)).listAll();
+  const cases = await (await FileCaseStore.open(config.DATA_DIR, { readOnly: true })).listAll();
   const names = new NameBook(cases, await contactsForNames(config));
   process.stdout.write(
     format === 'json'
