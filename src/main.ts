@@ -93,6 +93,30 @@ async function main(): Promise<void> {
         : `slack events at ${new URL('/slack/events', url).href}`,
     );
   }
+  // Registered before anything says the bot is ready, so a stop signal sent the moment it
+  // does is handled, not fatal.
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    // A failing or stuck step is logged and skipped: shutdown never crashes, and the data
+    // folder is always flushed and unlocked if it can be.
+    const clean = await runShutdown(
+      [
+        { name: 'slack', run: () => slack?.stop() },
+        { name: 'teams', run: () => teams?.close() },
+        { name: 'web server', run: () => web.close() },
+        // Its own steps have their own time limits; this one only catches a hang among them.
+        { name: 'advisor', run: () => advisor.close(), timeoutMs: 35_000 },
+      ],
+      logger,
+    );
+    logger.info({ clean }, 'stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
   const ms = Math.round(performance.now() - started);
   const surfaces = ['web', ...(slack ? ['slack'] : []), ...(teams ? ['teams'] : [])];
   const dataDir = resolve(config.DATA_DIR);
@@ -135,29 +159,6 @@ async function main(): Promise<void> {
   // Load the public holiday calendar now rather than when the first case is raised.
   if (config.ESCALATION_ENABLED)
     setImmediate(() => holidaysFor(config.REGION).warm(systemClock.now().getFullYear()));
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    // A failing or stuck step is logged and skipped: shutdown never crashes, and the data
-    // folder is always flushed and unlocked if it can be.
-    const clean = await runShutdown(
-      [
-        { name: 'slack', run: () => slack?.stop() },
-        { name: 'teams', run: () => teams?.close() },
-        { name: 'web server', run: () => web.close() },
-        // Its own steps have their own time limits; this one only catches a hang among them.
-        { name: 'advisor', run: () => advisor.close(), timeoutMs: 35_000 },
-      ],
-      logger,
-    );
-    logger.info({ clean }, 'stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 main().catch((err: unknown) => {
