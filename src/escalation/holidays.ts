@@ -144,12 +144,20 @@ export function nzHolidays(region?: NzRegion): HolidayCalendar & { warm(year: nu
 /** New Zealand's national public holidays, with no regional anniversary day. */
 export const nationalHolidays = nzHolidays();
 
-/** The calendar for a validated `REGION` setting: national holidays alone when it is unset. */
+const byRegion = new Map<string, ReturnType<typeof nzHolidays>>();
+
+/** The calendar for a validated `REGION` setting, one per region: national holidays alone when it is unset. */
 export function holidaysFor(
   region: string | undefined,
 ): HolidayCalendar & { warm(year: number): void } {
   if (!region) return nationalHolidays;
   const found = findRegion(region);
   if (!found) throw new Error(`unknown region "${region}"`);
-  return nzHolidays(found);
+  const key = `${found.state}/${found.region ?? ''}`;
+  let calendar = byRegion.get(key);
+  if (!calendar) {
+    calendar = nzHolidays(found);
+    byRegion.set(key, calendar);
+  }
+  return calendar;
 }

@@ -79,6 +79,9 @@ describe('public holidays from date-holidays', () => {
     expect(findRegion('hawkes-bay')?.state).toBe('HKB');
     expect(findRegion('Timaru District')).toMatchObject({ state: 'CAN', region: 'Timaru' });
     expect(findRegion('welington')).toBeUndefined();
+    // One calendar per region, so the one start-up loads is the one cases use.
+    expect(holidaysFor('wellington')).toBe(holidaysFor('WGN'));
+    expect(holidaysFor(undefined)).toBe(nationalHolidays);
   });
 });
 
