@@ -9,6 +9,7 @@ import { type CaseStore, FileCaseStore } from './escalation/case-store.js';
 import { loadContacts } from './escalation/contacts.js';
 import { CaseConversation } from './escalation/conversation.js';
 import { type Escalator, RecordingEscalator } from './escalation/escalator.js';
+import { holidaysFor } from './escalation/holidays.js';
 import { PgCaseStore } from './escalation/pg-case-store.js';
 import { CaseService } from './escalation/service.js';
 import { type Knowledge, loadKnowledge } from './knowledge/index.js';
@@ -164,7 +165,16 @@ export async function createAdvisor(
   });
   const cases =
     contacts && caseStore
-      ? new CaseService({ cases: caseStore, store, contacts, notifiers, clock, logger, metrics })
+      ? new CaseService({
+          cases: caseStore,
+          store,
+          contacts,
+          notifiers,
+          clock,
+          logger,
+          metrics,
+          holidays: holidaysFor(config.REGION),
+        })
       : undefined;
   const llm = llmFromConfig(config, { clock, logger, metrics });
   if (llm) logger.info({ model: config.LLM_MODEL }, 'LLM answers are on');

@@ -16,8 +16,17 @@ import { type Config, loadConfig, loadDotEnv } from './config.js';
 import { isAdvisorError } from './errors.js';
 import { STATUS_LABEL } from './escalation/case.js';
 import { FileCaseStore } from './escalation/case-store.js';
-import { auditToCsv, casesToCsv, caseToText } from './escalation/export.js';
+import { type Contacts, loadContacts } from './escalation/contacts.js';
+import {
+  auditToCsv,
+  auditToJson,
+  casesToCsv,
+  casesToJson,
+  caseToText,
+} from './escalation/export.js';
+import { NameBook } from './escalation/names.js';
 import { type Knowledge, loadKnowledge, reviewKnowledge } from './knowledge/index.js';
+import { nzShort } from './nz-time.js';
 import {
   evaluate,
   formatReport,
@@ -187,6 +196,11 @@ async function runEval(knowledgeDir: string, args: string[]): Promise<number> {
   return 0;
 }
 
+/** The contacts file, for names; the CLI works without it. */
+async function contactsForNames(config: Config): Promise<Contacts | undefined> {
+  return loadContacts(config.CONTACTS_FILE).catch(() => undefined);
+}
+
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
@@ -213,7 +227,7 @@ async function runCases(args: string[], config: Config): Promise<number> {
         data: { count: n, before },
       });
       process.stdout.write(
-        `Purged ${n} finished case${n === 1 ? '' : 's'} closed before ${before.slice(0, 10)}.\n`,
+        `Purged ${n} finished case${n === 1 ? '' : 's'} closed before ${nzShort(before)}.\n`,
       );
     } finally {
       await store.close();
@@ -221,13 +235,13 @@ async function runCases(args: string[], config: Config): Promise<number> {
     return 0;
   }
   // Reading takes no lock, so contacts and auditors can run these while the bot runs.
-  const cases = await FileCaseStore.open(config.DATA_DIR);
+  const cases = await FileCaseStore.open(config.DATA_DIR, { readOnly: true });
   if (sub === 'list') {
     const all = await cases.listAll();
     if (!all.length) process.stdout.write('No cases.\n');
     for (const c of all)
       process.stdout.write(
-        `${c.id}  ${c.raisedAt.slice(0, 16).replace('T', ' ')}  ${STATUS_LABEL[c.status].padEnd(26)}  ${c.source.padEnd(8)}  ${c.summary}\n`,
+        `${c.id}  ${nzShort(c.raisedAt)}  ${STATUS_LABEL[c.status].padEnd(26)}  ${c.source.padEnd(8)}  ${c.summary}\n`,
       );
     return 0;
   }
@@ -237,18 +251,22 @@ async function runCases(args: string[], config: Config): Promise<number> {
       process.stderr.write(`No case ${arg}.\n`);
       return 1;
     }
-    process.stdout.write(`${caseToText(c)}\n`);
+    process.stdout.write(`${caseToText(c, new NameBook([c], await contactsForNames(config)))}\n`);
     return 0;
   }
   if (sub === 'export') {
     const format = option(args, 'format') ?? 'csv';
-    const all = await cases.listAll();
-    if (format === 'json') process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
-    else if (format === 'csv') process.stdout.write(casesToCsv(all));
-    else {
+    if (format !== 'csv' && format !== 'json') {
       process.stderr.write('--format must be csv or json.\n');
       return 2;
     }
+    const all = await cases.listAll();
+    const names = new NameBook(all, await contactsForNames(config));
+    process.stdout.write(
+      format === 'json'
+        ? `${JSON.stringify(casesToJson(all, names), null, 2)}\n`
+        : casesToCsv(all, names),
+    );
     return 0;
   }
   process.stderr.write(`${USAGE}\n`);
@@ -262,8 +280,13 @@ async function runAuditExport(args: string[], config: Config): Promise<number> {
     return 2;
   }
   const events = await readAuditLog(config.DATA_DIR);
+  // Reporters' names are recorded only in their cases.
+  const cases = await (await FileCaseStore.open(config.DATA_DIR, { readOnly: true })).listAll();
+  const names = new NameBook(cases, await contactsForNames(config));
   process.stdout.write(
-    format === 'json' ? `${JSON.stringify(events, null, 2)}\n` : auditToCsv(events),
+    format === 'json'
+      ? `${JSON.stringify(auditToJson(events, names), null, 2)}\n`
+      : auditToCsv(events, names),
   );
   return 0;
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { AdvisorError, ErrorCode } from './errors.js';
+import { findRegion, regionList } from './escalation/holidays.js';
 
 const port = z.coerce
   .number({ message: 'must be a number' })
@@ -30,6 +31,8 @@ export const ConfigSchema = z.object({
     .optional(),
   KNOWLEDGE_DIR: z.string().min(1).default('./knowledge'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Readable log lines on a terminal (`auto`), always (`pretty`), or JSON always (`json`). */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(20000).default(2000),
   PRETRIP_EXPIRY_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   PRETRIP_ESCALATE_WARNINGS: z.coerce.number().int().min(1).max(50).default(3),
@@ -37,6 +40,18 @@ export const ConfigSchema = z.object({
   ESCALATION_ENABLED: bool('true'),
   CONTACTS_FILE: z.string().min(1).default('./config/contacts.yaml'),
   CASE_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(730),
+  /** The council's region: its anniversary day is not a working day for case deadlines. */
+  REGION: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      // The region list comes from date-holidays, loaded only when REGION is set.
+      if (v !== undefined && !findRegion(v))
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a New Zealand region that date-holidays knows: ${regionList().join(', ')} (or its code, such as WGN)`,
+        });
+    }),
 
   // Limits per user (src/limits.ts), and how long idle conversation state is kept.
   MAX_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(30),

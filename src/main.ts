@@ -2,14 +2,18 @@
  * The composition root: the one file in src/ allowed to import adapters. It reads the
  * settings, builds the platform-neutral advisor and starts the surfaces.
  */
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { WebInbox } from '../adapters/web/inbox.js';
 import { MetricsListener } from '../adapters/web/metrics.js';
 import { WebServer } from '../adapters/web/server.js';
 import { createAdvisor } from './app.js';
+import { startupBanner } from './banner.js';
+import { systemClock } from './clock.js';
 import { loadConfig, loadDotEnv } from './config.js';
 import { isAdvisorError } from './errors.js';
-import { createLogger } from './logger.js';
+import { findRegion, holidaysFor } from './escalation/holidays.js';
+import { createLogger, prettyLogs } from './logger.js';
 import type { Notifier, Platform } from './model.js';
 import { runShutdown } from './shutdown.js';
 
@@ -17,7 +21,9 @@ async function main(): Promise<void> {
   const started = performance.now();
   loadDotEnv();
   const config = loadConfig();
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, undefined, {
+    pretty: prettyLogs(config.LOG_FORMAT, process.stdout.isTTY === true),
+  });
   const inbox = new WebInbox();
   const notifiers = new Map<Platform, Notifier>([['web', inbox]]);
   const advisor = await createAdvisor(config, logger, { notifiers, processMetrics: true });
@@ -83,7 +89,8 @@ async function main(): Promise<void> {
   }
   if (config.METRICS_TOKEN)
     logger.info(`metrics at ${new URL('/metrics', url).href} with the token`);
-  if (!['127.0.0.1', 'localhost', '::1'].includes(config.HOST)) {
+  const exposed = !['127.0.0.1', 'localhost', '::1'].includes(config.HOST);
+  if (exposed) {
     logger.warn(
       { host: config.HOST },
       'the web chat has no login and is reachable beyond this machine: anyone who can reach it can say they are the security contact. Put it behind your own access control.',
@@ -99,10 +106,8 @@ async function main(): Promise<void> {
         : `slack events at ${new URL('/slack/events', url).href}`,
     );
   }
-  const ms = Math.round(performance.now() - started);
-  logger.info({ url: url.href, startupMs: ms }, 'web chat listening');
-  process.stdout.write(`\nSister City Advisor is ready. Open ${url.href} in your browser.\n\n`);
-
+  // Registered before anything says the bot is ready, so a stop signal sent the moment it
+  // does is handled, not fatal.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -126,6 +131,48 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  const ms = Math.round(performance.now() - started);
+  const surfaces = ['web', ...(slack ? ['slack'] : []), ...(teams ? ['teams'] : [])];
+  const dataDir = resolve(config.DATA_DIR);
+  logger.info({ url: url.href, surfaces, dataDir, startupMs: ms }, 'ready');
+  process.stdout.write(
+    startupBanner({
+      url: url.href,
+      exposed,
+      ...(slack
+        ? {
+            slack: {
+              mode: slack.mode,
+              ...(slack.mode === 'http' ? { url: new URL('/slack/events', url).href } : {}),
+            },
+          }
+        : {}),
+      ...(teams
+        ? {
+            teams: {
+              url: new URL(teams.path, url).href,
+              authenticated: Boolean(config.MicrosoftAppId),
+            },
+          }
+        : {}),
+      ...(config.LLM_BASE_URL ? { llm: { model: config.LLM_MODEL } } : {}),
+      ...(config.EMBEDDINGS_BASE_URL ? { semantic: { model: config.EMBEDDINGS_MODEL } } : {}),
+      ...(config.ESCALATION_ENABLED
+        ? {
+            escalation: {
+              contactsFile: config.CONTACTS_FILE,
+              ...(config.REGION ? { region: findRegion(config.REGION)?.name } : {}),
+            },
+          }
+        : {}),
+      dataDir,
+      knowledgeDir: resolve(config.KNOWLEDGE_DIR),
+      entries: advisor.knowledge.entries.length,
+    }),
+  );
+  // Load the public holiday calendar now rather than when the first case is raised.
+  if (config.ESCALATION_ENABLED)
+    setImmediate(() => holidaysFor(config.REGION).warm(systemClock.now().getFullYear()));
 }
 
 main().catch((err: unknown) => {

@@ -94,6 +94,11 @@ export interface Reply {
   entryId?: string;
   /** Retrieval score of the entry, for answers and refusals. */
   score?: number;
+  /**
+   * True when the bot takes the user's next message as free text for this reply (a note, a
+   * question for the reporter, a reply), so a surface may offer a text box for it.
+   */
+  awaitsText?: boolean;
 }
 
 /** Lets the core send a message to a user later (escalations, status updates). */

@@ -18,11 +18,9 @@ class SeenSet {
   }
 }
 
-/** True when the core is waiting for the user's next message (its reply offers Cancel for that). */
-function asksForText(replies: Reply[]): boolean {
-  return replies.some((r) =>
-    r.blocks.some((b) => b.type === 'buttons' && b.buttons.some((x) => x.id === 'case:cancel')),
-  );
+/** True when the core takes the user's next message as free text. */
+function awaitsText(replies: Reply[]): boolean {
+  return replies.some((r) => r.awaitsText === true);
 }
 
 /** Runs slow work; if it takes over a second, posts "Working on it…" first. */
@@ -195,7 +193,7 @@ export function registerListeners(app: App, bot: Bot, logger: Logger): void {
       // (it refuses anyone who is not a contact); the modal's text becomes the contact's note.
       const conversation = { id: b.channel?.id ?? b.user.id, kind: 'direct' as const };
       const replies = await bot.handle({ user, conversation, action: { id, value: value ?? '' } });
-      if (!asksForText(replies)) {
+      if (!awaitsText(replies)) {
         await post(client, conversation.id, replies);
         return;
       }
@@ -260,7 +258,7 @@ export function registerListeners(app: App, bot: Bot, logger: Logger): void {
       conversation,
       action: { id: 'case:info', value: meta.caseId ?? '' },
     });
-    const replies = asksForText(first) ? await bot.handle({ user, conversation, text }) : first;
+    const replies = awaitsText(first) ? await bot.handle({ user, conversation, text }) : first;
     await post(client, conversation.id, replies);
   });
 

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readdir, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { AdvisorError, ErrorCode } from '../errors.js';
 import { readJsonLines } from '../storage/file.js';
 import { SerialQueue } from '../storage/serial.js';
+import { ArchiveIndex } from './archive-index.js';
 import { type Case, hasPending, isFinal } from './case.js';
 
 /** Where cases live. Open cases are hot and small; finished ones are archived by month. */
@@ -65,6 +66,17 @@ interface ActiveFile {
   cases: Case[];
 }
 
+/** How a FileCaseStore is opened. */
+export interface FileCaseStoreOptions {
+  /**
+   * Opened to read while another process (the bot) may write, as the CLI does: the archive
+   * index is then rebuilt in memory only, never written.
+   */
+  readOnly?: boolean;
+  /** False looks archived cases up by reading every month, as before the index (for benchmarks). */
+  archiveIndex?: boolean;
+}
+
 /**
  * Cases on disk. `cases/active.json` (lowdb, rewritten atomically) holds only open cases
  * and those with messages still to send, so its size, and the cost of every write, stays
@@ -74,17 +86,30 @@ interface ActiveFile {
  */
 export class FileCaseStore implements CaseStore {
   private readonly queue = new SerialQueue();
+  private readonly index: ArchiveIndex | undefined;
+  /** Monthly archive files read so far; tests and benchmarks use it to see a lookup's cost. */
+  readonly stats = { archiveReads: 0 };
 
   private constructor(
     private readonly dir: string,
     private readonly db: Low<ActiveFile>,
-  ) {}
+    private readonly opts: FileCaseStoreOptions,
+  ) {
+    this.index =
+      opts.archiveIndex === false
+        ? undefined
+        : new ArchiveIndex(
+            join(dir, 'archive-index.jsonl'),
+            { scan: () => this.scanArchive(), months: () => this.archivedMonths() },
+            !opts.readOnly,
+          );
+  }
 
   /**
    * Opens the case folder under a data directory. It takes no lock: the bot opens it after
    * locking the data directory, and the CLI opens it to read while the bot runs.
    */
-  static async open(dataDir: string): Promise<FileCaseStore> {
+  static async open(dataDir: string, opts: FileCaseStoreOptions = {}): Promise<FileCaseStore> {
     const dir = join(dataDir, 'cases');
     await mkdir(join(dir, 'archive'), { recursive: true });
     const file = join(dir, 'active.json');
@@ -105,23 +130,31 @@ export class FileCaseStore implements CaseStore {
         `${file} does not have the expected shape. Restore it from a backup or move it aside.`,
       );
     }
-    return new FileCaseStore(
+    const store = new FileCaseStore(
       dir,
       new Low<ActiveFile>(adapter, data ?? { schemaVersion: 1, cases: [] }),
+      opts,
     );
+    await store.index?.ensure();
+    return store;
   }
 
-  private archiveFile(c: Case): string {
-    return join(this.dir, 'archive', `${(c.closedAt ?? c.raisedAt).slice(0, 7)}.jsonl`);
+  private month(c: Case): string {
+    return (c.closedAt ?? c.raisedAt).slice(0, 7);
   }
 
   save(c: Case): Promise<void> {
+    if (this.opts.readOnly) return Promise.reject(new Error('this case store was opened to read'));
     const copy = clone(c);
     return this.queue.run(async () => {
       const cases = this.db.data.cases;
       const i = cases.findIndex((x) => x.id === copy.id);
       if (isFinal(copy.status) && !hasPending(copy)) {
-        await appendFile(this.archiveFile(copy), `${JSON.stringify(copy)}\n`, 'utf8');
+        const month = this.month(copy);
+        // Indexed first, so the index never lacks a case the archive holds.
+        await this.index?.add(copy.id, month);
+        const file = join(this.dir, 'archive', `${month}.jsonl`);
+        await appendFile(file, `${JSON.stringify(copy)}\n`, 'utf8');
         if (i >= 0) cases.splice(i, 1);
       } else if (i >= 0) cases[i] = copy;
       else cases.push(copy);
@@ -145,6 +178,7 @@ export class FileCaseStore implements CaseStore {
   }
 
   private readArchive(file: string): Promise<Case[]> {
+    this.stats.archiveReads++;
     // Cases were validated when they were made; the archive only needs to be JSON.
     return readJsonLines(
       join(this.dir, 'archive', file),
@@ -167,18 +201,41 @@ export class FileCaseStore implements CaseStore {
   async get(id: string): Promise<Case | undefined> {
     const active = await this.getActive(id);
     if (active) return active;
+    let files: string[];
+    if (this.index) {
+      const month = await this.index.month(id);
+      files = month ? [`${month}.jsonl`] : [];
+    } else files = await this.archiveFiles();
     let found: Case | undefined;
-    for (const f of await this.archiveFiles())
-      for (const c of await this.readArchive(f)) if (c.id === id) found = c;
+    for (const f of files) for (const c of await this.readArchive(f)) if (c.id === id) found = c;
     return found;
+  }
+
+  /** Every archived case's month, from the archive files themselves. */
+  private async scanArchive(): Promise<Map<string, string>> {
+    const months = new Map<string, string>();
+    for (const f of await this.archiveFiles())
+      for (const c of await this.readArchive(f)) months.set(c.id, f.slice(0, -'.jsonl'.length));
+    return months;
+  }
+
+  /** Months whose archive file holds anything (a purge can leave one empty). */
+  private async archivedMonths(): Promise<string[]> {
+    const months: string[] = [];
+    for (const f of await this.archiveFiles())
+      if ((await stat(join(this.dir, 'archive', f))).size > 0)
+        months.push(f.slice(0, -'.jsonl'.length));
+    return months;
   }
 
   purge(before: string): Promise<number> {
     return this.queue.run(async () => {
       let removed = 0;
+      const kept = new Map<string, string>();
       for (const f of await this.archiveFiles()) {
         const cases = await this.readArchive(f);
         const keep = cases.filter((c) => !(c.closedAt && c.closedAt < before));
+        for (const c of keep) kept.set(c.id, f.slice(0, -'.jsonl'.length));
         if (keep.length === cases.length) continue;
         removed += cases.length - keep.length;
         const path = join(this.dir, 'archive', f);
@@ -186,6 +243,7 @@ export class FileCaseStore implements CaseStore {
         await writeFile(`${path}.tmp`, keep.map((c) => `${JSON.stringify(c)}\n`).join(''), 'utf8');
         await rename(`${path}.tmp`, path);
       }
+      if (removed) await this.index?.replace(kept);
       return removed;
     });
   }

@@ -56,6 +56,7 @@ export class CaseConversation {
     return [
       {
         kind: 'notice',
+        awaitsText: true,
         blocks: [
           { type: 'paragraph', text: PROMPTS[kind] },
           { type: 'buttons', buttons: [{ id: 'case:cancel', label: 'Cancel' }] },

@@ -21,6 +21,7 @@ import {
   type Escalator,
   nextId,
 } from './escalator.js';
+import { type HolidayCalendar, nationalHolidays } from './holidays.js';
 import { caseCard, casesListReply, notificationReply, reporterView } from './render.js';
 import { addWorkingHours } from './working-hours.js';
 
@@ -41,6 +42,8 @@ export interface CaseServiceDeps {
     Metrics,
     'caseRaised' | 'delivery' | 'deliveryFailed' | 'reminder' | 'deadlineEscalation'
   >;
+  /** Days that are not working days; defaults to New Zealand's national public holidays. */
+  holidays?: HolidayCalendar;
 }
 
 /** What a contact can do to a case. */
@@ -165,7 +168,7 @@ export class CaseService implements Escalator {
         ...(input.tripId ? { recordId: input.tripId } : {}),
         status: 'new',
         assignedTo: 'primary',
-        ackDueAt: addWorkingHours(now, this.deps.contacts.ackWorkingHours).toISOString(),
+        ackDueAt: this.addWorkingHours(now, this.deps.contacts.ackWorkingHours).toISOString(),
         nextReminderAt: this.nextReminder(now),
         remindersSent: 0,
         history: [],
@@ -331,9 +334,13 @@ export class CaseService implements Escalator {
     });
   }
 
-  /** Reminders count working time too, so nobody is messaged every hour of a weekend. */
+  /** Reminders count working time too, so nobody is messaged every hour of a weekend or holiday. */
   private nextReminder(now: Date): string {
-    return addWorkingHours(now, this.deps.contacts.reminderMinutes / 60).toISOString();
+    return this.addWorkingHours(now, this.deps.contacts.reminderMinutes / 60).toISOString();
+  }
+
+  private addWorkingHours(from: Date, hours: number): Date {
+    return addWorkingHours(from, hours, this.deps.holidays ?? nationalHolidays);
   }
 
   /** One pass of the background work: deadlines, then delivery. */

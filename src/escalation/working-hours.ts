@@ -1,5 +1,6 @@
 import { nzWallTime } from '../checklist/time.js';
 import { nzDay } from '../clock.js';
+import type { HolidayCalendar } from './holidays.js';
 
 const START = 9;
 const END = 17;
@@ -16,15 +17,15 @@ function addDays(day: string, n: number): string {
 
 /**
  * The instant `hours` working hours after `from`, counting Monday to Friday, 09:00 to 17:00
- * New Zealand time. Public holidays are not counted as non-working (see the README).
+ * New Zealand time, and skipping the days `holidays` names.
  */
-export function addWorkingHours(from: Date, hours: number): Date {
+export function addWorkingHours(from: Date, hours: number, holidays: HolidayCalendar): Date {
   let remaining = hours * 3600_000;
   let day = nzDay(from);
   let cursor = from.getTime();
   for (let guard = 0; guard < 3660; guard++) {
     const wd = weekday(day);
-    if (wd !== 0 && wd !== 6) {
+    if (wd !== 0 && wd !== 6 && !holidays.isHoliday(day)) {
       const open = nzWallTime(day, START).getTime();
       const close = nzWallTime(day, END).getTime();
       const start = Math.max(cursor, open);

@@ -1,5 +1,5 @@
 /**
- * Optional LLM answers (issue 8): an answer phrased for the exact question, drawn from several
+ * Optional LLM answers: an answer phrased for the exact question, drawn from several
  * guidance entries, with every claim cited. Off unless LLM_BASE_URL is set.
  *
  * How the caller uses it:

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type AdvisorError, isAdvisorError } from '../../src/errors.js';
 import { type CaseStatus, canTransition, hasPending, isFinal } from '../../src/escalation/case.js';
 import { loadContacts, roleOf } from '../../src/escalation/contacts.js';
+import { nationalHolidays } from '../../src/escalation/holidays.js';
 import { addWorkingHours } from '../../src/escalation/working-hours.js';
 import { makeCase, note, tempDir } from './helpers.js';
 
@@ -68,44 +69,46 @@ const nz = (d: Date) =>
 describe('addWorkingHours (Mon-Fri 09:00-17:00 NZ time)', () => {
   it('Friday 16:00 + 4h is Monday 12:00', () => {
     // 27 Nov 2026 is a Friday; NZ daylight time is UTC+13.
-    const due = addWorkingHours(new Date('2026-11-27T03:00:00Z'), 4);
+    const due = addWorkingHours(new Date('2026-11-27T03:00:00Z'), 4, nationalHolidays);
     expect(due.toISOString()).toBe('2026-11-29T23:00:00.000Z');
     expect(nz(due)).toBe('Mon 12:00');
   });
 
   it('stays within the day when it fits, ending exactly at 17:00 if need be', () => {
     const fri14 = new Date('2026-11-27T01:00:00Z');
-    expect(addWorkingHours(fri14, 2).toISOString()).toBe('2026-11-27T03:00:00.000Z');
-    expect(nz(addWorkingHours(fri14, 3))).toBe('Fri 17:00');
-    expect(nz(addWorkingHours(fri14, 3.25))).toBe('Mon 09:15');
+    expect(addWorkingHours(fri14, 2, nationalHolidays).toISOString()).toBe(
+      '2026-11-27T03:00:00.000Z',
+    );
+    expect(nz(addWorkingHours(fri14, 3, nationalHolidays))).toBe('Fri 17:00');
+    expect(nz(addWorkingHours(fri14, 3.25, nationalHolidays))).toBe('Mon 09:15');
     // A quarter hour (the smallest configurable deadline).
-    expect(nz(addWorkingHours(fri14, 0.25))).toBe('Fri 14:15');
+    expect(nz(addWorkingHours(fri14, 0.25, nationalHolidays))).toBe('Fri 14:15');
   });
 
   it('a weekend start counts from Monday 09:00', () => {
     const sat10 = new Date('2026-11-27T21:00:00Z'); // Saturday 28 Nov, 10:00 NZDT
     expect(nz(sat10)).toBe('Sat 10:00');
-    const due = addWorkingHours(sat10, 4);
+    const due = addWorkingHours(sat10, 4, nationalHolidays);
     expect(due.toISOString()).toBe('2026-11-30T00:00:00.000Z');
     expect(nz(due)).toBe('Mon 13:00');
     const sun23 = new Date('2026-11-29T10:00:00Z'); // Sunday 23:00
-    expect(nz(addWorkingHours(sun23, 1))).toBe('Mon 10:00');
+    expect(nz(addWorkingHours(sun23, 1, nationalHolidays))).toBe('Mon 10:00');
   });
 
   it('before opening and after closing on a weekday', () => {
     const wed07 = new Date('2026-12-01T18:00:00Z'); // Wednesday 2 Dec 07:00 NZDT
     expect(nz(wed07)).toBe('Wed 07:00');
-    expect(nz(addWorkingHours(wed07, 1))).toBe('Wed 10:00');
+    expect(nz(addWorkingHours(wed07, 1, nationalHolidays))).toBe('Wed 10:00');
     const wed18 = new Date('2026-12-02T05:00:00Z'); // Wednesday 18:00
-    expect(nz(addWorkingHours(wed18, 8))).toBe('Thu 17:00');
-    expect(nz(addWorkingHours(wed18, 8.5))).toBe('Fri 09:30');
+    expect(nz(addWorkingHours(wed18, 8, nationalHolidays))).toBe('Thu 17:00');
+    expect(nz(addWorkingHours(wed18, 8.5, nationalHolidays))).toBe('Fri 09:30');
   });
 
   it('across the start of daylight saving (Sunday 27 September 2026)', () => {
     // Friday 25 Sep, 15:00 NZST (UTC+12); two hours that day, two on Monday in NZDT (UTC+13).
     const fri15 = new Date('2026-09-25T03:00:00Z');
     expect(nz(fri15)).toBe('Fri 15:00');
-    const due = addWorkingHours(fri15, 4);
+    const due = addWorkingHours(fri15, 4, nationalHolidays);
     expect(due.toISOString()).toBe('2026-09-27T22:00:00.000Z');
     expect(nz(due)).toBe('Mon 11:00');
   });
@@ -114,14 +117,16 @@ describe('addWorkingHours (Mon-Fri 09:00-17:00 NZ time)', () => {
     // Friday 2 Apr, 13:00 NZDT (UTC+13); four hours then, four on Monday in NZST (UTC+12).
     const fri13 = new Date('2027-04-02T00:00:00Z');
     expect(nz(fri13)).toBe('Fri 13:00');
-    const due = addWorkingHours(fri13, 8);
+    const due = addWorkingHours(fri13, 8, nationalHolidays);
     expect(due.toISOString()).toBe('2027-04-05T01:00:00.000Z');
     expect(nz(due)).toBe('Mon 13:00');
   });
 
   it('a long deadline spans whole working weeks (80 hours = two weeks)', () => {
     const mon09 = new Date('2026-11-29T20:00:00Z'); // Monday 30 Nov 09:00
-    expect(addWorkingHours(mon09, 80).toISOString()).toBe('2026-12-11T04:00:00.000Z'); // Fri 17:00
+    expect(addWorkingHours(mon09, 80, nationalHolidays).toISOString()).toBe(
+      '2026-12-11T04:00:00.000Z',
+    ); // Fri 17:00
   });
 });
 
