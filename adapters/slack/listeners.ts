@@ -1,6 +1,6 @@
 import type { App, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { Bot } from '../../src/bot.js';
+import { type Bot, detectCommand } from '../../src/bot.js';
 import type { Action, Incoming, Reply, UserRef } from '../../src/model.js';
 import { coreActionId, homeView, MULTI_DONE, renderReplies } from './blocks.js';
 import { slackError } from './notifier.js';
@@ -8,15 +8,25 @@ import { slackError } from './notifier.js';
 /** Slack retries deliveries it thinks failed; each event is handled once. */
 class SeenSet {
   private readonly seen = new Set<string>();
+  constructor(private readonly max = 5000) {}
   /** True the first time a key is seen. */
   first(key: string | undefined): boolean {
     if (!key) return true;
     if (this.seen.has(key)) return false;
     this.seen.add(key);
-    if (this.seen.size > 5000) this.seen.delete(this.seen.values().next().value as string);
+    if (this.seen.size > this.max) this.seen.delete(this.seen.values().next().value as string);
     return true;
   }
+  has(key: string): boolean {
+    return this.seen.has(key);
+  }
 }
+
+/**
+ * Lets acks that are already waiting go first: core work resumes after the I/O callbacks of
+ * this turn of the event loop, so a burst of requests is acknowledged before it is answered.
+ */
+export const yieldToAcks = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** True when the core is waiting for the user's next message (its reply offers Cancel for that). */
 function asksForText(replies: Reply[]): boolean {
@@ -48,19 +58,50 @@ async function withProgress<T>(
 export function registerListeners(app: App, bot: Bot, logger: Logger): void {
   const seen = new SeenSet();
   const names = new Map<string, string>();
+  // People who have started a checklist, a report or a case. Only their records (trips and
+  // cases) carry a name, so only they cost a users.info call; a question needs no name.
+  const inFlow = new SeenSet();
 
-  async function userRef(client: webApi.WebClient, id: string, team?: string): Promise<UserRef> {
-    // Names make case messages readable; they are looked up once per user and cached.
-    if (!names.has(id)) {
+  /** Looks a display name up once per user (then cached); falls back to the id. */
+  async function lookUp(client: webApi.WebClient, id: string): Promise<string> {
+    let name = names.get(id);
+    if (name === undefined) {
       try {
         const info = await client.users.info({ user: id });
-        names.set(id, info.user?.real_name || info.user?.name || id);
+        name = info.user?.real_name || info.user?.name || id;
       } catch {
-        names.set(id, id);
+        name = id;
       }
+      names.set(id, name);
+      if (names.size > 5000) names.delete(names.keys().next().value as string);
     }
-    return { platform: 'slack', id, name: names.get(id), ...(team ? { workspace: team } : {}) };
+    return name;
   }
+
+  /**
+   * The core's view of a Slack user. The name is looked up only when what the user does can
+   * lead to a record: a button, a modal, a command, or text from someone in a flow.
+   */
+  async function userRef(
+    client: webApi.WebClient,
+    id: string,
+    team: string | undefined,
+    why: 'record' | 'flow-start' | 'text',
+  ): Promise<UserRef> {
+    if (why !== 'text') inFlow.first(id);
+    const needed = why === 'record' || (why === 'text' && inFlow.has(id));
+    const name = needed ? await lookUp(client, id) : names.get(id);
+    return {
+      platform: 'slack',
+      id,
+      ...(name !== undefined ? { name } : {}),
+      ...(team ? { workspace: team } : {}),
+    };
+  }
+
+  /** What typed text implies for the name lookup: a command starts a flow. */
+  const textWhy = (text: string) =>
+    detectCommand(text) ? ('flow-start' as const) : ('text' as const);
 
   async function post(
     client: webApi.WebClient,
@@ -108,12 +149,11 @@ export function registerListeners(app: App, bot: Bot, logger: Logger): void {
     };
     if (m.channel_type !== 'im' || m.subtype || m.bot_id || !m.user) return;
     if (!seen.first((body as { event_id?: string }).event_id)) return;
-    const user = await userRef(client, m.user, m.team ?? (body as { team_id?: string }).team_id);
-    await run(
-      client,
-      { user, conversation: { id: m.channel, kind: 'direct' }, text: m.text ?? '' },
-      m.channel,
-    );
+    await yieldToAcks();
+    const text = m.text ?? '';
+    const team = m.team ?? (body as { team_id?: string }).team_id;
+    const user = await userRef(client, m.user, team, textWhy(text));
+    await run(client, { user, conversation: { id: m.channel, kind: 'direct' }, text }, m.channel);
   });
 
   app.event('app_mention', async ({ event, client, body, context }) => {
@@ -122,7 +162,9 @@ export function registerListeners(app: App, bot: Bot, logger: Logger): void {
       .replace(new RegExp(`<@${context.botUserId ?? '[A-Z0-9]+'}>`, 'g'), '')
       .trim();
     const thread = event.thread_ts ?? event.ts;
-    const user = await userRef(client, event.user, event.team);
+    await yieldToAcks();
+    // A channel never runs a flow (the core keeps those private), so no name is needed.
+    const user = await userRef(client, event.user, event.team, 'text');
     await run(
       client,
       { user, conversation: { id: event.channel, kind: 'channel', thread }, text },
@@ -136,7 +178,8 @@ export function registerListeners(app: App, bot: Bot, logger: Logger): void {
       response_type: 'ephemeral',
       text: 'Starting your pre-trip checklist in our direct messages.',
     });
-    const user = await userRef(client, command.user_id, command.team_id);
+    await yieldToAcks();
+    const user = await userRef(client, command.user_id, command.team_id, 'flow-start');
     // The checklist runs in the DM with the bot; posting to a user id opens that DM.
     await run(
       client,
@@ -148,12 +191,14 @@ export function registerListeners(app: App, bot: Bot, logger: Logger): void {
   app.event('app_home_opened', async ({ event, client, body }) => {
     if (event.tab !== 'home') return;
     // The same workspace id as in messages, so the home tab finds the user's own trips and cases.
-    const user = await userRef(client, event.user, (body as { team_id?: string }).team_id);
+    await yieldToAcks();
+    const user = await userRef(client, event.user, (body as { team_id?: string }).team_id, 'text');
     await client.views.publish({ user_id: event.user, view: homeView(await bot.home(user)) });
   });
 
   app.action(/.*/, async ({ ack, body, action, client }) => {
     await ack();
+    await yieldToAcks();
     const b = body as {
       user: { id: string; team_id?: string };
       channel?: { id: string };
@@ -189,7 +234,7 @@ export function registerListeners(app: App, bot: Bot, logger: Logger): void {
       }
       value = picked.join(',');
     }
-    const user = await userRef(client, b.user.id, b.user.team_id);
+    const user = await userRef(client, b.user.id, b.user.team_id, 'record');
     if (id === 'case:info' && b.trigger_id) {
       // "Ask for information" opens a modal, but only once the core has accepted the request
       // (it refuses anyone who is not a contact); the modal's text becomes the contact's note.
@@ -252,7 +297,7 @@ export function registerListeners(app: App, bot: Bot, logger: Logger): void {
     await ack();
     const meta = JSON.parse(view.private_metadata || '{}') as { caseId?: string; channel?: string };
     const text = view.state.values.question?.text?.value ?? '';
-    const user = await userRef(client, body.user.id, body.user.team_id ?? undefined);
+    const user = await userRef(client, body.user.id, body.user.team_id ?? undefined, 'record');
     const conversation = { id: meta.channel ?? body.user.id, kind: 'direct' as const };
     // Ask again: the core checks who this is, and only a contact gets the prompt the text answers.
     const first = await bot.handle({
@@ -267,7 +312,7 @@ export function registerListeners(app: App, bot: Bot, logger: Logger): void {
   app.view({ callback_id: 'case-info', type: 'view_closed' }, async ({ ack, body, client }) => {
     await ack();
     // A closed modal withdraws the request, so the contact's next message is not taken as the question.
-    const user = await userRef(client, body.user.id, body.user.team_id ?? undefined);
+    const user = await userRef(client, body.user.id, body.user.team_id ?? undefined, 'record');
     await bot.handle({
       user,
       conversation: { id: body.user.id, kind: 'direct' },

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Activity } from 'botbuilder';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REFERENCES_FILE, ReferenceStore } from '../../adapters/teams/references.js';
 import { silentLogger } from '../../src/logger.js';
@@ -14,15 +15,16 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const personal = (i: number) => ({
-  type: 'message',
-  id: `act-${i}`,
-  channelId: 'msteams',
-  serviceUrl: 'http://127.0.0.1:9/',
-  from: { id: `29:user-${i}`, name: `User ${i}` },
-  recipient: { id: '28:bot', name: 'Bot' },
-  conversation: { id: `a:personal-${i}`, conversationType: 'personal', tenantId: 't1' },
-});
+const personal = (i: number) =>
+  ({
+    type: 'message',
+    id: `act-${i}`,
+    channelId: 'msteams',
+    serviceUrl: 'http://127.0.0.1:9/',
+    from: { id: `29:user-${i}`, name: `User ${i}` },
+    recipient: { id: '28:bot', name: 'Bot' },
+    conversation: { id: `a:personal-${i}`, conversationType: 'personal', tenantId: 't1' },
+  }) as Partial<Activity>;
 
 const saved = async () => JSON.parse(await readFile(join(dir, REFERENCES_FILE), 'utf8'));
 
