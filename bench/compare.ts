@@ -82,11 +82,13 @@ export function startArm(
 /** Stops an arm's child and waits for it to exit. */
 export async function stopArm(arm: Arm): Promise<void> {
   if (arm.child.exitCode !== null) return;
+  arm.child.removeAllListeners('exit'); // The start-up listener, which would reject.
   const exited = new Promise((r) => arm.child.once('exit', r));
-  arm.child.removeAllListeners('exit');
   arm.child.send({ type: 'stop' } satisfies ParentMessage);
-  setTimeout(() => arm.child.kill('SIGKILL'), 5000).unref();
+  // A server kept open by a keep-alive connection is not worth waiting for.
+  const timer = setTimeout(() => arm.child.kill('SIGKILL'), 5000);
   await exited;
+  clearTimeout(timer);
 }
 
 /** Counts replies a server child has sent, and when the last one went. */
