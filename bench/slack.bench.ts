@@ -1,36 +1,45 @@
 /**
- * Slack ack benchmark. Signed /pretrip slash commands and message.im events, 50 at a time over
- * loopback, to (a) our full stack (WebServer + Slack adapter + advisor on real file storage,
- * Web API on a loopback stub) and (b) a bare Bolt app (HTTPReceiver, processBeforeResponse
- * off) that only acks. Prints ack latency p50/p99/max per kind, the ratio ours/bare, and for
- * ours how long until every DM reply reached the stub. Prints figures; asserts nothing.
- *   npx tsx bench/slack.bench.ts        (BENCH_REQUESTS=500 BENCH_CONCURRENCY=50)
+ * Slack ack benchmark. Signed `/pretrip` slash commands and `message.im` events over loopback to
+ * three servers, each in its own child process with its own Web API stub, side by side:
+ *   ours      the full stack (WebServer + Slack adapter + advisor on real file storage);
+ *   echo      a bare Bolt app that acks, then posts one reply (the fair floor: it does the
+ *             same Slack work per request as ours, without the advisor);
+ *   ack-only  a bare Bolt app that only acks (the old baseline, kept as a second line).
+ * BENCH_BEFORE=/path/to/another/checkout adds a fourth arm, "before": that tree's full stack.
+ * Rounds alternate the arms (see compare.ts). Prints p50/p99 (50 in flight), burst p99 (50 at
+ * once), how long each burst's replies took, and ratios with 95% intervals. Asserts nothing.
+ *   npx tsx bench/slack.bench.ts        (BENCH_ROUNDS=10 BENCH_STEADY=100 BENCH_CONCURRENCY=50)
+ * BENCH_PROF=ours (or echo, before) writes a CPU profile of that server to bench/profiles/.
  */
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
-import { Agent, request } from 'undici';
-import { SIGNING_SECRET, signedHeaders, startSlackStack } from '../test/slack/harness.js';
-import type { SlackApiStub } from '../test/slack/stub.js';
-import { CONCURRENCY, LOAD_QUESTIONS, ms, percentile, REQUESTS, WARMUP } from './stats.js';
+import type { ApiCall, SlackApiStub } from '../test/slack/stub.js';
+import {
+  type Arm,
+  type Prepared,
+  ReplyCounter,
+  report,
+  runRounds,
+  serveParent,
+  startArm,
+  stopArm,
+} from './compare.js';
+import { CONCURRENCY, LOAD_QUESTIONS } from './stats.js';
 
-const QUESTIONS = LOAD_QUESTIONS;
+const HERE = fileURLToPath(import.meta.url);
+const ROOT = resolve(HERE, '../..');
 const FORM = 'application/x-www-form-urlencoded';
-
 type Kind = 'slash' | 'message';
-interface Stats {
-  p50: number;
-  p99: number;
-  max: number;
-  errors: number;
-}
 
-/** The raw body of request `i` of a kind, for distinct users and event ids. */
-function body(kind: Kind, run: string, i: number): [string, string] {
-  const user = `U${run}${String(i).padStart(5, '0')}`;
+/** A post the user sees (not the "Working on it…" note). */
+const isReply = (c: ApiCall) => c.method === 'chat.postMessage' && c.body.text !== 'Working on it…';
+
+/** The raw body of request `i`: a distinct user and event id per request. */
+function body(kind: Kind, tag: string, i: number): [string, string] {
+  const user = `U${tag.toUpperCase()}X${String(i).padStart(4, '0')}`;
   if (kind === 'slash') {
     const form = new URLSearchParams({
       team_id: 'T1',
@@ -40,7 +49,7 @@ function body(kind: Kind, run: string, i: number): [string, string] {
       command: '/pretrip',
       text: '',
       api_app_id: 'A0APP',
-      trigger_id: `trig.${run}${i}`,
+      trigger_id: `trig.${tag}${i}`,
       response_url: 'http://127.0.0.1:9/response',
     });
     return [form.toString(), FORM];
@@ -50,7 +59,7 @@ function body(kind: Kind, run: string, i: number): [string, string] {
     team_id: 'T1',
     api_app_id: 'A0APP',
     type: 'event_callback',
-    event_id: `Ev${run}${i}`,
+    event_id: `Ev${tag}${i}`,
     event_time: Math.floor(Date.now() / 1000),
     event: {
       type: 'message',
@@ -58,7 +67,7 @@ function body(kind: Kind, run: string, i: number): [string, string] {
       channel: `D${user.slice(1)}`,
       user,
       team: 'T1',
-      text: QUESTIONS[i % QUESTIONS.length],
+      text: LOAD_QUESTIONS[i % LOAD_QUESTIONS.length],
       ts,
       event_ts: ts,
     },
@@ -66,93 +75,21 @@ function body(kind: Kind, run: string, i: number): [string, string] {
   return [json, 'application/json'];
 }
 
-/** Sends `n` signed requests, `CONCURRENCY` in flight; resolves with sorted ack latencies. */
-async function load(url: URL, kind: Kind, run: string, n: number, dispatcher: Agent) {
-  const times: number[] = [];
-  let errors = 0;
-  let next = 0;
-  const worker = async () => {
-    while (next < n) {
-      const i = next++;
-      const [raw, type] = body(kind, run, i);
-      const t0 = performance.now();
-      try {
-        const res = await request(url, {
-          method: 'POST',
-          body: raw,
-          headers: signedHeaders(SIGNING_SECRET, raw, type),
-          dispatcher,
-        });
-        await res.body.text();
-        if (res.statusCode !== 200) errors++;
-      } catch {
-        errors++;
-      }
-      times.push(performance.now() - t0);
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return { times: times.sort((a, b) => a - b), errors };
-}
+const quiet = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  setLevel() {},
+  getLevel: () => LogLevel.ERROR,
+  setName() {},
+};
 
-/**
- * The load generator runs in a child process, so its own work does not queue behind the
- * servers' on one event loop. It warms up (same connections), pauses, prints "go", runs,
- * and prints the figures as JSON.
- */
-async function client(url: string, kind: Kind, run: string): Promise<void> {
-  const dispatcher = new Agent({ connections: CONCURRENCY, pipelining: 1 });
-  await load(new URL(url), kind, `W${run}`, WARMUP, dispatcher);
-  await new Promise((r) => setTimeout(r, 1500));
-  process.stdout.write('go\n');
-  const { times, errors } = await load(new URL(url), kind, run, REQUESTS, dispatcher);
-  await dispatcher.close();
-  const stats: Stats = {
-    p50: percentile(times, 50),
-    p99: percentile(times, 99),
-    max: times.at(-1) ?? Number.NaN,
-    errors,
-  };
-  process.stdout.write(`${JSON.stringify(stats)}\n`);
-}
-
-/** Runs one load in a child process; `onGo` fires when the measured run starts. */
-function loadInChild(url: URL, kind: Kind, run: string, onGo: () => void): Promise<Stats> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [...process.execArgv, fileURLToPath(import.meta.url), 'client', url.href, kind, run],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let out = '';
-    let went = false;
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (!went && out.startsWith('go\n')) {
-        went = true;
-        onGo();
-      }
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      const json = out.split('\n').find((l) => l.startsWith('{'));
-      if (code === 0 && json) resolve(JSON.parse(json) as Stats);
-      else reject(new Error(`load generator exited with ${code}: ${out}`));
-    });
-  });
-}
-
-/** A Bolt app that only acks, on its own loopback server. */
-async function startBare(apiUrl: string) {
-  const quiet = {
-    debug() {},
-    info() {},
-    warn() {},
-    error() {},
-    setLevel() {},
-    getLevel: () => LogLevel.ERROR,
-    setName() {},
-  };
+/** A bare Bolt app on its own server: acks, and (unless ack-only) posts one reply. */
+async function serveBare(reply: boolean, stubModule: string): Promise<void> {
+  const { SlackApiStub: Stub, SIGNING_SECRET } = await loadHarness(stubModule);
+  const stub = await Stub.start();
+  const counter = new ReplyCounter().watch(stub.calls, isReply);
   const receiver = new HTTPReceiver({
     signingSecret: SIGNING_SECRET,
     processBeforeResponse: false,
@@ -165,97 +102,109 @@ async function startBare(apiUrl: string) {
     botUserId: 'U0BOT',
     tokenVerificationEnabled: false,
     logger: quiet,
-    clientOptions: { slackApiUrl: apiUrl },
+    clientOptions: { slackApiUrl: stub.apiUrl, retryConfig: { retries: 0 } },
   });
-  app.command('/pretrip', async ({ ack }) => {
+  app.command('/pretrip', async ({ ack, command, client }) => {
     await ack({ response_type: 'ephemeral', text: 'Starting your pre-trip checklist.' });
+    if (reply) await client.chat.postMessage({ channel: command.user_id, text: 'Echo: pretrip' });
   });
-  app.message(async () => {});
+  app.message(async ({ message, client }) => {
+    const m = message as { channel: string; text?: string };
+    if (reply) await client.chat.postMessage({ channel: m.channel, text: `Echo: ${m.text}` });
+  });
   const server = createServer(receiver.requestListener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`);
-  return {
-    url,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+  serveParent(url, counter, async () => {
+    server.closeAllConnections();
+    server.close();
+    await stub.close();
+  });
 }
 
-/** Replies (not "Working on it…" notes) the stub has accepted since `mark`. */
-const replies = (stub: SlackApiStub, mark: number) =>
-  stub.posts(undefined, mark).filter((c) => c.body.text !== 'Working on it…');
+/** Our full stack, from the checkout at `root` (this one, or BENCH_BEFORE's). */
+async function serveOurs(root: string): Promise<void> {
+  const { startSlackStack } = (await import(
+    pathToFileURL(join(root, 'test/slack/harness.ts')).href
+  )) as typeof import('../test/slack/harness.js');
+  const stack = await startSlackStack();
+  const counter = new ReplyCounter().watch((stack.stub as SlackApiStub).calls, isReply);
+  serveParent(new URL('/slack/events', stack.url).href, counter, () => stack.close());
+}
 
-/** Waits (at most a minute) until the stub has seen `n` replies since `mark`. */
-async function drained(stub: SlackApiStub, mark: number, n: number): Promise<number> {
-  const deadline = performance.now() + 60_000;
-  while (replies(stub, mark).length < n && performance.now() < deadline)
-    await new Promise((r) => setTimeout(r, 5));
-  return replies(stub, mark).length;
+async function loadHarness(root: string) {
+  const harness = (await import(
+    pathToFileURL(join(root, 'test/slack/harness.ts')).href
+  )) as typeof import('../test/slack/harness.js');
+  const stub = (await import(
+    pathToFileURL(join(root, 'test/slack/stub.ts')).href
+  )) as typeof import('../test/slack/stub.js');
+  return { ...harness, ...stub };
 }
 
 async function main(): Promise<void> {
-  const t0 = performance.now();
-  const ours = await startSlackStack();
-  const bare = await startBare(ours.stub.apiUrl);
-  console.log(
-    `Slack ack latency, ${REQUESTS} signed requests per kind, ${CONCURRENCY} concurrent, loopback.`,
-  );
-  console.log(
-    `Node ${process.version}. Ours: full stack on file storage. Bare: Bolt ack only. The load`,
-  );
-  console.log(
-    `generator is a child process (${WARMUP} warm-up requests on the same connections first).\n`,
-  );
-  const rows: string[][] = [];
-  for (const kind of ['slash', 'message'] as const) {
-    const b = await loadInChild(bare.url, kind, 'B', () => {});
-    const mark = ours.stub.mark();
-    let started = 0;
-    const o = await loadInChild(ours.slack.url, kind, kind === 'slash' ? 'S' : 'M', () => {
-      started = performance.now();
-    });
-    const got = (await drained(ours.stub, mark, WARMUP + REQUESTS)) - WARMUP;
-    const doneMs = performance.now() - started;
-    const working = ours.stub.posts(undefined, mark).length - got - WARMUP;
-    rows.push([
-      kind === 'slash' ? '/pretrip' : 'message.im',
-      `${ms(b.p50)} / ${ms(b.p99)} / ${ms(b.max)}`,
-      `${ms(o.p50)} / ${ms(o.p99)} / ${ms(o.max)}`,
-      `${(o.p50 / b.p50).toFixed(1)}× / ${(o.p99 / b.p99).toFixed(1)}×`,
-      `${b.errors}/${o.errors}`,
-      `${(doneMs / 1000).toFixed(2)} s (${got}/${REQUESTS}, ${working} "Working on it…")`,
-    ]);
-  }
-  const header = [
-    'kind',
-    'bare p50/p99/max ms',
-    'ours p50/p99/max ms',
-    'ours/bare p50 / p99',
-    'errors b/o',
-    'ours: all DMs posted after',
+  setTimeout(() => {
+    process.stderr.write('Benchmark took too long; stopping.\n');
+    process.exit(2);
+  }, 600_000).unref();
+  const { signedHeaders, SIGNING_SECRET } = await loadHarness(ROOT);
+  const before = process.env.BENCH_BEFORE ? resolve(process.env.BENCH_BEFORE) : undefined;
+  const prof = process.env.BENCH_PROF;
+  const profArgs = (name: string) =>
+    prof === name
+      ? // One file per thread (tsx's loader has its own); the largest is the server's.
+        ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/profiles', `slack-${name}`)}`]
+      : [];
+  const arms: Arm[] = [
+    await startArm('ours', HERE, ['serve', 'ours', ROOT], profArgs('ours')),
+    await startArm('echo', HERE, ['serve', 'echo', ROOT], profArgs('echo')),
+    await startArm('ack-only', HERE, ['serve', 'ack', ROOT]),
   ];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of rows) console.log(line(r));
-  await bare.close();
-  await ours.close();
-  console.log(`\nTotal ${((performance.now() - t0) / 1000).toFixed(1)} s.`);
+  if (before)
+    arms.push(await startArm('before', HERE, ['serve', 'ours', before], profArgs('before')));
+  console.log(
+    `Slack ack latency: signed requests over loopback, ${CONCURRENCY} in flight (steady) and ${CONCURRENCY} at once (burst).`,
+  );
+  console.log(
+    `Node ${process.version}; each server in its own process with its own Web API stub; arms alternate each round.\n`,
+  );
+  const pairs: [string, string][] = [
+    ['ours', 'echo'],
+    ['ours', 'ack-only'],
+    ...(before
+      ? ([
+          ['before', 'echo'],
+          ['ours', 'before'],
+        ] as [string, string][])
+      : []),
+  ];
+  for (const kind of ['slash', 'message'] as const) {
+    const prepare = (_arm: Arm, tag: string, i: number): Prepared => {
+      const [raw, type] = body(kind, tag, i);
+      return { body: raw, headers: signedHeaders(SIGNING_SECRET, raw, type) };
+    };
+    const results = await runRounds(arms, prepare, (arm) => (arm.name === 'ack-only' ? 0 : 1));
+    console.log(`\n${kind === 'slash' ? '/pretrip' : 'message.im'}`);
+    report(results, pairs);
+  }
+  for (const arm of arms) await stopArm(arm);
+  if (prof) console.log(`\nCPU profile of "${prof}" in bench/profiles/slack-${prof}/.`);
 }
 
-if (process.argv[2] === 'client') {
-  const [url, kind, run] = process.argv.slice(3);
-  client(url ?? '', kind as Kind, run ?? 'X').catch((err: unknown) => {
+const [role, which, root] = process.argv.slice(2);
+if (role === 'serve') {
+  const run =
+    which === 'ours' ? serveOurs(root ?? ROOT) : serveBare(which === 'echo', root ?? ROOT);
+  run.catch((err: unknown) => {
     console.error(err);
     process.exit(1);
   });
 } else {
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 }

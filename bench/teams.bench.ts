@@ -1,72 +1,53 @@
 /**
- * Teams turn benchmark. Personal-chat questions, 50 at a time over loopback, to (a) our full
- * stack (our handler + CloudAdapter + advisor on real file storage, replies to a loopback
- * connector stub) and (b) a bare CloudAdapter echo bot on the same kind of stub. Bot Framework
- * answers HTTP 200 only after the whole turn, so request latency is turn latency, reply
- * included. Prints p50/p99/max and the ratio ours/bare; asserts nothing.
- *   npx tsx bench/teams.bench.ts        (BENCH_REQUESTS=500 BENCH_CONCURRENCY=50)
+ * Teams turn benchmark. Personal-chat questions over loopback to two servers, each in its own
+ * child process with its own loopback Bot Connector stub, side by side:
+ *   ours   our handler + CloudAdapter + advisor on real file storage (answers as cards);
+ *   echo   a bare CloudAdapter bot that sends one text reply per message.
+ * BENCH_BEFORE=/path/to/another/checkout adds "before": that tree's full stack.
+ * Bot Framework answers HTTP 200 only after the whole turn, so request latency is turn latency,
+ * reply included. Rounds alternate the arms (see compare.ts). Prints p50/p99 (50 in flight),
+ * burst p99 (50 at once) and ratios with 95% intervals. Asserts nothing.
+ *   npx tsx bench/teams.bench.ts        (BENCH_ROUNDS=10 BENCH_STEADY=100 BENCH_CONCURRENCY=50)
+ * BENCH_PROF=ours (or echo, before) writes CPU profiles of that server to bench/profiles/.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { performance } from 'node:perf_hooks';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
-import { Agent, request } from 'undici';
-import { ConnectorStub } from '../test/teams/connector.js';
-import { activities, startTeams } from '../test/teams/harness.js';
-import { CONCURRENCY, LOAD_QUESTIONS, ms, percentile, REQUESTS, WARMUP } from './stats.js';
+import type { ConnectorCall } from '../test/teams/connector.js';
+import {
+  type Arm,
+  type Prepared,
+  ReplyCounter,
+  report,
+  runRounds,
+  serveParent,
+  startArm,
+  stopArm,
+} from './compare.js';
+import { CONCURRENCY, LOAD_QUESTIONS } from './stats.js';
 
-const QUESTIONS = LOAD_QUESTIONS;
+const HERE = fileURLToPath(import.meta.url);
+const ROOT = resolve(HERE, '../..');
 
-interface Stats {
-  p50: number;
-  p99: number;
-  max: number;
-  errors: number;
-  replies: number;
-}
+const isReply = (c: ConnectorCall) => c.method === 'POST' && c.body?.type === 'message';
 
-/** Sends `n` activities, `CONCURRENCY` in flight, and times each until its HTTP response. */
-async function load(
-  url: string,
-  make: (i: number) => unknown,
-  n: number,
-  stub: ConnectorStub,
-): Promise<Stats> {
-  const agent = new Agent({ connections: CONCURRENCY, pipelining: 1 });
-  const before = stub.calls.length;
-  const times: number[] = [];
-  let errors = 0;
-  let next = 0;
-  const worker = async () => {
-    while (next < n) {
-      const i = next++;
-      const body = JSON.stringify(make(i));
-      const t0 = performance.now();
-      const res = await request(url, {
-        method: 'POST',
-        dispatcher: agent,
-        headers: { 'content-type': 'application/json' },
-        body,
-      });
-      await res.body.dump();
-      times.push(performance.now() - t0);
-      if (res.statusCode !== 200) errors++;
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  await agent.close();
-  times.sort((x, y) => x - y);
-  return {
-    p50: percentile(times, 50),
-    p99: percentile(times, 99),
-    max: times.at(-1) ?? Number.NaN,
-    errors,
-    replies: stub.calls.length - before,
-  };
+async function harness(root: string) {
+  const h = (await import(
+    pathToFileURL(join(root, 'test/teams/harness.ts')).href
+  )) as typeof import('../test/teams/harness.js');
+  const c = (await import(
+    pathToFileURL(join(root, 'test/teams/connector.ts')).href
+  )) as typeof import('../test/teams/connector.js');
+  return { ...h, ...c };
 }
 
 /** A bare CloudAdapter that echoes every message: the floor for any Teams bot. */
-async function startBare() {
+async function serveEcho(): Promise<void> {
+  const { ConnectorStub } = await harness(ROOT);
+  const stub = await new ConnectorStub().start();
+  const counter = new ReplyCounter().watch(stub.calls, isReply);
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   const server = createServer(async (req, res) => {
     let raw = '';
@@ -90,58 +71,88 @@ async function startBare() {
     );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`,
-    close: () =>
-      new Promise<void>((r) => {
-        server.close(() => r());
-        server.closeAllConnections();
-      }),
-  };
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;
+  serveParent(
+    url,
+    counter,
+    async () => {
+      server.closeAllConnections();
+      server.close();
+      await stub.close();
+    },
+    { serviceUrl: stub.url },
+  );
+}
+
+/** Our full stack, from the checkout at `root`. */
+async function serveOurs(root: string): Promise<void> {
+  const { startTeams } = await harness(root);
+  const ours = await startTeams();
+  const counter = new ReplyCounter().watch(ours.stub.calls, isReply);
+  serveParent(ours.url.href, counter, () => ours.close(), { serviceUrl: ours.stub.url });
 }
 
 async function main(): Promise<void> {
-  // Bounded: whatever happens, the run ends within two minutes.
   setTimeout(() => {
     process.stderr.write('Benchmark took too long; stopping.\n');
     process.exit(2);
-  }, 115_000).unref();
-  process.stdout.write(
-    `Teams turn latency, ${REQUESTS} questions, ${CONCURRENCY} concurrent, loopback\n\n`,
+  }, 600_000).unref();
+  const { activities } = await harness(ROOT);
+  const before = process.env.BENCH_BEFORE ? resolve(process.env.BENCH_BEFORE) : undefined;
+  const prof = process.env.BENCH_PROF;
+  const profArgs = (name: string) =>
+    prof === name
+      ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/profiles', `teams-${name}`)}`]
+      : [];
+  const arms: Arm[] = [
+    await startArm('ours', HERE, ['serve', 'ours', ROOT], profArgs('ours')),
+    await startArm('echo', HERE, ['serve', 'echo', ROOT], profArgs('echo')),
+  ];
+  if (before)
+    arms.push(await startArm('before', HERE, ['serve', 'ours', before], profArgs('before')));
+  console.log(
+    `Teams turn latency: personal-chat questions over loopback, ${CONCURRENCY} in flight (steady) and ${CONCURRENCY} at once (burst).`,
   );
-
-  const ours = await startTeams();
-  const a = activities(ours.stub.url);
-  const question = (run: string) => (i: number) =>
-    a.text({ id: `29:${run}-${i % 250}`, name: `User ${i}` }, QUESTIONS[i % QUESTIONS.length]!);
-  await load(ours.url.href, question('warm'), WARMUP, ours.stub);
-  const o = await load(ours.url.href, question('run'), REQUESTS, ours.stub);
-  await ours.close();
-
-  const bareStub = await new ConnectorStub().start();
-  const bare = await startBare();
-  const b2 = activities(bareStub.url);
-  const echo = (run: string) => (i: number) =>
-    b2.text({ id: `29:${run}-${i % 250}`, name: `User ${i}` }, QUESTIONS[i % QUESTIONS.length]!);
-  await load(bare.url, echo('warm'), WARMUP, bareStub);
-  const b = await load(bare.url, echo('run'), REQUESTS, bareStub);
-  await bare.close();
-  await bareStub.close();
-
-  const row = (label: string, s: Stats) =>
-    `${label.padEnd(28)} p50 ${ms(s.p50).padStart(7)} ms   p99 ${ms(s.p99).padStart(7)} ms   max ${ms(s.max).padStart(7)} ms   errors ${s.errors}   replies ${s.replies}`;
-  process.stdout.write(
-    `${row('ours (advisor + cards)', o)}\n${row('bare CloudAdapter echo', b)}\n`,
+  console.log(
+    `Node ${process.version}; each server in its own process with its own connector stub; arms alternate each round.`,
   );
-  process.stdout.write(
-    `\nratio ours/bare: p50 ${(o.p50 / b.p50).toFixed(2)}x, p99 ${(o.p99 / b.p99).toFixed(2)}x\n`,
-  );
+  const builders = new Map(arms.map((a) => [a.name, activities(a.extra.serviceUrl ?? '')]));
+  const prepare = (arm: Arm, tag: string, i: number): Prepared => {
+    const a = builders.get(arm.name)!;
+    const activity = a.text(
+      { id: `29:${tag}-${i}`, name: `User ${i}` },
+      LOAD_QUESTIONS[i % LOAD_QUESTIONS.length]!,
+    );
+    return { body: JSON.stringify(activity), headers: { 'content-type': 'application/json' } };
+  };
+  // The reply is part of the turn (HTTP 200 comes after it), so there is nothing to drain.
+  const results = await runRounds(arms, prepare, () => 0);
+  console.log('');
+  report(results, [
+    ['ours', 'echo'],
+    ...(before
+      ? ([
+          ['before', 'echo'],
+          ['ours', 'before'],
+        ] as [string, string][])
+      : []),
+  ]);
+  for (const arm of arms) await stopArm(arm);
+  if (prof) console.log(`\nCPU profiles of "${prof}" in bench/profiles/teams-${prof}/.`);
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
+const [role, which, root] = process.argv.slice(2);
+if (role === 'serve') {
+  (which === 'ours' ? serveOurs(root ?? ROOT) : serveEcho()).catch((err: unknown) => {
+    console.error(err);
     process.exit(1);
-  },
-);
+  });
+} else {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

@@ -8,8 +8,8 @@
  *                             (--dev: only the sets that may be studied, for tuning)
  *   eval file.yaml            the figures and misses for one question set
  */
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { answerText } from './answer.js';
 import { nzDay, systemClock } from './clock.js';
 import { type Config, loadConfig, loadDotEnv } from './config.js';
@@ -27,6 +27,7 @@ import {
 import { NameBook } from './escalation/names.js';
 import { type Knowledge, loadKnowledge, reviewKnowledge } from './knowledge/index.js';
 import { nzShort } from './nz-time.js';
+import { PROJECT_ROOT } from './paths.js';
 import {
   evaluate,
   formatReport,
@@ -161,7 +162,7 @@ async function runKnowledgeCheck(knowledgeDir: string): Promise<number> {
 }
 
 /** The question sets, beside the tests that gate on them. */
-const QUALITY_DIR = fileURLToPath(new URL('../test/quality', import.meta.url));
+const QUALITY_DIR = join(PROJECT_ROOT, 'test', 'quality');
 
 async function runEval(knowledgeDir: string, args: string[]): Promise<number> {
   const knowledge = await loadKnowledge(knowledgeDir);

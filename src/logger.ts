@@ -41,7 +41,9 @@ export function createLogger(
   opts: LoggerOptions = {},
 ): Logger {
   const options = { level, base: { app: 'sister-city-advisor' } };
-  if (!opts.pretty) return pino(options, destination);
+  // JSON goes to stdout asynchronously: a log line never blocks a request on a slow terminal or
+  // pipe, and pino flushes what is left when the process exits.
+  if (!opts.pretty) return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
   const out = destination ?? process.stdout;
   const stream = pretty({
     destination: out,

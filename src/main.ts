@@ -24,6 +24,13 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL, undefined, {
     pretty: prettyLogs(config.LOG_FORMAT, process.stdout.isTTY === true),
   });
+  // Platform SDKs are loaded only when their surface is on, so the web chat starts fast and
+  // small; when one is on, its modules load while the knowledge is read and indexed.
+  const slackModule = config.SLACK_BOT_TOKEN ? import('../adapters/slack/index.js') : undefined;
+  const teamsModule = config.TEAMS_ENABLED ? import('../adapters/teams/index.js') : undefined;
+  // A failed import is reported where it is awaited; until then it must not count as unhandled.
+  slackModule?.catch(() => undefined);
+  teamsModule?.catch(() => undefined);
   const inbox = new WebInbox();
   const notifiers = new Map<Platform, Notifier>([['web', inbox]]);
   const advisor = await createAdvisor(config, logger, { notifiers, processMetrics: true });
@@ -44,28 +51,28 @@ async function main(): Promise<void> {
   });
   const metrics =
     config.METRICS_PORT === undefined ? undefined : new MetricsListener(advisor.metrics, logger);
-  // Platform SDKs are loaded only when their surface is on, so the web chat starts fast and small.
-  const slack = config.SLACK_BOT_TOKEN
-    ? (await import('../adapters/slack/index.js')).createSlackAdapter({
-        bot: advisor.bot,
-        logger,
-        settings: {
-          botToken: config.SLACK_BOT_TOKEN,
-          signingSecret: config.SLACK_SIGNING_SECRET,
-          appToken: config.SLACK_APP_TOKEN,
-          apiUrl: config.SLACK_API_URL,
-          notifyChannel: config.SLACK_NOTIFY_CHANNEL,
-        },
-      })
-    : undefined;
+  const slack =
+    slackModule && config.SLACK_BOT_TOKEN
+      ? (await slackModule).createSlackAdapter({
+          bot: advisor.bot,
+          logger,
+          settings: {
+            botToken: config.SLACK_BOT_TOKEN,
+            signingSecret: config.SLACK_SIGNING_SECRET,
+            appToken: config.SLACK_APP_TOKEN,
+            apiUrl: config.SLACK_API_URL,
+            notifyChannel: config.SLACK_NOTIFY_CHANNEL,
+          },
+        })
+      : undefined;
   if (slack) {
     notifiers.set('slack', slack.notifier);
     const { handle } = slack;
     if (handle)
       web.mount({ method: 'POST', path: '/slack/events', handler: (req, res) => handle(req, res) });
   }
-  const teams = config.TEAMS_ENABLED
-    ? await (await import('../adapters/teams/index.js')).createTeamsAdapter({
+  const teams = teamsModule
+    ? await (await teamsModule).createTeamsAdapter({
         bot: advisor.bot,
         logger,
         dataDir: config.DATA_DIR,

@@ -40,8 +40,29 @@ function inlineToMrkdwn(inlines: Inline[]): string {
     .join('');
 }
 
+/**
+ * A small memo for pure renders: the same guidance text and dates are rendered again for
+ * every person who asks, so each distinct input is parsed once. Oldest out beyond `max`.
+ */
+function memo(fn: (s: string) => string, max = 500): (s: string) => string {
+  const cache = new Map<string, string>();
+  return (s) => {
+    let out = cache.get(s);
+    if (out === undefined) {
+      out = fn(s);
+      cache.set(s, out);
+      if (cache.size > max) cache.delete(cache.keys().next().value as string);
+    }
+    return out;
+  };
+}
+
+const date = memo(formatDate);
+
 /** Converts markdown-subset text to mrkdwn. Every piece of text is escaped. */
-export function toMrkdwn(text: string): string {
+export const toMrkdwn = memo(renderMrkdwn);
+
+function renderMrkdwn(text: string): string {
   return parseMarkdown(text)
     .map((b) =>
       b.type === 'para'
@@ -131,13 +152,13 @@ function blockToSlack(b: Block, counter: { n: number }): KnownBlock[] {
       const lines = b.sources.map((s) => {
         const safe = /^https?:\/\/[^\s<>|]+$/.test(s.url);
         const title = escapeSlack(s.title).replace(/\|/g, '∣');
-        return `• ${safe ? `<${s.url}|${title}>` : title}, ${escapeSlack(s.publisher)}, ${formatDate(s.date)}`;
+        return `• ${safe ? `<${s.url}|${title}>` : title}, ${escapeSlack(s.publisher)}, ${date(s.date)}`;
       });
       const blocks = section(`*Sources*\n${lines.join('\n')}`);
       if (b.reviewed)
         blocks.push({
           type: 'context',
-          elements: [{ type: 'mrkdwn', text: `Last reviewed ${formatDate(b.reviewed)}` }],
+          elements: [{ type: 'mrkdwn', text: `Last reviewed ${date(b.reviewed)}` }],
         });
       return blocks;
     }

@@ -48,7 +48,10 @@ export interface SlackAdapter {
 function boltLogger(logger: Logger): BoltLogger {
   let level = LogLevel.INFO;
   return {
-    debug: (...m: unknown[]) => logger.debug({ bolt: m.map(String).join(' ') }),
+    // Bolt and its Web API client log several debug lines per call: skip building them.
+    debug: (...m: unknown[]) => {
+      if (logger.isLevelEnabled('debug')) logger.debug({ bolt: m.map(String).join(' ') });
+    },
     info: (...m: unknown[]) => logger.info({ bolt: m.map(String).join(' ') }),
     warn: (...m: unknown[]) => logger.warn({ bolt: m.map(String).join(' ') }),
     error: (...m: unknown[]) => logger.error({ bolt: m.map(String).join(' ') }),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Activity, ConversationReference } from 'botbuilder';
 import { TurnContext } from 'botbuilder';
 import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { DataFile } from 'lowdb/node';
 import type { Logger } from 'pino';
 import { baseConversationId, isPersonal } from './activity.js';
 
@@ -20,13 +20,32 @@ interface Data {
 /** The file name under DATA_DIR. */
 export const REFERENCES_FILE = 'teams-references.json';
 
+/** How long a write that nobody waits for may wait, to be merged with the ones after it. */
+const LAZY_WRITE_MS = 250;
+
+/** One reference per line: as small as compact JSON, and still easy to read and grep. */
+export function stringifyReferences(data: Data): string {
+  const table = (t: Record<string, StoredReference>) => {
+    const lines = Object.entries(t).map(
+      ([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)}`,
+    );
+    return lines.length ? `{\n${lines.join(',\n')}\n  }` : '{}';
+  };
+  return `{\n  "users": ${table(data.users)},\n  "conversations": ${table(data.conversations)}\n}\n`;
+}
+
 /**
  * Conversation references, kept so the bot can message people later (escalations, case
  * updates). A small lowdb file of its own: it grows with people who use Teams, not with
- * messages, and it is written only when a reference actually changes.
+ * messages, and it is written only when a reference actually changes. Each write rewrites the
+ * whole file, so writes are merged: a change nobody waits for (a message) is written within
+ * LAZY_WRITE_MS together with any others, and a change that is awaited (an install) joins the
+ * next write at once. Many new people at the same time cost a few writes, not one each.
  */
 export class ReferenceStore {
   private pending: Promise<void> = Promise.resolve();
+  /** The write not yet started, which later changes join. */
+  private queued: { promise: Promise<void>; start: () => void } | undefined;
 
   private constructor(
     private readonly db: Low<Data>,
@@ -37,8 +56,9 @@ export class ReferenceStore {
   static async open(dataDir: string, logger: Logger): Promise<ReferenceStore> {
     await mkdir(dataDir, { recursive: true });
     const file = join(dataDir, REFERENCES_FILE);
-    // An explicit JSONFile: JSONFilePreset would quietly switch to memory under vitest.
-    const db = new Low<Data>(new JSONFile<Data>(file), { users: {}, conversations: {} });
+    // An explicit file adapter: JSONFilePreset would quietly switch to memory under vitest.
+    const adapter = new DataFile<Data>(file, { parse: JSON.parse, stringify: stringifyReferences });
+    const db = new Low<Data>(adapter, { users: {}, conversations: {} });
     try {
       await db.read();
     } catch (err) {
@@ -58,9 +78,10 @@ export class ReferenceStore {
 
   /**
    * Learns the references an activity carries. Memory is updated at once; the returned promise
-   * resolves when the file is written (callers on the hot path need not wait for it).
+   * resolves when the file is written. `lazy` (for the hot path, where nobody waits) lets the
+   * write wait a moment to be merged with others.
    */
-  remember(activity: Partial<Activity>): Promise<void> {
+  remember(activity: Partial<Activity>, opts: { lazy?: boolean } = {}): Promise<void> {
     const ref = TurnContext.getConversationReference(activity);
     // The activity id changes with every message; dropping it keeps unchanged references unchanged.
     const { activityId: _drop, ...rest } = ref;
@@ -88,7 +109,7 @@ export class ReferenceStore {
         conversation: { ...rest.conversation, id: base } as ConversationReference['conversation'],
       });
     }
-    return changed ? this.save() : Promise.resolve();
+    return changed ? this.save(opts.lazy) : Promise.resolve();
   }
 
   /** Forgets a user's personal conversation (the bot was uninstalled). */
@@ -125,18 +146,34 @@ export class ReferenceStore {
     return all.sort((a, b) => b.savedAt.localeCompare(a.savedAt))[0];
   }
 
-  /** Waits for writes in progress. */
+  /** Writes any waiting change now, and waits for every write in progress. */
   flush(): Promise<void> {
+    this.queued?.start();
     return this.pending;
   }
 
-  private save(): Promise<void> {
-    // Writes are chained so they land in order; lowdb (steno) merges the ones that queue up.
-    const next = this.pending.then(() => this.db.write());
-    this.pending = next.catch((err: unknown) => {
-      this.logger.error({ err }, 'could not save Teams conversation references');
-    });
-    return next;
+  private save(lazy = false): Promise<void> {
+    // Writes are chained so they land in order. A change joins the write that has not started
+    // yet, if any: that write serialises the data as it is then, this change included.
+    let q = this.queued;
+    if (!q) {
+      let start: () => void = () => undefined;
+      const started = new Promise<void>((resolve) => {
+        start = resolve;
+      });
+      const promise = Promise.all([this.pending, started]).then(() => {
+        if (this.queued === q) this.queued = undefined;
+        return this.db.write();
+      });
+      q = { promise, start };
+      this.queued = q;
+      this.pending = promise.catch((err: unknown) => {
+        this.logger.error({ err }, 'could not save Teams conversation references');
+      });
+      if (lazy) setTimeout(start, LAZY_WRITE_MS).unref();
+      else start();
+    } else if (!lazy) q.start();
+    return q.promise;
   }
 }
 

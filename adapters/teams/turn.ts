@@ -70,8 +70,9 @@ export function createTurnLogic(deps: TurnDeps): (ctx: TurnContext) => Promise<v
 
   async function onMessage(ctx: TurnContext): Promise<void> {
     const a = ctx.activity;
-    // Not awaited: the reference is in memory at once, and the file write follows.
-    void refs.remember(a).catch(() => undefined);
+    // Not awaited: the reference is in memory at once, and the file write follows, merged with
+    // other people's (a burst of new people would otherwise rewrite the file once each).
+    void refs.remember(a, { lazy: true }).catch(() => undefined);
     const { incoming, pressed, typed } = toIncoming(a);
     const replies = await bot.handle(incoming);
     // An out-of-date button or an answer asked again was not accepted: its card stays open.

@@ -1,11 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+
 import type pg from 'pg';
 import { AdvisorError, ErrorCode } from '../../errors.js';
+import { PROJECT_ROOT } from '../../paths.js';
 
 /** The numbered SQL files, `migrations/NNN_name.sql` at the top of the project. */
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/', import.meta.url));
+export const MIGRATIONS_DIR = join(PROJECT_ROOT, 'migrations');
 
 /** Held while migrating, so replicas that start together apply each file once. */
 const MIGRATION_LOCK = 7_206_455_201;

@@ -1,0 +1,256 @@
+/**
+ * Runtime benchmark of the real server and CLI, two builds side by side, alternating:
+ *   - `npm start` until the first GET /healthz 200 (polled every 5 ms);
+ *   - resident memory of the server process, idle and after 5,000 answers;
+ *   - POST /api/chat, 50 concurrent: p50/p99 (50 in flight) and burst p99 (50 at once);
+ *   - the CLI answering 1,000 questions (bench/questions.txt x 25) end to end, start-up included.
+ * The two arms are this checkout's `npm start` (compiled) and, by default, the same sources
+ * under tsx (`npm run dev` without watch), or with BENCH_BEFORE=/path another checkout's own
+ * `npm start` and `npm run cli`. Prints figures; asserts nothing.
+ *   npx tsx bench/runtime.bench.ts     (BENCH_BEFORE=../old BENCH_STARTS=5 BENCH_ANSWERS=5000)
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Agent, request } from 'undici';
+import { printTable } from './compare.js';
+import { CONCURRENCY, ms, percentile } from './stats.js';
+
+const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
+const STARTS = Number(process.env.BENCH_STARTS ?? 5);
+const ANSWERS = Number(process.env.BENCH_ANSWERS ?? 5000);
+const CLI_RUNS = Number(process.env.BENCH_CLI_RUNS ?? 3);
+const QUESTIONS = readFileSync(join(ROOT, 'bench/questions.txt'), 'utf8')
+  .split('\n')
+  .map((l) => l.trim())
+  .filter(Boolean);
+const BATCH = Array.from({ length: 25 }, () => QUESTIONS)
+  .flat()
+  .join('\n');
+
+interface Build {
+  name: string;
+  cwd: string;
+  /** How the server is started. */
+  start: [string, string[]];
+  /** How the CLI is run. */
+  cli: [string, string[]];
+}
+
+const before = process.env.BENCH_BEFORE ? resolve(process.env.BENCH_BEFORE) : undefined;
+const BUILDS: Build[] = [
+  {
+    name: 'compiled',
+    cwd: ROOT,
+    start: ['npm', ['start']],
+    cli: ['npm', ['run', '--silent', 'cli', '--', 'ask', '--json']],
+  },
+  before
+    ? {
+        name: 'before',
+        cwd: before,
+        start: ['npm', ['start']],
+        cli: ['npm', ['run', '--silent', 'cli', '--', 'ask', '--json']],
+      }
+    : {
+        name: 'tsx',
+        cwd: ROOT,
+        start: ['npx', ['tsx', 'src/main.ts']],
+        cli: ['npx', ['tsx', 'src/cli.ts', 'ask', '--json']],
+      },
+];
+
+const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
+
+function freePort(): Promise<number> {
+  return new Promise((res) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => res(port));
+    });
+  });
+}
+
+/** The deepest descendant of `pid`: the server under npm, sh and tsx. */
+function leaf(pid: number): number {
+  const children = new Map<number, number[]>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const ppid = Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${d}/status`, 'utf8'))?.[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  let cur = pid;
+  for (let kids = children.get(cur); kids?.length; kids = children.get(cur)) cur = kids[0]!;
+  return cur;
+}
+
+const rssKb = (pid: number) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  dataDir: string;
+  readyMs: number;
+}
+
+async function startServer(b: Build): Promise<Running> {
+  const dataDir = await mkdtemp(join(tmpdir(), `sca-rt-${b.name}-`));
+  const port = await freePort();
+  const t0 = performance.now();
+  const child = spawn(b.start[0], b.start[1], {
+    cwd: b.cwd,
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir },
+    stdio: 'ignore',
+    detached: true,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${b.name} server exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.status === 200) break;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return { child, url, dataDir, readyMs: performance.now() - t0 };
+}
+
+async function stopServer(r: Running): Promise<void> {
+  const exited = new Promise((res) => r.child.once('exit', res));
+  process.kill(-(r.child.pid ?? 0), 'SIGTERM');
+  await exited;
+  await rm(r.dataDir, { recursive: true, force: true });
+}
+
+async function chat(url: string, agent: Agent, i: number): Promise<number> {
+  const t0 = performance.now();
+  const res = await request(`${url}/api/chat`, {
+    method: 'POST',
+    dispatcher: agent,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId: `u${i % 300}`, text: QUESTIONS[i % QUESTIONS.length] }),
+  });
+  await res.body.dump();
+  if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`);
+  return performance.now() - t0;
+}
+
+async function runCli(b: Build): Promise<number> {
+  const t0 = performance.now();
+  const child = spawn(b.cli[0], b.cli[1], { cwd: b.cwd, stdio: ['pipe', 'pipe', 'inherit'] });
+  let lines = 0;
+  child.stdout.on('data', (d: Buffer) => {
+    for (const c of d) if (c === 10) lines++;
+  });
+  child.stdin.end(BATCH);
+  await new Promise((r) => child.once('exit', r));
+  if (lines !== 1000) throw new Error(`${b.name} CLI printed ${lines} lines`);
+  return performance.now() - t0;
+}
+
+const median = (xs: number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
+
+async function main(): Promise<void> {
+  console.log(
+    `Runtime: ${BUILDS.map((b) => `${b.name} (${[b.start[0], ...b.start[1]].join(' ')} in ${b.cwd})`).join(' vs ')}`,
+  );
+  console.log(`Node ${process.version}, arms alternating.\n`);
+  // Start-up, alternating AB BA.
+  const starts = new Map<string, number[]>(BUILDS.map((b) => [b.name, []]));
+  for (let i = 0; i < STARTS; i++) {
+    for (const b of i % 2 ? [...BUILDS].reverse() : BUILDS) {
+      const r = await startServer(b);
+      starts.get(b.name)!.push(r.readyMs);
+      await stopServer(r);
+    }
+  }
+  // Memory and /api/chat: both servers up, taking turns.
+  const servers = [];
+  for (const b of BUILDS) servers.push({ b, r: await startServer(b) });
+  await new Promise((r) => setTimeout(r, 2000));
+  const idle = new Map(servers.map(({ b, r }) => [b.name, rssKb(leaf(r.child.pid ?? 0))]));
+  const agents = new Map(
+    servers.map(({ b }) => [b.name, new Agent({ connections: CONCURRENCY, pipelining: 1 })]),
+  );
+  const lat = new Map<string, { steady: number[]; burst: number[] }>(
+    BUILDS.map((b) => [b.name, { steady: [], burst: [] }]),
+  );
+  const perRound = 2 * CONCURRENCY;
+  const rounds = Math.ceil(ANSWERS / (perRound + CONCURRENCY));
+  let n = 0;
+  for (let round = 0; round < rounds; round++) {
+    for (const { b, r } of round % 2 ? [...servers].reverse() : servers) {
+      const agent = agents.get(b.name)!;
+      const out = lat.get(b.name)!;
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (next < perRound) out.steady.push(await chat(r.url, agent, n + next++));
+        }),
+      );
+      out.burst.push(
+        ...(await Promise.all(
+          Array.from({ length: CONCURRENCY }, (_, i) => chat(r.url, agent, n + i)),
+        )),
+      );
+    }
+    n += perRound;
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  const loaded = new Map(servers.map(({ b, r }) => [b.name, rssKb(leaf(r.child.pid ?? 0))]));
+  for (const a of agents.values()) await a.close();
+  for (const { r } of servers) await stopServer(r);
+  // CLI batches, alternating.
+  const cli = new Map<string, number[]>(BUILDS.map((b) => [b.name, []]));
+  for (let i = 0; i < CLI_RUNS; i++)
+    for (const b of i % 2 ? [...BUILDS].reverse() : BUILDS) cli.get(b.name)!.push(await runCli(b));
+
+  const answers = rounds * (perRound + CONCURRENCY);
+  printTable(
+    [
+      'build',
+      'npm start to /healthz 200 (median, min)',
+      `RSS idle / after ${answers} answers`,
+      '/api/chat p50 / p99 / burst p99',
+      'CLI 1,000 questions (median)',
+    ],
+    BUILDS.map((b) => {
+      const s = starts.get(b.name)!;
+      const l = lat.get(b.name)!;
+      const steady = [...l.steady].sort((x, y) => x - y);
+      const burst = [...l.burst].sort((x, y) => x - y);
+      const c = median(cli.get(b.name)!);
+      return [
+        b.name,
+        `${ms(median(s))} ms, ${ms(Math.min(...s))} ms`,
+        `${mb(idle.get(b.name) ?? 0)} / ${mb(loaded.get(b.name) ?? 0)}`,
+        `${ms(percentile(steady, 50))} / ${ms(percentile(steady, 99))} / ${ms(percentile(burst, 99))} ms`,
+        `${(c / 1000).toFixed(2)} s, ${Math.round(1000 / (c / 1000))} q/s`,
+      ];
+    }),
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
