@@ -10,7 +10,6 @@ import { loadContacts } from './escalation/contacts.js';
 import { CaseConversation } from './escalation/conversation.js';
 import { type Escalator, RecordingEscalator } from './escalation/escalator.js';
 import { holidaysFor } from './escalation/holidays.js';
-import { PgCaseStore } from './escalation/pg-case-store.js';
 import { CaseService } from './escalation/service.js';
 import { type Knowledge, loadKnowledge } from './knowledge/index.js';
 import { countingCases, type LimitSettings, UsageLimits } from './limits.js';
@@ -26,7 +25,6 @@ import { Retriever } from './retrieval/index.js';
 import { Scheduler } from './scheduler.js';
 import { runShutdown } from './shutdown.js';
 import { FileStore, type Store } from './storage/index.js';
-import { describeUrl, PgStore } from './storage/pg/index.js';
 
 /** The checklist files every knowledge folder must have. */
 export const CHECKLIST_FILES = ['pretrip.yaml', 'debrief.yaml', 'report.yaml'] as const;
@@ -143,17 +141,29 @@ export async function createAdvisor(
   const content = await loadContent(config.KNOWLEDGE_DIR);
   // Contacts are checked before the data directory is locked, so a config error changes nothing.
   const contacts = config.ESCALATION_ENABLED ? await loadContacts(config.CONTACTS_FILE) : undefined;
-  // Storage: PostgreSQL when DATABASE_URL is set (the cases share its pool), else DATA_DIR.
+  // Storage: PostgreSQL when DATABASE_URL is set (the cases share its pool), else DATA_DIR. The
+  // PostgreSQL modules (and the pg client) load only then.
+  const pgModules =
+    !opts.store && config.DATABASE_URL
+      ? await Promise.all([
+          import('./storage/pg/index.js'),
+          import('./escalation/pg-case-store.js'),
+        ])
+      : undefined;
   const pg =
-    !opts.store && config.DATABASE_URL ? await PgStore.open(config.DATABASE_URL) : undefined;
-  if (pg && config.DATABASE_URL)
-    logger.info({ database: describeUrl(config.DATABASE_URL) }, 'storage: PostgreSQL');
+    pgModules && config.DATABASE_URL
+      ? await pgModules[0].PgStore.open(config.DATABASE_URL)
+      : undefined;
+  if (pgModules && config.DATABASE_URL)
+    logger.info({ database: pgModules[0].describeUrl(config.DATABASE_URL) }, 'storage: PostgreSQL');
   const store = opts.store ?? pg ?? (await FileStore.open(config.DATA_DIR));
   const clock = opts.clock ?? systemClock;
   const notifiers = opts.notifiers ?? new Map<Platform, Notifier>();
   const caseStore = contacts
     ? (opts.caseStore ??
-      (pg ? new PgCaseStore(pg.pool) : await FileCaseStore.open(config.DATA_DIR)))
+      (pg && pgModules
+        ? new pgModules[1].PgCaseStore(pg.pool)
+        : await FileCaseStore.open(config.DATA_DIR)))
     : undefined;
   const metrics = new Metrics({
     store,

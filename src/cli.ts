@@ -38,7 +38,6 @@ import {
 import { replyToPlain } from './replies.js';
 import { Retriever } from './retrieval/index.js';
 import { FileStore, readAuditLog } from './storage/index.js';
-import { importDataDir } from './storage/pg/import.js';
 
 const USAGE = `Usage:
   npm run --silent cli -- ask "question"
@@ -301,6 +300,8 @@ async function runMigrate(args: string[], config: Config): Promise<number> {
     );
     return 2;
   }
+  // The PostgreSQL client loads only for this command.
+  const { importDataDir } = await import('./storage/pg/import.js');
   const counts = await importDataDir(dir, config.DATABASE_URL);
   process.stdout.write(`Copied ${dir} into the database:\n`);
   for (const [what, n] of Object.entries(counts)) process.stdout.write(`  ${what}: ${n}\n`);

@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { Clock } from '../clock.js';
 import type { AuthHeaderMode } from './types.js';
 
@@ -85,7 +85,8 @@ export function retryAfterMs(
  * `maxRetries` times, honouring Retry-After. Never throws.
  */
 export class JsonClient {
-  private readonly dispatcher: Dispatcher;
+  /** Made on first use: undici is loaded only once a model or embeddings endpoint is called. */
+  private dispatcher?: Promise<Dispatcher>;
   private readonly ownsDispatcher: boolean;
   private readonly headers: Record<string, string>;
   private closed = false;
@@ -96,15 +97,6 @@ export class JsonClient {
     private readonly deps: JsonClientDeps,
   ) {
     this.ownsDispatcher = !deps.dispatcher;
-    this.dispatcher =
-      deps.dispatcher ??
-      new Agent({
-        connections: 16,
-        connect: { timeout: Math.min(opts.timeoutMs, 10_000) },
-        headersTimeout: opts.timeoutMs,
-        bodyTimeout: opts.timeoutMs,
-        keepAliveTimeout: 30_000,
-      });
     this.headers = { 'content-type': 'application/json', accept: 'application/json' };
     if (opts.apiKey) {
       if ((opts.authHeader ?? defaultAuthHeader(this.url)) === 'api-key')
@@ -161,7 +153,7 @@ export class JsonClient {
       result: { ok: false, reason, detail, attempts: attempt },
     });
     try {
-      const res = await this.dispatcher.request({
+      const res = await (await this.pool()).request({
         origin: this.url.origin,
         path: `${this.url.pathname}${this.url.search}`,
         method: 'POST',
@@ -230,11 +222,29 @@ export class JsonClient {
     signal.removeEventListener('abort', onAbort);
   }
 
+  /** The injected dispatcher, or this client's own pool, created (and undici loaded) on first use. */
+  private pool(): Promise<Dispatcher> {
+    const { timeoutMs } = this.opts;
+    this.dispatcher ??= this.deps.dispatcher
+      ? Promise.resolve(this.deps.dispatcher)
+      : import('undici').then(
+          ({ Agent }) =>
+            new Agent({
+              connections: 16,
+              connect: { timeout: Math.min(timeoutMs, 10_000) },
+              headersTimeout: timeoutMs,
+              bodyTimeout: timeoutMs,
+              keepAliveTimeout: 30_000,
+            }),
+        );
+    return this.dispatcher;
+  }
+
   /** Closes the connection pool if this client created it; an injected dispatcher is the caller's. */
   async close(): Promise<void> {
     if (!this.ownsDispatcher || this.closed) return;
     this.closed = true;
-    await this.dispatcher.close();
+    if (this.dispatcher) await (await this.dispatcher).close();
   }
 }
 
