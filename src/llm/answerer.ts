@@ -6,9 +6,8 @@ import type { Entry } from '../knowledge/index.js';
 import type { Metrics } from '../metrics.js';
 import type { Retrieval } from '../retrieval/index.js';
 import { checkAnswer } from './check.js';
-import { ChatClient } from './client.js';
 import { guardFailure } from './guard.js';
-import { CircuitBreaker, RateLimiter } from './limits.js';
+import { GuardedChat } from './guarded.js';
 import { buildMessages, sourceCorpus } from './prompt.js';
 import { publicContacts, redactPersonal } from './redact.js';
 import type { LlmInput, LlmOutcome, LlmSettings } from './types.js';
@@ -25,17 +24,13 @@ export interface LlmDeps {
   metrics?: Pick<Metrics, 'llmCall' | 'llmFallback'>;
 }
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * Phrases an answer to the exact question from the entries the caller chose, through an
  * OpenAI-compatible model, and accepts it only if it passes the grounding check. Every failure is
  * an `{ ok: false }` outcome: the caller then shows the extractive answer.
  */
 export class LlmAnswerer {
-  private readonly client: ChatClient;
-  private readonly limiter: RateLimiter;
-  private readonly breaker: CircuitBreaker;
+  private readonly chat: GuardedChat;
   private readonly log: Logger;
   private readonly metrics: LlmDeps['metrics'];
 
@@ -43,25 +38,7 @@ export class LlmAnswerer {
     private readonly settings: LlmSettings,
     deps: LlmDeps,
   ) {
-    this.client = new ChatClient(
-      {
-        baseUrl: settings.baseUrl,
-        apiKey: settings.apiKey,
-        authHeader: settings.authHeader,
-        model: settings.model,
-        timeoutMs: settings.timeoutMs,
-        maxRetries: settings.maxRetries ?? 2,
-        maxRetryAfterMs: settings.maxRetryAfterMs ?? 5_000,
-        maxTokens: settings.maxTokens ?? 700,
-      },
-      { clock: deps.clock, sleep: deps.sleep ?? realSleep, dispatcher: deps.dispatcher },
-    );
-    this.limiter = new RateLimiter(settings.ratePerMinute, deps.clock);
-    this.breaker = new CircuitBreaker(
-      settings.breakerThreshold ?? 3,
-      settings.breakerCoolDownMs ?? 60_000,
-      deps.clock,
-    );
+    this.chat = new GuardedChat(settings, settings.maxTokens ?? 700, deps);
     this.log = deps.logger.child({ component: 'llm' });
     this.metrics = deps.metrics;
   }
@@ -81,7 +58,7 @@ export class LlmAnswerer {
           attempts,
           entries: entries.map((e) => e.id),
           cited: outcome.ok ? outcome.cited.map((e) => e.id) : undefined,
-          breaker: this.breaker.state(),
+          breaker: this.chat.breaker.state(),
         },
         'llm answer',
       );
@@ -91,25 +68,20 @@ export class LlmAnswerer {
     try {
       const refused = guardFailure(entries, input.signal);
       if (refused) return finish(refused);
-      if (!this.breaker.allow()) return finish({ ok: false, reason: 'circuit-open' });
-      if (!this.limiter.take(input.userKey)) {
-        this.breaker.release();
-        return finish({ ok: false, reason: 'rate-limited' });
-      }
-      const question = this.settings.sendPersonalData
-        ? input.question
-        : redactPersonal(input.question, publicContacts(sourceCorpus(entries)));
-      this.log.debug({ question }, 'llm question');
-      this.metrics?.llmCall();
-      const result = await this.client.complete(buildMessages(question, entries), input.signal);
+      const result = await this.chat.complete(
+        input.userKey,
+        () => {
+          const question = this.settings.sendPersonalData
+            ? input.question
+            : redactPersonal(input.question, publicContacts(sourceCorpus(entries)));
+          this.log.debug({ question }, 'llm question');
+          this.metrics?.llmCall();
+          return buildMessages(question, entries);
+        },
+        input.signal,
+      );
       attempts = result.attempts;
-      if (!result.ok) {
-        // A caller's cancel says nothing about the model's health.
-        if (result.reason === 'aborted') this.breaker.release();
-        else this.breaker.failure();
-        return finish({ ok: false, reason: result.reason, detail: result.detail });
-      }
-      this.breaker.success();
+      if (!result.ok) return finish({ ok: false, reason: result.reason, detail: result.detail });
       const checked = checkAnswer(result.content, entries);
       if (!checked.ok) {
         this.log.debug({ content: result.content }, 'llm answer rejected');
@@ -118,15 +90,14 @@ export class LlmAnswerer {
       return finish({ ok: true, text: checked.text, cited: checked.cited });
     } catch (err) {
       // Nothing above should throw; if it does, the extractive answer is still right.
-      this.breaker.release();
       this.log.error({ err }, 'llm answer failed unexpectedly');
       return finish({ ok: false, reason: 'bad-response', detail: 'internal error' });
     }
   }
 
   /** Closes the connection pool (a dispatcher passed in is left to its owner). */
-  async close(): Promise<void> {
-    await this.client.close();
+  close(): Promise<void> {
+    return this.chat.close();
   }
 }
 

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Entry } from '../knowledge/index.js';
 import type { LlmDeps } from './answerer.js';
-import { ChatClient } from './client.js';
-import { CircuitBreaker, RateLimiter } from './limits.js';
+import { GuardedChat } from './guarded.js';
+import type { CircuitBreaker, RateLimiter } from './limits.js';
 import { plainText } from './plain.js';
 import { type ChatMessage, fenceQuestion, neutraliseTags, sourceCorpus } from './prompt.js';
 import { publicContacts, redactPersonal } from './redact.js';
@@ -62,8 +62,6 @@ export interface PickerDeps extends LlmDeps {
   breaker?: CircuitBreaker;
   limiter?: RateLimiter;
 }
-
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The entry's first sentence as plain text, cut to SUMMARY_CHARS. */
 export function candidateSummary(entry: Entry): string {
@@ -127,37 +125,15 @@ export function parsePick(
  * curated text. Every failure is `{ ok: false }` and the caller keeps the lexical result.
  */
 export class EntryPicker {
-  private readonly client: ChatClient;
-  private readonly limiter: RateLimiter;
-  private readonly breaker: CircuitBreaker;
+  private readonly chat: GuardedChat;
   private readonly log: Logger;
 
   constructor(
     private readonly settings: PickerSettings,
     deps: PickerDeps,
   ) {
-    this.client = new ChatClient(
-      {
-        baseUrl: settings.baseUrl,
-        apiKey: settings.apiKey,
-        authHeader: settings.authHeader,
-        model: settings.model,
-        timeoutMs: settings.timeoutMs,
-        maxRetries: settings.maxRetries ?? 2,
-        maxRetryAfterMs: settings.maxRetryAfterMs ?? 5_000,
-        // {"id": "a-long-entry-id"} with room for a code fence.
-        maxTokens: 60,
-      },
-      { clock: deps.clock, sleep: deps.sleep ?? realSleep, dispatcher: deps.dispatcher },
-    );
-    this.limiter = deps.limiter ?? new RateLimiter(settings.ratePerMinute, deps.clock);
-    this.breaker =
-      deps.breaker ??
-      new CircuitBreaker(
-        settings.breakerThreshold ?? 3,
-        settings.breakerCoolDownMs ?? 60_000,
-        deps.clock,
-      );
+    // {"id": "a-long-entry-id"} with room for a code fence.
+    this.chat = new GuardedChat(settings, 60, deps);
     this.log = deps.logger.child({ component: 'llm-pick' });
   }
 
@@ -177,7 +153,7 @@ export class EntryPicker {
           candidates: ids,
           latencyMs: Math.round(performance.now() - started),
           attempts,
-          breaker: this.breaker.state(),
+          breaker: this.chat.breaker.state(),
         },
         'llm pick',
       );
@@ -187,27 +163,19 @@ export class EntryPicker {
       if (candidates.length === 0) return finish({ ok: false, reason: 'no-candidates' });
       if (input.signal?.aborted)
         return finish({ ok: false, reason: 'aborted', detail: 'cancelled by the caller' });
-      if (!this.breaker.allow()) return finish({ ok: false, reason: 'circuit-open' });
-      if (!this.limiter.take(input.userKey)) {
-        this.breaker.release();
-        return finish({ ok: false, reason: 'rate-limited' });
-      }
-      const question = this.settings.sendPersonalData
-        ? input.question
-        : redactPersonal(input.question, publicContacts(sourceCorpus([...candidates])));
-      this.log.debug({ question }, 'llm pick question');
-      const result = await this.client.complete(
-        buildPickMessages(question, candidates),
+      const result = await this.chat.complete(
+        input.userKey,
+        () => {
+          const question = this.settings.sendPersonalData
+            ? input.question
+            : redactPersonal(input.question, publicContacts(sourceCorpus([...candidates])));
+          this.log.debug({ question }, 'llm pick question');
+          return buildPickMessages(question, candidates);
+        },
         input.signal,
       );
       attempts = result.attempts;
-      if (!result.ok) {
-        // A caller's cancel says nothing about the model's health.
-        if (result.reason === 'aborted') this.breaker.release();
-        else this.breaker.failure();
-        return finish({ ok: false, reason: result.reason, detail: result.detail });
-      }
-      this.breaker.success();
+      if (!result.ok) return finish({ ok: false, reason: result.reason, detail: result.detail });
       const got = parsePick(result.content, ids);
       if ('error' in got) {
         this.log.debug({ content: result.content }, 'llm pick rejected');
@@ -216,15 +184,14 @@ export class EntryPicker {
       return finish({ ok: true, id: got.id });
     } catch (err) {
       // Nothing above should throw; if it does, the lexical result still stands.
-      this.breaker.release();
       this.log.error({ err }, 'llm pick failed unexpectedly');
       return finish({ ok: false, reason: 'bad-response', detail: 'internal error' });
     }
   }
 
   /** Closes the connection pool (a dispatcher passed in is left to its owner). */
-  async close(): Promise<void> {
-    await this.client.close();
+  close(): Promise<void> {
+    return this.chat.close();
   }
 }
 
