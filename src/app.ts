@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { type Bot, createBot } from './bot.js';
 import { type Checklist, loadChecklist } from './checklist/definition.js';
@@ -197,6 +198,13 @@ export async function createAdvisor(
   if (semantic) logger.info({ model: config.EMBEDDINGS_MODEL }, 'semantic retrieval is on');
   const bot = assembleBot({
     ...content,
+    retriever: new Retriever(
+      content.knowledge,
+      undefined,
+      undefined,
+      undefined,
+      join(config.DATA_DIR, 'cache'),
+    ),
     store,
     logger,
     clock,

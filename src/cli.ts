@@ -85,14 +85,20 @@ export function ask(
   };
 }
 
-async function runAsk(args: string[], knowledgeDir: string): Promise<number> {
+async function runAsk(args: string[], knowledgeDir: string, dataDir: string): Promise<number> {
   const json = args.includes('--json');
   const question = args
     .filter((a) => a !== '--json')
     .join(' ')
     .trim();
   const knowledge = await loadKnowledge(knowledgeDir);
-  const retriever = new Retriever(knowledge);
+  const retriever = new Retriever(
+    knowledge,
+    undefined,
+    undefined,
+    undefined,
+    join(dataDir, 'cache'),
+  );
   const today = nzDay(systemClock.now());
   if (question) {
     const result = ask(knowledge, retriever, question, today);
@@ -312,7 +318,7 @@ async function main(argv: string[]): Promise<number> {
   loadDotEnv();
   const config = loadConfig();
   const [command, ...rest] = argv;
-  if (command === 'ask') return runAsk(rest, config.KNOWLEDGE_DIR);
+  if (command === 'ask') return runAsk(rest, config.KNOWLEDGE_DIR, config.DATA_DIR);
   if (command === 'knowledge' && rest[0] === 'check')
     return runKnowledgeCheck(config.KNOWLEDGE_DIR);
   if (command === 'eval') return runEval(config.KNOWLEDGE_DIR, rest);

@@ -14,6 +14,8 @@ export const FITTED: AnswerModel = {
     entryAgree: 0.8553,
     focusCoverage: 0.608,
     remit: 3.9257,
+    intent: 0,
+    intentAgree: 0,
   },
   threshold: 0.58,
 };

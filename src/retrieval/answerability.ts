@@ -20,6 +20,10 @@ export interface Features {
   focusCoverage: number;
   /** How much the question reads like the guidance's example questions rather than declined ones (±3). */
   remit: number;
+  /** The intent classifier's probability for the entry (0-1). */
+  intent: number;
+  /** 1 when the intent classifier ranks the entry first. */
+  intentAgree: number;
 }
 
 export const FEATURE_NAMES = [
@@ -32,6 +36,8 @@ export const FEATURE_NAMES = [
   'entryAgree',
   'focusCoverage',
   'remit',
+  'intent',
+  'intentAgree',
 ] as const satisfies readonly (keyof Features)[];
 
 /** A logistic model: answer when sigmoid(bias + weights · features) reaches the threshold. */

@@ -1,6 +1,7 @@
 import MiniSearch, { type SearchResult } from 'minisearch';
 import type { Entry, Knowledge } from '../knowledge/index.js';
 import { type AnswerModel, DEFAULT_MODEL, type Features, probability } from './answerability.js';
+import { IntentModel } from './intent.js';
 import { analyse, terms } from './normalise.js';
 import { RemitModel } from './remit.js';
 
@@ -44,6 +45,11 @@ const EXAMPLE_SHARE = 0.5;
 const FOCUS_SHARE = 0.2;
 /** Messages with fewer words than this are all question. */
 const FOCUS_MIN_WORDS = 20;
+
+/** How much the intent classifier's probability counts against the lexical (and dense) score. */
+const INTENT_SHARE = 0.5;
+/** Entries the classifier ranks this high join the ranking even if few of their words match. */
+const INTENT_TOP = 3;
 
 /** With a dense (embeddings) ranking, how much it counts against the lexical score. */
 const DENSE_SHARE = 0.5;
@@ -92,6 +98,7 @@ export class Retriever {
   private readonly docFreq = new Map<string, number>();
   private readonly size: number;
   private readonly remit: RemitModel;
+  private readonly intent: IntentModel;
 
   /** Place names (from the sister-city register) set the scene; they are not what a question is about. */
   private readonly places: Set<string>;
@@ -103,6 +110,8 @@ export class Retriever {
     private readonly exampleShare = EXAMPLE_SHARE,
     /** For a long message, how much its asking sentence counts against the whole message (0-1). */
     private readonly focusShare = FOCUS_SHARE,
+    /** Where the trained intent classifier is kept between runs (none: trained in each process). */
+    cacheDir?: string,
   ) {
     const register = knowledge.register;
     // A country that an entry is about (Canada, Australia) is a topic, not scenery.
@@ -149,6 +158,12 @@ export class Retriever {
       for (const t of seen) this.docFreq.set(t, (this.docFreq.get(t) ?? 0) + 1);
     }
     this.size = docs.length;
+    this.intent = new IntentModel(
+      knowledge.entries.flatMap((e) =>
+        [e.title, ...e.questions].map((text) => ({ text, label: e.id })),
+      ),
+      cacheDir,
+    );
     this.remit = new RemitModel(
       knowledge.entries.flatMap((e) => [e.title, ...e.questions]),
       knowledge.declines ?? [],
@@ -225,6 +240,23 @@ export class Retriever {
       }));
     }
     fused = fused.sort((a, b) => b.score - a.score).slice(0, MAX_HITS);
+    // The classifier learnt from the example questions which words tell entries apart.
+    const intent = this.intent.predict(question);
+    const intentMax = Math.max(1e-9, ...intent.values());
+    const intentTop = [...intent.entries()].sort((a, b) => b[1] - a[1]);
+    for (const [id] of intentTop.slice(0, INTENT_TOP)) {
+      if (fused.some((f) => String(f.r.id) === id) || !this.knowledge.byId.has(id)) continue;
+      fused.push({ r: emptyResult(id), ex: undefined, score: 0 });
+    }
+    fused = fused
+      .map((f) => ({
+        ...f,
+        score:
+          (1 - INTENT_SHARE) * f.score +
+          INTENT_SHARE * ((intent.get(String(f.r.id)) ?? 0) / intentMax),
+      }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, MAX_HITS);
 
     const hits: Hit[] = [];
     for (const { r, score } of fused) {
@@ -244,6 +276,8 @@ export class Retriever {
       agree: best.ex && best.ex.score === exampleMax ? 1 : 0,
       entryAgree: best.r.score === entryMax ? 1 : 0,
       remit: this.remit.score(question),
+      intent: intent.get(String(best.r.id)) ?? 0,
+      intentAgree: intentTop[0]?.[0] === String(best.r.id) ? 1 : 0,
       focusCoverage: focus
         ? this.coverage(
             focusGroups.filter((g) => known.some((k) => k === g || k.at(-1) === g.at(-1))),

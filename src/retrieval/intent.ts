@@ -1,0 +1,223 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyse } from './normalise.js';
+
+/**
+ * An intent classifier: multinomial logistic regression from a question's words to the entry
+ * that answers it, learnt from the entries' own titles and example questions. Where BM25 weighs
+ * every shared word by its rarity, this learns which words tell entries apart ("CSO" points to
+ * contact reporting, "dime" to expenditure), which is the standard way FAQ bots use example
+ * phrasings. It is one signal in the retriever's fused ranking, not the decision on its own.
+ *
+ * Training is deterministic (a fixed shuffle) and takes a few hundred milliseconds, so trained
+ * weights are kept per process and, given a cache folder, on disk, keyed by a hash of the
+ * training text: a restart with unchanged guidance loads them instead of training again.
+ */
+
+/** One labelled training text. */
+export interface IntentExample {
+  text: string;
+  label: string;
+}
+
+const EPOCHS = 30;
+const LEARNING_RATE = 0.5;
+const L2 = 1e-4;
+/** Gradients smaller than this are not applied (most classes, once the model has learnt). */
+const SKIP_GRADIENT = 1e-3;
+/** Trained weights smaller than this are set to zero. */
+const PRUNE = 0.03;
+
+/** Word terms (with synonyms) and adjacent concept pairs. */
+export function intentFeatures(text: string): string[] {
+  const groups = analyse(text);
+  const out = new Set<string>();
+  for (const g of groups) for (const t of g) out.add(t);
+  for (let i = 1; i < groups.length; i++) out.add(`${groups[i - 1]?.at(-1)}_${groups[i]?.at(-1)}`);
+  return [...out];
+}
+
+interface Weights {
+  labels: string[];
+  vocabulary: Map<string, number>;
+  /** Feature-major: weights[feature * labels.length + label]. */
+  weights: Float32Array;
+  bias: Float32Array;
+}
+
+const trained = new Map<string, Weights>();
+/** Bumped when the features or the training change, so old cache files are not used. */
+const FORMAT = 1;
+
+/** The weights on disk: only the non-zero ones, as feature index, label index and value. */
+interface CacheFile {
+  format: number;
+  labels: string[];
+  vocabulary: string[];
+  bias: number[];
+  /** Base64 of an Int32Array of flat indices, then of a Float32Array of their values. */
+  at: string;
+  values: string;
+}
+
+function readCache(file: string): Weights | undefined {
+  try {
+    const c = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
+    if (c.format !== FORMAT) return undefined;
+    const weights = new Float32Array(c.vocabulary.length * c.labels.length);
+    const at = new Int32Array(new Uint8Array(Buffer.from(c.at, 'base64')).buffer);
+    const values = new Float32Array(new Uint8Array(Buffer.from(c.values, 'base64')).buffer);
+    if (at.length !== values.length) return undefined;
+    at.forEach((i, n) => {
+      if (i >= 0 && i < weights.length) weights[i] = values[n] ?? 0;
+    });
+    return {
+      labels: c.labels,
+      vocabulary: new Map(c.vocabulary.map((f, i) => [f, i])),
+      weights,
+      bias: Float32Array.from(c.bias),
+    };
+  } catch {
+    // Missing or unreadable: train instead.
+    return undefined;
+  }
+}
+
+function writeCache(file: string, w: Weights): void {
+  const at: number[] = [];
+  const values: number[] = [];
+  w.weights.forEach((v, i) => {
+    if (v !== 0) {
+      at.push(i);
+      values.push(v);
+    }
+  });
+  const body: CacheFile = {
+    format: FORMAT,
+    labels: w.labels,
+    vocabulary: [...w.vocabulary.keys()],
+    bias: [...w.bias],
+    at: Buffer.from(Int32Array.from(at).buffer).toString('base64'),
+    values: Buffer.from(Float32Array.from(values).buffer).toString('base64'),
+  };
+  try {
+    mkdirSync(join(file, '..'), { recursive: true });
+    writeFileSync(`${file}.tmp`, JSON.stringify(body));
+    renameSync(`${file}.tmp`, file);
+  } catch {
+    // A cache that cannot be written only costs the next start some time.
+  }
+}
+
+export class IntentModel {
+  private readonly w: Weights;
+
+  constructor(examples: readonly IntentExample[], cacheDir?: string) {
+    const key = createHash('sha256')
+      .update(JSON.stringify([FORMAT, examples.map((e) => [e.label, e.text])]))
+      .digest('hex');
+    const file = cacheDir ? join(cacheDir, `intent-${key.slice(0, 24)}.json`) : undefined;
+    let w = trained.get(key) ?? (file ? readCache(file) : undefined);
+    if (!w) {
+      w = train(examples);
+      if (file) writeCache(file, w);
+    }
+    trained.set(key, w);
+    this.w = w;
+  }
+
+  /** The probability of each label for a question (labels with no examples never appear). */
+  predict(text: string): Map<string, number> {
+    const { labels, vocabulary, weights, bias } = this.w;
+    const k = labels.length;
+    const out = new Map<string, number>();
+    if (k === 0) return out;
+    const ids = intentFeatures(text)
+      .map((f) => vocabulary.get(f))
+      .filter((x): x is number => x !== undefined);
+    const scores = softmax(ids, weights, bias, k);
+    labels.forEach((label, i) => {
+      out.set(label, scores[i] ?? 0);
+    });
+    return out;
+  }
+}
+
+function softmax(ids: number[], weights: Float32Array, bias: Float32Array, k: number) {
+  const norm = ids.length ? 1 / Math.sqrt(ids.length) : 0;
+  const z = new Float64Array(k);
+  let max = Number.NEGATIVE_INFINITY;
+  for (let c = 0; c < k; c++) {
+    let s = bias[c] ?? 0;
+    for (const d of ids) s += (weights[d * k + c] ?? 0) * norm;
+    z[c] = s;
+    if (s > max) max = s;
+  }
+  let sum = 0;
+  for (let c = 0; c < k; c++) {
+    z[c] = Math.exp((z[c] ?? 0) - max);
+    sum += z[c] ?? 0;
+  }
+  for (let c = 0; c < k; c++) z[c] = (z[c] ?? 0) / sum;
+  return z;
+}
+
+/** Stochastic gradient descent on the cross-entropy, with a little L2 and a decaying rate. */
+function train(examples: readonly IntentExample[]): Weights {
+  const labels = [...new Set(examples.map((e) => e.label))];
+  const labelIndex = new Map(labels.map((l, i) => [l, i]));
+  const vocabulary = new Map<string, number>();
+  const rows = examples.map((e) => {
+    const ids = intentFeatures(e.text).map((f) => {
+      let id = vocabulary.get(f);
+      if (id === undefined) {
+        id = vocabulary.size;
+        vocabulary.set(f, id);
+      }
+      return id;
+    });
+    return { ids, y: labelIndex.get(e.label) ?? 0 };
+  });
+  const k = labels.length;
+  const weights = new Float32Array(vocabulary.size * k);
+  const bias = new Float32Array(k);
+  let seed = 1;
+  const random = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  for (let epoch = 0; epoch < EPOCHS; epoch++) {
+    const rate = LEARNING_RATE / (1 + epoch * 0.2);
+    for (let i = rows.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      const a = rows[i];
+      const b = rows[j];
+      if (a && b) {
+        rows[i] = b;
+        rows[j] = a;
+      }
+    }
+    for (const { ids, y } of rows) {
+      if (ids.length === 0) continue;
+      const norm = 1 / Math.sqrt(ids.length);
+      const p = softmax(ids, weights, bias, k);
+      for (let c = 0; c < k; c++) {
+        const g = (p[c] ?? 0) - (c === y ? 1 : 0);
+        // Classes the example already rules out learn next to nothing from it: skip them.
+        if (Math.abs(g) < SKIP_GRADIENT) continue;
+        bias[c] = (bias[c] ?? 0) - rate * g;
+        for (const d of ids) {
+          const at = d * k + c;
+          const w = weights[at] ?? 0;
+          weights[at] = w - rate * (g * norm + L2 * w);
+        }
+      }
+    }
+  }
+  // Tiny weights change no ranking; dropping them keeps the model and its cache file small.
+  weights.forEach((w, i) => {
+    if (Math.abs(w) < PRUNE) weights[i] = 0;
+  });
+  return { labels, vocabulary, weights, bias };
+}
