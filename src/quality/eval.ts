@@ -185,12 +185,14 @@ export async function loadStandardSets(dir: string): Promise<NamedSet[]> {
   const blind = await loadQuestionSet(`${dir}/blind.yaml`);
   const fresh = await loadQuestionSet(`${dir}/fresh.yaml`);
   const final = await loadQuestionSet(`${dir}/final.yaml`);
+  const final2 = await loadQuestionSet(`${dir}/final2.yaml`);
   return [
     { name: 'suite', set: suite, study: true },
     { name: 'blind dev', set: splitSet(blind, 'dev'), study: true },
     { name: 'blind test', set: splitSet(blind, 'test'), study: false },
     { name: 'fresh 100', set: fresh, study: false },
     { name: 'final 100', set: final, study: false },
+    { name: 'final2 100', set: final2, study: false },
   ];
 }
 

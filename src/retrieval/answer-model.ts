@@ -3,19 +3,19 @@
 import type { AnswerModel } from './answerability.js';
 
 export const FITTED: AnswerModel = {
-  bias: -12.9676,
+  bias: -11.8487,
   weights: {
-    coverage: 2.1822,
-    exampleCoverage: 1.5147,
-    knownShare: 6.1866,
-    concepts: 1.1621,
-    margin: 3.477,
-    agree: 0.3722,
-    entryAgree: 0.8553,
-    focusCoverage: 0.608,
-    remit: 3.9257,
-    intent: 0,
-    intentAgree: 0,
+    coverage: 2.4842,
+    exampleCoverage: 1.2171,
+    knownShare: 5.3542,
+    concepts: 1.1349,
+    margin: 1.7453,
+    agree: 1.1157,
+    entryAgree: -0.454,
+    focusCoverage: 0.3905,
+    remit: 3.6508,
+    intent: 2.1311,
+    intentAgree: -0.8639,
   },
-  threshold: 0.58,
+  threshold: 0.52,
 };

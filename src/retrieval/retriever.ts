@@ -47,7 +47,7 @@ const FOCUS_SHARE = 0.2;
 const FOCUS_MIN_WORDS = 20;
 
 /** How much the intent classifier's probability counts against the lexical (and dense) score. */
-const INTENT_SHARE = 0.5;
+const INTENT_SHARE = 0.3;
 /** Entries the classifier ranks this high join the ranking even if few of their words match. */
 const INTENT_TOP = 3;
 
