@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { type Bot, createBot } from './bot.js';
 import { type Checklist, loadChecklist } from './checklist/definition.js';
 import { ChecklistFlow, type ChecklistSettings } from './checklist/flow.js';
-import { type Clock, systemClock } from './clock.js';
+import { type Clock, fileClock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { type SemanticIndex, semanticFromConfig } from './embeddings/index.js';
 import { type CaseStore, FileCaseStore } from './escalation/case-store.js';
@@ -25,6 +27,7 @@ import type { Notifier, Platform } from './model.js';
 import { Retriever } from './retrieval/index.js';
 import { Scheduler } from './scheduler.js';
 import { runShutdown } from './shutdown.js';
+import type { InboxStore } from './storage/inbox.js';
 import { FileStore, type Store } from './storage/index.js';
 
 /** The checklist files every knowledge folder must have. */
@@ -121,6 +124,13 @@ export interface Advisor {
   cases?: CaseService;
   /** This advisor's metrics; an adapter decides whether to serve them. */
   metrics: Metrics;
+  /**
+   * Where the web chat keeps its messages when replicas share a database (PostgreSQL); absent
+   * for the file store, whose single process keeps them in memory.
+   */
+  inboxStore?: InboxStore;
+  /** This process's name on claims, unique among replicas. */
+  owner: string;
   /** Resolves when the store answers a cheap read; rejects with the reason when it does not. */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -149,6 +159,7 @@ export async function createAdvisor(
       ? await Promise.all([
           import('./storage/pg/index.js'),
           import('./escalation/pg-case-store.js'),
+          import('./storage/pg/inbox.js'),
         ])
       : undefined;
   const pg =
@@ -158,7 +169,10 @@ export async function createAdvisor(
   if (pgModules && config.DATABASE_URL)
     logger.info({ database: pgModules[0].describeUrl(config.DATABASE_URL) }, 'storage: PostgreSQL');
   const store = opts.store ?? pg ?? (await FileStore.open(config.DATA_DIR));
-  const clock = opts.clock ?? systemClock;
+  const clock = opts.clock ?? (config.CLOCK_FILE ? fileClock(config.CLOCK_FILE) : systemClock);
+  // Unique among replicas (a restarted process gets a new name), so claims are told apart.
+  const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const inboxStore = pg && pgModules ? new pgModules[2].PgInboxStore(pg.pool, logger) : undefined;
   const notifiers = opts.notifiers ?? new Map<Platform, Notifier>();
   const caseStore = contacts
     ? (opts.caseStore ??
@@ -185,6 +199,9 @@ export async function createAdvisor(
           logger,
           metrics,
           holidays: holidaysFor(config.REGION),
+          exclusive: (name, fn) => store.exclusive(name, fn),
+          owner,
+          claimLeaseMs: config.CLAIM_LEASE_MS,
         })
       : undefined;
   const llm = llmFromConfig(config, { clock, logger, metrics });
@@ -233,6 +250,8 @@ export async function createAdvisor(
     retentionDays: config.CASE_RETENTION_DAYS,
     conversationIdleDays: config.CONVERSATION_IDLE_DAYS,
     metrics,
+    owner,
+    claimLeaseMs: config.CLAIM_LEASE_MS,
   });
   logger.info(
     { entries: content.knowledge.entries.length, checklists: [...content.checklists.keys()] },
@@ -245,11 +264,14 @@ export async function createAdvisor(
     scheduler,
     cases,
     metrics,
+    ...(inboxStore ? { inboxStore } : {}),
+    owner,
     ready: () => store.ready(),
     // Each step is logged and passed over if it fails, so the store is always flushed.
     close: async () => {
       await runShutdown(
         [
+          // Finishes a tick in progress, then releases this process's job and outbox claims.
           { name: 'scheduler', run: () => scheduler.stop() },
           { name: 'llm', run: () => llm?.close() },
           { name: 'picker', run: () => picker?.close() },

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** The time source, injected so tests about time never sleep. */
 export interface Clock {
   now(): Date;
@@ -13,6 +15,28 @@ export function fixedClock(start: Date | string): Clock & { advance(ms: number):
     now: () => new Date(t),
     advance(ms: number) {
       t += ms;
+    },
+  };
+}
+
+/**
+ * A clock read from a file holding an ISO time, for tests that run several processes on one
+ * fake clock. The file is re-read at most every `everyMs`; a missing or bad file is an error.
+ */
+export function fileClock(file: string, everyMs = 100): Clock {
+  let readAt = 0;
+  let value = new Date(Number.NaN);
+  return {
+    now() {
+      if (Date.now() - readAt >= everyMs) {
+        const text = readFileSync(file, 'utf8').trim();
+        const at = new Date(text);
+        if (Number.isNaN(at.getTime()))
+          throw new Error(`${file} does not hold an ISO time: ${text}`);
+        value = at;
+        readAt = Date.now();
+      }
+      return new Date(value);
     },
   };
 }

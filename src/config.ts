@@ -37,6 +37,16 @@ export const ConfigSchema = z.object({
   PRETRIP_EXPIRY_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   PRETRIP_ESCALATE_WARNINGS: z.coerce.number().int().min(1).max(50).default(3),
   SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  /**
+   * With DATABASE_URL: how long a replica's claim on an outbox message or a scheduled job lasts.
+   * A replica that dies holding one, its work is taken by another once this has passed.
+   */
+  CLAIM_LEASE_MS: z.coerce.number().int().min(5000).max(3_600_000).default(60_000),
+  /**
+   * For tests of several processes: a file holding an ISO time that every process reads as
+   * "now" (re-read at most every 100 ms), so they share a fake clock. Never set in production.
+   */
+  CLOCK_FILE: z.string().min(1).optional(),
   ESCALATION_ENABLED: bool('true'),
   CONTACTS_FILE: z.string().min(1).default('./config/contacts.yaml'),
   CASE_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(730),

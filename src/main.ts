@@ -4,9 +4,10 @@
  */
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { WebInbox } from '../adapters/web/inbox.js';
+import { type ChatInbox, WebInbox } from '../adapters/web/inbox.js';
 import { MetricsListener } from '../adapters/web/metrics.js';
 import { WebServer } from '../adapters/web/server.js';
+import { StoredInbox } from '../adapters/web/stored-inbox.js';
 import { createAdvisor } from './app.js';
 import { startupBanner } from './banner.js';
 import { systemClock } from './clock.js';
@@ -31,9 +32,14 @@ async function main(): Promise<void> {
   // A failed import is reported where it is awaited; until then it must not count as unhandled.
   slackModule?.catch(() => undefined);
   teamsModule?.catch(() => undefined);
-  const inbox = new WebInbox();
-  const notifiers = new Map<Platform, Notifier>([['web', inbox]]);
+  const notifiers = new Map<Platform, Notifier>();
   const advisor = await createAdvisor(config, logger, { notifiers, processMetrics: true });
+  // With PostgreSQL the web inbox is kept in the database, so a page connected to any replica
+  // gets what any replica sends; with the file store one process keeps it in memory.
+  const stored = advisor.inboxStore ? new StoredInbox(advisor.inboxStore) : undefined;
+  await stored?.start();
+  const inbox: ChatInbox = stored ?? new WebInbox();
+  notifiers.set('web', inbox);
   advisor.scheduler.start(config.SCHEDULER_INTERVAL_MS);
   void advisor.scheduler.tick();
   const web = new WebServer({
@@ -56,6 +62,8 @@ async function main(): Promise<void> {
       ? (await slackModule).createSlackAdapter({
           bot: advisor.bot,
           logger,
+          // Slack's retries are recognised by every replica that shares the store.
+          firstSeen: (key: string) => advisor.store.firstSeen(key),
           settings: {
             botToken: config.SLACK_BOT_TOKEN,
             signingSecret: config.SLACK_SIGNING_SECRET,
@@ -126,7 +134,9 @@ async function main(): Promise<void> {
       [
         { name: 'slack', run: () => slack?.stop() },
         { name: 'teams', run: () => teams?.close() },
+        // Stops taking requests and lets turns in progress finish.
         { name: 'web server', run: () => web.close() },
+        { name: 'web inbox', run: () => stored?.close() },
         { name: 'metrics', run: () => metrics?.close() },
         // Its own steps have their own time limits; this one only catches a hang among them.
         { name: 'advisor', run: () => advisor.close(), timeoutMs: 35_000 },

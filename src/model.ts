@@ -104,8 +104,12 @@ export interface Reply {
 /** Lets the core send a message to a user later (escalations, status updates). */
 export interface Notifier {
   readonly platform: Platform;
-  /** Delivers the replies to the user; resolves when the platform has accepted them. */
-  notify(user: UserRef, replies: Reply[]): Promise<DeliveryResult>;
+  /**
+   * Delivers the replies to the user; resolves when the platform has accepted them. `key` is
+   * the message's stable delivery key (an outbox message or job id): a notifier that can keep
+   * it stores a second delivery under the same key once, so its user sees the message once.
+   */
+  notify(user: UserRef, replies: Reply[], opts?: { key?: string }): Promise<DeliveryResult>;
   /** Replaces a message sent earlier (by its `messageId`), where the platform allows. */
   update?(user: UserRef, messageId: string, replies: Reply[]): Promise<DeliveryResult>;
 }

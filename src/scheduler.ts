@@ -39,6 +39,7 @@ export class Scheduler {
   private running: Promise<number> | undefined;
 
   private lastPurgeDay = '';
+  private stopped = false;
   private lastPruneHour = '';
 
   constructor(
@@ -54,6 +55,12 @@ export class Scheduler {
       conversationIdleDays?: number;
       /** Counts debrief invitations sent and retried. */
       metrics?: Pick<Metrics, 'debriefInvitation'>;
+      /** This process's name on job claims, unique among the replicas sharing a store. */
+      owner?: string;
+      /** How long a job claim lasts before another replica may run the job (ms). */
+      claimLeaseMs?: number;
+      /** Seen platform event ids are kept this long (ms), then purged once an hour. */
+      seenKeepMs?: number;
     },
   ) {}
 
@@ -68,7 +75,8 @@ export class Scheduler {
 
   private async runDue(): Promise<number> {
     const now = this.deps.clock.now().toISOString();
-    const due = (await this.deps.store.listJobs()).filter((j) => j.dueAt <= now);
+    // Claimed, so a job runs on one replica; the claim's lease outlives a replica that dies.
+    const due = await this.deps.store.claimJobs(this.owner, now, this.deps.claimLeaseMs ?? 60_000);
     let done = 0;
     for (const job of due) if (await this.run(job)) done++;
     await this.pruneIdle(now);
@@ -89,12 +97,22 @@ export class Scheduler {
     return done;
   }
 
+  private get owner(): string {
+    return this.deps.owner ?? `pid-${process.pid}`;
+  }
+
   /** Drops idle conversation state once an hour, so storage is bounded by active users. */
   private async pruneIdle(now: string): Promise<void> {
     const days = this.deps.conversationIdleDays;
     const hour = now.slice(0, 13);
-    if (!days || hour === this.lastPruneHour) return;
+    if (hour === this.lastPruneHour) return;
     this.lastPruneHour = hour;
+    // Seen event ids are purged by real time: they guard against a platform's prompt retries.
+    const seenBefore = new Date(Date.now() - (this.deps.seenKeepMs ?? 24 * 3600_000)).toISOString();
+    await this.deps.store
+      .purgeSeen(seenBefore)
+      .catch((err: unknown) => this.deps.logger.error({ err }, 'purging seen event ids failed'));
+    if (!days) return;
     const before = new Date(Date.parse(now) - days * 24 * 3600_000).toISOString();
     try {
       const dropped = await this.deps.store.pruneConversations(before);
@@ -113,7 +131,10 @@ export class Scheduler {
       return false;
     }
     try {
-      const result = await notifier.notify(job.user, [debriefInvite(job.tripId)]);
+      // The job id is the delivery key: a notifier that keeps keys shows a repeat once.
+      const result = await notifier.notify(job.user, [debriefInvite(job.tripId)], {
+        key: job.id,
+      });
       this.deps.metrics?.debriefInvitation(result.ok);
       if (!result.ok) {
         log.warn({ error: result.error }, 'debrief invitation not delivered; will retry');
@@ -131,13 +152,21 @@ export class Scheduler {
 
   /** Ticks every `intervalMs` until stopped. */
   start(intervalMs: number): void {
-    this.timer = setInterval(() => void this.tick(), intervalMs);
+    this.timer = setInterval(() => {
+      if (!this.stopped) void this.tick();
+    }, intervalMs);
     this.timer.unref();
   }
 
-  /** Stops ticking and waits for a tick in progress. */
+  /**
+   * Stops ticking, waits for a tick in progress, then gives up this process's claims on jobs
+   * and outbox messages, so another replica takes them at once rather than after the lease.
+   */
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.running;
+    await this.deps.store.releaseJobs(this.owner);
+    await this.deps.cases?.releaseClaims();
   }
 }

@@ -73,6 +73,11 @@ export function createSlackAdapter(opts: {
   settings: SlackSettings;
   /** HTTP mode: largest request body accepted, in bytes. */
   maxBodyBytes?: number;
+  /**
+   * The core store's "first time this key is seen" (`Store.firstSeen`), so a retry of an event
+   * is recognised by every replica. Without it, each process remembers what it has seen.
+   */
+  firstSeen?: (key: string) => Promise<boolean>;
 }): SlackAdapter {
   const { settings } = opts;
   const logger = opts.logger.child({ surface: 'slack' });
@@ -110,7 +115,7 @@ export function createSlackAdapter(opts: {
     app = new App({ ...common, receiver: http });
   }
   const notifier = new SlackNotifier(app.client, logger, settings.notifyChannel);
-  registerListeners(app, opts.bot, logger);
+  registerListeners(app, opts.bot, logger, opts.firstSeen);
   const receiver = http;
   const { signingSecret } = settings;
 

@@ -74,8 +74,30 @@ async function withProgress<T>(
 }
 
 /** Wires Slack events to the core. Each listener translates, calls the bot and posts the replies. */
-export function registerListeners(app: App, bot: Bot, logger: Logger): void {
-  const seen = new SeenSet();
+export function registerListeners(
+  app: App,
+  bot: Bot,
+  logger: Logger,
+  firstSeen?: (key: string) => Promise<boolean>,
+): void {
+  const local = new SeenSet();
+  /**
+   * True the first time an event id is seen: here first (cheap), then in the store, which
+   * every replica shares. If the store cannot answer, the event is handled (a rare repeat
+   * beats a lost message).
+   */
+  const seen = {
+    async first(key: string | undefined): Promise<boolean> {
+      if (!local.first(key)) return false;
+      if (!key || !firstSeen) return true;
+      try {
+        return await firstSeen(`slack:${key}`);
+      } catch (err) {
+        logger.warn({ err }, 'could not check a Slack event id in the store; handling it');
+        return true;
+      }
+    },
+  };
   const work = new WorkQueue();
   const names = new Map<string, string>();
   // People who have started a checklist, a report or a case. Only their records (trips and
@@ -168,7 +190,7 @@ export function registerListeners(app: App, bot: Bot, logger: Logger): void {
       team?: string;
     };
     if (m.channel_type !== 'im' || m.subtype || m.bot_id || !m.user) return;
-    if (!seen.first((body as { event_id?: string }).event_id)) return;
+    if (!(await seen.first((body as { event_id?: string }).event_id))) return;
     const from = m.user;
     return work.run(async () => {
       const text = m.text ?? '';
@@ -179,7 +201,7 @@ export function registerListeners(app: App, bot: Bot, logger: Logger): void {
   });
 
   app.event('app_mention', async ({ event, client, body, context }) => {
-    if (!seen.first((body as { event_id?: string }).event_id) || !event.user) return;
+    if (!event.user || !(await seen.first((body as { event_id?: string }).event_id))) return;
     const text = (event.text ?? '')
       .replace(new RegExp(`<@${context.botUserId ?? '[A-Z0-9]+'}>`, 'g'), '')
       .trim();
@@ -248,7 +270,7 @@ export function registerListeners(app: App, bot: Bot, logger: Logger): void {
         action_ts?: string;
       };
       if (a.action_id.includes('!boxes')) return; // A checkbox change: the Done button sends the selection.
-      if (!seen.first(`${b.user.id}:${a.action_id}:${a.action_ts ?? ''}`)) return;
+      if (!(await seen.first(`${b.user.id}:${a.action_id}:${a.action_ts ?? ''}`))) return;
       const id = coreActionId(a.action_id);
       let value = a.selected_option?.value ?? a.value;
       if (value === MULTI_DONE) {

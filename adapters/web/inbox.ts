@@ -16,6 +16,21 @@ export interface Drained {
   updates: InboxMessage[];
 }
 
+/**
+ * What the web server needs from an inbox: WebInbox (in memory, one process) or StoredInbox
+ * (kept by the core's store, shared by replicas), whose reads are asynchronous.
+ */
+export interface ChatInbox extends Notifier {
+  /** The id of the newest message for anyone, to mark a point in time (see `withoutUpdated`). */
+  lastId(): number | Promise<number>;
+  /** `replies` without those just shown to this user as an update in place. */
+  withoutUpdated(userId: string, after: number, replies: Reply[]): Reply[] | Promise<Reply[]>;
+  /** Returns the messages and updates not yet seen, and marks them seen. */
+  drain(userId: string): Drained | Promise<Drained>;
+  /** Streams the backlog, then new messages, to a listener; returns an unsubscribe. */
+  subscribe(userId: string, listener: (m: InboxMessage) => void, lastEventId?: number): () => void;
+}
+
 const MESSAGE_ID = /^web-(\d+)$/;
 
 /**
@@ -24,7 +39,7 @@ const MESSAGE_ID = /^web-(\d+)$/;
  * everything after the last id it saw (EventSource sends it as Last-Event-ID). An update is a
  * numbered message too, naming the message it replaces, so it is replayed the same way.
  */
-export class WebInbox implements Notifier {
+export class WebInbox implements ChatInbox {
   readonly platform = 'web' as const;
   private readonly logs = new Map<string, InboxMessage[]>();
   private readonly listeners = new Map<string, Set<(m: InboxMessage) => void>>();

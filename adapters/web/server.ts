@@ -15,7 +15,7 @@ import {
   sendJson,
   sendStatic,
 } from './http.js';
-import type { WebInbox } from './inbox.js';
+import type { ChatInbox } from './inbox.js';
 import { type MetricsSource, metricsHandler, readyHandler } from './metrics.js';
 import { parseTarget, refuseConnect, refuseUnparsable } from './requests.js';
 
@@ -29,7 +29,7 @@ const STATIC: Record<string, [file: string, type: string]> = {
 /** Options for the web server. */
 export interface WebServerOptions {
   bot: Bot;
-  inbox: WebInbox;
+  inbox: ChatInbox;
   logger: Logger;
   /** Facts for GET /healthz. */
   health: () => Record<string, unknown>;
@@ -46,6 +46,11 @@ export class WebServer {
   readonly server: Server;
   private readonly routes = new Map<string, Route>();
   private readonly files = new Map<string, [Buffer, string]>();
+  /** Requests being answered (event streams excepted), so a shutdown lets them finish. */
+  private inFlight = 0;
+  private idle: (() => void) | undefined;
+  /** Open event streams, ended at shutdown (a page reconnects, to this replica or another). */
+  private readonly streams = new Set<ServerResponse>();
 
   constructor(private readonly opts: WebServerOptions) {
     for (const [path, [file, type]] of Object.entries(STATIC)) {
@@ -79,6 +84,10 @@ export class WebServer {
       handler: (req, res, url) => this.events(req, res, url),
     });
     this.server = createServer((req, res) => {
+      this.inFlight++;
+      res.once('close', () => {
+        if (--this.inFlight === 0) this.idle?.();
+      });
       this.dispatch(req, res).catch((err: unknown) => this.lastResort(err, res));
     });
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
@@ -109,12 +118,26 @@ export class WebServer {
     });
   }
 
-  /** Stops accepting connections and closes open ones. */
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+  /**
+   * Stops accepting connections, ends event streams, lets requests being answered (a user's
+   * turn) finish for up to `graceMs`, then closes whatever is left.
+   */
+  async close(graceMs = 10_000): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    for (const res of this.streams) res.end();
+    if (this.inFlight > this.streams.size) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        timer.unref();
+        this.idle = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    this.server.closeAllConnections();
+    await closed;
   }
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -167,10 +190,10 @@ export class WebServer {
         `Send {userId, text} or {userId, action: {id, value}}. ${where}${issue?.message ?? ''}`.trim(),
       );
     }
-    const before = this.opts.inbox.lastId();
+    const before = await this.opts.inbox.lastId();
     const replies = await this.opts.bot.handle(toIncoming(parsed.data));
     // A case card the page has just redrawn in place is not sent again as a new message.
-    const fresh = this.opts.inbox.withoutUpdated(parsed.data.userId, before, replies);
+    const fresh = await this.opts.inbox.withoutUpdated(parsed.data.userId, before, replies);
     sendJson(res, 200, { replies: fresh.map(toApiReply) });
   }
 
@@ -186,8 +209,8 @@ export class WebServer {
     return id;
   }
 
-  private inbox(res: ServerResponse, url: URL): void {
-    const { messages, updates } = this.opts.inbox.drain(this.userIdParam(url));
+  private async inbox(res: ServerResponse, url: URL): Promise<void> {
+    const { messages, updates } = await this.opts.inbox.drain(this.userIdParam(url));
     sendJson(res, 200, {
       messages: messages.map((m) => ({ ...toApiReply(m.reply), id: m.id })),
       updates: updates.map((m) => ({ ...toApiReply(m.reply), id: m.id, replaces: m.replaces })),
@@ -219,7 +242,9 @@ export class WebServer {
     );
     const heartbeat = setInterval(() => res.write(': ping\n\n'), 25_000);
     heartbeat.unref();
+    this.streams.add(res);
     req.on('close', () => {
+      this.streams.delete(res);
       clearInterval(heartbeat);
       unsubscribe();
     });

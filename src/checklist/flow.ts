@@ -4,7 +4,7 @@ import type { Escalator } from '../escalation/escalator.js';
 import { nextId } from '../escalation/escalator.js';
 import { findPartnerCities, type Knowledge } from '../knowledge/index.js';
 import type { Action, Block, Incoming, Reply, UserRef } from '../model.js';
-import { type Store, type TripRecord, type UserKey, userKey } from '../storage/index.js';
+import { type Store, type TripRecord, userKey } from '../storage/index.js';
 import type { Checklist } from './definition.js';
 import {
   type Answers,
@@ -110,22 +110,15 @@ export function registerLookup(knowledge: Knowledge): (city: string) => Destinat
  * the answers are risky; and a debrief scheduled for the day after the visit.
  */
 export class ChecklistFlow {
-  /** Each user's last queued turn; see `turn`. */
-  private readonly turns = new Map<UserKey, Promise<unknown>>();
-
   constructor(private readonly deps: ChecklistDeps) {}
 
-  /** Runs one user's turns one at a time, so a double click cannot finish a run twice at once. */
-  private async turn<T>(user: UserRef, fn: () => Promise<T>): Promise<T> {
-    const key = userKey(user);
-    const next = (this.turns.get(key) ?? Promise.resolve()).then(fn);
-    const tail = next.catch(() => undefined);
-    this.turns.set(key, tail);
-    try {
-      return await next;
-    } finally {
-      if (this.turns.get(key) === tail) this.turns.delete(key);
-    }
+  /**
+   * Runs one user's turns one at a time, so a double click cannot finish a run twice at once
+   * and no answer is lost. The store holds the lock: in this process for the file store, across
+   * every replica for PostgreSQL, where a user's messages may land on different replicas.
+   */
+  private turn<T>(user: UserRef, fn: () => Promise<T>): Promise<T> {
+    return this.deps.store.exclusive(`user:${userKey(user)}`, fn);
   }
 
   private async load(user: UserRef): Promise<RunState | undefined> {

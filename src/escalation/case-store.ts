@@ -23,6 +23,20 @@ export interface CaseStore {
   listAll(): Promise<Case[]>;
   /** Deletes archived cases that closed before `before` (ISO); resolves with how many. */
   purge(before: string): Promise<number>;
+  /**
+   * For stores several processes share: claims due pending messages (of one case, or all) for
+   * `owner` until `leaseMs` from now, skipping those another process holds a live claim on.
+   * Recording an attempt (a save that changes the message) ends the claim. Stores without it
+   * serve one process, which keeps its claims in memory.
+   */
+  claimDue?(
+    owner: string,
+    now: string,
+    leaseMs: number,
+    caseId?: string,
+  ): Promise<{ caseId: string; id: string }[]>;
+  /** Gives up the claims `owner` still holds, so another process may send those messages now. */
+  releaseClaims?(owner: string): Promise<void>;
 }
 
 const clone = <T>(v: T): T => structuredClone(v);

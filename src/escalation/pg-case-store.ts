@@ -57,7 +57,8 @@ export async function saveCase(q: Queryable, c: Case): Promise<void> {
      FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(e, n)
      ON CONFLICT (case_id, id) DO UPDATE SET position = EXCLUDED.position,
        status = EXCLUDED.status, attempts = EXCLUDED.attempts,
-       next_attempt_at = EXCLUDED.next_attempt_at, body = EXCLUDED.body
+       next_attempt_at = EXCLUDED.next_attempt_at, body = EXCLUDED.body,
+       claimed_by = NULL, claimed_until = NULL
        WHERE case_outbox.body IS DISTINCT FROM EXCLUDED.body
           OR case_outbox.position IS DISTINCT FROM EXCLUDED.position`,
     [c.id, JSON.stringify(notifications)],
@@ -103,6 +104,41 @@ export class PgCaseStore implements CaseStore {
       `${SELECT_CASE} ORDER BY c.raised_at COLLATE "C", c.id COLLATE "C"`,
     );
     return rows.map(toCase);
+  }
+
+  async claimDue(
+    owner: string,
+    now: string,
+    leaseMs: number,
+    caseId?: string,
+  ): Promise<{ caseId: string; id: string }[]> {
+    // SKIP LOCKED: replicas claiming at once take different rows instead of waiting in line.
+    const { rows } = await this.pool.query<{ caseId: string; id: string; position: number }>(
+      `UPDATE case_outbox o SET claimed_by = $1,
+         claimed_until = now() + $3 * interval '1 millisecond'
+       FROM (SELECT case_id, id FROM case_outbox
+             WHERE status = 'pending' AND next_attempt_at <= $2
+               AND (claimed_until IS NULL OR claimed_until < now())
+               AND ($4::text IS NULL OR case_id = $4)
+             ORDER BY next_attempt_at, case_id, position LIMIT 200
+             FOR UPDATE SKIP LOCKED) due
+       WHERE o.case_id = due.case_id AND o.id = due.id
+       RETURNING o.case_id AS "caseId", o.id, o.position`,
+      [owner, now, leaseMs, caseId ?? null],
+    );
+    // Each case's messages in the order they were queued.
+    return rows
+      .sort((a, b) =>
+        a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : a.position - b.position,
+      )
+      .map(({ caseId, id }) => ({ caseId, id }));
+  }
+
+  async releaseClaims(owner: string): Promise<void> {
+    await this.pool.query(
+      'UPDATE case_outbox SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = $1',
+      [owner],
+    );
   }
 
   async purge(before: string): Promise<number> {

@@ -44,6 +44,16 @@ export interface CaseServiceDeps {
   >;
   /** Days that are not working days; defaults to New Zealand's national public holidays. */
   holidays?: HolidayCalendar;
+  /**
+   * The store's named lock (`Store.exclusive`): every change to a case is made under the
+   * "cases" lock, so replicas sharing a database never overwrite each other's changes or send
+   * a reminder twice. Without it, changes are one at a time within this process only.
+   */
+  exclusive?: <T>(name: string, fn: () => Promise<T>) => Promise<T>;
+  /** This process's name on outbox claims (stores that support claims). */
+  owner?: string;
+  /** How long an outbox claim lasts before another process may take the message (ms). */
+  claimLeaseMs?: number;
 }
 
 /** What a contact can do to a case. */
@@ -71,6 +81,16 @@ export class CaseService implements Escalator {
 
   constructor(private readonly deps: CaseServiceDeps) {
     this.maxAttempts = deps.maxAttempts ?? 5;
+  }
+
+  /** Runs `fn` as the one change to cases at a time: in this process, then across processes. */
+  private locked<T>(fn: () => Promise<T>): Promise<T> {
+    const { exclusive } = this.deps;
+    return this.lock.run(() => (exclusive ? exclusive('cases', fn) : fn()));
+  }
+
+  private get owner(): string {
+    return this.deps.owner ?? `pid-${process.pid}`;
   }
 
   private now(): Date {
@@ -145,7 +165,7 @@ export class CaseService implements Escalator {
    * existing case is delivered if it still has messages to send, and its receipt returned.
    */
   async escalate(input: EscalationInput): Promise<EscalationReceipt> {
-    const c = await this.lock.run(async () => {
+    const c = await this.locked(async () => {
       const existing = input.id ? await this.deps.cases.get(input.id) : undefined;
       if (existing && userKey(existing.reporter) === userKey(input.reporter)) {
         await this.auditRaisedOnce(existing);
@@ -208,7 +228,8 @@ export class CaseService implements Escalator {
 
   /** Sends a case's due messages. Sends happen outside the lock; results are saved under it. */
   private async deliverCase(id: string): Promise<number> {
-    const due = await this.lock.run(async () => {
+    if (this.deps.cases.claimDue) return this.deliverClaimed(id);
+    const due = await this.locked(async () => {
       const c = await this.deps.cases.getActive(id);
       if (!c) return [];
       const now = this.now().toISOString();
@@ -220,19 +241,8 @@ export class CaseService implements Escalator {
     });
     let sent = 0;
     for (const { c, n } of due) {
-      const notifier = this.deps.notifiers.get(n.user.platform);
-      let result: { ok: boolean; messageId?: string; error?: string };
       try {
-        result = notifier
-          ? await notifier.notify(n.user, [notificationReply(c, n, this.now())])
-          : { ok: false, error: `no ${n.user.platform} connection is running` };
-      } catch (err) {
-        result = { ok: false, error: (err as Error).message };
-      }
-      if (result.ok) sent++;
-      this.deps.metrics?.delivery(result.ok);
-      try {
-        await this.recordAttempt(id, n.id, result);
+        if (await this.send(c, n)) sent++;
       } finally {
         this.inFlight.delete(n.id);
       }
@@ -240,12 +250,68 @@ export class CaseService implements Escalator {
     return sent;
   }
 
+  /**
+   * Delivery from a store several processes share: due messages (of one case, or all) are
+   * claimed in the database with a lease, so each goes out from one replica. The case is read
+   * after the claim, and a message another replica has recorded as sent meanwhile is skipped.
+   */
+  private async deliverClaimed(caseId?: string): Promise<number> {
+    const { cases } = this.deps;
+    const claims =
+      (await cases.claimDue?.(
+        this.owner,
+        this.now().toISOString(),
+        this.deps.claimLeaseMs ?? 60_000,
+        caseId,
+      )) ?? [];
+    let sent = 0;
+    const byCase = new Map<string, string[]>();
+    for (const claim of claims)
+      byCase.set(claim.caseId, [...(byCase.get(claim.caseId) ?? []), claim.id]);
+    for (const [id, ids] of byCase) {
+      const c = await cases.getActive(id);
+      for (const nid of ids) {
+        const n = c?.notifications.find((x) => x.id === nid);
+        if (!c || !n || n.status !== 'pending' || this.inFlight.has(n.id)) continue;
+        this.inFlight.add(n.id);
+        try {
+          if (await this.send(c, n)) sent++;
+        } finally {
+          this.inFlight.delete(n.id);
+        }
+      }
+    }
+    return sent;
+  }
+
+  /** One delivery attempt of one message, recorded; true when it was delivered. */
+  private async send(c: Case, n: CaseNotification): Promise<boolean> {
+    const notifier = this.deps.notifiers.get(n.user.platform);
+    let result: { ok: boolean; messageId?: string; error?: string };
+    try {
+      // The message id is its delivery key: a notifier that keeps keys shows a repeat once.
+      result = notifier
+        ? await notifier.notify(n.user, [notificationReply(c, n, this.now())], { key: n.id })
+        : { ok: false, error: `no ${n.user.platform} connection is running` };
+    } catch (err) {
+      result = { ok: false, error: (err as Error).message };
+    }
+    this.deps.metrics?.delivery(result.ok);
+    await this.recordAttempt(c.id, n.id, result);
+    return result.ok;
+  }
+
+  /** Gives up this process's outbox claims, so another replica can send those messages now. */
+  async releaseClaims(): Promise<void> {
+    await this.deps.cases.releaseClaims?.(this.owner);
+  }
+
   private async recordAttempt(
     caseId: string,
     notificationId: string,
     result: { ok: boolean; messageId?: string; error?: string },
   ): Promise<void> {
-    await this.lock.run(async () => {
+    await this.locked(async () => {
       const c = await this.deps.cases.getActive(caseId);
       const n = c?.notifications.find((x) => x.id === notificationId);
       if (!c || !n || n.status !== 'pending') return;
@@ -295,6 +361,7 @@ export class CaseService implements Escalator {
 
   /** Delivers every due message; resolves with how many were sent. */
   async deliverPending(): Promise<number> {
+    if (this.deps.cases.claimDue) return this.deliverClaimed();
     let sent = 0;
     for (const c of await this.deps.cases.listActive()) sent += await this.deliverCase(c.id);
     return sent;
@@ -302,7 +369,7 @@ export class CaseService implements Escalator {
 
   /** Reminds contacts about unacknowledged cases, and sends overdue ones to the backup. */
   async checkDeadlines(): Promise<void> {
-    await this.lock.run(async () => {
+    await this.locked(async () => {
       const now = this.now();
       const iso = now.toISOString();
       for (const c of await this.deps.cases.listActive()) {
@@ -366,126 +433,124 @@ export class CaseService implements Escalator {
   ): Promise<Reply[]> {
     const actorKey = userKey(actor);
     const role = roleOf(this.deps.contacts, actor);
-    const outcome = await this.lock.run(
-      async (): Promise<{ replies: Reply[]; deliver: boolean }> => {
-        if (!role) {
-          await this.unauthorised(actorKey, action, caseId);
-          return {
-            replies: [
-              notice(
-                "You're not authorised to act on security cases. If you think you should be, talk to your council's security lead.",
-                'warning',
-              ),
-            ],
-            deliver: false,
-          };
-        }
-        const c = await this.deps.cases.get(caseId);
-        if (!c)
-          return {
-            replies: [notice(`I couldn't find case ${caseId}.`, 'warning')],
-            deliver: false,
-          };
-        if (isFinal(c.status))
-          return {
-            replies: [notice(`Case ${c.id} is already ${STATUS_LABEL[c.status]}.`)],
-            deliver: false,
-          };
-        const reporter = (text: string, kind: CaseNotification['kind'] = 'status') =>
-          this.queue(c, 'reporter', c.reporter, kind, text);
-        switch (action) {
-          case 'ack': {
-            if (c.status !== 'new') {
-              const by = c.history.find((e) => e.type === 'acknowledged');
-              return {
-                replies: [
-                  notice(
-                    `Case ${c.id} was already acknowledged${by ? ` at ${new Date(by.at).toLocaleTimeString('en-NZ', { timeZone: 'Pacific/Auckland', hour: 'numeric', minute: '2-digit' })}` : ''}.`,
-                  ),
-                ],
-                deliver: false,
-              };
-            }
-            c.status = 'acknowledged';
-            c.nextReminderAt = undefined;
-            this.event(c, actorKey, 'acknowledged');
-            reporter(`Your security contact has picked up case ${c.id}.`);
-            break;
-          }
-          case 'info': {
-            if (!note)
-              return {
-                replies: [notice('Please write the question for the reporter.', 'warning')],
-                deliver: false,
-              };
-            if (!canTransition(c.status, 'info-requested'))
-              return {
-                replies: [notice(`Case ${c.id} can't take a question now.`, 'warning')],
-                deliver: false,
-              };
-            c.status = 'info-requested';
-            c.nextReminderAt = undefined;
-            this.event(c, actorKey, 'info-requested', note);
-            reporter(note, 'info-request');
-            break;
-          }
-          case 'resolve':
-          case 'close': {
-            const to = action === 'resolve' ? 'resolved' : 'closed';
-            c.status = to;
-            c.closedAt = this.now().toISOString();
-            c.nextReminderAt = undefined;
-            this.event(c, actorKey, to, note);
-            reporter(
-              action === 'resolve'
-                ? `Your security contact has resolved case ${c.id}.${note ? ` Outcome: ${note}` : ''} Thank you for raising it.`
-                : `Your security contact has closed case ${c.id} with no further action needed.${note ? ` Note: ${note}` : ''} Thank you for raising it.`,
-            );
-            break;
-          }
-          case 'backup': {
-            if (c.assignedTo === 'backup')
-              return {
-                replies: [notice(`Case ${c.id} is already with the backup contact.`)],
-                deliver: false,
-              };
-            if (
-              !this.toBackup(
-                c,
-                actorKey,
-                `Case ${c.id} has been handed to you by ${actor.name ?? 'the primary contact'}.`,
-              )
-            ) {
-              return {
-                replies: [notice('No backup contact is configured.', 'warning')],
-                deliver: false,
-              };
-            }
-            break;
-          }
-        }
-        await this.deps.cases.save(c);
-        await this.audit(`case-${action}`, actorKey, { caseId: c.id, status: c.status });
-        this.deps.logger.info(
-          { caseId: c.id, action, actor: actorKey, status: c.status },
-          'case updated',
-        );
-        const done: Record<ContactAction, string> = {
-          ack: `Case ${c.id} acknowledged. The reporter has been told.`,
-          info: `Your question has been sent to the reporter. Their reply will come to you here.`,
-          resolve: `Case ${c.id} resolved. The reporter has been told.`,
-          close: `Case ${c.id} closed with no action. The reporter has been told.`,
-          backup: `Case ${c.id} handed to the backup contact.`,
-        };
+    const outcome = await this.locked(async (): Promise<{ replies: Reply[]; deliver: boolean }> => {
+      if (!role) {
+        await this.unauthorised(actorKey, action, caseId);
         return {
           replies: [
-            notice(done[action], 'success'),
-            caseCard(c, `Case ${c.id}: ${STATUS_LABEL[c.status]}.`),
+            notice(
+              "You're not authorised to act on security cases. If you think you should be, talk to your council's security lead.",
+              'warning',
+            ),
           ],
-          deliver: true,
+          deliver: false,
         };
-      },
-    );
+      }
+      const c = await this.deps.cases.get(caseId);
+      if (!c)
+        return {
+          replies: [notice(`I couldn't find case ${caseId}.`, 'warning')],
+          deliver: false,
+        };
+      if (isFinal(c.status))
+        return {
+          replies: [notice(`Case ${c.id} is already ${STATUS_LABEL[c.status]}.`)],
+          deliver: false,
+        };
+      const reporter = (text: string, kind: CaseNotification['kind'] = 'status') =>
+        this.queue(c, 'reporter', c.reporter, kind, text);
+      switch (action) {
+        case 'ack': {
+          if (c.status !== 'new') {
+            const by = c.history.find((e) => e.type === 'acknowledged');
+            return {
+              replies: [
+                notice(
+                  `Case ${c.id} was already acknowledged${by ? ` at ${new Date(by.at).toLocaleTimeString('en-NZ', { timeZone: 'Pacific/Auckland', hour: 'numeric', minute: '2-digit' })}` : ''}.`,
+                ),
+              ],
+              deliver: false,
+            };
+          }
+          c.status = 'acknowledged';
+          c.nextReminderAt = undefined;
+          this.event(c, actorKey, 'acknowledged');
+          reporter(`Your security contact has picked up case ${c.id}.`);
+          break;
+        }
+        case 'info': {
+          if (!note)
+            return {
+              replies: [notice('Please write the question for the reporter.', 'warning')],
+              deliver: false,
+            };
+          if (!canTransition(c.status, 'info-requested'))
+            return {
+              replies: [notice(`Case ${c.id} can't take a question now.`, 'warning')],
+              deliver: false,
+            };
+          c.status = 'info-requested';
+          c.nextReminderAt = undefined;
+          this.event(c, actorKey, 'info-requested', note);
+          reporter(note, 'info-request');
+          break;
+        }
+        case 'resolve':
+        case 'close': {
+          const to = action === 'resolve' ? 'resolved' : 'closed';
+          c.status = to;
+          c.closedAt = this.now().toISOString();
+          c.nextReminderAt = undefined;
+          this.event(c, actorKey, to, note);
+          reporter(
+            action === 'resolve'
+              ? `Your security contact has resolved case ${c.id}.${note ? ` Outcome: ${note}` : ''} Thank you for raising it.`
+              : `Your security contact has closed case ${c.id} with no further action needed.${note ? ` Note: ${note}` : ''} Thank you for raising it.`,
+          );
+          break;
+        }
+        case 'backup': {
+          if (c.assignedTo === 'backup')
+            return {
+              replies: [notice(`Case ${c.id} is already with the backup contact.`)],
+              deliver: false,
+            };
+          if (
+            !this.toBackup(
+              c,
+              actorKey,
+              `Case ${c.id} has been handed to you by ${actor.name ?? 'the primary contact'}.`,
+            )
+          ) {
+            return {
+              replies: [notice('No backup contact is configured.', 'warning')],
+              deliver: false,
+            };
+          }
+          break;
+        }
+      }
+      await this.deps.cases.save(c);
+      await this.audit(`case-${action}`, actorKey, { caseId: c.id, status: c.status });
+      this.deps.logger.info(
+        { caseId: c.id, action, actor: actorKey, status: c.status },
+        'case updated',
+      );
+      const done: Record<ContactAction, string> = {
+        ack: `Case ${c.id} acknowledged. The reporter has been told.`,
+        info: `Your question has been sent to the reporter. Their reply will come to you here.`,
+        resolve: `Case ${c.id} resolved. The reporter has been told.`,
+        close: `Case ${c.id} closed with no action. The reporter has been told.`,
+        backup: `Case ${c.id} handed to the backup contact.`,
+      };
+      return {
+        replies: [
+          notice(done[action], 'success'),
+          caseCard(c, `Case ${c.id}: ${STATUS_LABEL[c.status]}.`),
+        ],
+        deliver: true,
+      };
+    });
     if (outcome.deliver) {
       await this.deliverCase(caseId);
       await this.refreshCards(caseId);
@@ -570,7 +635,7 @@ export class CaseService implements Escalator {
 
   /** The reporter answers a contact's question; the answer is added to the case and sent on. */
   async reply(reporter: UserRef, caseId: string, text: string): Promise<Reply[]> {
-    const done = await this.lock.run(async () => {
+    const done = await this.locked(async () => {
       const c = await this.deps.cases.get(caseId);
       if (!c || userKey(c.reporter) !== userKey(reporter))
         return notice(`I couldn't find case ${caseId}.`, 'warning');

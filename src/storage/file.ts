@@ -8,7 +8,7 @@ import { dataDirError } from './access.js';
 import { ConversationLog, ConversationSchema } from './conversations.js';
 import { highestIssued } from './issued.js';
 import { type DirLock, lockDir } from './lock.js';
-import { SerialQueue } from './serial.js';
+import { KeyedQueue, SeenKeys, SerialQueue } from './serial.js';
 import {
   type AuditEvent,
   type ConversationState,
@@ -342,6 +342,28 @@ export class FileStore implements Store {
   async removeJob(id: string): Promise<void> {
     this.db.data.jobs = this.db.data.jobs.filter((j) => j.id !== id);
     await this.writeState();
+  }
+
+  // One process owns this store: claims, locks and seen keys live in memory.
+  private readonly locks = new KeyedQueue();
+  private readonly seen = new SeenKeys();
+
+  async claimJobs(_owner: string, now: string): Promise<ScheduledJob[]> {
+    return (await this.listJobs()).filter((j) => j.dueAt <= now);
+  }
+
+  async releaseJobs(): Promise<void> {}
+
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return this.locks.run(name, fn);
+  }
+
+  async firstSeen(key: string): Promise<boolean> {
+    return this.seen.first(key);
+  }
+
+  async purgeSeen(): Promise<number> {
+    return 0;
   }
 
   async countFlows(since: string): Promise<number> {

@@ -1,7 +1,7 @@
 export { FileStore, migrate, readAuditLog, readJsonLines, SCHEMA_VERSION } from './file.js';
 export { type DirLock, lockDir } from './lock.js';
 export { MemoryStore } from './memory.js';
-export { SerialQueue } from './serial.js';
+export { KeyedQueue, SeenKeys, SerialQueue } from './serial.js';
 export type {
   AuditEvent,
   ConversationState,

@@ -1,4 +1,5 @@
 import { AdvisorError, ErrorCode } from '../errors.js';
+import { KeyedQueue, SeenKeys } from './serial.js';
 import {
   type AuditEvent,
   type ConversationState,
@@ -85,6 +86,28 @@ export class MemoryStore implements Store {
   async removeJob(id: string) {
     this.jobs.delete(id);
   }
+  // One process owns this store: claims, locks and seen keys live in memory.
+  private readonly locks = new KeyedQueue();
+  private readonly seen = new SeenKeys();
+
+  async claimJobs(_owner: string, now: string): Promise<ScheduledJob[]> {
+    return (await this.listJobs()).filter((j) => j.dueAt <= now);
+  }
+
+  async releaseJobs(): Promise<void> {}
+
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return this.locks.run(name, fn);
+  }
+
+  async firstSeen(key: string): Promise<boolean> {
+    return this.seen.first(key);
+  }
+
+  async purgeSeen(): Promise<number> {
+    return 0;
+  }
+
   async countFlows(since: string) {
     let n = 0;
     for (const s of this.conversations.values()) if (s.flow && s.updatedAt >= since) n++;

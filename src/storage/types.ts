@@ -123,6 +123,28 @@ export interface Store {
   listJobs(): Promise<ScheduledJob[]>;
   removeJob(id: string): Promise<void>;
   /**
+   * Due jobs (`dueAt` at or before `now`), claimed for `owner` for `leaseMs`: a job another
+   * process holds a live claim on is skipped, and a claim whose lease ran out (its process died)
+   * is taken again. The file and memory stores serve one process, so they return every due job.
+   */
+  claimJobs(owner: string, now: string, leaseMs: number): Promise<ScheduledJob[]>;
+  /** Gives up the job claims `owner` holds, so another process may take them at once. */
+  releaseJobs(owner: string): Promise<void>;
+  /**
+   * Runs `fn` holding the lock named `name` (a user's turn, the cases), so work on one thing
+   * happens one at a time: within this process for the file and memory stores, across every
+   * process on the database for PostgreSQL. Names before the first ":" are lock families;
+   * a holder may take a lock of another family, never one of its own.
+   */
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /**
+   * True the first time `key` (a platform's event id) is seen, false for a repeat such as a
+   * platform's retry, in any process that shares this store.
+   */
+  firstSeen(key: string): Promise<boolean>;
+  /** Forgets keys first seen before `before` (ISO); resolves with how many. */
+  purgeSeen(before: string): Promise<number>;
+  /**
    * Users with a flow in progress (a checklist run) whose state changed at or after `since`
    * (ISO). Read on every metrics scrape, so it must be cheap.
    */

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { AdvisorError, ErrorCode, isAdvisorError } from '../../errors.js';
+import { KeyedQueue } from '../serial.js';
 import type {
   AuditEvent,
   ConversationState,
@@ -13,6 +14,9 @@ import type {
 import { userKey } from '../types.js';
 import { connectError, createPool, type Queryable } from './db.js';
 import { runMigrations } from './migrate.js';
+
+/** The first key of every advisory lock `exclusive` takes (the second is the name's hash). */
+const LOCK_NAMESPACE = 72_064_552;
 
 /** Options for opening the PostgreSQL store. */
 export interface PgStoreOptions {
@@ -34,8 +38,15 @@ function compact<T extends object>(row: T): T {
  */
 export class PgStore implements Store {
   private closed = false;
+  /** One pool per lock family (see `exclusive`), so a holder never waits on its own family. */
+  private readonly lockPools = new Map<string, pg.Pool>();
+  /** Turns in this process wait here first, so each lock name takes one connection at most. */
+  private readonly localLocks = new KeyedQueue();
 
-  private constructor(readonly pool: pg.Pool) {}
+  private constructor(
+    readonly pool: pg.Pool,
+    private readonly url: string,
+  ) {}
 
   /** Connects, applies any pending migrations, and resolves once the schema is current. */
   static async open(url: string, opts: PgStoreOptions = {}): Promise<PgStore> {
@@ -46,7 +57,7 @@ export class PgStore implements Store {
       await pool.end().catch(() => undefined);
       throw isAdvisorError(err) ? err : connectError(err, url);
     }
-    return new PgStore(pool);
+    return new PgStore(pool, url);
   }
 
   async getConversation(user: UserKey): Promise<ConversationState | undefined> {
@@ -168,6 +179,72 @@ export class PgStore implements Store {
     await this.pool.query('DELETE FROM scheduled_jobs WHERE id = $1', [id]);
   }
 
+  async claimJobs(owner: string, now: string, leaseMs: number): Promise<ScheduledJob[]> {
+    // SKIP LOCKED: a replica claiming at the same moment takes other rows instead of waiting.
+    const { rows } = await this.pool.query<ScheduledJob>(
+      `UPDATE scheduled_jobs j SET claimed_by = $1,
+         claimed_until = now() + $3 * interval '1 millisecond'
+       FROM (SELECT id FROM scheduled_jobs
+             WHERE due_at <= $2 AND (claimed_until IS NULL OR claimed_until < now())
+             ORDER BY due_at, id LIMIT 100 FOR UPDATE SKIP LOCKED) due
+       WHERE j.id = due.id
+       RETURNING j.id, j.due_at AS "dueAt", j.kind, j.user_ref AS "user", j.trip_id AS "tripId"`,
+      [owner, now, leaseMs],
+    );
+    return rows.sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id));
+  }
+
+  async releaseJobs(owner: string): Promise<void> {
+    await this.pool.query(
+      'UPDATE scheduled_jobs SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = $1',
+      [owner],
+    );
+  }
+
+  /**
+   * A session advisory lock on a connection of the lock family's own pool, held while `fn`
+   * runs. If this process dies, PostgreSQL ends its session and the lock is free at once.
+   */
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return this.localLocks.run(name, async () => {
+      const family = name.split(':')[0] ?? name;
+      let locks = this.lockPools.get(family);
+      if (!locks) {
+        locks = createPool(this.url, 16);
+        this.lockPools.set(family, locks);
+      }
+      const client = await locks.connect();
+      let broken = false;
+      try {
+        await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_NAMESPACE, name]);
+        return await fn();
+      } finally {
+        await client
+          .query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_NAMESPACE, name])
+          .catch(() => {
+            broken = true;
+          });
+        // A connection whose unlock failed is dropped, which frees any lock it still held.
+        client.release(broken);
+      }
+    });
+  }
+
+  async firstSeen(key: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      'INSERT INTO seen_events (key) VALUES ($1) ON CONFLICT (key) DO NOTHING',
+      [key],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async purgeSeen(before: string): Promise<number> {
+    const { rowCount } = await this.pool.query('DELETE FROM seen_events WHERE seen_at < $1', [
+      before,
+    ]);
+    return rowCount ?? 0;
+  }
+
   /** How many users have a checklist in progress changed at or after `since` (for metrics). */
   async countFlows(since: string): Promise<number> {
     const { rows } = await this.pool.query<{ n: string }>(
@@ -194,6 +271,7 @@ export class PgStore implements Store {
 
   async close(): Promise<void> {
     this.closed = true;
+    await Promise.all([...this.lockPools.values()].map((p) => p.end()));
     await this.pool.end();
   }
 }
