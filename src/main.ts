@@ -10,7 +10,7 @@ import { WebServer } from '../adapters/web/server.js';
 import { createAdvisor } from './app.js';
 import { startupBanner } from './banner.js';
 import { systemClock } from './clock.js';
-import { loadConfig, loadDotEnv } from './config.js';
+import { checkWebExposure, isLoopbackHost, loadConfig, loadDotEnv } from './config.js';
 import { isAdvisorError } from './errors.js';
 import { findRegion, holidaysFor } from './escalation/holidays.js';
 import { createLogger, prettyLogs } from './logger.js';
@@ -21,6 +21,8 @@ async function main(): Promise<void> {
   const started = performance.now();
   loadDotEnv();
   const config = loadConfig();
+  // Before anything is opened: a web chat anyone can reach, with no sign-in, does not start.
+  checkWebExposure(config);
   const logger = createLogger(config.LOG_LEVEL, undefined, {
     pretty: prettyLogs(config.LOG_FORMAT, process.stdout.isTTY === true),
   });
@@ -96,11 +98,11 @@ async function main(): Promise<void> {
   }
   if (config.METRICS_TOKEN)
     logger.info(`metrics at ${new URL('/metrics', url).href} with the token`);
-  const exposed = !['127.0.0.1', 'localhost', '::1'].includes(config.HOST);
-  if (exposed) {
+  const exposed = !isLoopbackHost(config.HOST);
+  if (exposed && !config.OIDC_ISSUER) {
     logger.warn(
       { host: config.HOST },
-      'the web chat has no login and is reachable beyond this machine: anyone who can reach it can say they are the security contact. Put it behind your own access control.',
+      'ALLOW_UNAUTHENTICATED_WEB=true: the web chat has no sign-in and is reachable beyond this machine, so anyone who can reach it can say they are the security contact. Keep it behind your own access control.',
     );
   }
   if (teams) logger.info(`teams messages at ${new URL(teams.path, url).href}`);
