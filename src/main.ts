@@ -4,6 +4,8 @@
  */
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createWebAccess } from '../adapters/web/auth/index.js';
+import { mountCaseConsole } from '../adapters/web/console/cases.js';
 import { WebInbox } from '../adapters/web/inbox.js';
 import { MetricsListener } from '../adapters/web/metrics.js';
 import { WebServer } from '../adapters/web/server.js';
@@ -38,10 +40,27 @@ async function main(): Promise<void> {
   const advisor = await createAdvisor(config, logger, { notifiers, processMetrics: true });
   advisor.scheduler.start(config.SCHEDULER_INTERVAL_MS);
   void advisor.scheduler.tick();
+  const signIn = createWebAccess({
+    clock: systemClock,
+    logger,
+    contacts: () => advisor.cases?.contacts,
+    ...(config.OIDC_ISSUER && config.OIDC_CLIENT_ID && config.OIDC_CLIENT_SECRET
+      ? {
+          oidc: {
+            issuer: config.OIDC_ISSUER,
+            clientId: config.OIDC_CLIENT_ID,
+            clientSecret: config.OIDC_CLIENT_SECRET,
+            publicUrl: config.PUBLIC_URL ?? '',
+            sessionSecret: config.SESSION_SECRET ?? '',
+          },
+        }
+      : {}),
+  });
   const web = new WebServer({
     bot: advisor.bot,
     inbox,
     logger,
+    access: signIn.access,
     health: () => ({
       entries: advisor.knowledge.entries.length,
       uptimeSeconds: Math.round(process.uptime()),
@@ -51,6 +70,9 @@ async function main(): Promise<void> {
       ? { metrics: { source: advisor.metrics, token: config.METRICS_TOKEN } }
       : {}),
   });
+  for (const route of signIn.routes) web.mount(route);
+  if (advisor.cases) mountCaseConsole(web, { cases: advisor.cases, clock: systemClock, logger });
+  void signIn.warm();
   const metrics =
     config.METRICS_PORT === undefined ? undefined : new MetricsListener(advisor.metrics, logger);
   const slack =
@@ -147,7 +169,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     startupBanner({
       url: url.href,
-      exposed,
+      exposed: exposed && !config.OIDC_ISSUER,
       ...(slack
         ? {
             slack: {

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Metrics } from '../metrics.js';
 import type { Notifier, Platform, Reply, UserRef } from '../model.js';
-import { type Store, userKey } from '../storage/index.js';
+import { type AuditEvent, type Store, userKey } from '../storage/index.js';
 import { SerialQueue } from '../storage/serial.js';
 import {
   type Case,
@@ -679,6 +679,12 @@ export class CaseService implements Escalator {
   async caseFor(user: UserRef, caseId: string): Promise<Case | undefined> {
     if (!this.isContact(user)) return undefined;
     return this.deps.cases.get(caseId);
+  }
+
+  /** The audit log's entries about one case, for a contact; undefined for anyone else. */
+  async auditFor(user: UserRef, caseId: string): Promise<AuditEvent[] | undefined> {
+    if (!this.isContact(user)) return undefined;
+    return (await this.deps.store.readAudit()).filter((e) => e.data?.caseId === caseId);
   }
 
   /**
