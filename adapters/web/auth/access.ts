@@ -149,6 +149,8 @@ export class SignedInAccess extends BaseAccess {
   readonly signInRequired = true;
   readonly loginPath = '/auth/login';
   readonly formOrigins: readonly string[];
+  /** Sessions signed out before they expired: their CSRF token (unique to each) and expiry. */
+  private readonly signedOut = new Map<string, number>();
   /** `__Host-` ties the cookie to this host and path over https; plain http (tests) cannot use it. */
   readonly cookieName: string;
   private readonly publicOrigin: string;
@@ -179,8 +181,14 @@ export class SignedInAccess extends BaseAccess {
     return this.publicOrigin;
   }
 
-  async viewer(req: IncomingMessage): Promise<Viewer | undefined> {
+  /** The session a request carries, if it is valid, unexpired and not signed out. */
+  private session(req: IncomingMessage): Session | undefined {
     const s = this.o.signer.verify('session', readCookies(req).get(this.cookieName), SessionSchema);
+    return s && !this.signedOut.has(s.csrf) ? s : undefined;
+  }
+
+  async viewer(req: IncomingMessage): Promise<Viewer | undefined> {
+    const s = this.session(req);
     if (!s) return undefined;
     // Roles are worked out again from the contacts file on each request, so a change to it
     // takes effect at once; the id follows the same rule it did at sign-in.
@@ -208,8 +216,18 @@ export class SignedInAccess extends BaseAccess {
     });
   }
 
-  /** A Set-Cookie header that ends the session. */
-  endSession(): string {
+  /**
+   * A Set-Cookie header that ends the session. The session's token is also remembered until
+   * it would have expired, so a copy of the cookie kept elsewhere stops working too (until a
+   * restart: sessions are kept nowhere but in the cookie).
+   */
+  endSession(req?: IncomingMessage): string {
+    const s = req && this.session(req);
+    if (s) {
+      const now = this.o.clock.now().getTime() / 1000;
+      for (const [token, exp] of this.signedOut) if (exp < now) this.signedOut.delete(token);
+      this.signedOut.set(s.csrf, s.exp);
+    }
     return setCookie(this.cookieName, '', { maxAge: 0, secure: this.secure });
   }
 }

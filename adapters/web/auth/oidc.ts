@@ -173,7 +173,7 @@ export class OidcSignIn {
         client_id: this.settings.clientId,
       }).href;
     }
-    const cookie = this.access.endSession();
+    const cookie = this.access.endSession(req);
     if (/json/.test(String(req.headers.accept ?? ''))) {
       res.setHeader('set-cookie', cookie);
       return sendJson(res, 200, { location });
