@@ -165,7 +165,10 @@ async function main(): Promise<void> {
   const ms = Math.round(performance.now() - started);
   const surfaces = ['web', ...(slack ? ['slack'] : []), ...(teams ? ['teams'] : [])];
   const dataDir = resolve(config.DATA_DIR);
-  logger.info({ url: url.href, surfaces, dataDir, startupMs: ms }, 'ready');
+  logger.info(
+    { url: url.href, surfaces, signIn: Boolean(config.OIDC_ISSUER), dataDir, startupMs: ms },
+    'ready',
+  );
   process.stdout.write(
     startupBanner({
       url: url.href,
