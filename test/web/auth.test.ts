@@ -324,13 +324,23 @@ describe('OpenID Connect sign-in', () => {
     expect(out.headers.get('set-cookie')).toMatch(/^sca_session=; .*Max-Age=0/);
     expect(new URL(out.body.location).origin).toBe(provider.issuer);
     expect((await api('/api/me', { cookie: staff.cookie })).status).toBe(401);
-    // In the browser: the button on the chat page.
-    await contact.page.goto(base);
+    // In the browser, from the console's sign-out form: on to the provider's sign-out page.
+    await contact.page.goto(`${base}/console/cases`);
     await contact.page.getByRole('button', { name: 'Sign out' }).click();
     await contact.page.waitForURL((u) => u.href.startsWith(provider.issuer));
     expect(
       (await contact.context.cookies(base)).find((c) => c.name === 'sca_session'),
     ).toBeUndefined();
+    // And from the chat page's button.
+    const casey = await signIn('casey');
+    await casey.page.getByText('Signed in as').waitFor();
+    expect(await casey.page.getByRole('link', { name: 'Case console' }).isVisible()).toBe(false);
+    await casey.page.getByRole('button', { name: 'Sign out' }).click();
+    await casey.page.waitForURL((u) => u.href.startsWith(provider.issuer));
+    expect(
+      (await casey.context.cookies(base)).find((c) => c.name === 'sca_session'),
+    ).toBeUndefined();
+    expect((await api('/api/me', { cookie: casey.cookie })).status).toBe(401);
   }, 30_000);
 
   it('ends a session when it expires', async () => {
