@@ -127,6 +127,21 @@ export const ConfigSchema = z.object({
     .optional(),
   /** Serves /metrics without a token on a separate port, bound to 127.0.0.1 only. */
   METRICS_PORT: port.optional(),
+
+  // Sign-in to the web surface with OpenID Connect (adapters/web/auth), on when OIDC_ISSUER is set.
+  /** The provider's issuer URL, e.g. https://login.microsoftonline.com/<tenant>/v2.0. */
+  OIDC_ISSUER: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  OIDC_CLIENT_ID: z.string().min(1).max(300).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).max(500).optional(),
+  /** The address people use to reach this server; the sign-in redirect is PUBLIC_URL/auth/callback. */
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional(),
+  /** Signs the session cookie (HMAC-SHA256). At least 32 characters. */
+  SESSION_SECRET: z.string().optional(),
+  /** Without sign-in, the web chat may listen beyond this machine only when this is true. */
+  ALLOW_UNAUTHENTICATED_WEB: bool('false'),
 });
 
 /** Settings whose values are never repeated in an error message. */
@@ -138,7 +153,63 @@ const SECRETS = new Set([
   'MicrosoftAppPassword',
   'LLM_API_KEY',
   'EMBEDDINGS_API_KEY',
+  'OIDC_CLIENT_SECRET',
+  'SESSION_SECRET',
 ]);
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** True when HOST keeps the server on this machine. */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Problems with the sign-in settings, each naming the setting to fix. */
+function signInProblems(c: Config): string[] {
+  const problems: string[] = [];
+  const any = c.OIDC_ISSUER || c.OIDC_CLIENT_ID || c.OIDC_CLIENT_SECRET;
+  if (!any) return problems;
+  if (!c.OIDC_ISSUER)
+    problems.push("  - OIDC_ISSUER is missing: sign-in needs the provider's issuer URL");
+  if (!c.OIDC_CLIENT_ID)
+    problems.push('  - OIDC_CLIENT_ID is missing: sign-in needs the application (client) id');
+  if (!c.OIDC_CLIENT_SECRET)
+    problems.push('  - OIDC_CLIENT_SECRET is missing: sign-in needs the client secret');
+  if (!c.PUBLIC_URL)
+    problems.push(
+      '  - PUBLIC_URL is missing: sign-in needs the address people use, e.g. https://advisor.council.govt.nz',
+    );
+  if (!c.SESSION_SECRET || c.SESSION_SECRET.length < 32)
+    problems.push(
+      `  - SESSION_SECRET must be at least 32 characters when sign-in is on (got ${c.SESSION_SECRET?.length ?? 0}; try: openssl rand -hex 32)`,
+    );
+  const insecure = (u: string | undefined) => {
+    if (!u) return false;
+    const url = new URL(u);
+    return url.protocol === 'http:' && !isLoopbackHost(url.hostname.replace(/^\[|\]$/g, ''));
+  };
+  if (insecure(c.OIDC_ISSUER))
+    problems.push(
+      '  - OIDC_ISSUER must be https (http is accepted only on this machine, for tests)',
+    );
+  if (insecure(c.PUBLIC_URL))
+    problems.push('  - PUBLIC_URL must be https (http is accepted only on this machine)');
+  if (c.PUBLIC_URL && /[?#]/.test(c.PUBLIC_URL))
+    problems.push('  - PUBLIC_URL must be a plain address without ? or #');
+  return problems;
+}
+
+/**
+ * Refuses a web surface without sign-in that listens beyond this machine, unless
+ * ALLOW_UNAUTHENTICATED_WEB=true says it sits behind other access control. Called at start-up.
+ */
+export function checkWebExposure(c: Config): void {
+  if (c.OIDC_ISSUER || isLoopbackHost(c.HOST) || c.ALLOW_UNAUTHENTICATED_WEB) return;
+  throw new AdvisorError(
+    ErrorCode.ConfigInvalid,
+    `HOST is ${c.HOST}, which is reachable beyond this machine, but sign-in is off: anyone who can reach the web chat could say they are the security contact. Set OIDC_ISSUER (with OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, PUBLIC_URL and SESSION_SECRET) to turn sign-in on, set HOST=127.0.0.1, or, only if the server sits behind your own access control, set ALLOW_UNAUTHENTICATED_WEB=true.`,
+  );
+}
 
 /** Validated settings. */
 export type Config = z.infer<typeof ConfigSchema>;
@@ -177,6 +248,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         `  - METRICS_PORT (${c.METRICS_PORT}) is the same as PORT: give the metrics listener a port of its own`,
       );
     }
+    problems.push(...signInProblems(c));
     if (problems.length)
       throw new AdvisorError(ErrorCode.ConfigInvalid, `Invalid settings:\n${problems.join('\n')}`);
     return c;

@@ -4,6 +4,8 @@
  */
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createWebAccess } from '../adapters/web/auth/index.js';
+import { mountCaseConsole } from '../adapters/web/console/cases.js';
 import { type ChatInbox, WebInbox } from '../adapters/web/inbox.js';
 import { MetricsListener } from '../adapters/web/metrics.js';
 import { WebServer } from '../adapters/web/server.js';
@@ -11,7 +13,7 @@ import { StoredInbox } from '../adapters/web/stored-inbox.js';
 import { createAdvisor } from './app.js';
 import { startupBanner } from './banner.js';
 import { systemClock } from './clock.js';
-import { loadConfig, loadDotEnv } from './config.js';
+import { checkWebExposure, isLoopbackHost, loadConfig, loadDotEnv } from './config.js';
 import { isAdvisorError } from './errors.js';
 import { findRegion, holidaysFor } from './escalation/holidays.js';
 import { createLogger, prettyLogs } from './logger.js';
@@ -22,6 +24,8 @@ async function main(): Promise<void> {
   const started = performance.now();
   loadDotEnv();
   const config = loadConfig();
+  // Before anything is opened: a web chat anyone can reach, with no sign-in, does not start.
+  checkWebExposure(config);
   const logger = createLogger(config.LOG_LEVEL, undefined, {
     pretty: prettyLogs(config.LOG_FORMAT, process.stdout.isTTY === true),
   });
@@ -42,10 +46,27 @@ async function main(): Promise<void> {
   notifiers.set('web', inbox);
   advisor.scheduler.start(config.SCHEDULER_INTERVAL_MS);
   void advisor.scheduler.tick();
+  const signIn = createWebAccess({
+    clock: systemClock,
+    logger,
+    contacts: () => advisor.cases?.contacts,
+    ...(config.OIDC_ISSUER && config.OIDC_CLIENT_ID && config.OIDC_CLIENT_SECRET
+      ? {
+          oidc: {
+            issuer: config.OIDC_ISSUER,
+            clientId: config.OIDC_CLIENT_ID,
+            clientSecret: config.OIDC_CLIENT_SECRET,
+            publicUrl: config.PUBLIC_URL ?? '',
+            sessionSecret: config.SESSION_SECRET ?? '',
+          },
+        }
+      : {}),
+  });
   const web = new WebServer({
     bot: advisor.bot,
     inbox,
     logger,
+    access: signIn.access,
     health: () => ({
       entries: advisor.knowledge.entries.length,
       uptimeSeconds: Math.round(process.uptime()),
@@ -55,6 +76,9 @@ async function main(): Promise<void> {
       ? { metrics: { source: advisor.metrics, token: config.METRICS_TOKEN } }
       : {}),
   });
+  for (const route of signIn.routes) web.mount(route);
+  if (advisor.cases) mountCaseConsole(web, { cases: advisor.cases, clock: systemClock, logger });
+  void signIn.warm();
   const metrics =
     config.METRICS_PORT === undefined ? undefined : new MetricsListener(advisor.metrics, logger);
   const slack =
@@ -104,11 +128,11 @@ async function main(): Promise<void> {
   }
   if (config.METRICS_TOKEN)
     logger.info(`metrics at ${new URL('/metrics', url).href} with the token`);
-  const exposed = !['127.0.0.1', 'localhost', '::1'].includes(config.HOST);
-  if (exposed) {
+  const exposed = !isLoopbackHost(config.HOST);
+  if (exposed && !config.OIDC_ISSUER) {
     logger.warn(
       { host: config.HOST },
-      'the web chat has no login and is reachable beyond this machine: anyone who can reach it can say they are the security contact. Put it behind your own access control.',
+      'ALLOW_UNAUTHENTICATED_WEB=true: the web chat has no sign-in and is reachable beyond this machine, so anyone who can reach it can say they are the security contact. Keep it behind your own access control.',
     );
   }
   if (teams) logger.info(`teams messages at ${new URL(teams.path, url).href}`);
@@ -151,11 +175,14 @@ async function main(): Promise<void> {
   const ms = Math.round(performance.now() - started);
   const surfaces = ['web', ...(slack ? ['slack'] : []), ...(teams ? ['teams'] : [])];
   const dataDir = resolve(config.DATA_DIR);
-  logger.info({ url: url.href, surfaces, dataDir, startupMs: ms }, 'ready');
+  logger.info(
+    { url: url.href, surfaces, signIn: Boolean(config.OIDC_ISSUER), dataDir, startupMs: ms },
+    'ready',
+  );
   process.stdout.write(
     startupBanner({
       url: url.href,
-      exposed,
+      exposed: exposed && !config.OIDC_ISSUER,
       ...(slack
         ? {
             slack: {

@@ -29,10 +29,18 @@ export interface WebAccess {
    * there is no valid session, a page route should redirect to `loginPath`; an API route answers 401.
    */
   viewer(req: IncomingMessage): Promise<Viewer | undefined>;
-  /** Throws HttpError(403) unless the request carries this viewer's CSRF token. */
-  checkCsrf(req: IncomingMessage, viewer: Viewer): void;
+  /**
+   * Throws HttpError(403) unless the request comes from this site and carries this viewer's
+   * CSRF token: in the `x-csrf-token` header, or `supplied` (a form body's field).
+   */
+  checkCsrf(req: IncomingMessage, viewer: Viewer, supplied?: string): void;
   /** The CSRF token a page embeds for this viewer. */
   csrfToken(viewer: Viewer): string;
+  /**
+   * Origins besides this site that a page's forms may lead to (the provider's sign-out page,
+   * reached by a redirect from POST /auth/logout), for the pages' form-action policy.
+   */
+  readonly formOrigins?: readonly string[];
   /** Where a page sends someone who is not signed in. */
   readonly loginPath: string;
   /** Answers 401/403 (API) or a redirect (page) and returns undefined unless the viewer holds `role`. */

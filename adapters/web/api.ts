@@ -12,13 +12,15 @@ const userId = z
 /** The body of POST /api/chat. */
 export const ChatRequestSchema = z.union([
   z.strictObject({
-    userId,
+    // Required in local mode; with sign-in the session says who it is (see server.ts).
+    userId: userId.optional(),
     userName: z.string().max(100).optional(),
     // The bot itself explains its own, lower limit; this only stops absurd payloads.
     text: z.string().max(20_000),
   }),
   z.strictObject({
-    userId,
+    // Required in local mode; with sign-in the session says who it is (see server.ts).
+    userId: userId.optional(),
     userName: z.string().max(100).optional(),
     action: z.strictObject({
       id: z.string().min(1).max(64),
@@ -28,10 +30,14 @@ export const ChatRequestSchema = z.union([
 ]);
 export type ChatRequest = z.infer<typeof ChatRequestSchema>;
 
-/** Translates an API request into the core's neutral message. */
-export function toIncoming(body: ChatRequest): Incoming {
-  const user = { platform: 'web' as const, id: body.userId, name: body.userName };
-  const conversation = { id: `web:${body.userId}`, kind: 'direct' as const };
+/**
+ * Translates an API request into the core's neutral message, from `who`: the signed-in viewer,
+ * or in local mode the id and name the page sent.
+ */
+export function toIncoming(body: ChatRequest, who: { id: string; name?: string }): Incoming {
+  const id = who.id;
+  const user = { platform: 'web' as const, id, name: who.name };
+  const conversation = { id: `web:${id}`, kind: 'direct' as const };
   return 'action' in body
     ? { user, conversation, action: body.action }
     : { user, conversation, text: body.text };

@@ -5,7 +5,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { Bot } from '../../src/bot.js';
+import type { Viewer, WebAccess } from './access.js';
 import { ChatRequestSchema, toApiReply, toIncoming } from './api.js';
+import { LocalAccess } from './auth/access.js';
 import {
   HttpError,
   type Route,
@@ -39,23 +41,48 @@ export interface WebServerOptions {
   ready?: () => Promise<void>;
   /** GET /metrics, only for requests bearing `token`. Absent: /metrics is 404. */
   metrics?: { source: MetricsSource; token: string };
+  /** Who is asking (sign-in or local mode). Default: local mode with no contacts known. */
+  access?: WebAccess;
+}
+
+/** A handler for every path under a prefix, such as /console/cases/. */
+interface PrefixRoute {
+  method: Route['method'];
+  prefix: string;
+  handler: Route['handler'];
 }
 
 /** The HTTP server for the web chat and its JSON API. Slack and Teams mount their routes here too. */
 export class WebServer {
   readonly server: Server;
   private readonly routes = new Map<string, Route>();
+  private readonly prefixes: PrefixRoute[] = [];
   private readonly files = new Map<string, [Buffer, string]>();
   /** Requests being answered (event streams excepted), so a shutdown lets them finish. */
   private inFlight = 0;
   private idle: (() => void) | undefined;
   /** Open event streams, ended at shutdown (a page reconnects, to this replica or another). */
   private readonly streams = new Set<ServerResponse>();
+  /** Who is asking: the signed-in session, or (local mode) what the page says. */
+  readonly access: WebAccess;
 
   constructor(private readonly opts: WebServerOptions) {
+    this.access = opts.access ?? new LocalAccess(() => undefined);
     for (const [path, [file, type]] of Object.entries(STATIC)) {
       this.files.set(path, [readFileSync(join(PUBLIC, file)), type]);
     }
+    if (this.access.signInRequired) {
+      // The chat page itself is for people who are signed in; everyone else goes to sign in.
+      const [page, type] = this.files.get('/') as [Buffer, string];
+      this.mount({
+        method: 'GET',
+        path: '/',
+        handler: async (req, res) => {
+          if (await this.access.require(req, res, 'any', 'page')) sendStatic(res, type, page);
+        },
+      });
+    }
+    this.mount({ method: 'GET', path: '/api/me', handler: (req, res) => this.me(req, res) });
     const health: Route['handler'] = (_q, res) =>
       sendJson(res, 200, { status: 'ok', ...opts.health() });
     // Load balancers probe with HEAD; Node sends the headers of the GET answer and no body.
@@ -76,7 +103,7 @@ export class WebServer {
     this.mount({
       method: 'GET',
       path: '/api/inbox',
-      handler: (_q, res, url) => this.inbox(res, url),
+      handler: (req, res, url) => this.inbox(req, res, url),
     });
     this.mount({
       method: 'GET',
@@ -103,6 +130,11 @@ export class WebServer {
   /** Adds a route; later adapters (Slack HTTP mode, Teams) share this server. */
   mount(route: Route): void {
     this.routes.set(`${route.method} ${route.path}`, route);
+  }
+
+  /** Adds a handler for every path that starts with `prefix` (exact routes win). */
+  mountPrefix(route: PrefixRoute): void {
+    this.prefixes.push(route);
   }
 
   /** Starts listening; resolves with the base URL. */
@@ -147,6 +179,10 @@ export class WebServer {
       path = url.pathname;
       const route = this.routes.get(`${req.method} ${path}`);
       if (route) return await route.handler(req, res, url);
+      const prefixed = this.prefixes.find(
+        (r) => r.method === req.method && path.startsWith(r.prefix),
+      );
+      if (prefixed) return await prefixed.handler(req, res, url);
       const file = req.method === 'GET' || req.method === 'HEAD' ? this.files.get(path) : undefined;
       if (file) return sendStatic(res, file[1], file[0]);
       const allowed = [
@@ -178,7 +214,49 @@ export class WebServer {
     res.destroy();
   }
 
+  /** Who the page is: with sign-in, from the session; the page uses it instead of its picker. */
+  private async me(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { access } = this;
+    const viewer = await access.viewer(req);
+    if (!viewer && access.signInRequired)
+      throw new HttpError(401, 'sign_in', 'Please sign in first.');
+    sendJson(res, 200, {
+      signInRequired: access.signInRequired,
+      ...(viewer
+        ? {
+            signedIn: viewer.signedIn,
+            id: viewer.id,
+            name: viewer.name,
+            email: viewer.email,
+            roles: [...viewer.roles],
+            csrfToken: access.csrfToken(viewer),
+          }
+        : { signedIn: false, roles: [] }),
+    });
+  }
+
+  /**
+   * With sign-in: the signed-in viewer (or a 401), after checking that a page-sent `userId`
+   * names the same person. In local mode: undefined, and the page's id stands.
+   */
+  private async signedIn(
+    req: IncomingMessage,
+    res: ServerResponse,
+    claimed: string | null | undefined,
+  ): Promise<Viewer | undefined | false> {
+    if (!this.access.signInRequired) return undefined;
+    const viewer = await this.access.require(req, res, 'any', 'api');
+    if (!viewer) return false;
+    if (claimed && claimed !== viewer.id)
+      throw new HttpError(403, 'forbidden', 'userId does not match who is signed in.');
+    return viewer;
+  }
+
   private async chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const viewer = await this.signedIn(req, res, undefined);
+    if (viewer === false) return;
+    if (viewer) this.access.checkCsrf(req, viewer);
+    else (this.access as Partial<LocalAccess>).checkOrigin?.(req);
     const body = await readJson(req, this.opts.maxBodyBytes ?? 64 * 1024);
     const parsed = ChatRequestSchema.safeParse(body);
     if (!parsed.success) {
@@ -190,10 +268,20 @@ export class WebServer {
         `Send {userId, text} or {userId, action: {id, value}}. ${where}${issue?.message ?? ''}`.trim(),
       );
     }
+    if (viewer && parsed.data.userId && parsed.data.userId !== viewer.id)
+      throw new HttpError(403, 'forbidden', 'userId does not match who is signed in.');
+    const who = viewer || { id: parsed.data.userId ?? '', name: parsed.data.userName };
+    if (!who.id)
+      throw new HttpError(
+        400,
+        'bad_request',
+        'Send {userId, text} or {userId, action: {id, value}}.',
+      );
+    const incoming = toIncoming(parsed.data, who);
     const before = await this.opts.inbox.lastId();
-    const replies = await this.opts.bot.handle(toIncoming(parsed.data));
+    const replies = await this.opts.bot.handle(incoming);
     // A case card the page has just redrawn in place is not sent again as a new message.
-    const fresh = await this.opts.inbox.withoutUpdated(parsed.data.userId, before, replies);
+    const fresh = await this.opts.inbox.withoutUpdated(incoming.user.id, before, replies);
     sendJson(res, 200, { replies: fresh.map(toApiReply) });
   }
 
@@ -209,16 +297,30 @@ export class WebServer {
     return id;
   }
 
-  private async inbox(res: ServerResponse, url: URL): Promise<void> {
-    const { messages, updates } = await this.opts.inbox.drain(this.userIdParam(url));
+  /** The inbox a request may read: the signed-in viewer's, or (local mode) the one it names. */
+  private async inboxOwner(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+  ): Promise<string | undefined> {
+    const viewer = await this.signedIn(req, res, url.searchParams.get('userId'));
+    if (viewer === false) return undefined;
+    return viewer ? viewer.id : this.userIdParam(url);
+  }
+
+  private async inbox(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const owner = await this.inboxOwner(req, res, url);
+    if (owner === undefined) return;
+    const { messages, updates } = await this.opts.inbox.drain(owner);
     sendJson(res, 200, {
       messages: messages.map((m) => ({ ...toApiReply(m.reply), id: m.id })),
       updates: updates.map((m) => ({ ...toApiReply(m.reply), id: m.id, replaces: m.replaces })),
     });
   }
 
-  private events(req: IncomingMessage, res: ServerResponse, url: URL): void {
-    const userId = this.userIdParam(url);
+  private async events(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const userId = await this.inboxOwner(req, res, url);
+    if (userId === undefined) return;
     res.writeHead(200, {
       ...SECURITY_HEADERS,
       'content-type': 'text/event-stream; charset=utf-8',

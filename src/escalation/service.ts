@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Metrics } from '../metrics.js';
 import type { Notifier, Platform, Reply, UserRef } from '../model.js';
-import { type Store, userKey } from '../storage/index.js';
+import { type AuditEvent, type Store, userKey } from '../storage/index.js';
 import { SerialQueue } from '../storage/serial.js';
 import {
   type Case,
@@ -21,9 +21,10 @@ import {
   type Escalator,
   nextId,
 } from './escalator.js';
+import { type CaseFilter, filterCases } from './filter.js';
 import { type HolidayCalendar, nationalHolidays } from './holidays.js';
 import { caseCard, casesListReply, notificationReply, reporterView } from './render.js';
-import { addWorkingHours } from './working-hours.js';
+import { addWorkingHours, workingHoursBetween } from './working-hours.js';
 
 /** What the case service needs. */
 export interface CaseServiceDeps {
@@ -59,6 +60,14 @@ export interface CaseServiceDeps {
 /** What a contact can do to a case. */
 export type ContactAction = 'ack' | 'info' | 'resolve' | 'close' | 'backup';
 
+/** What came of a contact's action: a sentence to show, and the case as it now is when it worked. */
+export interface ActionOutcome {
+  ok: boolean;
+  tone: 'info' | 'warning' | 'success';
+  message: string;
+  case?: Case;
+}
+
 const MINUTE = 60_000;
 
 function notice(text: string, tone: 'info' | 'warning' | 'success' = 'info'): Reply {
@@ -78,6 +87,8 @@ export class CaseService implements Escalator {
   private readonly inFlight = new Set<string>();
   /** Unauthorised attempts on ids that are not open cases, by actor and id (bounded). */
   private readonly strangers = new Map<string, number>();
+  /** Who to tell when a case changes (the console's live updates). */
+  private readonly listeners = new Set<(caseId: string) => void>();
 
   constructor(private readonly deps: CaseServiceDeps) {
     this.maxAttempts = deps.maxAttempts ?? 5;
@@ -95,6 +106,24 @@ export class CaseService implements Escalator {
 
   private now(): Date {
     return this.deps.clock.now();
+  }
+
+  /** Saves a case and tells the listeners; a listener that throws is logged, never fatal. */
+  private async save(c: Case): Promise<void> {
+    await this.deps.cases.save(c);
+    for (const listener of this.listeners) {
+      try {
+        listener(c.id);
+      } catch (err) {
+        this.deps.logger.warn({ err, caseId: c.id }, 'a case listener failed');
+      }
+    }
+  }
+
+  /** Calls `listener` with a case's id each time the case is saved. Returns an unsubscribe. */
+  onChange(listener: (caseId: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   private event(c: Case, actor: string, type: CaseEvent['type'], note?: string): void {
@@ -197,7 +226,7 @@ export class CaseService implements Escalator {
       this.event(created, userKey(input.reporter), 'raised');
       this.queueContact(created, 'primary', 'new-case');
       // Saved with its pending messages before any is sent: a crash now loses nothing.
-      await this.deps.cases.save(created);
+      await this.save(created);
       this.deps.metrics?.caseRaised(input.source);
       await this.audit('case-raised', userKey(input.reporter), {
         caseId: id,
@@ -346,7 +375,7 @@ export class CaseService implements Escalator {
           );
         }
       }
-      await this.deps.cases.save(c);
+      await this.save(c);
     });
   }
 
@@ -395,7 +424,7 @@ export class CaseService implements Escalator {
         }
         if (changed) {
           c.nextReminderAt = this.nextReminder(now);
-          await this.deps.cases.save(c);
+          await this.save(c);
         }
       }
     });
@@ -421,40 +450,61 @@ export class CaseService implements Escalator {
     return roleOf(this.deps.contacts, user) !== undefined;
   }
 
-  /**
-   * A contact acts on a case. Anyone else is refused and the attempt recorded. Repeating
-   * an action that is already done (a double click) records nothing new.
-   */
+  /** A contact acts on a case, from a chat: the outcome as messages (see `perform`). */
   async act(
     actor: UserRef,
     action: ContactAction,
     caseId: string,
     note?: string,
   ): Promise<Reply[]> {
+    const outcome = await this.perform(actor, action, caseId, note);
+    if (!outcome.ok || !outcome.case) return [notice(outcome.message, outcome.tone)];
+    const c = outcome.case;
+    return [
+      notice(outcome.message, 'success'),
+      caseCard(c, `Case ${c.id}: ${STATUS_LABEL[c.status]}.`),
+    ];
+  }
+
+  /**
+   * A contact acts on a case (from a chat or the console; both go through here, so the rules
+   * and the audit entries are the same). Anyone else is refused and the attempt recorded.
+   * Repeating an action that is already done (a double click) records nothing new.
+   */
+  async perform(
+    actor: UserRef,
+    action: ContactAction,
+    caseId: string,
+    note?: string,
+  ): Promise<ActionOutcome> {
     const actorKey = userKey(actor);
     const role = roleOf(this.deps.contacts, actor);
-    const outcome = await this.locked(async (): Promise<{ replies: Reply[]; deliver: boolean }> => {
+    // A blank note is no note, whichever surface it came from.
+    note = note?.trim() || undefined;
+    const outcome = await this.locked(async (): Promise<ActionOutcome & { deliver: boolean }> => {
       if (!role) {
         await this.unauthorised(actorKey, action, caseId);
         return {
-          replies: [
-            notice(
-              "You're not authorised to act on security cases. If you think you should be, talk to your council's security lead.",
-              'warning',
-            ),
-          ],
+          ok: false,
+          tone: 'warning',
+          message:
+            "You're not authorised to act on security cases. If you think you should be, talk to your council's security lead.",
           deliver: false,
         };
       }
       const c = await this.deps.cases.get(caseId);
       if (!c)
         return {
-          replies: [notice(`I couldn't find case ${caseId}.`, 'warning')],
+          ok: false,
+          tone: 'warning',
+          message: `I couldn't find case ${caseId}.`,
           deliver: false,
         };
       if (isFinal(c.status))
         return {
-          replies: [notice(`Case ${c.id} is already ${STATUS_LABEL[c.status]}.`)],
+          ok: false,
+          tone: 'info',
+          message: `Case ${c.id} is already ${STATUS_LABEL[c.status]}.`,
           deliver: false,
         };
       const reporter = (text: string, kind: CaseNotification['kind'] = 'status') =>
@@ -464,11 +514,9 @@ export class CaseService implements Escalator {
           if (c.status !== 'new') {
             const by = c.history.find((e) => e.type === 'acknowledged');
             return {
-              replies: [
-                notice(
-                  `Case ${c.id} was already acknowledged${by ? ` at ${new Date(by.at).toLocaleTimeString('en-NZ', { timeZone: 'Pacific/Auckland', hour: 'numeric', minute: '2-digit' })}` : ''}.`,
-                ),
-              ],
+              ok: false,
+              tone: 'info',
+              message: `Case ${c.id} was already acknowledged${by ? ` at ${new Date(by.at).toLocaleTimeString('en-NZ', { timeZone: 'Pacific/Auckland', hour: 'numeric', minute: '2-digit' })}` : ''}.`,
               deliver: false,
             };
           }
@@ -481,12 +529,16 @@ export class CaseService implements Escalator {
         case 'info': {
           if (!note)
             return {
-              replies: [notice('Please write the question for the reporter.', 'warning')],
+              ok: false,
+              tone: 'warning',
+              message: 'Please write the question for the reporter.',
               deliver: false,
             };
           if (!canTransition(c.status, 'info-requested'))
             return {
-              replies: [notice(`Case ${c.id} can't take a question now.`, 'warning')],
+              ok: false,
+              tone: 'warning',
+              message: `Case ${c.id} can't take a question now.`,
               deliver: false,
             };
           c.status = 'info-requested';
@@ -512,7 +564,9 @@ export class CaseService implements Escalator {
         case 'backup': {
           if (c.assignedTo === 'backup')
             return {
-              replies: [notice(`Case ${c.id} is already with the backup contact.`)],
+              ok: false,
+              tone: 'info',
+              message: `Case ${c.id} is already with the backup contact.`,
               deliver: false,
             };
           if (
@@ -523,14 +577,16 @@ export class CaseService implements Escalator {
             )
           ) {
             return {
-              replies: [notice('No backup contact is configured.', 'warning')],
+              ok: false,
+              tone: 'warning',
+              message: 'No backup contact is configured.',
               deliver: false,
             };
           }
           break;
         }
       }
-      await this.deps.cases.save(c);
+      await this.save(c);
       await this.audit(`case-${action}`, actorKey, { caseId: c.id, status: c.status });
       this.deps.logger.info(
         { caseId: c.id, action, actor: actorKey, status: c.status },
@@ -543,19 +599,14 @@ export class CaseService implements Escalator {
         close: `Case ${c.id} closed with no action. The reporter has been told.`,
         backup: `Case ${c.id} handed to the backup contact.`,
       };
-      return {
-        replies: [
-          notice(done[action], 'success'),
-          caseCard(c, `Case ${c.id}: ${STATUS_LABEL[c.status]}.`),
-        ],
-        deliver: true,
-      };
+      return { ok: true, tone: 'success', message: done[action], case: c, deliver: true };
     });
-    if (outcome.deliver) {
+    const { deliver, ...result } = outcome;
+    if (deliver) {
       await this.deliverCase(caseId);
       await this.refreshCards(caseId);
     }
-    return outcome.replies;
+    return result;
   }
 
   /**
@@ -587,7 +638,7 @@ export class CaseService implements Escalator {
           lastAt: at,
         });
       }
-      await this.deps.cases.save(c);
+      await this.save(c);
     } else {
       // No open case to keep the count in: a small map in memory, oldest forgotten first.
       const key = `${actor} ${caseId.slice(0, 64)}`;
@@ -647,7 +698,7 @@ export class CaseService implements Escalator {
       this.event(c, userKey(reporter), 'info-provided', text);
       if (c.status === 'info-requested') c.status = 'acknowledged';
       this.queueContact(c, c.assignedTo, 'info-provided');
-      await this.deps.cases.save(c);
+      await this.save(c);
       return notice(
         `Thanks. Your reply has been added to case ${c.id} and sent to your security contact.`,
         'success',
@@ -675,6 +726,50 @@ export class CaseService implements Escalator {
     if (c && this.isContact(user)) return [caseCard(c, `Case ${c.id}, ${STATUS_LABEL[c.status]}.`)];
     if (c && userKey(c.reporter) === userKey(user)) return [reporterView(c)];
     return [notice(`I couldn't find case ${caseId}.`, 'warning')];
+  }
+
+  /**
+   * Cases for a contact's desk, matching `filter` (open ones unless it names a final status),
+   * newest first; undefined for anyone who is not a contact.
+   */
+  async casesFor(user: UserRef, filter: CaseFilter = {}): Promise<Case[] | undefined> {
+    if (!this.isContact(user)) return undefined;
+    const finals =
+      filter.status === 'all' || filter.status === 'resolved' || filter.status === 'closed';
+    const pool = finals ? await this.deps.cases.listAll() : await this.deps.cases.listActive();
+    return filterCases(pool, filter).sort(
+      (a, b) => b.raisedAt.localeCompare(a.raisedAt) || b.id.localeCompare(a.id),
+    );
+  }
+
+  /** One case for a contact's desk; undefined for anyone who is not a contact, or no such case. */
+  async caseFor(user: UserRef, caseId: string): Promise<Case | undefined> {
+    if (!this.isContact(user)) return undefined;
+    return this.deps.cases.get(caseId);
+  }
+
+  /** The audit log's entries about one case, for a contact; undefined for anyone else. */
+  async auditFor(user: UserRef, caseId: string): Promise<AuditEvent[] | undefined> {
+    if (!this.isContact(user)) return undefined;
+    return (await this.deps.store.readAudit()).filter((e) => e.data?.caseId === caseId);
+  }
+
+  /**
+   * Working hours until a case's acknowledgement deadline (negative once it has passed), or
+   * undefined once the case no longer waits for acknowledgement.
+   */
+  ackHoursLeft(c: Case): number | undefined {
+    if (c.status !== 'new') return undefined;
+    return workingHoursBetween(
+      this.now(),
+      new Date(c.ackDueAt),
+      this.deps.holidays ?? nationalHolidays,
+    );
+  }
+
+  /** The contacts, for the surfaces that show who is who. */
+  get contacts(): Contacts {
+    return this.deps.contacts;
   }
 
   /** Deletes finished cases closed more than `days` ago. */

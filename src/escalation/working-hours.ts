@@ -39,3 +39,24 @@ export function addWorkingHours(from: Date, hours: number, holidays: HolidayCale
   }
   return new Date(cursor);
 }
+
+/**
+ * Working hours from `from` to `to` (as `addWorkingHours` counts them); negative when `to` is
+ * earlier, so an overdue deadline reads as how many working hours ago it passed.
+ */
+export function workingHoursBetween(from: Date, to: Date, holidays: HolidayCalendar): number {
+  if (to < from) return -workingHoursBetween(to, from, holidays);
+  let ms = 0;
+  let day = nzDay(from);
+  const end = to.getTime();
+  for (let guard = 0; guard < 3660 && nzWallTime(day, 0).getTime() <= end; guard++) {
+    const wd = weekday(day);
+    if (wd !== 0 && wd !== 6 && !holidays.isHoliday(day)) {
+      const open = Math.max(nzWallTime(day, START).getTime(), from.getTime());
+      const close = Math.min(nzWallTime(day, END).getTime(), end);
+      if (close > open) ms += close - open;
+    }
+    day = addDays(day, 1);
+  }
+  return ms / 3600_000;
+}

@@ -202,7 +202,7 @@ describe('loadContacts', () => {
 
   it('other problems: unknown keys, out-of-range numbers, bad YAML, no primary', async () => {
     let err = await problem(
-      await file('primary:\n  name: Sam\n  web: sec\n  email: x@y.z\nreminderMinutes: 1\n'),
+      await file('primary:\n  name: Sam\n  web: sec\n  phone: 021 555 0100\nreminderMinutes: 1\n'),
     );
     expect(err.message).toContain('field "primary"');
     expect(err.message).toContain('field "reminderMinutes"');

@@ -2,6 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createWebAccess, type WebAccessSetup } from '../../adapters/web/auth/index.js';
+import { mountCaseConsole } from '../../adapters/web/console/cases.js';
 import { WebInbox } from '../../adapters/web/inbox.js';
 import { WebServer } from '../../adapters/web/server.js';
 import { type Advisor, createAdvisor } from '../../src/app.js';
@@ -29,7 +31,16 @@ export interface TestServer {
 
 /** Starts the real web server on 127.0.0.1:0 with the given knowledge folder. */
 export async function startTestServer(
-  opts: { knowledgeDir?: string; env?: Record<string, string> } = {},
+  opts: {
+    knowledgeDir?: string;
+    env?: Record<string, string>;
+    /** The web access (sign-in); default: local mode knowing the advisor's contacts. */
+    access?: (advisor: Advisor) => WebAccessSetup;
+    /** Mount the security contact's console. */
+    caseConsole?: boolean;
+    /** Listen on this port (sign-in needs PUBLIC_URL known in advance). */
+    port?: number;
+  } = {},
 ): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sca-test-'));
   const config = loadConfig({
@@ -44,13 +55,20 @@ export async function startTestServer(
     clock,
     notifiers: new Map([['web', inbox]]),
   });
+  const setup =
+    opts.access?.(advisor) ??
+    createWebAccess({ clock, logger, contacts: () => advisor.cases?.contacts });
   const web = new WebServer({
     bot: advisor.bot,
     inbox,
     logger,
     health: () => ({ entries: advisor.knowledge.entries.length }),
+    access: setup.access,
   });
-  const url = await web.listen(0, '127.0.0.1');
+  for (const route of setup.routes) web.mount(route);
+  if (opts.caseConsole && advisor.cases)
+    mountCaseConsole(web, { cases: advisor.cases, clock, logger });
+  const url = await web.listen(opts.port ?? 0, '127.0.0.1');
   return {
     url,
     advisor,

@@ -7,6 +7,8 @@ const HISTORY_LIMIT = 100;
 /** The server gives up on a request after 30 seconds; the page waits a little longer. */
 const REQUEST_TIMEOUT_MS = 45_000;
 const SECURITY_CONTACT_ID = 'security-contact';
+/** Local mode's curator choice in the role picker (see adapters/web/auth/people.ts). */
+const LOCAL_CURATOR_ID = 'local-curator';
 const KEYS = {
   userId: 'sca.userId',
   userName: 'sca.userName',
@@ -102,6 +104,10 @@ const els = {
   name: /** @type {HTMLInputElement} */ (byId('user-name')),
   role: /** @type {HTMLSelectElement} */ (byId('user-role')),
   clear: /** @type {HTMLButtonElement} */ (byId('clear')),
+  account: byId('account'),
+  accountName: byId('account-name'),
+  signOut: /** @type {HTMLButtonElement} */ (byId('sign-out')),
+  consoleLink: /** @type {HTMLAnchorElement} */ (byId('console-link')),
 };
 
 /**
@@ -206,10 +212,15 @@ const state = {
   events: null,
   /** @type {number | undefined} */
   reconnectTimer: undefined,
+  /** With sign-in: who the server says we are, and the token state-changing requests carry. */
+  /** @type {{id: string, csrfToken: string, roles: string[]} | null} */
+  me: null,
 };
 
 function currentUserId() {
-  return els.role.value === 'security' ? SECURITY_CONTACT_ID : state.baseId;
+  if (state.me) return state.me.id;
+  if (els.role.value === 'security') return SECURITY_CONTACT_ID;
+  return els.role.value === 'curator' ? LOCAL_CURATOR_ID : state.baseId;
 }
 
 function isEntry(e) {
@@ -669,13 +680,20 @@ async function send(payload, shown) {
   const userRow = appendEntry(userEntry);
   reveal(null);
   setBusy(true);
-  const body = JSON.stringify({ userId, ...(userName ? { userName } : {}), ...payload });
+  // Signed in, the server knows who we are: the page sends only the message and the token.
+  const body = JSON.stringify(
+    state.me ? payload : { userId, ...(userName ? { userName } : {}), ...payload },
+  );
   try {
     let res;
     try {
       res = await fetch('/api/chat', {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          ...(state.me ? { 'x-csrf-token': state.me.csrfToken } : {}),
+        },
         body,
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
@@ -692,6 +710,10 @@ async function send(payload, shown) {
       data = await res.json();
     } catch {
       data = null;
+    }
+    if (res.status === 401 && state.me) {
+      location.assign('/auth/login');
+      throw new ChatError('Your sign-in has expired. Taking you to sign in again…');
     }
     if (!res.ok || !data || !Array.isArray(data.replies)) {
       const message =
@@ -757,7 +779,9 @@ function connectEvents() {
     return;
   }
   const userId = state.userId;
-  const es = new EventSource(`/api/events?userId=${encodeURIComponent(userId)}`);
+  const es = new EventSource(
+    state.me ? '/api/events' : `/api/events?userId=${encodeURIComponent(userId)}`,
+  );
   state.events = es;
   es.addEventListener('open', () => {
     root.dataset.live = 'open';
@@ -790,7 +814,7 @@ function connectEvents() {
 /** Fallback for browsers without EventSource. */
 function pollInbox() {
   const userId = state.userId;
-  fetch(`/api/inbox?userId=${encodeURIComponent(userId)}`, {
+  fetch(state.me ? '/api/inbox' : `/api/inbox?userId=${encodeURIComponent(userId)}`, {
     headers: { accept: 'application/json' },
   })
     .then((res) => (res.ok ? res.json() : null))
@@ -814,14 +838,57 @@ function pollInbox() {
 
 function switchUser() {
   state.userId = currentUserId();
+  if (!state.me) {
+    // Local mode: the consoles learn the chosen role from this cookie (loopback only).
+    // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is not in every browser this page supports.
+    document.cookie = `sca_local_user=${encodeURIComponent(state.userId)}; path=/; SameSite=Strict`;
+    els.consoleLink.hidden = els.role.value !== 'security';
+  }
   state.history = loadHistory(state.userId);
   renderAll();
   connectEvents();
 }
 
+/** With sign-in on, asks the server who we are; the role picker gives way to the account. */
+async function whoAmI() {
+  let res;
+  try {
+    res = await fetch('/api/me', { headers: { accept: 'application/json' } });
+  } catch {
+    return;
+  }
+  if (res.status === 401) {
+    location.assign('/auth/login');
+    return;
+  }
+  const me = res.ok ? await res.json().catch(() => null) : null;
+  if (!me?.signInRequired || !me.signedIn || typeof me.id !== 'string') return;
+  state.me = { id: me.id, csrfToken: String(me.csrfToken), roles: me.roles ?? [] };
+  els.identity.hidden = true;
+  els.account.hidden = false;
+  els.accountName.textContent = me.name || me.email || 'you';
+  els.consoleLink.hidden = !state.me.roles.includes('contact');
+  els.signOut.addEventListener('click', () => void signOut());
+}
+
+async function signOut() {
+  if (!state.me) return;
+  try {
+    const res = await fetch('/auth/logout', {
+      method: 'POST',
+      headers: { accept: 'application/json', 'x-csrf-token': state.me.csrfToken },
+    });
+    const data = await res.json().catch(() => null);
+    location.assign(typeof data?.location === 'string' ? data.location : '/auth/signed-out');
+  } catch {
+    showError("I couldn't reach the server to sign you out. Please try again.", false);
+  }
+}
+
 function init() {
   els.name.value = storage.get(KEYS.userName) ?? '';
-  els.role.value = storage.get(KEYS.role) === 'security' ? 'security' : 'staff';
+  const savedRole = storage.get(KEYS.role);
+  els.role.value = savedRole === 'security' || savedRole === 'curator' ? savedRole : 'staff';
 
   els.identity.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -850,7 +917,8 @@ function init() {
     }
   });
 
-  switchUser();
+  // Who we are first (signed in, or local mode), then the conversation.
+  void whoAmI().finally(switchUser);
 }
 
 init();
