@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import { ChecklistActions } from './checklist/render.js';
 import type { Clock } from './clock.js';
+import type { CuratorDigest } from './curation/digest.js';
+import type { UnansweredRecorder } from './curation/unanswered.js';
 import type { CaseService } from './escalation/service.js';
 import type { Metrics } from './metrics.js';
 import type { Notifier, Platform, Reply } from './model.js';
@@ -40,6 +42,7 @@ export class Scheduler {
 
   private lastPurgeDay = '';
   private lastPruneHour = '';
+  private lastUnansweredPurgeDay = '';
 
   constructor(
     private readonly deps: {
@@ -54,6 +57,11 @@ export class Scheduler {
       conversationIdleDays?: number;
       /** Counts debrief invitations sent and retried. */
       metrics?: Pick<Metrics, 'debriefInvitation'>;
+      /** The curator's loop: unanswered questions purged daily, and the weekly digest. */
+      curation?: {
+        recorder?: Pick<UnansweredRecorder, 'purge'>;
+        digest?: Pick<CuratorDigest, 'tick'>;
+      };
     },
   ) {}
 
@@ -72,6 +80,7 @@ export class Scheduler {
     let done = 0;
     for (const job of due) if (await this.run(job)) done++;
     await this.pruneIdle(now);
+    await this.curate(now);
     const { cases } = this.deps;
     if (cases) {
       try {
@@ -102,6 +111,25 @@ export class Scheduler {
     } catch (err) {
       this.deps.logger.error({ err }, 'pruning idle conversation state failed; will retry');
       this.lastPruneHour = '';
+    }
+  }
+
+  /** Purges old unanswered questions once a day, and sends the weekly curator digest when due. */
+  private async curate(now: string): Promise<void> {
+    const { recorder, digest } = this.deps.curation ?? {};
+    const today = now.slice(0, 10);
+    if (recorder && today !== this.lastUnansweredPurgeDay) {
+      try {
+        await recorder.purge();
+        this.lastUnansweredPurgeDay = today;
+      } catch (err) {
+        this.deps.logger.error({ err }, 'purging unanswered questions failed; will retry');
+      }
+    }
+    try {
+      await digest?.tick();
+    } catch (err) {
+      this.deps.logger.error({ err }, 'curator digest failed; will retry on the next tick');
     }
   }
 

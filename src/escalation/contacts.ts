@@ -37,6 +37,22 @@ const ContactSchema = z
     message: 'needs at least one of web, slack or teams',
   });
 
+/**
+ * A curator: looks after the guidance, sees the knowledge console and gets the weekly digest.
+ * The platform ids are checked as a contact's are; `email` is for sign-in.
+ */
+const CuratorSchema = z
+  .strictObject({
+    name: z.string().min(2).max(80),
+    email: z.email('must be an email address').optional(),
+    web: ContactSchema.shape.web,
+    slack: ContactSchema.shape.slack,
+    teams: ContactSchema.shape.teams,
+  })
+  .refine((c) => c.web || c.slack || c.teams, {
+    message: 'needs at least one of web, slack or teams',
+  });
+
 /** The contacts file, `config/contacts.yaml`. */
 export const ContactsSchema = z.strictObject({
   primary: ContactSchema,
@@ -48,9 +64,12 @@ export const ContactsSchema = z.strictObject({
     .min(5)
     .max(24 * 60)
     .default(60),
+  /** Curators of the guidance: the knowledge console and the weekly digest. */
+  curators: z.array(CuratorSchema).optional(),
 });
 export type Contacts = z.infer<typeof ContactsSchema>;
 export type Contact = z.infer<typeof ContactSchema>;
+export type Curator = z.infer<typeof CuratorSchema>;
 
 /** Loads and validates the contacts file. A missing or bad file stops start-up, naming the file and field. */
 export async function loadContacts(file: string): Promise<Contacts> {
@@ -85,8 +104,8 @@ export async function loadContacts(file: string): Promise<Contacts> {
   return parsed.data;
 }
 
-/** The user refs a contact can be reached at, one per platform. */
-export function contactRefs(contact: Contact): UserRef[] {
+/** The user refs a contact (or a curator) can be reached at, one per platform. */
+export function contactRefs(contact: Contact | Curator): UserRef[] {
   const refs: UserRef[] = [];
   for (const platform of ['web', 'slack', 'teams'] as const) {
     const id = contact[platform];
