@@ -4,7 +4,9 @@
  */
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { knowledgeConsoleRoutes } from '../adapters/web/console/knowledge.js';
 import { WebInbox } from '../adapters/web/inbox.js';
+import { LocalWebAccess } from '../adapters/web/local-access.js';
 import { MetricsListener } from '../adapters/web/metrics.js';
 import { WebServer } from '../adapters/web/server.js';
 import { createAdvisor } from './app.js';
@@ -49,6 +51,15 @@ async function main(): Promise<void> {
       ? { metrics: { source: advisor.metrics, token: config.METRICS_TOKEN } }
       : {}),
   });
+  const exposed = !['127.0.0.1', 'localhost', '::1'].includes(config.HOST);
+  // The knowledge console, for curators. Until sign-in is merged, local-mode access (the viewer
+  // names themselves, as in the chat's role picker) is safe only on this machine.
+  if (!exposed) {
+    const curatorIds = advisor.curators.flatMap((c) => (c.web ? [c.web] : []));
+    const access = new LocalWebAccess({ curator: new Set(curatorIds), contact: new Set() });
+    for (const route of knowledgeConsoleRoutes({ access, curation: advisor.curation }))
+      web.mount(route);
+  }
   const metrics =
     config.METRICS_PORT === undefined ? undefined : new MetricsListener(advisor.metrics, logger);
   const slack =
@@ -96,11 +107,13 @@ async function main(): Promise<void> {
   }
   if (config.METRICS_TOKEN)
     logger.info(`metrics at ${new URL('/metrics', url).href} with the token`);
-  const exposed = !['127.0.0.1', 'localhost', '::1'].includes(config.HOST);
   if (exposed) {
     logger.warn(
       { host: config.HOST },
       'the web chat has no login and is reachable beyond this machine: anyone who can reach it can say they are the security contact. Put it behind your own access control.',
+    );
+    logger.warn(
+      'the knowledge console (/console/knowledge) is off: it needs sign-in when HOST is not this machine',
     );
   }
   if (teams) logger.info(`teams messages at ${new URL(teams.path, url).href}`);
