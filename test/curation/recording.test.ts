@@ -1,7 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { createAdvisor } from '../../src/app.js';
+import { fixedClock } from '../../src/clock.js';
+import { loadConfig } from '../../src/config.js';
+import { silentLogger } from '../../src/logger.js';
+import { MemoryStore } from '../../src/storage/index.js';
+import { FIXTURE_KNOWLEDGE, startTestServer, type TestServer } from '../helpers/server.js';
 
 const user = { platform: 'web' as const, id: 'aroha', name: 'Aroha Ngata' };
 const conversation = { id: 'dm', kind: 'direct' as const };
@@ -60,5 +65,19 @@ describe('recording unanswered questions', () => {
     s.clock.advance(2 * 86_400_000);
     await s.advisor.scheduler.tick();
     expect(await s.advisor.store.listUnanswered()).toEqual([]);
+  });
+
+  it('purges expired questions at start-up, even with recording off', async () => {
+    const store = new MemoryStore();
+    const q = (at: string) => ({ at, outcome: 'no-guidance' as const, text: 'q' });
+    await store.addUnanswered(q('2026-08-01T00:00:00.000Z'));
+    await store.addUnanswered(q('2026-11-01T00:00:00.000Z'));
+    const advisor = await createAdvisor(
+      loadConfig({ KNOWLEDGE_DIR: FIXTURE_KNOWLEDGE, ESCALATION_ENABLED: 'false' }),
+      silentLogger(),
+      { store, clock: fixedClock('2026-11-27T01:00:00Z') },
+    );
+    expect((await store.listUnanswered()).map((x) => x.at)).toEqual(['2026-11-01T00:00:00.000Z']);
+    await advisor.close();
   });
 });
