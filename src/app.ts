@@ -7,9 +7,10 @@ import { type Checklist, loadChecklist } from './checklist/definition.js';
 import { ChecklistFlow, type ChecklistSettings } from './checklist/flow.js';
 import { type Clock, fileClock, systemClock } from './clock.js';
 import type { Config } from './config.js';
+import { Curation, CuratorDigest, UnansweredRecorder } from './curation/index.js';
 import { type SemanticIndex, semanticFromConfig } from './embeddings/index.js';
 import { type CaseStore, FileCaseStore } from './escalation/case-store.js';
-import { loadContacts } from './escalation/contacts.js';
+import { type Curator, loadContacts } from './escalation/contacts.js';
 import { CaseConversation } from './escalation/conversation.js';
 import { type Escalator, RecordingEscalator } from './escalation/escalator.js';
 import { holidaysFor } from './escalation/holidays.js';
@@ -74,6 +75,8 @@ export interface BotParts extends Content {
   limits?: LimitSettings;
   /** Answer counts and latency. */
   metrics?: Metrics;
+  /** Keeps unanswered questions for curators, when RECORD_UNANSWERED is on. */
+  unanswered?: UnansweredRecorder;
 }
 
 /** Builds the bot from its parts: the one place that wires retrieval, checklists and escalation together. */
@@ -103,6 +106,7 @@ export function assembleBot(p: BotParts): Bot {
     ...(p.picker ? { picker: p.picker } : {}),
     ...(limits ? { limits } : {}),
     ...(p.metrics ? { metrics: p.metrics } : {}),
+    ...(p.unanswered ? { unanswered: p.unanswered } : {}),
     cases: new CaseConversation({
       store: p.store,
       clock: p.clock,
@@ -131,6 +135,12 @@ export interface Advisor {
   inboxStore?: InboxStore;
   /** This process's name on claims, unique among replicas. */
   owner: string;
+  /** What curators see: knowledge health and unanswered questions. */
+  curation: Curation;
+  /** Keeps unanswered questions (a no-op unless RECORD_UNANSWERED is on). */
+  unanswered: UnansweredRecorder;
+  /** The curators in the contacts file (empty when there are none, or escalation is off). */
+  curators: Curator[];
   /** Resolves when the store answers a cheap read; rejects with the reason when it does not. */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -213,6 +223,42 @@ export async function createAdvisor(
     logger,
   });
   if (semantic) logger.info({ model: config.EMBEDDINGS_MODEL }, 'semantic retrieval is on');
+  const unanswered = new UnansweredRecorder({
+    store,
+    clock,
+    logger,
+    settings: {
+      enabled: config.RECORD_UNANSWERED,
+      retentionDays: config.UNANSWERED_RETENTION_DAYS,
+    },
+  });
+  // On start-up too, so a bot that was off for a while does not show expired questions.
+  await unanswered
+    .purge()
+    .catch((err: unknown) => logger.error({ err }, 'purging unanswered questions failed'));
+  if (config.RECORD_UNANSWERED)
+    logger.info(
+      { retentionDays: config.UNANSWERED_RETENTION_DAYS },
+      'unanswered questions are recorded (redacted) for curators',
+    );
+  const curators = contacts?.curators ?? [];
+  const curation = new Curation({
+    store,
+    knowledge: content.knowledge,
+    clock,
+    recorder: unanswered,
+  });
+  const digest = curators.length
+    ? new CuratorDigest({
+        store,
+        knowledge: content.knowledge,
+        clock,
+        logger,
+        notifiers,
+        curators,
+        recording: config.RECORD_UNANSWERED,
+      })
+    : undefined;
   const bot = assembleBot({
     ...content,
     retriever: new Retriever(
@@ -222,6 +268,7 @@ export async function createAdvisor(
       undefined,
       join(config.DATA_DIR, 'cache'),
     ),
+    unanswered,
     store,
     logger,
     clock,
@@ -252,6 +299,7 @@ export async function createAdvisor(
     metrics,
     owner,
     claimLeaseMs: config.CLAIM_LEASE_MS,
+    curation: { recorder: unanswered, ...(digest ? { digest } : {}) },
   });
   logger.info(
     { entries: content.knowledge.entries.length, checklists: [...content.checklists.keys()] },
@@ -266,6 +314,9 @@ export async function createAdvisor(
     metrics,
     ...(inboxStore ? { inboxStore } : {}),
     owner,
+    curation,
+    unanswered,
+    curators,
     ready: () => store.ready(),
     // Each step is logged and passed over if it fails, so the store is always flushed.
     close: async () => {
@@ -276,6 +327,7 @@ export async function createAdvisor(
           { name: 'llm', run: () => llm?.close() },
           { name: 'picker', run: () => picker?.close() },
           { name: 'embeddings', run: () => semantic?.close() },
+          { name: 'unanswered', run: () => unanswered.idle() },
           { name: 'storage', run: () => store.close() },
         ],
         logger,

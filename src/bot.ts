@@ -3,6 +3,7 @@ import { type Answer, type AnswerAids, answerQuestion } from './answer.js';
 import type { ChecklistFlow } from './checklist/flow.js';
 import { cleanIncoming, cleanUser } from './clean.js';
 import { type Clock, nzDay } from './clock.js';
+import type { UnansweredRecorder } from './curation/unanswered.js';
 import type { SemanticIndex } from './embeddings/index.js';
 import type { CaseConversation } from './escalation/conversation.js';
 import { answerIds, type Entry, type Knowledge } from './knowledge/index.js';
@@ -45,6 +46,8 @@ export interface BotDeps {
   limits?: UsageLimits;
   /** Counts answers by outcome and times them. */
   metrics?: Pick<Metrics, 'answer'>;
+  /** Keeps refused and declined questions, redacted, for curators (only if RECORD_UNANSWERED). */
+  unanswered?: Pick<UnansweredRecorder, 'record'>;
 }
 
 /** Typed commands, recognised whatever the platform (Slack's /pretrip arrives as "pretrip"). */
@@ -173,6 +176,14 @@ export function createBot(deps: BotDeps): Bot {
             : undefined,
       })
       .catch((err: unknown) => logger.error({ err }, 'audit write failed'));
+    // Both refusals and declines are kept (with their outcome); the console can tell them apart.
+    if (outcome !== 'answered')
+      deps.unanswered?.record({
+        text: question,
+        outcome,
+        ...(result.declined ? { declinedKind: result.declined } : {}),
+        ...(top ? { closest: { entryId: top.entry.id, score: top.score } } : {}),
+      });
     const reply = await withLlm(result, question, actor);
     deps.metrics?.answer(outcome, (performance.now() - started) / 1000);
     return [reply];

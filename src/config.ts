@@ -70,6 +70,12 @@ export const ConfigSchema = z.object({
   /** Conversation state (a checklist in progress, a pending question) idle this long is dropped. */
   CONVERSATION_IDLE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
 
+  // The curator's loop (src/curation).
+  /** Keep the text of questions the bot could not answer (redacted, no user id) for curators. */
+  RECORD_UNANSWERED: bool('false'),
+  /** Recorded questions are purged this many days after they were asked. */
+  UNANSWERED_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(90),
+
   // Slack (adapters/slack). With a bot token and an app token: Socket Mode. With a bot token
   // and a signing secret: HTTP mode on this server at /slack/events.
   SLACK_BOT_TOKEN: z

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createWebAccess } from '../adapters/web/auth/index.js';
 import { mountCaseConsole } from '../adapters/web/console/cases.js';
+import { knowledgeConsoleRoutes } from '../adapters/web/console/knowledge.js';
 import { type ChatInbox, WebInbox } from '../adapters/web/inbox.js';
 import { MetricsListener } from '../adapters/web/metrics.js';
 import { WebServer } from '../adapters/web/server.js';
@@ -78,6 +79,8 @@ async function main(): Promise<void> {
   });
   for (const route of signIn.routes) web.mount(route);
   if (advisor.cases) mountCaseConsole(web, { cases: advisor.cases, clock: systemClock, logger });
+  for (const route of knowledgeConsoleRoutes({ access: signIn.access, curation: advisor.curation }))
+    web.mount(route);
   void signIn.warm();
   const metrics =
     config.METRICS_PORT === undefined ? undefined : new MetricsListener(advisor.metrics, logger);
@@ -133,6 +136,9 @@ async function main(): Promise<void> {
     logger.warn(
       { host: config.HOST },
       'ALLOW_UNAUTHENTICATED_WEB=true: the web chat has no sign-in and is reachable beyond this machine, so anyone who can reach it can say they are the security contact. Keep it behind your own access control.',
+    );
+    logger.warn(
+      'the knowledge console (/console/knowledge) is off: it needs sign-in when HOST is not this machine',
     );
   }
   if (teams) logger.info(`teams messages at ${new URL(teams.path, url).href}`);

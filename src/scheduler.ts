@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import { ChecklistActions } from './checklist/render.js';
 import type { Clock } from './clock.js';
+import type { CuratorDigest } from './curation/digest.js';
+import type { UnansweredRecorder } from './curation/unanswered.js';
 import type { CaseService } from './escalation/service.js';
 import type { Metrics } from './metrics.js';
 import type { Notifier, Platform, Reply } from './model.js';
@@ -41,6 +43,7 @@ export class Scheduler {
   private lastPurgeDay = '';
   private stopped = false;
   private lastPruneHour = '';
+  private lastUnansweredPurgeDay = '';
 
   constructor(
     private readonly deps: {
@@ -61,6 +64,11 @@ export class Scheduler {
       claimLeaseMs?: number;
       /** Seen platform event ids are kept this long (ms), then purged once an hour. */
       seenKeepMs?: number;
+      /** The curator's loop: unanswered questions purged daily, and the weekly digest. */
+      curation?: {
+        recorder?: Pick<UnansweredRecorder, 'purge'>;
+        digest?: Pick<CuratorDigest, 'tick'>;
+      };
     },
   ) {}
 
@@ -80,6 +88,7 @@ export class Scheduler {
     let done = 0;
     for (const job of due) if (await this.run(job)) done++;
     await this.pruneIdle(now);
+    await this.curate(now);
     const { cases } = this.deps;
     if (cases) {
       try {
@@ -120,6 +129,25 @@ export class Scheduler {
     } catch (err) {
       this.deps.logger.error({ err }, 'pruning idle conversation state failed; will retry');
       this.lastPruneHour = '';
+    }
+  }
+
+  /** Purges old unanswered questions once a day, and sends the weekly curator digest when due. */
+  private async curate(now: string): Promise<void> {
+    const { recorder, digest } = this.deps.curation ?? {};
+    const today = now.slice(0, 10);
+    if (recorder && today !== this.lastUnansweredPurgeDay) {
+      try {
+        await recorder.purge();
+        this.lastUnansweredPurgeDay = today;
+      } catch (err) {
+        this.deps.logger.error({ err }, 'purging unanswered questions failed; will retry');
+      }
+    }
+    try {
+      await digest?.tick();
+    } catch (err) {
+      this.deps.logger.error({ err }, 'curator digest failed; will retry on the next tick');
     }
   }
 

@@ -53,16 +53,21 @@ const ContactSchema = z
       'has an email for web sign-in, so it needs a web id too (e.g. web: security-contact): signed in, the contact acts and is notified under that id',
   });
 
-/** A knowledge curator: reviews guidance (the curator console and digest). */
-const CuratorSchema = z.strictObject(PersonShape).refine((c) => c.email || c.web, {
-  message: 'needs an email (for web sign-in) or a web id',
-});
+/**
+ * A curator: looks after the guidance, sees the knowledge console (signed in by email, or by web
+ * id in local mode) and gets the weekly digest on the platforms they have an id for.
+ */
+const CuratorSchema = z
+  .strictObject(PersonShape)
+  .refine((c) => c.email || c.web || c.slack || c.teams, {
+    message: 'needs an email (for web sign-in) or at least one of web, slack or teams',
+  });
 
 /** The contacts file, `config/contacts.yaml`. */
 export const ContactsSchema = z.strictObject({
   primary: ContactSchema,
   backup: ContactSchema.optional(),
-  /** Knowledge curators, by email for web sign-in and by id on each platform. */
+  /** Curators of the guidance: by email for web sign-in, by id on each platform for the digest. */
   curators: z.array(CuratorSchema).max(50).optional(),
   ackWorkingHours: z.number().min(0.25).max(80).default(4),
   reminderMinutes: z
@@ -109,8 +114,8 @@ export async function loadContacts(file: string): Promise<Contacts> {
   return parsed.data;
 }
 
-/** The user refs a contact can be reached at, one per platform. */
-export function contactRefs(contact: Contact): UserRef[] {
+/** The user refs a contact (or a curator) can be reached at, one per platform. */
+export function contactRefs(contact: Contact | Curator): UserRef[] {
   const refs: UserRef[] = [];
   for (const platform of ['web', 'slack', 'teams'] as const) {
     const id = contact[platform];

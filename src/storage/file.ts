@@ -1,4 +1,4 @@
-import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
@@ -17,6 +17,7 @@ import {
   type ScheduledJob,
   type Store,
   type TripRecord,
+  type UnansweredQuestion,
   type UserKey,
   userKey,
 } from './types.js';
@@ -87,6 +88,22 @@ const EscalationSchema = z.object({
   details: z.string().optional(),
 });
 
+const UnansweredSchema = z.object({
+  at: z.string(),
+  outcome: z.enum(['no-guidance', 'declined']),
+  text: z.string(),
+  declinedKind: z.string().optional(),
+  closestEntryId: z.string().optional(),
+  closestScore: z.number().optional(),
+});
+
+/** One line of once.jsonl: a key recorded, or (with `removed`) forgotten again. */
+const MarkSchema = z.object({
+  key: z.string(),
+  at: z.string().optional(),
+  removed: z.boolean().optional(),
+});
+
 const AuditSchema = z.object({
   at: z.string(),
   type: z.string(),
@@ -122,7 +139,14 @@ export function migrate(raw: unknown, file: string): StateFile {
   return parsed.data;
 }
 
-const LOG_FILES = ['feedback.jsonl', 'audit.jsonl', 'trips.jsonl', 'escalations.jsonl'];
+const LOG_FILES = [
+  'feedback.jsonl',
+  'audit.jsonl',
+  'trips.jsonl',
+  'escalations.jsonl',
+  'unanswered.jsonl',
+  'once.jsonl',
+];
 
 /** Parses a JSON Lines file, skipping a torn last line; a missing file reads as empty. */
 export async function readJsonLines<T>(path: string, schema: z.ZodType<T>): Promise<T[]> {
@@ -185,6 +209,8 @@ export class FileStore implements Store {
     /** Ids in trips.jsonl, so adding a trip again is a cheap no-op. */
     private readonly tripIds: Set<string>,
     private readonly conversations: ConversationLog,
+    /** Keys recorded by `markOnce` (once.jsonl, replayed on open). */
+    private readonly marks: Set<string>,
   ) {}
 
   /** Opens (creating if needed) and locks the data directory. */
@@ -229,7 +255,11 @@ export class FileStore implements Store {
       const trips = await readJsonLines(join(dir, 'trips.jsonl'), TripSchema);
       const db = new Low<StateFile>(adapter, state);
       if (moved || raised) await db.write();
-      return new FileStore(dir, db, lock, new Set(trips.map((t) => t.id)), conversations);
+      const marks = new Set<string>();
+      for (const m of await readJsonLines(join(dir, 'once.jsonl'), MarkSchema))
+        if (m.removed) marks.delete(m.key);
+        else marks.add(m.key);
+      return new FileStore(dir, db, lock, new Set(trips.map((t) => t.id)), conversations, marks);
     } catch (err) {
       // The first error is the one to report; a lock left behind is taken over next time.
       await lock.release().catch(() => undefined);
@@ -364,6 +394,51 @@ export class FileStore implements Store {
 
   async purgeSeen(): Promise<number> {
     return 0;
+  }
+
+  addUnanswered(question: UnansweredQuestion): Promise<void> {
+    return this.append('unanswered.jsonl', question);
+  }
+
+  async listUnanswered(since?: string): Promise<UnansweredQuestion[]> {
+    const all = (await this.readLines(
+      'unanswered.jsonl',
+      UnansweredSchema,
+    )) as UnansweredQuestion[];
+    return since === undefined ? all : all.filter((q) => q.at >= since);
+  }
+
+  /** Rewrites unanswered.jsonl without the old lines: a temporary file, then an atomic rename. */
+  purgeUnanswered(before: string): Promise<number> {
+    return this.queue.run(async () => {
+      const file = join(this.dir, 'unanswered.jsonl');
+      const all = await readJsonLines(file, UnansweredSchema);
+      const kept = all.filter((q) => q.at >= before);
+      if (kept.length === all.length) return 0;
+      const tmp = `${file}.tmp`;
+      await writeFile(tmp, kept.map((q) => `${JSON.stringify(q)}\n`).join(''), 'utf8');
+      await rename(tmp, file);
+      return all.length - kept.length;
+    });
+  }
+
+  markOnce(key: string, at: string): Promise<boolean> {
+    // Checked and written in the queue, so two callers at once cannot both see it unmarked.
+    return this.queue.run(async () => {
+      if (this.marks.has(key)) return false;
+      await appendFile(join(this.dir, 'once.jsonl'), `${JSON.stringify({ key, at })}\n`, 'utf8');
+      this.marks.add(key);
+      return true;
+    });
+  }
+
+  unmarkOnce(key: string): Promise<void> {
+    return this.queue.run(async () => {
+      if (!this.marks.has(key)) return;
+      const line = `${JSON.stringify({ key, removed: true })}\n`;
+      await appendFile(join(this.dir, 'once.jsonl'), line, 'utf8');
+      this.marks.delete(key);
+    });
   }
 
   async countFlows(since: string): Promise<number> {

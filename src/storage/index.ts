@@ -12,6 +12,7 @@ export type {
   StoredFlag,
   SummaryLine,
   TripRecord,
+  UnansweredQuestion,
   UserKey,
 } from './types.js';
 export { userKey } from './types.js';

@@ -8,6 +8,7 @@ import {
   type ScheduledJob,
   type Store,
   type TripRecord,
+  type UnansweredQuestion,
   type UserKey,
   userKey,
 } from './types.js';
@@ -108,6 +109,31 @@ export class MemoryStore implements Store {
     return 0;
   }
 
+  private unanswered: UnansweredQuestion[] = [];
+  private readonly marks = new Set<string>();
+
+  async addUnanswered(q: UnansweredQuestion) {
+    this.unanswered.push({ ...q });
+  }
+  async listUnanswered(since?: string) {
+    return this.unanswered
+      .filter((q) => since === undefined || q.at >= since)
+      .map((q) => ({ ...q }));
+  }
+  async purgeUnanswered(before: string) {
+    const kept = this.unanswered.filter((q) => q.at >= before);
+    const n = this.unanswered.length - kept.length;
+    this.unanswered = kept;
+    return n;
+  }
+  async markOnce(key: string) {
+    if (this.marks.has(key)) return false;
+    this.marks.add(key);
+    return true;
+  }
+  async unmarkOnce(key: string) {
+    this.marks.delete(key);
+  }
   async countFlows(since: string) {
     let n = 0;
     for (const s of this.conversations.values()) if (s.flow && s.updatedAt >= since) n++;

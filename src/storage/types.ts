@@ -95,6 +95,24 @@ export interface ScheduledJob {
   tripId: string;
 }
 
+/**
+ * A question the bot could not answer, kept (only when RECORD_UNANSWERED is on) so a curator can
+ * see what guidance is missing. The text is redacted before it is stored, and no user id is kept.
+ */
+export interface UnansweredQuestion {
+  /** When it was asked (ISO, UTC). */
+  at: string;
+  /** `no-guidance`: nothing answered it; `declined`: out of scope, declined in its own way. */
+  outcome: 'no-guidance' | 'declined';
+  /** The question with emails, phone numbers, links, @mentions and names redacted. */
+  text: string;
+  /** For a decline: its kind (legal, politics, ...). */
+  declinedKind?: string;
+  /** The closest guidance entry at the time, and its retrieval score, when there was one. */
+  closestEntryId?: string;
+  closestScore?: number;
+}
+
 /** Durable storage the core needs. The file store and the memory store both pass `test/storage/contract.ts`. */
 export interface Store {
   getConversation(user: UserKey): Promise<ConversationState | undefined>;
@@ -122,6 +140,19 @@ export interface Store {
   scheduleJob(job: ScheduledJob): Promise<void>;
   listJobs(): Promise<ScheduledJob[]>;
   removeJob(id: string): Promise<void>;
+  /** Keeps a redacted unanswered question (see `UnansweredQuestion`). */
+  addUnanswered(question: UnansweredQuestion): Promise<void>;
+  /** Unanswered questions asked at or after `since` (ISO; all when absent), oldest first. */
+  listUnanswered(since?: string): Promise<UnansweredQuestion[]>;
+  /** Deletes unanswered questions asked before `before` (ISO); resolves with how many. */
+  purgeUnanswered(before: string): Promise<number>;
+  /**
+   * Records `key` once, durably: resolves true for the first caller, false if it was already
+   * recorded (by this process or another). Makes once-a-week work idempotent across restarts.
+   */
+  markOnce(key: string, at: string): Promise<boolean>;
+  /** Forgets a key from `markOnce` (when the work it guarded failed and should be tried again). */
+  unmarkOnce(key: string): Promise<void>;
   /**
    * Due jobs (`dueAt` at or before `now`), claimed for `owner` for `leaseMs`: a job another
    * process holds a live claim on is skipped, and a claim whose lease ran out (its process died)

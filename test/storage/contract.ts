@@ -195,5 +195,47 @@ export function storeContract(
         { at: '3', type: 'answered', actor: 'u', data: { entryId: 'a' } },
       ]);
     });
+
+    it('keeps unanswered questions, lists them since a time, and purges the old ones', async () => {
+      const old = {
+        at: '2026-08-01T00:00:00.000Z',
+        outcome: 'no-guidance' as const,
+        text: 'Can we fly a drone over the [name] festival?',
+        closestEntryId: 'gifts-koha',
+        closestScore: 12.5,
+      };
+      const declined = {
+        at: '2026-11-01T00:00:00.000Z',
+        outcome: 'declined' as const,
+        text: 'Is my neighbour a spy?',
+        declinedKind: 'judging-people',
+      };
+      const recent = { at: '2026-11-20T00:00:00.000Z', outcome: 'no-guidance' as const, text: 'q' };
+      for (const q of [old, declined, recent]) await store.addUnanswered(q);
+      expect(await store.listUnanswered()).toEqual([old, declined, recent]);
+      expect(await store.listUnanswered('2026-11-01T00:00:00.000Z')).toEqual([declined, recent]);
+      expect(await store.purgeUnanswered('2026-10-01T00:00:00.000Z')).toBe(1);
+      expect(await store.purgeUnanswered('2026-10-01T00:00:00.000Z')).toBe(0);
+      expect(await store.listUnanswered()).toEqual([declined, recent]);
+      if (!reopen) return;
+      await store.close();
+      store = await reopen();
+      expect(await store.listUnanswered()).toEqual([declined, recent]);
+    });
+
+    it('marks a key once, even when asked at the same time, and again only after unmarking', async () => {
+      const at = '2026-11-30T00:00:00.000Z';
+      const first = await Promise.all(Array.from({ length: 10 }, () => store.markOnce('k1', at)));
+      expect(first.filter(Boolean)).toHaveLength(1);
+      expect(await store.markOnce('k2', at)).toBe(true);
+      await store.unmarkOnce('k2');
+      await store.unmarkOnce('never-marked');
+      if (reopen) {
+        await store.close();
+        store = await reopen();
+      }
+      expect(await store.markOnce('k1', at)).toBe(false);
+      expect(await store.markOnce('k2', at)).toBe(true);
+    });
   });
 }

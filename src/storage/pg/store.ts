@@ -9,6 +9,7 @@ import type {
   ScheduledJob,
   Store,
   TripRecord,
+  UnansweredQuestion,
   UserKey,
 } from '../types.js';
 import { userKey } from '../types.js';
@@ -243,6 +244,43 @@ export class PgStore implements Store {
       before,
     ]);
     return rowCount ?? 0;
+  }
+
+  async addUnanswered(q: UnansweredQuestion): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO unanswered_questions (at, outcome, text, declined_kind, closest_entry_id, closest_score)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [q.at, q.outcome, q.text, q.declinedKind, q.closestEntryId, q.closestScore],
+    );
+  }
+
+  async listUnanswered(since?: string): Promise<UnansweredQuestion[]> {
+    const { rows } = await this.pool.query<UnansweredQuestion>(
+      `SELECT at, outcome, text, declined_kind AS "declinedKind",
+         closest_entry_id AS "closestEntryId", closest_score AS "closestScore"
+       FROM unanswered_questions WHERE $1::text IS NULL OR at >= $1 ORDER BY seq`,
+      [since ?? null],
+    );
+    return rows.map(compact);
+  }
+
+  async purgeUnanswered(before: string): Promise<number> {
+    const { rowCount } = await this.pool.query('DELETE FROM unanswered_questions WHERE at < $1', [
+      before,
+    ]);
+    return rowCount ?? 0;
+  }
+
+  async markOnce(key: string, at: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      'INSERT INTO once_keys (key, at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING',
+      [key, at],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async unmarkOnce(key: string): Promise<void> {
+    await this.pool.query('DELETE FROM once_keys WHERE key = $1', [key]);
   }
 
   /** How many users have a checklist in progress changed at or after `since` (for metrics). */
