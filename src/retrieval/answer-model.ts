@@ -3,19 +3,19 @@
 import type { AnswerModel } from './answerability.js';
 
 export const FITTED: AnswerModel = {
-  bias: -11.8487,
+  bias: -13.3799,
   weights: {
-    coverage: 2.4842,
-    exampleCoverage: 1.2171,
-    knownShare: 5.3542,
-    concepts: 1.1349,
-    margin: 1.7453,
-    agree: 1.1157,
-    entryAgree: -0.454,
-    focusCoverage: 0.3905,
-    remit: 3.6508,
-    intent: 2.1311,
-    intentAgree: -0.8639,
+    coverage: 2.3808,
+    exampleCoverage: 2.0348,
+    knownShare: 5.1477,
+    concepts: 0.8999,
+    margin: 0.6682,
+    agree: 0.5289,
+    entryAgree: 0.4128,
+    focusCoverage: 0.7296,
+    remit: 3.4857,
+    intent: 2.1998,
+    intentAgree: -0.187,
   },
-  threshold: 0.52,
+  threshold: 0.14,
 };

@@ -28,10 +28,21 @@ const L2 = 1e-4;
 const SKIP_GRADIENT = 1e-3;
 /** Trained weights smaller than this are set to zero. */
 const PRUNE = 0.03;
+/** A word in at most this many training texts may be corrected to a commoner neighbour. */
+const RARE = 1;
 
-/** Word terms (with synonyms) and adjacent concept pairs. */
-export function intentFeatures(text: string): string[] {
-  const groups = analyse(text);
+/**
+ * Word terms (with synonyms) and adjacent concept pairs. `correct` may replace a word the model
+ * never saw (a typo) with one it did.
+ */
+export function intentFeatures(
+  text: string,
+  correct?: (term: string) => string | undefined,
+): string[] {
+  const groups = analyse(text).map((g) => {
+    const fixed = correct && g[0] !== undefined ? correct(g[0]) : undefined;
+    return fixed ? [fixed] : g;
+  });
   const out = new Set<string>();
   for (const g of groups) for (const t of g) out.add(t);
   for (let i = 1; i < groups.length; i++) out.add(`${groups[i - 1]?.at(-1)}_${groups[i]?.at(-1)}`);
@@ -41,6 +52,8 @@ export function intentFeatures(text: string): string[] {
 interface Weights {
   labels: string[];
   vocabulary: Map<string, number>;
+  /** How many training texts use each feature, in vocabulary order. */
+  counts: Uint32Array;
   /** Feature-major: weights[feature * labels.length + label]. */
   weights: Float32Array;
   bias: Float32Array;
@@ -48,13 +61,14 @@ interface Weights {
 
 const trained = new Map<string, Weights>();
 /** Bumped when the features or the training change, so old cache files are not used. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** The weights on disk: only the non-zero ones, as feature index, label index and value. */
 interface CacheFile {
   format: number;
   labels: string[];
   vocabulary: string[];
+  counts: number[];
   bias: number[];
   /** Base64 of an Int32Array of flat indices, then of a Float32Array of their values. */
   at: string;
@@ -64,7 +78,7 @@ interface CacheFile {
 function readCache(file: string): Weights | undefined {
   try {
     const c = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
-    if (c.format !== FORMAT) return undefined;
+    if (c.format !== FORMAT || c.counts?.length !== c.vocabulary.length) return undefined;
     const weights = new Float32Array(c.vocabulary.length * c.labels.length);
     const at = new Int32Array(new Uint8Array(Buffer.from(c.at, 'base64')).buffer);
     const values = new Float32Array(new Uint8Array(Buffer.from(c.values, 'base64')).buffer);
@@ -75,6 +89,7 @@ function readCache(file: string): Weights | undefined {
     return {
       labels: c.labels,
       vocabulary: new Map(c.vocabulary.map((f, i) => [f, i])),
+      counts: Uint32Array.from(c.counts),
       weights,
       bias: Float32Array.from(c.bias),
     };
@@ -97,6 +112,7 @@ function writeCache(file: string, w: Weights): void {
     format: FORMAT,
     labels: w.labels,
     vocabulary: [...w.vocabulary.keys()],
+    counts: [...w.counts],
     bias: [...w.bias],
     at: Buffer.from(Int32Array.from(at).buffer).toString('base64'),
     values: Buffer.from(Float32Array.from(values).buffer).toString('base64'),
@@ -127,13 +143,50 @@ export class IntentModel {
     this.w = w;
   }
 
+  /**
+   * For a word the model never saw, a known word one edit away (two from 8 letters), as the
+   * keyword search's fuzzy matching allows; undefined for a known or uncorrectable word.
+   */
+  private correct(term: string): string | undefined {
+    const { vocabulary, counts } = this.w;
+    const seen = counts[vocabulary.get(term) ?? -1] ?? 0;
+    // A word seen in one example may itself be a typo there; a common neighbour is likelier.
+    if (seen > RARE || term.length < 5 || /\d/.test(term)) return undefined;
+    const max = term.length >= 8 ? 2 : 1;
+    let best: string | undefined;
+    let bestDistance = max + 1;
+    let bestCount = 0;
+    for (const known of this.words()) {
+      if (known === term || Math.abs(known.length - term.length) > max) continue;
+      const count = counts[vocabulary.get(known) ?? -1] ?? 0;
+      if (count <= seen * 3) continue;
+      const d = editDistance(term, known, bestDistance);
+      if (d < bestDistance || (d === bestDistance && count > bestCount)) {
+        best = known;
+        bestDistance = d;
+        bestCount = count;
+      }
+    }
+    return best;
+  }
+
+  private wordList?: string[];
+
+  /** The single words the model knows (not word pairs), at least 4 letters long. */
+  private words(): string[] {
+    this.wordList ??= [...this.w.vocabulary.keys()].filter(
+      (f) => !f.includes('_') && f.length >= 4,
+    );
+    return this.wordList;
+  }
+
   /** The probability of each label for a question (labels with no examples never appear). */
   predict(text: string): Map<string, number> {
     const { labels, vocabulary, weights, bias } = this.w;
     const k = labels.length;
     const out = new Map<string, number>();
     if (k === 0) return out;
-    const ids = intentFeatures(text)
+    const ids = intentFeatures(text, (t) => this.correct(t))
       .map((f) => vocabulary.get(f))
       .filter((x): x is number => x !== undefined);
     const scores = softmax(ids, weights, bias, k);
@@ -142,6 +195,28 @@ export class IntentModel {
     });
     return out;
   }
+}
+
+/** Levenshtein distance, or `limit + 1` as soon as it must exceed `limit`. */
+function editDistance(a: string, b: string, limit: number): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const v = Math.min(
+        (previous[j] ?? 0) + 1,
+        (row[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + cost,
+      );
+      row.push(v);
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > limit) return limit + 1;
+    previous = row;
+  }
+  return previous[b.length] ?? limit + 1;
 }
 
 function softmax(ids: number[], weights: Float32Array, bias: Float32Array, k: number) {
@@ -168,6 +243,7 @@ function train(examples: readonly IntentExample[]): Weights {
   const labels = [...new Set(examples.map((e) => e.label))];
   const labelIndex = new Map(labels.map((l, i) => [l, i]));
   const vocabulary = new Map<string, number>();
+  const seen: number[] = [];
   const rows = examples.map((e) => {
     const ids = intentFeatures(e.text).map((f) => {
       let id = vocabulary.get(f);
@@ -175,6 +251,7 @@ function train(examples: readonly IntentExample[]): Weights {
         id = vocabulary.size;
         vocabulary.set(f, id);
       }
+      seen[id] = (seen[id] ?? 0) + 1;
       return id;
     });
     return { ids, y: labelIndex.get(e.label) ?? 0 };
@@ -219,5 +296,5 @@ function train(examples: readonly IntentExample[]): Weights {
   weights.forEach((w, i) => {
     if (Math.abs(w) < PRUNE) weights[i] = 0;
   });
-  return { labels, vocabulary, weights, bias };
+  return { labels, vocabulary, counts: Uint32Array.from(seen, (n) => n ?? 0), weights, bias };
 }
