@@ -2,8 +2,8 @@
  * PostgreSQL against the file store with 100,000 archived cases, side by side in one run.
  * One data folder is seeded as years of use would leave it (bench/seed-cases.ts: monthly
  * archives, their index, open cases, audit lines, counters), then copied into a throw-away
- * PostgreSQL cluster with `migrate`'s own importer, so both stores hold the same records. Then,
- * in rounds that alternate which store goes first (AB, BA, ...), one operation at a time:
+ * PostgreSQL cluster with `migrate`'s own importer, so both stores hold the same records (it
+ * analyses the tables as it finishes, so the planner works from real figures). Then, in rounds that alternate which store goes first (AB, BA, ...), one operation at a time:
  *   - create a case: CaseService.escalate (id, save with its outbox, first delivery, audit);
  *     the cases made are resolved afterwards, untimed, so the open count stays the same;
  *   - a checklist step: a `/pretrip` turn through the core bot (src/bot.ts) over the store;
@@ -184,9 +184,6 @@ async function main(): Promise<void> {
     const pg = await PgStore.open(url);
     const pgOpen = performance.now() - t0;
     closers.push(() => pg.close());
-    // Fresh statistics, as autovacuum would soon have after a real import (without them the
-    // planner guesses, and its guesses can cross jit_above_cost: see the note printed below).
-    await pg.pool.query('VACUUM ANALYZE');
     const arms = [
       makeArm('files', files, fileCases, fileOpen, seeded.archivedIds),
       makeArm('PostgreSQL', pg, new PgCaseStore(pg.pool), pgOpen, seeded.archivedIds),

@@ -240,6 +240,13 @@ describe.skipIf(pgSkipReason)(pgSuiteTitle('migrate: a data folder into PostgreS
           counters,
         );
         expect(counters).toMatchObject({ 'TR-2026': 9, 'SC-2026': 4, 'ER-2026': 1 });
+        // Analysed at once, so the first queries are planned from real figures.
+        const { rows: analysed } = await pg.pool.query(
+          `SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL ORDER BY relname`,
+        );
+        expect(analysed.map((r) => r.relname)).toEqual(
+          expect.arrayContaining(['audit_events', 'case_events', 'case_outbox', 'cases']),
+        );
         const { rows: claimed } = await pg.pool.query(
           'SELECT count(*)::int AS n FROM scheduled_jobs WHERE claimed_by IS NOT NULL',
         );
