@@ -10,6 +10,7 @@
  *   npm run bench:replicas      (BENCH_SECONDS=10 BENCH_ROUNDS=3 BENCH_CONCURRENCY=50)
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -99,6 +100,47 @@ interface Segment {
   errors: number;
   seconds: number;
   latencies: number[];
+  /** CPU seconds used in the segment: each replica, PostgreSQL, this load generator. */
+  cpu: number[];
+}
+
+/** CPU seconds (user + system) a process has used; 0 once it is gone. */
+function cpuSeconds(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** The cluster's server processes: the postmaster listening on `port`, and its children. */
+function postgresPids(port: number): number[] {
+  const procs = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  const read = (pid: string, file: string) => {
+    try {
+      return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  const master = procs.find((p) => {
+    const cmd = read(p, 'cmdline').split('\0');
+    return cmd.some((a) => a.endsWith('/postgres')) && cmd.join(' ').includes(`-p ${port}`);
+  });
+  if (!master) return [];
+  const children = procs.filter((p) => /PPid:\s+(\d+)/.exec(read(p, 'status'))?.[1] === master);
+  return [master, ...children].map(Number);
+}
+
+/** The processes whose CPU is counted: replicas, then PostgreSQL (as one), then this one. */
+let counted: { replicas: number[]; port: number } = { replicas: [], port: 0 };
+
+function cpuNow(): number[] {
+  const pg = postgresPids(counted.port).reduce((n, pid) => n + cpuSeconds(pid), 0);
+  const own = process.cpuUsage();
+  return [...counted.replicas.map(cpuSeconds), pg, (own.user + own.system) / 1e6];
 }
 
 let asked = 0;
@@ -108,6 +150,7 @@ async function drive(urls: string[], agents: Agent[], seconds: number): Promise<
   const latencies: number[] = [];
   let errors = 0;
   let turn = 0;
+  const cpu0 = cpuNow();
   const t0 = performance.now();
   const end = t0 + seconds * 1000;
   await Promise.all(
@@ -135,11 +178,13 @@ async function drive(urls: string[], agents: Agent[], seconds: number): Promise<
       }
     }),
   );
+  const took = (performance.now() - t0) / 1000;
   return {
     answers: latencies.length,
     errors,
-    seconds: (performance.now() - t0) / 1000,
+    seconds: took,
     latencies,
+    cpu: cpuNow().map((c, i) => c - (cpu0[i] ?? 0)),
   };
 }
 
@@ -161,6 +206,7 @@ async function main(): Promise<void> {
     // One at a time: the first applies the migrations, the second finds them done.
     replicas.push(await startReplica(1, url));
     replicas.push(await startReplica(2, url));
+    counted = { replicas: replicas.map((r) => r.child.pid ?? 0), port: cluster.port };
     const agents = replicas.map(() => new Agent({ connections: CONCURRENCY, pipelining: 1 }));
     const arms = [
       { name: 'one replica', urls: [replicas[0]!.url], agents: [agents[0]!] },
@@ -197,9 +243,26 @@ async function main(): Promise<void> {
         ms(percentile(lat, 50)),
         ms(percentile(lat, 99)),
         String(segs.reduce((n, s) => n + s.errors, 0)),
+        ...[0, 1, 2, 3].map((i) =>
+          (segs.reduce((n, s) => n + (s.cpu[i] ?? 0), 0) / secs).toFixed(2),
+        ),
       ];
     });
-    printTable(['arm', 'answers/s', 'answers/s by round', 'p50 ms', 'p99 ms', 'errors'], rows);
+    printTable(
+      [
+        'arm',
+        'answers/s',
+        'answers/s by round',
+        'p50 ms',
+        'p99 ms',
+        'errors',
+        'cores: replica 1',
+        'replica 2',
+        'PostgreSQL',
+        'load generator',
+      ],
+      rows,
+    );
     const one = results.get('one replica')!;
     const two = results.get('two replicas')!;
     const ratios = two.map((s, i) => rate(s) / rate(one[i]!)).sort((x, y) => x - y);
@@ -210,12 +273,12 @@ async function main(): Promise<void> {
     // Proof that the replicas kept their state in the database, not in DATA_DIR.
     const db = new pg.Client({ connectionString: url });
     await db.connect();
-    const { rows: written } = await db.query<{ users: number; audit: number }>(
-      'SELECT (SELECT count(*) FROM conversations)::int AS users, (SELECT count(*) FROM audit_events)::int AS audit',
+    const { rows: written } = await db.query<{ audit: number }>(
+      'SELECT count(*)::int AS audit FROM audit_events',
     );
     await db.end();
     console.log(
-      `\nThe database holds conversation state for ${written[0]?.users} users and ${written[0]?.audit} audit lines written by the replicas.`,
+      `\n"cores" is CPU seconds a second of each process while its arm ran. The replicas wrote ${written[0]?.audit} audit lines (about one an answer) to the database.`,
     );
     console.log(
       `Two replicas ÷ one: ${overall.toFixed(2)}× answers a second (rounds paired: ${ratios.map((r) => r.toFixed(2)).join(', ')}). Load average at the end ${loadavg()
