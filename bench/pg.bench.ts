@@ -165,6 +165,23 @@ async function main(): Promise<void> {
   if (!found.ok) throw new Error(`PostgreSQL is not available: ${found.reason}`);
   const dir = await mkdtemp(join(tmpdir(), 'sca-bench-pg-'));
   const cluster = await startCluster(found);
+  // The cluster runs in its own session, so Ctrl-C would leave it running: stop it first.
+  // Once only, whether the run ends or is interrupted (two at once would race to delete).
+  let stopping: Promise<void> | undefined;
+  const cleanup = () => {
+    stopping ??= (async () => {
+      await cluster.stop();
+      await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+    })();
+    return stopping;
+  };
+  const interrupted = () => {
+    // Connections the stop cuts emit errors that nothing waits for now: the run is over.
+    process.on('uncaughtException', () => undefined);
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   const closers: (() => Promise<void>)[] = [];
   try {
     let t0 = performance.now();
@@ -236,8 +253,7 @@ async function main(): Promise<void> {
     );
   } finally {
     for (const close of closers.reverse()) await close().catch(() => undefined);
-    await cluster.stop();
-    await rm(dir, { recursive: true, force: true });
+    await cleanup();
   }
 }
 

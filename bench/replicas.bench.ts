@@ -200,6 +200,23 @@ async function main(): Promise<void> {
   if (built.status !== 0) throw new Error('npm run build failed');
   const cluster = await startCluster(found);
   const replicas: Replica[] = [];
+  // The cluster runs in its own session, so Ctrl-C would leave it running: stop it first.
+  // Once only, whether the run ends or is interrupted (two at once would race to delete).
+  let stopping: Promise<void> | undefined;
+  const cleanup = () => {
+    stopping ??= (async () => {
+      for (const r of replicas) await stopReplica(r);
+      await cluster.stop();
+    })();
+    return stopping;
+  };
+  const interrupted = () => {
+    // Connections the stop cuts emit errors that nothing waits for now: the run is over.
+    process.on('uncaughtException', () => undefined);
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     await cluster.admin('CREATE DATABASE bench');
     const url = cluster.url('bench');
@@ -286,8 +303,7 @@ async function main(): Promise<void> {
         .join(', ')}.`,
     );
   } finally {
-    for (const r of replicas) await stopReplica(r);
-    await cluster.stop();
+    await cleanup();
   }
 }
 
