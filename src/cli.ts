@@ -7,15 +7,17 @@
  *   eval [--misses] [--dev]   answer-quality figures: the suite, the blind halves and the fresh set side by side
  *                             (--dev: only the sets that may be studied, for tuning)
  *   eval file.yaml            the figures and misses for one question set
+ *   cases … / audit export    cases and the audit log, from PostgreSQL when DATABASE_URL is set,
+ *                             else from DATA_DIR (as the app chooses)
  */
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { answerText } from './answer.js';
+import { openCliRecords } from './cli-stores.js';
 import { nzDay, systemClock } from './clock.js';
 import { type Config, loadConfig, loadDotEnv } from './config.js';
 import { isAdvisorError } from './errors.js';
 import { STATUS_LABEL } from './escalation/case.js';
-import { FileCaseStore } from './escalation/case-store.js';
 import { type Contacts, loadContacts } from './escalation/contacts.js';
 import {
   auditToCsv,
@@ -37,7 +39,6 @@ import {
 } from './quality/eval.js';
 import { replyToPlain } from './replies.js';
 import { Retriever } from './retrieval/index.js';
-import { FileStore, readAuditLog } from './storage/index.js';
 
 const USAGE = `Usage:
   npm run --silent cli -- ask "question"
@@ -215,18 +216,17 @@ function option(args: string[], name: string): string | undefined {
 async function runCases(args: string[], config: Config): Promise<number> {
   const [sub, arg] = args;
   if (sub === 'purge') {
-    // Purging writes, so it takes the data directory's lock: the bot must be stopped.
     const days = Number(option(args, 'days') ?? config.CASE_RETENTION_DAYS);
     if (!Number.isInteger(days) || days < 1) {
       process.stderr.write('--days must be a whole number of days, 1 or more.\n');
       return 2;
     }
-    const store = await FileStore.open(config.DATA_DIR);
+    // Purging writes, so with files it takes the data directory's lock: the bot must be stopped.
+    const records = await openCliRecords(config, { write: true });
     try {
       const before = new Date(Date.now() - days * 86_400_000).toISOString();
-      const cases = await FileCaseStore.open(config.DATA_DIR);
-      const n = await cases.purge(before);
-      await store.audit({
+      const n = await records.cases.purge(before);
+      await records.audit({
         at: new Date().toISOString(),
         type: 'cases-purged',
         actor: 'cli',
@@ -236,37 +236,41 @@ async function runCases(args: string[], config: Config): Promise<number> {
         `Purged ${n} finished case${n === 1 ? '' : 's'} closed before ${nzShort(before)}.\n`,
       );
     } finally {
-      await store.close();
+      await records.close();
     }
     return 0;
+  }
+  if (!(sub === 'list' || (sub === 'show' && arg) || sub === 'export')) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  const format = option(args, 'format') ?? 'csv';
+  if (sub === 'export' && format !== 'csv' && format !== 'json') {
+    process.stderr.write('--format must be csv or json.\n');
+    return 2;
   }
   // Reading takes no lock, so contacts and auditors can run these while the bot runs.
-  const cases = await FileCaseStore.open(config.DATA_DIR, { readOnly: true });
-  if (sub === 'list') {
-    const all = await cases.listAll();
-    if (!all.length) process.stdout.write('No cases.\n');
-    for (const c of all)
-      process.stdout.write(
-        `${c.id}  ${nzShort(c.raisedAt)}  ${STATUS_LABEL[c.status].padEnd(26)}  ${c.source.padEnd(8)}  ${c.summary}\n`,
-      );
-    return 0;
-  }
-  if (sub === 'show' && arg) {
-    const c = await cases.get(arg);
-    if (!c) {
-      process.stderr.write(`No case ${arg}.\n`);
-      return 1;
-    }
-    process.stdout.write(`${caseToText(c, new NameBook([c], await contactsForNames(config)))}\n`);
-    return 0;
-  }
-  if (sub === 'export') {
-    const format = option(args, 'format') ?? 'csv';
-    if (format !== 'csv' && format !== 'json') {
-      process.stderr.write('--format must be csv or json.\n');
-      return 2;
+  const records = await openCliRecords(config, { write: false });
+  try {
+    const cases = records.cases;
+    if (sub === 'show' && arg) {
+      const c = await cases.get(arg);
+      if (!c) {
+        process.stderr.write(`No case ${arg}.\n`);
+        return 1;
+      }
+      process.stdout.write(`${caseToText(c, new NameBook([c], await contactsForNames(config)))}\n`);
+      return 0;
     }
     const all = await cases.listAll();
+    if (sub === 'list') {
+      if (!all.length) process.stdout.write('No cases.\n');
+      for (const c of all)
+        process.stdout.write(
+          `${c.id}  ${nzShort(c.raisedAt)}  ${STATUS_LABEL[c.status].padEnd(26)}  ${c.source.padEnd(8)}  ${c.summary}\n`,
+        );
+      return 0;
+    }
     const names = new NameBook(all, await contactsForNames(config));
     process.stdout.write(
       format === 'json'
@@ -274,9 +278,9 @@ async function runCases(args: string[], config: Config): Promise<number> {
         : casesToCsv(all, names),
     );
     return 0;
+  } finally {
+    await records.close();
   }
-  process.stderr.write(`${USAGE}\n`);
-  return 2;
 }
 
 async function runAuditExport(args: string[], config: Config): Promise<number> {
@@ -285,16 +289,20 @@ async function runAuditExport(args: string[], config: Config): Promise<number> {
     process.stderr.write('--format must be csv or json.\n');
     return 2;
   }
-  const events = await readAuditLog(config.DATA_DIR);
-  // Reporters' names are recorded only in their cases.
-  const cases = await (await FileCaseStore.open(config.DATA_DIR, { readOnly: true })).listAll();
-  const names = new NameBook(cases, await contactsForNames(config));
-  process.stdout.write(
-    format === 'json'
-      ? `${JSON.stringify(auditToJson(events, names), null, 2)}\n`
-      : auditToCsv(events, names),
-  );
-  return 0;
+  const records = await openCliRecords(config, { write: false });
+  try {
+    const events = await records.readAudit();
+    // Reporters' names are recorded only in their cases.
+    const names = new NameBook(await records.cases.listAll(), await contactsForNames(config));
+    process.stdout.write(
+      format === 'json'
+        ? `${JSON.stringify(auditToJson(events, names), null, 2)}\n`
+        : auditToCsv(events, names),
+    );
+    return 0;
+  } finally {
+    await records.close();
+  }
 }
 
 /** `migrate --from-dir DIR`: copies a data folder into the empty database named by DATABASE_URL. */

@@ -16,6 +16,16 @@ const SELECT_CASE = `
 const ACTIVE = `(c.status NOT IN ('resolved', 'closed')
   OR EXISTS (SELECT 1 FROM case_outbox o WHERE o.case_id = c.id AND o.status = 'pending'))`;
 
+/**
+ * The same cases as ACTIVE, for listing: the ids come from the two partial indexes (open cases,
+ * pending messages), so the cost follows open work, not history. With ACTIVE's OR the planner
+ * scans every case and, at 100,000 archived cases, guesses 50,000 rows and compiles the query
+ * (JIT): 0.6 s to list 20 open cases, against 0.4 ms this way (bench/pg.bench.ts).
+ */
+const ACTIVE_IDS = `c.id IN (
+  SELECT id FROM cases WHERE status NOT IN ('resolved', 'closed')
+  UNION SELECT case_id FROM case_outbox WHERE status = 'pending')`;
+
 type Row = { body: Omit<Case, 'history' | 'notifications'> } & Pick<
   Case,
   'history' | 'notifications'
@@ -94,7 +104,7 @@ export class PgCaseStore implements CaseStore {
 
   async listActive(): Promise<Case[]> {
     const { rows } = await this.pool.query<Row>(
-      `${SELECT_CASE} WHERE ${ACTIVE} ORDER BY c.raised_at COLLATE "C", c.id COLLATE "C"`,
+      `${SELECT_CASE} WHERE ${ACTIVE_IDS} ORDER BY c.raised_at COLLATE "C", c.id COLLATE "C"`,
     );
     return rows.map(toCase);
   }

@@ -1,32 +1,37 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
-import { FileCaseStore } from '../../src/escalation/case-store.js';
+import { type CaseStore, FileCaseStore } from '../../src/escalation/case-store.js';
+import { PgCaseStore } from '../../src/escalation/pg-case-store.js';
 import { CaseService } from '../../src/escalation/service.js';
 import { silentLogger } from '../../src/logger.js';
 import type { Notifier } from '../../src/model.js';
-import { FileStore } from '../../src/storage/index.js';
+import { FileStore, type Store } from '../../src/storage/index.js';
+import { PgStore } from '../../src/storage/pg/index.js';
+import { pgSkipReason, pgSuiteTitle, usePostgres } from '../helpers/pg-cluster.js';
 
-let dataDir: string;
 const contact = { platform: 'web' as const, id: 'security-contact', name: 'Sam' };
 const reporter = { platform: 'web' as const, id: 'aroha', name: 'Aroha' };
 
-function cli(args: string[]) {
+/** Runs the CLI with `env` added to (or, for undefined values, removed from) this environment. */
+function run(args: string[], env: Record<string, string | undefined>) {
+  const merged: Record<string, string | undefined> = { ...process.env, ...env };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete merged[k];
   return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-    env: { ...process.env, DATA_DIR: dataDir, CONTACTS_FILE: join(dataDir, 'contacts.yaml') },
+    env: merged as NodeJS.ProcessEnv,
     encoding: 'utf8',
-    timeout: 20_000,
+    timeout: 30_000,
   });
 }
 
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'sca-cli-cases-'));
-  // The contacts file names the backup, whom no case mentions.
+/** The contacts file names the backup, whom no case mentions. */
+async function writeContacts(dir: string): Promise<void> {
   await writeFile(
-    join(dataDir, 'contacts.yaml'),
+    join(dir, 'contacts.yaml'),
     [
       'primary:',
       '  name: Sam Security',
@@ -37,11 +42,13 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-  const store = await FileStore.open(dataDir);
+}
+
+/** Two cases raised in 2020 (so a retention purge has something to remove) and audit notes. */
+async function fill(store: Store, cases: CaseStore): Promise<void> {
   const notifier: Notifier = { platform: 'web', notify: async () => ({ ok: true }) };
-  // Cases raised in 2020, so a retention purge has something to remove.
   const service = new CaseService({
-    cases: await FileCaseStore.open(dataDir),
+    cases,
     store,
     contacts: {
       primary: { name: 'Sam', web: 'security-contact' },
@@ -74,13 +81,20 @@ beforeAll(async () => {
     actor: 'web:-:security-backup',
   });
   await store.audit({ at: '2020-03-03T03:00:00.000Z', type: 'note', actor: 'web:-:nobody' });
-  await store.close();
-});
-afterAll(async () => {
-  await rm(dataDir, { recursive: true, force: true });
-});
+}
 
-describe('cases CLI', () => {
+/** The same commands and the same output, whichever store holds the records. */
+function cliSuite(
+  setup: () => Promise<{ env: Record<string, string | undefined>; cleanup(): Promise<unknown> }>,
+) {
+  let env: Record<string, string | undefined> = {};
+  let cleanup: () => Promise<unknown> = async () => undefined;
+  beforeAll(async () => {
+    ({ env, cleanup } = await setup());
+  }, 60_000);
+  afterAll(() => cleanup());
+  const cli = (args: string[]) => run(args, env);
+
   it('lists and shows cases in New Zealand time, with people by name', () => {
     const list = cli(['cases', 'list']);
     expect(list.status).toBe(0);
@@ -148,5 +162,84 @@ describe('cases CLI', () => {
     expect(list).not.toContain('SC-2020-0001');
     expect(list).toContain('SC-2020-0002');
     expect(cli(['audit', 'export']).stdout).toContain('cases-purged');
+  });
+}
+
+describe('cases CLI on the file store', () => {
+  cliSuite(async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'sca-cli-cases-'));
+    await writeContacts(dataDir);
+    const store = await FileStore.open(dataDir);
+    await fill(store, await FileCaseStore.open(dataDir));
+    await store.close();
+    return {
+      env: {
+        DATA_DIR: dataDir,
+        CONTACTS_FILE: join(dataDir, 'contacts.yaml'),
+        DATABASE_URL: undefined,
+      },
+      cleanup: () => rm(dataDir, { recursive: true, force: true }),
+    };
+  });
+});
+
+describe.skipIf(pgSkipReason)(pgSuiteTitle('cases CLI on PostgreSQL'), () => {
+  const db = usePostgres();
+  let emptyDir: string;
+  cliSuite(async () => {
+    // DATA_DIR is an empty folder: with DATABASE_URL set, nothing may come from (or go to) it.
+    emptyDir = await mkdtemp(join(tmpdir(), 'sca-cli-cases-pg-'));
+    const contactsDir = await mkdtemp(join(tmpdir(), 'sca-cli-contacts-'));
+    await writeContacts(contactsDir);
+    const { url, drop } = await db.fresh();
+    const store = await PgStore.open(url);
+    await fill(store, new PgCaseStore(store.pool));
+    await store.close();
+    return {
+      env: {
+        DATA_DIR: emptyDir,
+        CONTACTS_FILE: join(contactsDir, 'contacts.yaml'),
+        DATABASE_URL: url,
+      },
+      cleanup: async () => {
+        await drop();
+        await rm(emptyDir, { recursive: true, force: true });
+        await rm(contactsDir, { recursive: true, force: true });
+      },
+    };
+  });
+
+  it('leaves DATA_DIR alone', async () => {
+    expect(await readdir(emptyDir)).toEqual([]);
+  });
+
+  it('says clearly when the database cannot be reached, or has no tables', async () => {
+    // Port 1 on loopback: nothing listens there.
+    const down = run(['cases', 'list'], {
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/advisor',
+      DATA_DIR: emptyDir,
+    });
+    expect(down.status).toBe(1);
+    expect(down.stderr).toMatch(
+      /^\[storage_unavailable\] DATABASE_URL is set, so the cases and the audit log are read from PostgreSQL, but the database at 127\.0\.0\.1:1\/advisor could not be used \(ECONNREFUSED/,
+    );
+    expect(down.stderr).toContain('Check that the server is running');
+    expect(down.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    const purge = run(['cases', 'purge', '--days', '30'], {
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/advisor',
+      DATA_DIR: emptyDir,
+    });
+    expect(purge.status).toBe(1);
+    expect(purge.stderr).toMatch(/^\[storage_unavailable\] DATABASE_URL is set/);
+    const { url, drop } = await db.fresh();
+    try {
+      const empty = run(['audit', 'export'], { DATABASE_URL: url, DATA_DIR: emptyDir });
+      expect(empty.status).toBe(1);
+      expect(empty.stderr).toContain('has no Sister City Advisor tables yet');
+      expect(empty.stdout).toBe('');
+    } finally {
+      await drop();
+    }
+    expect(existsSync(join(emptyDir, 'cases'))).toBe(false);
   });
 });

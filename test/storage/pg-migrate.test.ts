@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { appendFile, mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,12 +115,31 @@ async function fillDataDir(dir: string): Promise<void> {
     }),
   );
   await cases.save(finished(2, '2026-11-28T00:00:00.000Z'));
+  // Archived a month earlier, with a longer history and a failed-then-sent message.
+  await cases.save(
+    finished(4, '2026-10-02T00:00:00.000Z', {
+      history: [
+        { at: '2026-10-01T00:00:00.000Z', actor: 'web:-:aroha', type: 'raised' },
+        { at: '2026-10-01T01:00:00.000Z', actor: 'web:-:sec', type: 'acknowledged' },
+        { at: '2026-10-02T00:00:00.000Z', actor: 'web:-:sec', type: 'resolved', note: 'Done' },
+      ],
+      notifications: [
+        note('SC-2026-0004', 'sent', { attempts: 3, lastError: 'HTTP 503', messageId: 'm9' }),
+      ],
+    }),
+  );
   await cases.save(
     makeCase(3, {
       status: 'closed',
       closedAt: '2026-11-29T00:00:00.000Z',
       notifications: [note('SC-2026-0003', 'pending')],
     }),
+  );
+  // A crash between archiving and rewriting active.json leaves a stale copy in the archive:
+  // the active one is the case.
+  await appendFile(
+    join(dir, 'cases', 'archive', '2026-11.jsonl'),
+    `${JSON.stringify(finished(1, '2026-11-27T05:00:00.000Z'))}\n`,
   );
 }
 
@@ -163,9 +182,9 @@ describe.skipIf(pgSkipReason)(pgSuiteTitle('migrate: a data folder into PostgreS
         escalationRequests: 1,
         idSequences: 3,
         scheduledJobs: 2,
-        cases: 3,
-        caseEvents: 3,
-        caseMessages: 4,
+        cases: 4,
+        caseEvents: 6,
+        caseMessages: 5,
       });
       const files = await FileStore.open(dir);
       const fileCases = await FileCaseStore.open(dir);
@@ -175,15 +194,66 @@ describe.skipIf(pgSkipReason)(pgSuiteTitle('migrate: a data folder into PostgreS
         const want = await everything(files);
         expect(want.dup?.answers).toEqual({});
         expect(await everything(pg)).toStrictEqual(want);
-        expect(await pgCases.listAll()).toEqual(await fileCases.listAll());
-        expect(await pgCases.listActive()).toEqual(await fileCases.listActive());
+        // Every case whole: ids, history and outbox state, field for field.
+        const all = await fileCases.listAll();
+        expect(all.map((c) => c.id)).toEqual([
+          'SC-2026-0001',
+          'SC-2026-0002',
+          'SC-2026-0003',
+          'SC-2026-0004',
+        ]);
+        expect(await pgCases.listAll()).toStrictEqual(all);
+        for (const c of all) expect(await pgCases.get(c.id)).toStrictEqual(c);
+        expect(await pgCases.listActive()).toStrictEqual(await fileCases.listActive());
         expect((await pgCases.listActive()).map((c) => c.id)).toEqual([
           'SC-2026-0001',
           'SC-2026-0003',
         ]);
+        // An imported case saves on as one the bot wrote (rows at the positions saveCase uses).
+        const first = all[0]!;
+        const next = {
+          ...first,
+          history: [
+            ...first.history,
+            { at: '2026-11-28T00:00:00.000Z', actor: 'web:-:sec', type: 'closed' as const },
+          ],
+          notifications: first.notifications.slice(1),
+        };
+        await pgCases.save(next);
+        expect(await pgCases.get(first.id)).toStrictEqual(next);
+        // All conversation state and every counter, not only the users and sequences above.
+        const journal = new Map<string, unknown>();
+        for (const line of (await readFile(join(dir, 'conversations.jsonl'), 'utf8'))
+          .split('\n')
+          .filter(Boolean)) {
+          const { k, s } = JSON.parse(line);
+          if (s) journal.set(k, s);
+          else journal.delete(k);
+        }
+        const { rows: states } = await pg.pool.query(
+          'SELECT user_key, state FROM conversations ORDER BY user_key',
+        );
+        expect(new Map(states.map((r) => [r.user_key, r.state]))).toStrictEqual(journal);
+        const { counters } = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8'));
+        const { rows: sequences } = await pg.pool.query('SELECT name, value FROM id_sequences');
+        expect(Object.fromEntries(sequences.map((r) => [r.name, Number(r.value)]))).toStrictEqual(
+          counters,
+        );
+        expect(counters).toMatchObject({ 'TR-2026': 9, 'SC-2026': 4, 'ER-2026': 1 });
+        // Analysed at once, so the first queries are planned from real figures.
+        const { rows: analysed } = await pg.pool.query(
+          `SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL ORDER BY relname`,
+        );
+        expect(analysed.map((r) => r.relname)).toEqual(
+          expect.arrayContaining(['audit_events', 'case_events', 'case_outbox', 'cases']),
+        );
+        const { rows: claimed } = await pg.pool.query(
+          'SELECT count(*)::int AS n FROM scheduled_jobs WHERE claimed_by IS NOT NULL',
+        );
+        expect(claimed[0].n).toBe(0);
         // Ids go on from the highest ever issued, counters and records alike.
         expect(await pg.nextSequence('TR-2026')).toBe(10);
-        expect(await pg.nextSequence('SC-2026')).toBe(4);
+        expect(await pg.nextSequence('SC-2026')).toBe(5);
         expect(await pg.nextSequence('ER-2026')).toBe(2);
       } finally {
         await pg.close();
@@ -223,7 +293,7 @@ describe.skipIf(pgSkipReason)(pgSuiteTitle('migrate: a data folder into PostgreS
       expect(first.stderr).toBe('');
       expect(first.status).toBe(0);
       expect(first.stdout).toContain(`Copied ${dir} into the database:`);
-      expect(first.stdout).toContain('  cases: 3\n');
+      expect(first.stdout).toContain('  cases: 4\n');
       expect(first.stdout).toContain('  trips: 3\n');
       const second = cli();
       expect(second.status).toBe(1);
