@@ -78,6 +78,11 @@ export function createSlackAdapter(opts: {
    * is recognised by every replica. Without it, each process remembers what it has seen.
    */
   firstSeen?: (key: string) => Promise<boolean>;
+  /**
+   * How long to wait for `firstSeen` before handling the event anyway (default 2000 ms): a
+   * database that hangs must not swallow events that Slack, having had its ack, never resends.
+   */
+  seenTimeoutMs?: number;
 }): SlackAdapter {
   const { settings } = opts;
   const logger = opts.logger.child({ surface: 'slack' });
@@ -115,7 +120,7 @@ export function createSlackAdapter(opts: {
     app = new App({ ...common, receiver: http });
   }
   const notifier = new SlackNotifier(app.client, logger, settings.notifyChannel);
-  registerListeners(app, opts.bot, logger, opts.firstSeen);
+  registerListeners(app, opts.bot, logger, opts.firstSeen, opts.seenTimeoutMs);
   const receiver = http;
   const { signingSecret } = settings;
 

@@ -79,22 +79,36 @@ export function registerListeners(
   bot: Bot,
   logger: Logger,
   firstSeen?: (key: string) => Promise<boolean>,
+  seenTimeoutMs = 2000,
 ): void {
   const local = new SeenSet();
   /**
    * True the first time an event id is seen: here first (cheap), then in the store, which
-   * every replica shares. If the store cannot answer, the event is handled (a rare repeat
-   * beats a lost message).
+   * every replica shares. If the store cannot answer, or does not answer within
+   * `seenTimeoutMs` (Slack has had its ack and will not resend), the event is handled: a rare
+   * repeat beats a lost message.
    */
   const seen = {
     async first(key: string | undefined): Promise<boolean> {
       if (!local.first(key)) return false;
       if (!key || !firstSeen) return true;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), seenTimeoutMs);
+      });
       try {
-        return await firstSeen(`slack:${key}`);
+        const first = await Promise.race([firstSeen(`slack:${key}`), late]);
+        if (first !== 'late') return first;
+        logger.warn(
+          { waitedMs: seenTimeoutMs },
+          'the store did not answer on a Slack event id in time; handling it',
+        );
+        return true;
       } catch (err) {
         logger.warn({ err }, 'could not check a Slack event id in the store; handling it');
         return true;
+      } finally {
+        clearTimeout(timer);
       }
     },
   };

@@ -92,7 +92,10 @@ export class MemoryStore implements Store {
   private readonly seen = new SeenKeys();
 
   async claimJobs(_owner: string, now: string): Promise<ScheduledJob[]> {
-    return (await this.listJobs()).filter((j) => j.dueAt <= now);
+    // Oldest first, as the PostgreSQL store returns them.
+    return (await this.listJobs())
+      .filter((j) => j.dueAt <= now)
+      .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id));
   }
 
   async releaseJobs(): Promise<void> {}

@@ -14,17 +14,29 @@ export function caseStoreContract(
     store: CaseStore;
     /** Opens the same storage again, as after a restart. */
     reopen?: () => Promise<CaseStore>;
+    /**
+     * A second store on the same storage while the first stays open, as a second replica would.
+     * Only a store several processes may share (PostgreSQL) gives one, and it must claim.
+     */
+    replica?: () => Promise<CaseStore>;
     cleanup: () => Promise<void>;
   }>,
   knownBugs: KnownBug[] = [],
+  /** `shared`: several processes may share this store, so it claims outbox rows (`claimDue`). */
+  opts: { shared?: boolean } = {},
 ) {
   describe(`CaseStore contract: ${name}`, () => {
     let store: CaseStore;
     let reopen: (() => Promise<CaseStore>) | undefined;
+    let replica: (() => Promise<CaseStore>) | undefined;
     let cleanup: () => Promise<void>;
     beforeEach(async () => {
-      ({ store, reopen, cleanup } = await make());
+      ({ store, reopen, replica, cleanup } = await make());
     });
+    const second = async (): Promise<CaseStore> => {
+      if (!replica) throw new Error('this case store has no replica');
+      return replica();
+    };
     afterEach(async () => {
       await cleanup();
     });
@@ -156,5 +168,99 @@ export function caseStoreContract(
       expect(ids(await again.listActive())).toEqual([open.id, sending.id]);
       expect(await again.get(done.id)).toEqual(done);
     });
+
+    // The outbox claim: how replicas share sending.
+
+    const NOW = '2026-11-27T02:00:00.000Z';
+    /** A case with `n` pending messages due at START, one not yet due, and one already sent. */
+    const withOutbox = (caseNo: number, n = 2) => {
+      const id = makeCase(caseNo).id;
+      return makeCase(caseNo, {
+        notifications: [
+          ...Array.from({ length: n }, (_, i) => note(id, 'pending', { id: `${id}/${i + 1}` })),
+          note(id, 'pending', { id: `${id}/later`, nextAttemptAt: '2026-11-28T00:00:00.000Z' }),
+          note(id, 'sent', { id: `${id}/sent` }),
+        ],
+      });
+    };
+    const claimIds = async (s: CaseStore, owner: string, leaseMs = 60_000, caseId?: string) =>
+      ((await s.claimDue?.(owner, NOW, leaseMs, caseId)) ?? []).map((c) => c.id);
+
+    if (opts.shared) {
+      it('claimDue: due pending messages only, each case in queued order, one case when asked', async () => {
+        await store.save(withOutbox(2));
+        await store.save(withOutbox(1));
+        expect(await store.claimDue!('r1', NOW, 60_000, 'SC-2026-0002')).toEqual([
+          { caseId: 'SC-2026-0002', id: 'SC-2026-0002/1' },
+          { caseId: 'SC-2026-0002', id: 'SC-2026-0002/2' },
+        ]);
+        expect(await claimIds(store, 'r1')).toEqual(['SC-2026-0001/1', 'SC-2026-0001/2']);
+      });
+
+      it('claimDue: two replicas claiming at once take disjoint rows, together every due one', async () => {
+        const other = await second();
+        const cases = Array.from({ length: 12 }, (_, i) => withOutbox(i + 1, 3));
+        for (const c of cases) await store.save(c);
+        const rounds = await Promise.all(
+          Array.from({ length: 6 }, (_, i) => claimIds(i % 2 ? other : store, `r${i}`)),
+        );
+        const all = rounds.flat();
+        expect(new Set(all).size).toBe(all.length);
+        expect(all.sort()).toEqual(
+          cases.flatMap((c) => [1, 2, 3].map((n) => `${c.id}/${n}`)).sort(),
+        );
+      });
+
+      it('claimDue: a claimed row goes to no other replica until released', async () => {
+        const other = await second();
+        await store.save(withOutbox(1));
+        expect(await claimIds(store, 'r1')).toHaveLength(2);
+        expect(await claimIds(other, 'r2')).toEqual([]);
+        await other.releaseClaims!('r2');
+        expect(await claimIds(other, 'r2')).toEqual([]);
+        await store.releaseClaims!('r1');
+        expect(await claimIds(other, 'r2')).toEqual(['SC-2026-0001/1', 'SC-2026-0001/2']);
+      });
+
+      it('claimDue: when the lease runs out (the replica died), another replica takes the row', async () => {
+        const other = await second();
+        await store.save(withOutbox(1, 1));
+        expect(await claimIds(store, 'dead', 1)).toEqual(['SC-2026-0001/1']);
+        let got: string[] = [];
+        for (let i = 0; i < 100 && !got.length; i++) {
+          await new Promise((r) => setTimeout(r, 5));
+          got = await claimIds(other, 'r2');
+        }
+        expect(got).toEqual(['SC-2026-0001/1']);
+      });
+
+      it('claimDue: recording an attempt ends the claim; a later retry time is not due', async () => {
+        const other = await second();
+        const c = withOutbox(1, 2);
+        await store.save(c);
+        expect(await claimIds(store, 'r1')).toHaveLength(2);
+        const [first, secondMsg, ...rest] = c.notifications;
+        // r1 sent the first and failed the second (retry later); another save leaves claims alone.
+        await store.save({
+          ...c,
+          notifications: [
+            { ...first!, status: 'sent', attempts: 1, sentAt: NOW },
+            { ...secondMsg!, attempts: 1, nextAttemptAt: '2026-11-27T02:01:00.000Z' },
+            ...rest,
+          ],
+        });
+        expect(await claimIds(other, 'r2')).toEqual([]);
+        expect(
+          ((await other.claimDue!('r2', '2026-11-27T02:01:00.000Z', 60_000)) ?? []).map(
+            (x) => x.id,
+          ),
+        ).toEqual(['SC-2026-0001/2']);
+      });
+    } else {
+      it('claimDue (per-process store): not offered; the one process keeps its claims in memory', async () => {
+        expect(store.claimDue).toBeUndefined();
+        expect(store.releaseClaims).toBeUndefined();
+      });
+    }
   });
 }

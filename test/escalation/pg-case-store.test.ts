@@ -9,23 +9,30 @@ import { finished, makeCase, note } from './helpers.js';
 describe.skipIf(pgSkipReason)(pgSuiteTitle('PostgreSQL case store'), () => {
   const db = usePostgres();
 
-  caseStoreContract('PgCaseStore', async () => {
-    const { url, drop } = await db.migrated();
-    const pools: pg.Pool[] = [];
-    const open = () => {
-      const pool = createPool(url);
-      pools.push(pool);
-      return new PgCaseStore(pool);
-    };
-    return {
-      store: open(),
-      reopen: async () => open(),
-      cleanup: async () => {
-        for (const p of pools) await p.end();
-        await drop();
-      },
-    };
-  });
+  caseStoreContract(
+    'PgCaseStore',
+    async () => {
+      const { url, drop } = await db.migrated();
+      const pools: pg.Pool[] = [];
+      const open = () => {
+        const pool = createPool(url);
+        pools.push(pool);
+        return new PgCaseStore(pool);
+      };
+      return {
+        store: open(),
+        reopen: async () => open(),
+        // Another pool on the same database: a second replica.
+        replica: async () => open(),
+        cleanup: async () => {
+          for (const p of pools) await p.end();
+          await drop();
+        },
+      };
+    },
+    [],
+    { shared: true },
+  );
 
   describe('in its tables', () => {
     const withStore = async (fn: (store: PgCaseStore, pool: pg.Pool) => Promise<void>) => {

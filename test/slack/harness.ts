@@ -54,9 +54,17 @@ export interface SlackStack {
 
 /** Starts the whole stack. HTTP mode unless `appToken` is given (then Socket Mode, not started). */
 export async function startSlackStack(
-  opts: { appToken?: string; env?: Record<string, string>; contactsYaml?: string } = {},
+  opts: {
+    appToken?: string;
+    env?: Record<string, string>;
+    contactsYaml?: string;
+    /** A Web API stub to share with other stacks (replicas); the caller closes it. */
+    stub?: SlackApiStub;
+    /** How long the adapter waits for the store's answer on an event id (ms). */
+    seenTimeoutMs?: number;
+  } = {},
 ): Promise<SlackStack> {
-  const stub = await SlackApiStub.start();
+  const stub = opts.stub ?? (await SlackApiStub.start());
   const dataDir = await mkdtemp(join(tmpdir(), 'sca-slack-'));
   const contactsFile = join(dataDir, 'contacts.yaml');
   await writeFile(contactsFile, opts.contactsYaml ?? CONTACTS_YAML);
@@ -77,6 +85,9 @@ export async function startSlackStack(
   const adapter = createSlackAdapter({
     bot: advisor.bot,
     logger,
+    // As src/main.ts wires it: event ids are checked in the store every replica shares.
+    firstSeen: (key: string) => advisor.store.firstSeen(key),
+    ...(opts.seenTimeoutMs === undefined ? {} : { seenTimeoutMs: opts.seenTimeoutMs }),
     settings: {
       botToken: config.SLACK_BOT_TOKEN ?? 'xoxb-test',
       signingSecret: config.SLACK_SIGNING_SECRET,
@@ -105,7 +116,7 @@ export async function startSlackStack(
       await adapter.stop();
       await web.close();
       await advisor.close();
-      await stub.close();
+      if (!opts.stub) await stub.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

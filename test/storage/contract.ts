@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/storage/index.js';
+import type { ScheduledJob, Store } from '../../src/storage/index.js';
+import { deferred, settlesWithin } from '../helpers/async.js';
 
 /** The behaviour every Store must have. Each implementation's test file runs this suite. */
 export function storeContract(
@@ -7,17 +8,38 @@ export function storeContract(
   make: () => Promise<{
     store: Store;
     reopen?: () => Promise<Store>;
+    /**
+     * Opens a second store on the same storage while the first stays open, as a second replica
+     * would. Only stores that several processes may share (PostgreSQL) give one; the file and
+     * memory stores serve one process, so their claims, locks and seen keys are per process.
+     */
+    replica?: () => Promise<Store>;
     cleanup: () => Promise<void>;
   }>,
+  /** `shared`: several processes may share this store (it must give `replica`). */
+  opts: { shared?: boolean } = {},
 ) {
+  const { shared = false } = opts;
+  /** Per process for the file and memory stores, across every replica for a shared store. */
+  const scope = shared ? 'across replicas' : 'per-process store, within one process';
   describe(`Store contract: ${name}`, () => {
     let store: Store;
     let reopen: (() => Promise<Store>) | undefined;
+    let replica: (() => Promise<Store>) | undefined;
     let cleanup: () => Promise<void>;
+    const extra: Store[] = [];
+    /** A second store on the same storage (a second replica); closed after the test. */
+    const second = async (): Promise<Store> => {
+      if (!replica) throw new Error('this store has no replica');
+      const s = await replica();
+      extra.push(s);
+      return s;
+    };
     beforeEach(async () => {
-      ({ store, reopen, cleanup } = await make());
+      ({ store, reopen, replica, cleanup } = await make());
     });
     afterEach(async () => {
+      for (const s of extra.splice(0)) await s.close();
       await store.close();
       await cleanup();
     });
@@ -237,5 +259,230 @@ export function storeContract(
       expect(await store.markOnce('k1', at)).toBe(false);
       expect(await store.markOnce('k2', at)).toBe(true);
     });
+
+    // Claims, locks and seen keys: what N replicas on one database rely on.
+
+    const job = (id: string, dueAt: string): ScheduledJob => ({
+      id,
+      dueAt,
+      kind: 'debrief',
+      user: { platform: 'web', id: `u-${id}` },
+      tripId: `TR-${id}`,
+    });
+    const NOW = '2026-12-01T00:00:00.000Z';
+    const PAST = '2026-11-30T00:00:00.000Z';
+    const LATER = '2026-12-02T00:00:00.000Z';
+    const claimIds = async (s: Store, owner: string, leaseMs = 60_000) =>
+      (await s.claimJobs(owner, NOW, leaseMs)).map((j) => j.id);
+
+    it('claimJobs returns due jobs only, oldest first, whole; a removed job is not claimed', async () => {
+      await store.scheduleJob(job('b', NOW));
+      await store.scheduleJob(job('a', PAST));
+      await store.scheduleJob(job('later', LATER));
+      const got = await store.claimJobs('r1', NOW, 60_000);
+      expect(got).toEqual([job('a', PAST), job('b', NOW)]);
+      await store.removeJob('a');
+      await store.releaseJobs('r1');
+      expect(await claimIds(store, 'r1')).toEqual(['b']);
+      expect(await store.listJobs()).toHaveLength(2);
+    });
+
+    if (shared) {
+      it('claimJobs: a claimed job goes to no other owner until it is released', async () => {
+        const other = await second();
+        for (const id of ['j1', 'j2']) await store.scheduleJob(job(id, PAST));
+        expect(await claimIds(store, 'r1')).toEqual(['j1', 'j2']);
+        expect(await claimIds(other, 'r2')).toEqual([]);
+        // Another owner's release frees nothing of r1's.
+        await other.releaseJobs('r2');
+        expect(await claimIds(other, 'r2')).toEqual([]);
+        await store.releaseJobs('r1');
+        expect(await claimIds(other, 'r2')).toEqual(['j1', 'j2']);
+        expect(await claimIds(store, 'r1')).toEqual([]);
+      });
+
+      it('claimJobs: a claim whose lease ran out (its replica died) is taken by another', async () => {
+        const other = await second();
+        await store.scheduleJob(job('j1', PAST));
+        await store.scheduleJob(job('j2', PAST));
+        expect(await claimIds(store, 'dead', 1)).toEqual(['j1', 'j2']);
+        // The lease is 1 ms of the database's clock; wait until another owner gets the jobs.
+        let got: string[] = [];
+        for (let i = 0; i < 100 && got.length < 2; i++) {
+          await new Promise((r) => setTimeout(r, 5));
+          got = [...got, ...(await claimIds(other, 'r2'))];
+        }
+        expect(got.sort()).toEqual(['j1', 'j2']);
+        expect(await claimIds(store, 'dead')).toEqual([]);
+      });
+
+      it('claimJobs: replicas claiming at the same moment get disjoint sets, together every job', async () => {
+        const other = await second();
+        const ids = Array.from({ length: 60 }, (_, i) => `j${String(i).padStart(2, '0')}`);
+        for (const id of ids) await store.scheduleJob(job(id, PAST));
+        const rounds = await Promise.all(
+          Array.from({ length: 6 }, (_, i) => claimIds(i % 2 ? other : store, `r${i}`)),
+        );
+        const all = rounds.flat();
+        expect(new Set(all).size).toBe(all.length);
+        expect(all.sort()).toEqual(ids);
+      });
+
+      it('claimJobs: scheduling a job again (a new due time) ends its old claim', async () => {
+        const other = await second();
+        await store.scheduleJob(job('j1', PAST));
+        expect(await claimIds(store, 'r1')).toEqual(['j1']);
+        await store.scheduleJob(job('j1', NOW));
+        expect(await claimIds(other, 'r2')).toEqual(['j1']);
+      });
+    } else {
+      it('claimJobs (per-process store): every due job comes back to any owner; one process runs them', async () => {
+        await store.scheduleJob(job('j1', PAST));
+        expect(await claimIds(store, 'r1')).toEqual(['j1']);
+        // No other process can share this store, so a claim holds nothing back.
+        expect(await claimIds(store, 'r2')).toEqual(['j1']);
+        await store.releaseJobs('r1');
+        expect(await claimIds(store, 'r1')).toEqual(['j1']);
+      });
+    }
+
+    /** Runs `n` holders of `name` at once on the given stores; resolves with the most inside at once. */
+    const contend = async (stores: Store[], name: string, n: number): Promise<number> => {
+      let inside = 0;
+      let most = 0;
+      await Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          stores[i % stores.length]!.exclusive(name, async () => {
+            inside++;
+            most = Math.max(most, inside);
+            // Awaiting a real round trip gives a wrongly admitted holder time to enter.
+            await stores[i % stores.length]!.ready();
+            await new Promise((r) => setTimeout(r, 2));
+            inside--;
+          }),
+        ),
+      );
+      return most;
+    };
+
+    it(`exclusive: one holder of a name at a time (${scope})`, async () => {
+      expect(await contend([store], 'user:web:-:a', 8)).toBe(1);
+    });
+
+    it(`exclusive: different names are held at the same time (${scope})`, async () => {
+      const bInside = deferred();
+      const a = store.exclusive('user:web:-:a', async () => {
+        await settlesWithin(bInside.promise, 5000, 'a holder of user:b, while user:a is held');
+        return 'a';
+      });
+      const b = store.exclusive('user:web:-:b', async () => {
+        bInside.resolve();
+        return 'b';
+      });
+      expect(await Promise.all([a, b])).toEqual(['a', 'b']);
+    });
+
+    it('exclusive: a holder may take a lock of another family; a failure frees the lock', async () => {
+      const got = await store.exclusive('user:web:-:a', () =>
+        store.exclusive('cases', async () => 42),
+      );
+      expect(got).toBe(42);
+      await expect(
+        store.exclusive('cases', async () => {
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(
+        await settlesWithin(
+          store.exclusive('cases', async () => 'next'),
+          5000,
+          'the next holder',
+        ),
+      ).toBe('next');
+    });
+
+    if (shared) {
+      it('exclusive: across two replicas, one holder of a name at a time', async () => {
+        const other = await second();
+        expect(await contend([store, other], 'user:web:-:a', 8)).toBe(1);
+        expect(await contend([store, other], 'cases', 6)).toBe(1);
+      });
+
+      it('exclusive: across two replicas, a second holder waits for the first to finish', async () => {
+        const other = await second();
+        const gate = deferred();
+        const inside = deferred();
+        const order: string[] = [];
+        const first = store.exclusive('cases', async () => {
+          inside.resolve();
+          await gate.promise;
+          order.push('first done');
+        });
+        await inside.promise;
+        const next = other.exclusive('cases', async () => {
+          order.push('second in');
+        });
+        // Give a wrongly admitted second holder every chance to enter.
+        await new Promise((r) => setTimeout(r, 200));
+        expect(order).toEqual([]);
+        gate.resolve();
+        await Promise.all([first, next]);
+        expect(order).toEqual(['first done', 'second in']);
+      });
+
+      it('exclusive: across two replicas, different names are held at the same time', async () => {
+        const other = await second();
+        const bInside = deferred();
+        const a = store.exclusive('user:web:-:a', () =>
+          settlesWithin(
+            bInside.promise,
+            5000,
+            'replica 2 holding user:b while replica 1 holds user:a',
+          ),
+        );
+        const b = other.exclusive('user:web:-:b', async () => bInside.resolve());
+        await Promise.all([a, b]);
+      });
+    }
+
+    it(`firstSeen: true the first time, false for a repeat, once when asked at once (${scope})`, async () => {
+      expect(await store.firstSeen('slack:Ev1')).toBe(true);
+      expect(await store.firstSeen('slack:Ev1')).toBe(false);
+      expect(await store.firstSeen('slack:Ev2')).toBe(true);
+      const at = await Promise.all(Array.from({ length: 10 }, () => store.firstSeen('slack:Ev3')));
+      expect(at.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('purgeSeen never forgets a key seen after the cut-off', async () => {
+      expect(await store.firstSeen('slack:Ev1')).toBe(true);
+      expect(await store.purgeSeen(new Date(Date.now() - 3600_000).toISOString())).toBe(0);
+      expect(await store.firstSeen('slack:Ev1')).toBe(false);
+    });
+
+    if (shared) {
+      it('firstSeen: a key seen by one replica is a repeat on another, also when asked at once', async () => {
+        const other = await second();
+        expect(await store.firstSeen('slack:Ev1')).toBe(true);
+        expect(await other.firstSeen('slack:Ev1')).toBe(false);
+        const at = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => (i % 2 ? other : store).firstSeen('slack:Ev2')),
+        );
+        expect(at.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('purgeSeen forgets keys seen before the cut-off, for every replica', async () => {
+        const other = await second();
+        for (const k of ['a', 'b', 'c']) await store.firstSeen(`slack:${k}`);
+        expect(await other.purgeSeen(new Date(Date.now() + 60_000).toISOString())).toBe(3);
+        expect(await other.purgeSeen(new Date(Date.now() + 60_000).toISOString())).toBe(0);
+        expect(await store.firstSeen('slack:a')).toBe(true);
+      });
+    } else {
+      it('purgeSeen (per-process store): forgets nothing by age; memory keeps the last few thousand keys', async () => {
+        expect(await store.firstSeen('slack:Ev1')).toBe(true);
+        expect(await store.purgeSeen(new Date(Date.now() + 60_000).toISOString())).toBe(0);
+        expect(await store.firstSeen('slack:Ev1')).toBe(false);
+      });
+    }
   });
 }

@@ -93,6 +93,33 @@ async function fillDataDir(dir: string): Promise<void> {
     user: web,
     tripId: 'TR-2026-0001',
   });
+  // The curator's loop: unanswered questions (one purged), and once-keys (one forgotten, one
+  // forgotten and recorded again).
+  await store.addUnanswered({
+    at: '2026-08-01T00:00:00.000Z',
+    outcome: 'no-guidance',
+    text: 'purged before the move',
+  });
+  await store.addUnanswered({
+    at: '2026-11-27T01:00:00.000Z',
+    outcome: 'no-guidance',
+    text: 'Can we fly a drone over the [name] festival?',
+    closestEntryId: 'gifts',
+    closestScore: 12.5,
+  });
+  await store.addUnanswered({
+    at: '2026-11-27T01:05:00.000Z',
+    outcome: 'declined',
+    text: 'Is my neighbour a spy?',
+    declinedKind: 'judging-people',
+  });
+  expect(await store.purgeUnanswered('2026-10-01T00:00:00.000Z')).toBe(1);
+  await store.markOnce('digest:curator@council:2026-W48', '2026-11-23T20:00:00.000Z');
+  await store.markOnce('digest:curator@council:2026-W47', '2026-11-16T20:00:00.000Z');
+  await store.unmarkOnce('digest:curator@council:2026-W47');
+  await store.markOnce('digest:other@council:2026-W48', '2026-11-23T20:00:00.000Z');
+  await store.unmarkOnce('digest:other@council:2026-W48');
+  await store.markOnce('digest:other@council:2026-W48', '2026-11-24T20:00:00.000Z');
   await store.close();
   // An id written by an older version with no counter behind it, and the same id twice.
   const line = (t: TripRecord) => `${JSON.stringify(t)}\n`;
@@ -156,6 +183,7 @@ async function everything(store: Store) {
     audit: await store.readAudit(),
     escalations: await store.listEscalationRequests(),
     jobs,
+    unanswered: await store.listUnanswered(),
   };
 }
 
@@ -185,6 +213,8 @@ describe.skipIf(pgSkipReason)(pgSuiteTitle('migrate: a data folder into PostgreS
         cases: 4,
         caseEvents: 6,
         caseMessages: 5,
+        unansweredQuestions: 2,
+        onceKeys: 2,
       });
       const files = await FileStore.open(dir);
       const fileCases = await FileCaseStore.open(dir);
@@ -255,6 +285,21 @@ describe.skipIf(pgSkipReason)(pgSuiteTitle('migrate: a data folder into PostgreS
         expect(await pg.nextSequence('TR-2026')).toBe(10);
         expect(await pg.nextSequence('SC-2026')).toBe(5);
         expect(await pg.nextSequence('ER-2026')).toBe(2);
+        // Once-keys still recorded stay done; a forgotten one may be done again.
+        expect(want.unanswered.map((q) => q.text)).toEqual([
+          'Can we fly a drone over the [name] festival?',
+          'Is my neighbour a spy?',
+        ]);
+        expect(await pg.markOnce('digest:curator@council:2026-W48', 'x')).toBe(false);
+        expect(await pg.markOnce('digest:other@council:2026-W48', 'x')).toBe(false);
+        expect(await pg.markOnce('digest:curator@council:2026-W47', 'x')).toBe(true);
+        expect(
+          (await pg.pool.query('SELECT key, at FROM once_keys WHERE at <> $1 ORDER BY key', ['x']))
+            .rows,
+        ).toEqual([
+          { key: 'digest:curator@council:2026-W48', at: '2026-11-23T20:00:00.000Z' },
+          { key: 'digest:other@council:2026-W48', at: '2026-11-24T20:00:00.000Z' },
+        ]);
       } finally {
         await pg.close();
         await files.close();
@@ -280,6 +325,22 @@ describe.skipIf(pgSkipReason)(pgSuiteTitle('migrate: a data folder into PostgreS
     }
   });
 
+  it('refuses a database that holds only curation data (a once-key), and changes nothing', async () => {
+    const { url, drop } = await db.migrated();
+    const pg = await PgStore.open(url);
+    try {
+      await pg.markOnce('digest:curator@council:2026-W49', '2026-11-30T20:00:00.000Z');
+      const err = await importDataDir(dir, url).catch((e: unknown) => e);
+      expect(isAdvisorError(err, 'storage_corrupt')).toBe(true);
+      expect((err as Error).message).toContain('already holds data (once_keys (1))');
+      expect(await pg.listUnanswered()).toEqual([]);
+      expect(await pg.listFeedback()).toEqual([]);
+    } finally {
+      await pg.close();
+      await drop();
+    }
+  });
+
   it('cli migrate --from-dir prints the counts, then refuses a second run', async () => {
     const { url, drop } = await db.fresh();
     const cli = () =>
@@ -295,6 +356,8 @@ describe.skipIf(pgSkipReason)(pgSuiteTitle('migrate: a data folder into PostgreS
       expect(first.stdout).toContain(`Copied ${dir} into the database:`);
       expect(first.stdout).toContain('  cases: 4\n');
       expect(first.stdout).toContain('  trips: 3\n');
+      expect(first.stdout).toContain('  unansweredQuestions: 2\n');
+      expect(first.stdout).toContain('  onceKeys: 2\n');
       const second = cli();
       expect(second.status).toBe(1);
       expect(second.stderr).toMatch(

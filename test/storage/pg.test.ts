@@ -17,10 +17,20 @@ import { storeContract } from './contract.js';
 describe.skipIf(pgSkipReason)(pgSuiteTitle('PostgreSQL store'), () => {
   const db = usePostgres();
 
-  storeContract('PgStore', async () => {
-    const { url, drop } = await db.migrated();
-    return { store: await PgStore.open(url), reopen: () => PgStore.open(url), cleanup: drop };
-  });
+  storeContract(
+    'PgStore',
+    async () => {
+      const { url, drop } = await db.migrated();
+      return {
+        store: await PgStore.open(url),
+        reopen: () => PgStore.open(url),
+        // A second store with pools of its own on the same database: a second replica.
+        replica: () => PgStore.open(url),
+        cleanup: drop,
+      };
+    },
+    { shared: true },
+  );
 
   const rows = async (url: string, sql: string) => {
     const client = new pg.Client({ connectionString: url });

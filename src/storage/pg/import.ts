@@ -11,7 +11,13 @@ import type { Case } from '../../escalation/case.js';
 import { FileCaseStore } from '../../escalation/case-store.js';
 import { ConversationSchema } from '../conversations.js';
 import { FileStore, migrate, readJsonLines } from '../file.js';
-import { type ConversationState, type TripRecord, type UserKey, userKey } from '../types.js';
+import {
+  type ConversationState,
+  type TripRecord,
+  type UnansweredQuestion,
+  type UserKey,
+  userKey,
+} from '../types.js';
 import { connectError, createPool, describeUrl, inTransaction, type Queryable } from './db.js';
 import { runMigrations } from './migrate.js';
 import { insertAudit, insertEscalations, insertJobs, insertTrips } from './store.js';
@@ -28,6 +34,8 @@ export interface ImportCounts {
   cases: number;
   caseEvents: number;
   caseMessages: number;
+  unansweredQuestions: number;
+  onceKeys: number;
 }
 
 /** The tables that hold data; all must be empty before an import. */
@@ -122,7 +130,9 @@ export async function insertCases(q: Queryable, cases: Case[]): Promise<void> {
 
 /** Rows already in each data table, listing only the tables that have some. */
 async function rowsPresent(q: Queryable): Promise<string[]> {
-  const counts = DATA_TABLES.map((t) => `(SELECT count(*) FROM ${t})::int AS ${t}`).join(', ');
+  const counts = [...DATA_TABLES, ...CURATION_TABLES]
+    .map((t) => `(SELECT count(*) FROM ${t})::int AS ${t}`)
+    .join(', ');
   const { rows } = await q.query<Record<string, number>>(`SELECT ${counts}`);
   return Object.entries(rows[0] ?? {})
     .filter(([, n]) => n > 0)
@@ -170,6 +180,7 @@ export async function importDataDir(dir: string, url: string): Promise<ImportCou
       );
       const counters = Object.entries(state.counters).filter(([, n]) => n > 0);
       const cases = await (await FileCaseStore.open(dir)).listAll();
+      const curation = await readCuration(dir, files);
 
       await inTransaction(pool, async (client) => {
         await client.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
@@ -204,6 +215,7 @@ export async function importDataDir(dir: string, url: string): Promise<ImportCou
             value,
           ]);
         await inBatches(cases, (batch) => insertCases(client, batch));
+        await insertCuration(client, curation);
       });
       // Statistics now, not when autovacuum gets round to it: without them the planner guesses
       // at tables it thinks are empty, and a guess past jit_above_cost made listing open cases
@@ -220,6 +232,8 @@ export async function importDataDir(dir: string, url: string): Promise<ImportCou
         cases: cases.length,
         caseEvents: cases.reduce((n, c) => n + c.history.length, 0),
         caseMessages: cases.reduce((n, c) => n + c.notifications.length, 0),
+        unansweredQuestions: curation.unanswered.length,
+        onceKeys: curation.onceKeys.length,
       };
     } finally {
       await files.close();
@@ -233,5 +247,60 @@ function notEmpty(url: string, tables: string[]): AdvisorError {
   return new AdvisorError(
     ErrorCode.StorageCorrupt,
     `The database at ${describeUrl(url)} already holds data (${tables.join(', ')}), so nothing was copied: migrate only fills an empty database. Point DATABASE_URL at a new database, or empty this one if you are sure it holds nothing you need.`,
+  );
+}
+
+// The curator's loop (schema 3): unanswered questions and once-keys.
+
+/** Curation tables; like the others, they must be empty before an import. */
+const CURATION_TABLES = ['unanswered_questions', 'once_keys'] as const;
+
+/** What a data folder holds for the curator's loop. */
+interface Curation {
+  unanswered: UnansweredQuestion[];
+  onceKeys: { key: string; at: string }[];
+}
+
+/**
+ * Reads unanswered.jsonl as the file store serves it, and replays once.jsonl (a key recorded,
+ * or forgotten again with `removed`) to the keys still recorded, each with when it was first
+ * recorded since it was last forgotten.
+ */
+async function readCuration(dir: string, files: FileStore): Promise<Curation> {
+  const unanswered = await files.listUnanswered();
+  const Mark = z.object({
+    key: z.string(),
+    at: z.string().optional(),
+    removed: z.boolean().optional(),
+  });
+  const marks = new Map<string, string>();
+  for (const m of await readJsonLines(join(dir, 'once.jsonl'), Mark))
+    if (m.removed) marks.delete(m.key);
+    else if (!marks.has(m.key)) marks.set(m.key, m.at ?? '');
+  return { unanswered, onceKeys: [...marks].map(([key, at]) => ({ key, at })) };
+}
+
+/** Copies the curation data, unanswered questions in their order. */
+async function insertCuration(q: Queryable, curation: Curation): Promise<void> {
+  await inBatches(curation.unanswered, (batch) =>
+    q
+      .query(
+        `INSERT INTO unanswered_questions
+           (at, outcome, text, declined_kind, closest_entry_id, closest_score)
+         SELECT e->>'at', e->>'outcome', e->>'text', e->>'declinedKind', e->>'closestEntryId',
+           (e->>'closestScore')::double precision
+         FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n`,
+        [JSON.stringify(batch)],
+      )
+      .then(() => undefined),
+  );
+  await inBatches(curation.onceKeys, (batch) =>
+    q
+      .query(
+        `INSERT INTO once_keys (key, at)
+         SELECT e->>'key', e->>'at' FROM jsonb_array_elements($1::jsonb) AS t(e)`,
+        [JSON.stringify(batch)],
+      )
+      .then(() => undefined),
   );
 }
