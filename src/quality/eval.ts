@@ -186,6 +186,7 @@ export async function loadStandardSets(dir: string): Promise<NamedSet[]> {
   const fresh = await loadQuestionSet(`${dir}/fresh.yaml`);
   const final = await loadQuestionSet(`${dir}/final.yaml`);
   const final2 = await loadQuestionSet(`${dir}/final2.yaml`);
+  const final3 = await loadQuestionSet(`${dir}/final3.yaml`);
   return [
     { name: 'suite', set: suite, study: true },
     { name: 'blind dev', set: splitSet(blind, 'dev'), study: true },
@@ -193,6 +194,7 @@ export async function loadStandardSets(dir: string): Promise<NamedSet[]> {
     { name: 'fresh 100', set: fresh, study: false },
     { name: 'final 100', set: final, study: false },
     { name: 'final2 100', set: final2, study: false },
+    { name: 'final3 100', set: final3, study: false },
   ];
 }
 
