@@ -95,7 +95,7 @@ export class OidcSignIn {
         { err, issuer: this.settings.issuer },
         'the sign-in provider did not answer',
       );
-      this.problem(res, 502, 'The sign-in service did not answer. Please try again in a minute.');
+      this.unavailable(res);
       return undefined;
     }
   }
@@ -196,6 +196,23 @@ export class OidcSignIn {
       body: `<h1>${esc(text)}</h1><p><a href="/auth/login">Try signing in again</a></p>`,
       styles: ['/console/console.css'],
       ...(cookie ? { headers: { 'set-cookie': cookie } } : {}),
+    });
+  }
+
+  /**
+   * The provider did not answer (at discovery or the token exchange). Nothing here needs a
+   * restart: the next attempt asks the provider again. Retry-After tells tools when to.
+   */
+  private unavailable(res: ServerResponse, cookie?: string): void {
+    sendPage(res, {
+      status: 503,
+      title: 'Sign-in is not available',
+      body: `<h1>Sign-in is not available right now</h1>
+<p>The sign-in service did not answer, so you cannot use Sister City Advisor on the web for the moment. Please try again in a few minutes.</p>
+<p>If this keeps happening, tell whoever looks after Sister City Advisor. The bot in Slack or Teams, if your council uses it, is not affected.</p>
+<p><a href="/auth/login">Try signing in again</a></p>`,
+      styles: ['/console/console.css'],
+      headers: { 'retry-after': '60', ...(cookie ? { 'set-cookie': cookie } : {}) },
     });
   }
 }
