@@ -153,6 +153,13 @@ export class OidcSignIn {
       });
       claims = tokens.claims();
     } catch (err) {
+      if (unreachable(err)) {
+        this.logger.error(
+          { err, issuer: this.settings.issuer },
+          'the sign-in provider did not answer',
+        );
+        return this.unavailable(res, clear);
+      }
       this.logger.warn({ err: (err as Error).message }, 'sign-in failed at the callback');
       return this.problem(res, 400, 'Sign-in could not be checked.', clear);
     }
@@ -229,6 +236,19 @@ export function identityFrom(claims: client.IDToken): {
   // An address the provider says is not verified is not used to grant a role.
   const email = claims.email_verified === false ? undefined : str(claims.email);
   return { sub, ...(name ? { name } : {}), ...(email ? { email: email.toLowerCase() } : {}) };
+}
+
+/**
+ * True when the provider could not be reached or failed on its side (a network error, a timeout,
+ * an error status without an OAuth error body), as opposed to refusing what was sent.
+ */
+function unreachable(err: unknown): boolean {
+  // openid-client passes fetch's own TypeError through; its argument errors carry a code.
+  if (err instanceof TypeError) return !('code' in err);
+  const code = (err as { code?: unknown })?.code;
+  return (
+    code === 'OAUTH_TIMEOUT' || code === 'OAUTH_ABORT' || code === 'OAUTH_RESPONSE_IS_NOT_CONFORM'
+  );
 }
 
 /** The `csrf` field of a form body, if the request is a form. */
