@@ -17,8 +17,11 @@ const DIST = join(ROOT, 'dist');
 const STAMP = join(DIST, '.build-stamp');
 /** What the build reads: a change to any of these makes dist/ stale. */
 const INPUTS = ['src', 'adapters', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
-const STATIC_FROM = join(ROOT, 'adapters', 'web', 'public');
-const STATIC_TO = join(DIST, 'adapters', 'web', 'public');
+/** Folders of static files the compiled code reads beside itself, copied into dist/ as they are. */
+export const STATIC_DIRS = [
+  join('adapters', 'web', 'public'),
+  join('adapters', 'web', 'console', 'public'),
+];
 
 /** The newest modification time (ms) under `path`, a file or a folder. */
 function newest(path) {
@@ -75,9 +78,11 @@ export function build() {
     process.stderr.write(`Build failed (tsc exited with ${run.status ?? run.signal}).\n`);
     return run.status || 1;
   }
-  // The compiled web server looks for its static files beside itself.
-  rmSync(STATIC_TO, { recursive: true, force: true });
-  cpSync(STATIC_FROM, STATIC_TO, { recursive: true });
+  // The compiled web server and consoles look for their static files beside themselves.
+  for (const dir of STATIC_DIRS) {
+    rmSync(join(DIST, dir), { recursive: true, force: true });
+    cpSync(join(ROOT, dir), join(DIST, dir), { recursive: true });
+  }
   writeFileSync(STAMP, `${new Date().toISOString()}\n`);
   process.stderr.write(
     `Built ${relative(ROOT, DIST)}/ in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`,

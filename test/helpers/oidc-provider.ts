@@ -21,10 +21,10 @@ export interface TestProvider {
   close(): Promise<void>;
 }
 
-/** Starts the provider for an app at `publicUrl`. */
-export async function startProvider(publicUrl: string): Promise<TestProvider> {
+/** Starts the provider for an app at `publicUrl`, on `port` if given (to bring it back up). */
+export async function startProvider(publicUrl: string, port = 0): Promise<TestProvider> {
   const server: Server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const clientId = 'sister-city-advisor';
   const clientSecret = 'a-test-client-secret-that-is-long-enough';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createWebAccess, type WebAccessSetup } from '../../adapters/web/auth/index.js';
 import { mountCaseConsole } from '../../adapters/web/console/cases.js';
+import { knowledgeConsoleRoutes } from '../../adapters/web/console/knowledge.js';
 import { WebInbox } from '../../adapters/web/inbox.js';
 import { WebServer } from '../../adapters/web/server.js';
 import { type Advisor, createAdvisor } from '../../src/app.js';
@@ -38,6 +39,8 @@ export async function startTestServer(
     access?: (advisor: Advisor) => WebAccessSetup;
     /** Mount the security contact's console. */
     caseConsole?: boolean;
+    /** Mount the curator's knowledge console (after the case console, as src/main.ts does). */
+    knowledgeConsole?: boolean;
     /** Listen on this port (sign-in needs PUBLIC_URL known in advance). */
     port?: number;
   } = {},
@@ -68,6 +71,12 @@ export async function startTestServer(
   for (const route of setup.routes) web.mount(route);
   if (opts.caseConsole && advisor.cases)
     mountCaseConsole(web, { cases: advisor.cases, clock, logger });
+  if (opts.knowledgeConsole)
+    for (const route of knowledgeConsoleRoutes({
+      access: setup.access,
+      curation: advisor.curation,
+    }))
+      web.mount(route);
   const url = await web.listen(opts.port ?? 0, '127.0.0.1');
   return {
     url,

@@ -2,25 +2,20 @@
  * Sign-in end to end against a real OpenID provider (oidc-provider on loopback), through its
  * login page in headless Chromium; then what a session cookie may and may not do.
  */
-import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebAccess } from '../../adapters/web/auth/index.js';
 import { Signer } from '../../adapters/web/auth/signed.js';
-import { silentLogger } from '../../src/logger.js';
-import { PEOPLE, startProvider, type TestProvider } from '../helpers/oidc-provider.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { PEOPLE, type TestProvider } from '../helpers/oidc-provider.js';
+import type { TestServer } from '../helpers/server.js';
+import {
+  browserSignIn,
+  launchChromium,
+  type SignInApp,
+  seriousAxe,
+  startSignInApp,
+} from '../helpers/sign-in.js';
 
-const require = createRequire(import.meta.url);
-const AXE_SOURCE: string = require('axe-core').source;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SECRET = 'test-session-secret-0123456789-abcdefghij';
-
+let app: SignInApp;
 let provider: TestProvider;
 let server: TestServer;
 let browser: Browser;
@@ -29,58 +24,9 @@ let base: string;
 let offsetMs = 0;
 const sessionClock = { now: () => new Date(Date.now() + offsetMs) };
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-/** Signs in through the provider's own login and consent pages; returns the page and cookie. */
-async function signIn(
-  login: string,
-  path = '/',
-): Promise<{ context: BrowserContext; page: Page; cookie: string }> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  await page.goto(`${base}${path}`);
-  // The provider's login page: any password.
-  await page.locator('input[name="login"]').fill(login);
-  await page.locator('input[name="password"]').fill('any password');
-  await page.getByRole('button', { name: 'Sign-in' }).click();
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.waitForURL((u) => u.href.startsWith(base) && !u.pathname.startsWith('/auth/'));
-  const session = (await context.cookies(base)).find((c) => c.name === 'sca_session');
-  if (!session) throw new Error('no session cookie after sign-in');
-  return { context, page, cookie: `sca_session=${session.value}` };
-}
-
-async function api(path: string, init: RequestInit & { cookie?: string; csrf?: string } = {}) {
-  const headers = new Headers(init.headers);
-  if (init.cookie) headers.set('cookie', init.cookie);
-  if (init.csrf) headers.set('x-csrf-token', init.csrf);
-  const res = await fetch(`${base}${path}`, { ...init, headers, redirect: 'manual' });
-  const text = await res.text();
-  let body: any = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // HTML or empty.
-  }
-  return { status: res.status, body, headers: res.headers };
-}
-
-async function axe(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  const found: { id: string; impact: string }[] = await page.evaluate(() =>
-    (window as any).axe
-      .run(document, { resultTypes: ['violations'] })
-      .then((r: any) => r.violations),
-  );
-  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
-}
+const signIn = (login: string, path = '/') => browserSignIn(browser, base, login, path);
+const api: SignInApp['api'] = (path, init) => app.api(path, init);
+const axe = (page: Page) => seriousAxe(page);
 
 let contact: Awaited<ReturnType<typeof signIn>>;
 let staff: Awaited<ReturnType<typeof signIn>>;
@@ -89,53 +35,15 @@ let staffCsrf: string;
 
 describe('OpenID Connect sign-in', () => {
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium`);
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    provider = await startProvider(base);
-    const contactsFile = join(tmpdir(), `sca-contacts-${process.pid}.yaml`);
-    await writeFile(
-      contactsFile,
-      `primary:\n  name: Sam Security\n  email: sam.security@council.govt.nz\n  web: security-contact\nbackup:\n  name: Backup contact\n  web: security-backup\ncurators:\n  - name: Casey Curator\n    email: casey@council.govt.nz\n`,
-    );
-    server = await startTestServer({
-      port,
-      caseConsole: true,
-      env: { CONTACTS_FILE: contactsFile },
-      access: (advisor) =>
-        createWebAccess({
-          clock: sessionClock,
-          logger: silentLogger(),
-          contacts: () => advisor.cases?.contacts,
-          oidc: {
-            issuer: provider.issuer,
-            clientId: provider.clientId,
-            clientSecret: provider.clientSecret,
-            publicUrl: base,
-            sessionSecret: SECRET,
-          },
-        }),
-    });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    app = await startSignInApp({ clock: sessionClock });
+    ({ base, server } = app);
+    provider = app.provider as TestProvider;
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
-    await provider?.close();
+    await app?.close();
   });
 
   it('sends someone who is not signed in to sign in, and answers the API with 401', async () => {

@@ -95,7 +95,7 @@ export class OidcSignIn {
         { err, issuer: this.settings.issuer },
         'the sign-in provider did not answer',
       );
-      this.problem(res, 502, 'The sign-in service did not answer. Please try again in a minute.');
+      this.unavailable(res);
       return undefined;
     }
   }
@@ -153,6 +153,13 @@ export class OidcSignIn {
       });
       claims = tokens.claims();
     } catch (err) {
+      if (unreachable(err)) {
+        this.logger.error(
+          { err, issuer: this.settings.issuer },
+          'the sign-in provider did not answer',
+        );
+        return this.unavailable(res, clear);
+      }
       this.logger.warn({ err: (err as Error).message }, 'sign-in failed at the callback');
       return this.problem(res, 400, 'Sign-in could not be checked.', clear);
     }
@@ -198,6 +205,23 @@ export class OidcSignIn {
       ...(cookie ? { headers: { 'set-cookie': cookie } } : {}),
     });
   }
+
+  /**
+   * The provider did not answer (at discovery or the token exchange). Nothing here needs a
+   * restart: the next attempt asks the provider again. Retry-After tells tools when to.
+   */
+  private unavailable(res: ServerResponse, cookie?: string): void {
+    sendPage(res, {
+      status: 503,
+      title: 'Sign-in is not available',
+      body: `<h1>Sign-in is not available right now</h1>
+<p>The sign-in service did not answer, so you cannot use Sister City Advisor on the web for the moment. Please try again in a few minutes.</p>
+<p>If this keeps happening, tell whoever looks after Sister City Advisor. The bot in Slack or Teams, if your council uses it, is not affected.</p>
+<p><a href="/auth/login">Try signing in again</a></p>`,
+      styles: ['/console/console.css'],
+      headers: { 'retry-after': '60', ...(cookie ? { 'set-cookie': cookie } : {}) },
+    });
+  }
 }
 
 /** The identity the app uses from an ID token: `oid` if present, else `sub`; name; email. */
@@ -212,6 +236,19 @@ export function identityFrom(claims: client.IDToken): {
   // An address the provider says is not verified is not used to grant a role.
   const email = claims.email_verified === false ? undefined : str(claims.email);
   return { sub, ...(name ? { name } : {}), ...(email ? { email: email.toLowerCase() } : {}) };
+}
+
+/**
+ * True when the provider could not be reached or failed on its side (a network error, a timeout,
+ * an error status without an OAuth error body), as opposed to refusing what was sent.
+ */
+function unreachable(err: unknown): boolean {
+  // openid-client passes fetch's own TypeError through; its argument errors carry a code.
+  if (err instanceof TypeError) return !('code' in err);
+  const code = (err as { code?: unknown })?.code;
+  return (
+    code === 'OAUTH_TIMEOUT' || code === 'OAUTH_ABORT' || code === 'OAUTH_RESPONSE_IS_NOT_CONFORM'
+  );
 }
 
 /** The `csrf` field of a form body, if the request is a form. */

@@ -21,6 +21,7 @@ import type { Viewer, WebAccess } from '../access.js';
 import { readForm, redirect, sendPage } from '../html.js';
 import { HttpError, type Route, SECURITY_HEADERS, sendStatic } from '../http.js';
 import { detailPage, type Flash, listPage, SOURCES, STATUSES, whoHeader } from './render.js';
+import { CONSOLE_CSS_PATH, consoleCss } from './style.js';
 
 const PUBLIC = join(dirname(fileURLToPath(import.meta.url)), 'public');
 const CASE_ID = /^[A-Z]{2}-\d{4}-\d{4,6}$/;
@@ -79,10 +80,7 @@ export class CaseConsole {
   /** Messages to show once after a redirect, by a random token in the URL (bounded, short-lived). */
   private readonly flashes = new Map<string, Flash & { viewer: string; exp: number }>();
   private readonly files = new Map<string, [Buffer, string]>([
-    [
-      '/console/console.css',
-      [readFileSync(join(PUBLIC, 'console.css')), 'text/css; charset=utf-8'],
-    ],
+    [CONSOLE_CSS_PATH, [consoleCss(), 'text/css; charset=utf-8']],
     [
       '/console/cases.js',
       [readFileSync(join(PUBLIC, 'cases.js')), 'text/javascript; charset=utf-8'],
@@ -128,7 +126,7 @@ export class CaseConsole {
       title,
       body,
       header: whoHeader(viewer, this.access.csrfToken(viewer)),
-      styles: ['/console/console.css'],
+      styles: [CONSOLE_CSS_PATH],
       scripts: ['/console/cases.js'],
       // Sign-out posts here and is sent on to the provider's sign-out page.
       formTargets: [...(this.access.formOrigins ?? [])],

@@ -9,8 +9,12 @@ import type { CurationView, UnansweredGroup } from '../../../src/curation/index.
 import { toCsv } from '../../../src/escalation/export.js';
 import { nzIso, nzShort } from '../../../src/nz-time.js';
 import type { WebAccess } from '../access.js';
+import { pageCsp } from '../html.js';
 import { type Route, SECURITY_HEADERS } from '../http.js';
-import { CONSOLE_CSS } from './style.js';
+import { whoHeader } from './render.js';
+import { CONSOLE_CSS_PATH, consoleCss } from './style.js';
+
+export { CONSOLE_CSS_PATH };
 
 /** What the console needs: who may see it, and the core's view of the guidance. */
 export interface KnowledgeConsoleOptions {
@@ -21,7 +25,6 @@ export interface KnowledgeConsoleOptions {
 /** The page's path, its CSV export and its stylesheet. */
 export const KNOWLEDGE_PATH = '/console/knowledge';
 export const UNANSWERED_CSV_PATH = '/console/knowledge/unanswered.csv';
-export const CONSOLE_CSS_PATH = '/console/console.css';
 
 const FILTERS = {
   all: 'All',
@@ -48,7 +51,12 @@ function filtered(groups: UnansweredGroup[], filter: Filter): UnansweredGroup[] 
   return groups.filter((g) => g.outcomes[filter] > 0);
 }
 
-function send(res: ServerResponse, type: string, body: string, extra: Record<string, string> = {}) {
+function send(
+  res: ServerResponse,
+  type: string,
+  body: string | Buffer,
+  extra: Record<string, string> = {},
+) {
   res.writeHead(200, {
     ...SECURITY_HEADERS,
     'content-type': type,
@@ -150,8 +158,12 @@ function unansweredSection(view: CurationView, filter: Filter): string {
 <p><a href="${escapeHtml(csvHref)}" download>Download these groups as CSV</a></p>${table}</section>`;
 }
 
-/** The whole page. */
-export function renderKnowledgePage(view: CurationView, filter: Filter = 'all'): string {
+/** The whole page; `header` is the escaped who-is-signed-in part (see `whoHeader`). */
+export function renderKnowledgePage(
+  view: CurationView,
+  filter: Filter = 'all',
+  header = '',
+): string {
   return `<!doctype html>
 <html lang="en-NZ">
 <head>
@@ -161,9 +173,9 @@ export function renderKnowledgePage(view: CurationView, filter: Filter = 'all'):
 <link rel="stylesheet" href="${CONSOLE_CSS_PATH}">
 </head>
 <body>
-<a class="skip" href="#main">Skip to content</a>
-<header><p class="brand">Sister City Advisor</p></header>
-<main id="main">
+<a class="skip-link" href="#main">Skip to content</a>
+<header class="console-header"><p class="console-brand"><a href="/">Sister City Advisor</a></p>${header}</header>
+<main id="main" tabindex="-1">
 <h1>Knowledge console</h1>
 <p>As of ${escapeHtml(view.health.today)} (New Zealand time).</p>
 <nav aria-label="Sections"><ul class="filters"><li><a href="#review">Due for review</a></li><li><a href="#feedback">Feedback</a></li><li><a href="#unanswered">Questions without an answer</a></li></ul></nav>
@@ -214,11 +226,15 @@ export function unansweredCsv(view: CurationView, filter: Filter = 'all'): strin
 export function knowledgeConsoleRoutes(opts: KnowledgeConsoleOptions): Route[] {
   const { access, curation } = opts;
   const page = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
-    if (!(await access.require(req, res, 'curator', 'page'))) return;
+    const viewer = await access.require(req, res, 'curator', 'page');
+    if (!viewer) return;
+    const header = whoHeader(viewer, access.csrfToken(viewer));
     send(
       res,
       'text/html; charset=utf-8',
-      renderKnowledgePage(await curation.view(), filterOf(url)),
+      renderKnowledgePage(await curation.view(), filterOf(url), header),
+      // Sign-out posts to /auth/logout, which sends the browser on to the provider's sign-out.
+      { 'content-security-policy': pageCsp([...(access.formOrigins ?? [])]) },
     );
   };
   const csv = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
@@ -229,7 +245,7 @@ export function knowledgeConsoleRoutes(opts: KnowledgeConsoleOptions): Route[] {
     });
   };
   const css = (_req: IncomingMessage, res: ServerResponse) =>
-    send(res, 'text/css; charset=utf-8', CONSOLE_CSS, { 'cache-control': 'no-cache' });
+    send(res, 'text/css; charset=utf-8', consoleCss(), { 'cache-control': 'no-cache' });
   return [
     { method: 'GET', path: KNOWLEDGE_PATH, handler: page },
     { method: 'HEAD', path: KNOWLEDGE_PATH, handler: page },

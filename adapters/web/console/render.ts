@@ -43,7 +43,13 @@ export function whoHeader(viewer: Viewer, csrf: string): string {
   const out = viewer.signedIn
     ? `<form method="post" action="/auth/logout" class="inline"><input type="hidden" name="csrf" value="${esc(csrf)}"><button type="submit" class="button button--quiet">Sign out</button></form>`
     : '<span class="console-local">Local mode (no sign-in)</span>';
-  return `<nav class="console-nav" aria-label="Console"><a href="/console/cases">Cases</a> <a href="/">Chat</a></nav><p class="console-who">${who} ${out}</p>`;
+  // Links only to the consoles this viewer may open.
+  const links = [
+    ...(viewer.roles.has('contact') ? ['<a href="/console/cases">Cases</a>'] : []),
+    ...(viewer.roles.has('curator') ? ['<a href="/console/knowledge">Knowledge</a>'] : []),
+    '<a href="/">Chat</a>',
+  ];
+  return `<nav class="console-nav" aria-label="Console">${links.join(' ')}</nav><p class="console-who">${who} ${out}</p>`;
 }
 
 function flashHtml(flash: Flash | undefined): string {

@@ -108,6 +108,7 @@ const els = {
   accountName: byId('account-name'),
   signOut: /** @type {HTMLButtonElement} */ (byId('sign-out')),
   consoleLink: /** @type {HTMLAnchorElement} */ (byId('console-link')),
+  knowledgeLink: /** @type {HTMLAnchorElement} */ (byId('knowledge-link')),
 };
 
 /**
@@ -843,6 +844,7 @@ function switchUser() {
     // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is not in every browser this page supports.
     document.cookie = `sca_local_user=${encodeURIComponent(state.userId)}; path=/; SameSite=Strict`;
     els.consoleLink.hidden = els.role.value !== 'security';
+    els.knowledgeLink.hidden = els.role.value !== 'curator';
   }
   state.history = loadHistory(state.userId);
   renderAll();
@@ -868,6 +870,7 @@ async function whoAmI() {
   els.account.hidden = false;
   els.accountName.textContent = me.name || me.email || 'you';
   els.consoleLink.hidden = !state.me.roles.includes('contact');
+  els.knowledgeLink.hidden = !state.me.roles.includes('curator');
   els.signOut.addEventListener('click', () => void signOut());
 }
 
