@@ -135,10 +135,7 @@ async function main(): Promise<void> {
   if (exposed && !config.OIDC_ISSUER) {
     logger.warn(
       { host: config.HOST },
-      'ALLOW_UNAUTHENTICATED_WEB=true: the web chat has no sign-in and is reachable beyond this machine, so anyone who can reach it can say they are the security contact. Keep it behind your own access control.',
-    );
-    logger.warn(
-      'the knowledge console (/console/knowledge) is off: it needs sign-in when HOST is not this machine',
+      'ALLOW_UNAUTHENTICATED_WEB=true: the web chat and its consoles have no sign-in and are reachable beyond this machine, so anyone who can reach them can say they are the security contact or a curator. Keep them behind your own access control.',
     );
   }
   if (teams) logger.info(`teams messages at ${new URL(teams.path, url).href}`);
