@@ -182,8 +182,11 @@ export interface AnswerAids {
   pick?: (question: string, candidates: Entry[]) => Promise<string | null | undefined>;
 }
 
-/** Below this confidence a question is not worth asking the picker about: nothing came close. */
-const PICK_FLOOR = 0.05;
+/**
+ * Below this share of the answer threshold a question is not worth asking the picker about:
+ * nothing came close. (A share, because a refit moves the model's whole probability scale.)
+ */
+const PICK_FLOOR_SHARE = 0.1;
 /** Entries offered to the picker. */
 const PICK_CANDIDATES = 5;
 
@@ -218,7 +221,7 @@ export async function answerQuestion(
   if (prepared.kind !== 'search') return decided(knowledge, prepared);
   const dense = aids.dense ? await aids.dense(prepared.question).catch(() => undefined) : undefined;
   const r = retriever.search(prepared.question, dense);
-  if (!r.answered && aids.pick && r.top && r.confidence >= PICK_FLOOR && !prepared.register) {
+  if (!r.answered && aids.pick && r.top && r.confidence >= retriever.threshold * PICK_FLOOR_SHARE && !prepared.register) {
     const candidates = r.hits.slice(0, PICK_CANDIDATES).map((h) => h.entry);
     const id = await aids.pick(prepared.question, candidates).catch(() => undefined);
     const picked = id ? r.hits.find((h) => h.entry.id === id) : undefined;

@@ -170,6 +170,11 @@ export class Retriever {
     );
   }
 
+  /** The answerability model's threshold: a question's confidence must reach it to be answered. */
+  get threshold(): number {
+    return this.model.threshold;
+  }
+
   /** Rarer terms matter more. */
   private weight(term: string): number {
     const df = this.docFreq.get(term) ?? 1;
