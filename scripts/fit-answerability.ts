@@ -156,17 +156,20 @@ for (let t = 0.04; t <= 0.9001; t += 0.02) {
   ];
   const alone = outAnsweredAlone(model, 'dev', t);
   const curated = samples.filter((d) => d.set === 'declines');
-  const curatedAnswered = curated.filter((d) => probability(model, d.x) >= t).length / curated.length;
+  const curatedAnswered =
+    curated.filter((d) => probability(model, d.x) >= t).length / curated.length;
   console.log(
     `${at.threshold.toFixed(2)}      | ${pct(suite.top1)} ${pct(suite.wrongEntry)} ${pct(suite.refusalRecall)}  | ${pct(dev.top1)} ${pct(dev.wrongEntry)} ${pct(dev.refusalRecall)} | ${pct(alone)} | ${pct(curatedAnswered)}`,
   );
-  // The most correct dev answers within the issue's targets: on the dev half at most 3 % wrong
-  // entries and at least 97 % declined; the suite at 90 % or more with every out-of-scope question
-  // declined; and retrieval on its own answering no more than a quarter of the dev half's
-  // out-of-scope questions (the rules were written from those questions, so unseen ones must not
-  // depend on them alone).
+  // The most correct dev answers within the issue's targets, with a margin, since unseen questions
+  // fare worse than the data fitted on: on the dev half at most 2 % wrong entries (target 3 %) and
+  // at least 97 % declined; the suite at 90 % or more with every out-of-scope question declined;
+  // retrieval on its own answering no more than a quarter of the dev half's out-of-scope questions
+  // (the rules were written from those questions, so unseen ones must not depend on them alone);
+  // and no more than 15 % of the curated declines, cross-fitted (wording the fit has not seen).
   const ok =
-    dev.wrongEntry <= 0.03 &&
+    dev.wrongEntry <= 0.02 &&
+    curatedAnswered <= 0.15 &&
     dev.refusalRecall >= 0.97 &&
     suite.top1 >= 0.9 &&
     suite.refusalRecall === 1 &&

@@ -1,6 +1,11 @@
 import { type Entry, findPartnerCities, findPlaces, type Knowledge } from './knowledge/index.js';
 import type { Reply } from './model.js';
-import { notListedReply, type RegisterTopic, registerReply } from './register-reply.js';
+import {
+  firstTieReply,
+  notListedReply,
+  type RegisterTopic,
+  registerReply,
+} from './register-reply.js';
 import { answerReply, noGuidanceReply, outOfScopeReply, smallTalkReply } from './replies.js';
 import {
   analyse,
@@ -111,6 +116,12 @@ function fromRegister(
     },
     onlyIfNoGuidance,
   });
+  // "Which council had the first sister city in China?": the oldest ties across the register.
+  const country = !listed.length && !unlisted.length && asks ? firstTieCountry(text) : undefined;
+  if (country) {
+    const reply = firstTieReply(register, country, knowledge.nzCouncils);
+    if (reply) return done(reply, false);
+  }
   if (!listed.length && unlisted[0] && knowledge.nzCouncils && asks) {
     // Guidance written about the council (Auckland's review, say) answers better, if it matches.
     const related = guidanceAbout(knowledge, unlisted[0].name);
@@ -144,6 +155,27 @@ function fromRegister(
     !aboutTheTie,
     related,
   );
+}
+
+/** Countries a question may name, as the register spells them. */
+const COUNTRY_WORDS: [RegExp, string][] = [
+  [/\b(china|chinese|prc)\b/, 'China'],
+  [/\b(japan|japanese)\b/, 'Japan'],
+  [/\b(usa?|america|american|united states|states)\b/, 'United States'],
+  [/\b(australia|australian|aussie|oz)\b/, 'Australia'],
+  [/\b(korea|korean)\b/, 'South Korea'],
+];
+
+/**
+ * The country of a question that asks for the first or oldest tie with it, across councils
+ * ("which council had the first sister city with mainland China?", "very first japan - nz link").
+ */
+function firstTieCountry(text: string): string | undefined {
+  const folded = foldText(text);
+  if (!/\b(first|earliest|oldest|longest running|longest standing)\b/.test(folded))
+    return undefined;
+  const found = COUNTRY_WORDS.filter(([re]) => re.test(folded));
+  return found.length === 1 ? found[0]?.[1] : undefined;
 }
 
 /** Words that ask when a tie began or how old it is. */
@@ -221,7 +253,13 @@ export async function answerQuestion(
   if (prepared.kind !== 'search') return decided(knowledge, prepared);
   const dense = aids.dense ? await aids.dense(prepared.question).catch(() => undefined) : undefined;
   const r = retriever.search(prepared.question, dense);
-  if (!r.answered && aids.pick && r.top && r.confidence >= retriever.threshold * PICK_FLOOR_SHARE && !prepared.register) {
+  if (
+    !r.answered &&
+    aids.pick &&
+    r.top &&
+    r.confidence >= retriever.threshold * PICK_FLOOR_SHARE &&
+    !prepared.register
+  ) {
     const candidates = r.hits.slice(0, PICK_CANDIDATES).map((h) => h.entry);
     const id = await aids.pick(prepared.question, candidates).catch(() => undefined);
     const picked = id ? r.hits.find((h) => h.entry.id === id) : undefined;

@@ -205,6 +205,53 @@ export function registerReply(
   return answer(registerId(council), lines.join('\n\n'), sources, register.reviewed, related);
 }
 
+/** A relationship's earliest year, for ordering ties by age. */
+function firstYear(r: Relationship): number | undefined {
+  if (r.since === undefined) return undefined;
+  return Array.isArray(r.since) ? Math.min(...r.since) : r.since;
+}
+
+/**
+ * The oldest ties with one country among every council in the register ("which council had the
+ * first sister city in China?"). Ties whose years overlap (a disputed year) are all shown, and
+ * the reply says the register is not the whole country's list. Undefined when no tie with that
+ * country has a year.
+ */
+export function firstTieReply(
+  register: Register,
+  country: string,
+  nz?: NzCouncils,
+): Reply | undefined {
+  const ties = register.councils
+    .flatMap((council) => council.relationships.map((r) => ({ council, r, year: firstYear(r) })))
+    .filter((t) => t.r.country === country && t.year !== undefined)
+    .sort((a, b) => (a.year ?? 0) - (b.year ?? 0));
+  const first = ties[0];
+  if (!first) return undefined;
+  const name = /^united /i.test(country) ? `the ${country}` : country;
+  // A tie whose earliest year is no later than the first one's latest could be the first.
+  const latest = Array.isArray(first.r.since) ? Math.max(...first.r.since) : (first.year ?? 0);
+  const contenders = ties.filter((t) => (t.year ?? 0) <= latest);
+  const next = ties.filter((t) => !contenders.includes(t)).slice(0, 2);
+  const lines = [
+    contenders.length === 1
+      ? `Of the councils in the register, **${first.council.place}** has the oldest tie with ${name}. ${tieSentence(first.council, first.r)}`
+      : `Of the councils in the register, the oldest ties with ${name} are ${listWords(contenders.map((t) => `**${t.council.place}** and ${t.r.city} (since ${sinceText(t.r)})`))}.`,
+  ];
+  if (next.length)
+    lines.push(
+      `Next come ${listWords(next.map((t) => `${t.council.place} and ${t.r.city} (${sinceText(t.r)})`))}.`,
+    );
+  lines.push(
+    `The register holds ${register.councils.length} councils, not every one in New Zealand${nz ? `; [${nz.directory.publisher}](${nz.directory.url}) keeps the national directory` : ''}.`,
+  );
+  const sources: Source[] = [
+    ...contenders.flatMap((t) => [...t.council.sources, ...tieSources(t.r)]),
+    ...register.sources,
+  ];
+  return answer(registerId(first.council), lines.join('\n\n'), sources, register.reviewed);
+}
+
 /**
  * The reply for an NZ council the register has no entry for: it says so, and points to the
  * national directory rather than refusing or answering for another council.

@@ -3,19 +3,19 @@
 import type { AnswerModel } from './answerability.js';
 
 export const FITTED: AnswerModel = {
-  bias: -13.3799,
+  bias: -13.3361,
   weights: {
-    coverage: 2.3808,
-    exampleCoverage: 2.0348,
-    knownShare: 5.1477,
-    concepts: 0.8999,
-    margin: 0.6682,
-    agree: 0.5289,
-    entryAgree: 0.4128,
-    focusCoverage: 0.7296,
-    remit: 3.4857,
-    intent: 2.1998,
-    intentAgree: -0.187,
+    coverage: 2.4417,
+    exampleCoverage: 1.9424,
+    knownShare: 5.1795,
+    concepts: 0.8592,
+    margin: 0.6597,
+    agree: 0.4636,
+    entryAgree: 0.4379,
+    focusCoverage: 0.7675,
+    remit: 3.53,
+    intent: 2.2645,
+    intentAgree: -0.2109,
   },
   threshold: 0.14,
 };

@@ -110,3 +110,33 @@ describe('register answers on the shipped knowledge', () => {
     ]);
   });
 });
+
+describe('the oldest ties with a country, across the register', () => {
+  it('names the council with the oldest tie, the runners-up, and cites them', () => {
+    const a = ask('Which council had the first sister city with mainland China?');
+    expect(a.reply.entryId).toBe('register:hastings');
+    const text = replyToPlain(a.reply);
+    expect(text).toMatch(
+      /^Of the councils in the register, Hastings has the oldest tie with China\./,
+    );
+    expect(text).toContain('Hastings and Guilin (China) have been sister cities since 1981.');
+    expect(text).toMatch(/Next come Christchurch and Gansu \(1984\)/);
+    expect(text).toContain('not every one in New Zealand');
+    expect(sourceUrls(a.reply).length).toBeGreaterThan(1);
+  });
+
+  it('keeps a disputed year as the sources give it, and says "the United States"', () => {
+    const text = replyToPlain(ask('oldest sister city relationship with the US?').reply);
+    expect(text).toContain('Rotorua has the oldest tie with the United States');
+    expect(text).toContain('Auckland and Los Angeles (1971 or 1972: sources differ)');
+  });
+
+  it('is not used when the question names a council, or asks about no tie', () => {
+    expect(ask('what was Dunedin’s first sister city in Japan?').reply.entryId).toBe(
+      'register:dunedin',
+    );
+    expect(ask('what was the first overseas trip by a mayor to china').reply.entryId).not.toMatch(
+      /^register:/,
+    );
+  });
+});
