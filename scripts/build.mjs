@@ -83,6 +83,11 @@ export function build() {
     rmSync(join(DIST, dir), { recursive: true, force: true });
     cpSync(join(ROOT, dir), join(DIST, dir), { recursive: true });
   }
+  // Train the answer classifier now, so the first start loads it (a failure is only a warning).
+  spawnSync(process.execPath, [join(DIST, 'src', 'warm-cache.js')], {
+    cwd: ROOT,
+    stdio: ['ignore', process.stderr, process.stderr],
+  });
   writeFileSync(STAMP, `${new Date().toISOString()}\n`);
   process.stderr.write(
     `Built ${relative(ROOT, DIST)}/ in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`,

@@ -15,7 +15,7 @@ import { CaseConversation } from './escalation/conversation.js';
 import { type Escalator, RecordingEscalator } from './escalation/escalator.js';
 import { holidaysFor } from './escalation/holidays.js';
 import { CaseService } from './escalation/service.js';
-import { type Knowledge, loadKnowledge } from './knowledge/index.js';
+import { type Knowledge, loadKnowledge, withYamlCache } from './knowledge/index.js';
 import { countingCases, type LimitSettings, UsageLimits } from './limits.js';
 import {
   type EntryPicker,
@@ -25,6 +25,7 @@ import {
 } from './llm/index.js';
 import { Metrics } from './metrics.js';
 import type { Notifier, Platform } from './model.js';
+import { BUILD_CACHE } from './paths.js';
 import { Retriever } from './retrieval/index.js';
 import { Scheduler } from './scheduler.js';
 import { runShutdown } from './shutdown.js';
@@ -41,15 +42,26 @@ export interface Content {
 }
 
 /** Loads and validates everything under the knowledge folder; throws `knowledge_invalid` naming what to fix. */
-export async function loadContent(dir: string): Promise<Content> {
-  const knowledge = await loadKnowledge(dir);
-  const ids = new Set(knowledge.byId.keys());
-  const checklists = new Map<string, Checklist>();
-  for (const file of CHECKLIST_FILES) {
-    const c = await loadChecklist(dir, file, ids);
-    checklists.set(c.id, c);
-  }
-  return { knowledge, checklists };
+export async function loadContent(
+  dir: string,
+  cacheDirs: readonly string[] = [],
+): Promise<Content> {
+  // Parsed YAML is reused between runs when it is unchanged (see withYamlCache).
+  return withYamlCache(cacheDirs, async () => {
+    const knowledge = await loadKnowledge(dir);
+    const ids = new Set(knowledge.byId.keys());
+    const checklists = new Map<string, Checklist>();
+    for (const file of CHECKLIST_FILES) {
+      const c = await loadChecklist(dir, file, ids);
+      checklists.set(c.id, c);
+    }
+    return { knowledge, checklists };
+  });
+}
+
+/** Where start-up caches are read from: the data folder's own, then the build's. */
+export function cacheDirs(config: Pick<Config, 'DATA_DIR'>): string[] {
+  return [join(config.DATA_DIR, 'cache'), BUILD_CACHE];
 }
 
 /** Everything the bot is built from. */
@@ -159,7 +171,7 @@ export async function createAdvisor(
     processMetrics?: boolean;
   } = {},
 ): Promise<Advisor> {
-  const content = await loadContent(config.KNOWLEDGE_DIR);
+  const content = await loadContent(config.KNOWLEDGE_DIR, cacheDirs(config));
   // Contacts are checked before the data directory is locked, so a config error changes nothing.
   const contacts = config.ESCALATION_ENABLED ? await loadContacts(config.CONTACTS_FILE) : undefined;
   // Storage: PostgreSQL when DATABASE_URL is set (the cases share its pool), else DATA_DIR. The
@@ -261,13 +273,10 @@ export async function createAdvisor(
     : undefined;
   const bot = assembleBot({
     ...content,
-    retriever: new Retriever(
-      content.knowledge,
-      undefined,
-      undefined,
-      undefined,
+    retriever: new Retriever(content.knowledge, undefined, undefined, undefined, [
       join(config.DATA_DIR, 'cache'),
-    ),
+      BUILD_CACHE,
+    ]),
     unanswered,
     store,
     logger,

@@ -29,7 +29,7 @@ import {
 import { NameBook } from './escalation/names.js';
 import { type Knowledge, loadKnowledge, reviewKnowledge } from './knowledge/index.js';
 import { nzShort } from './nz-time.js';
-import { PROJECT_ROOT } from './paths.js';
+import { BUILD_CACHE, PROJECT_ROOT } from './paths.js';
 import {
   evaluate,
   formatReport,
@@ -87,19 +87,17 @@ export function ask(
 }
 
 async function runAsk(args: string[], knowledgeDir: string, dataDir: string): Promise<number> {
+  const caches = [join(dataDir, 'cache'), BUILD_CACHE];
   const json = args.includes('--json');
   const question = args
     .filter((a) => a !== '--json')
     .join(' ')
     .trim();
   const knowledge = await loadKnowledge(knowledgeDir);
-  const retriever = new Retriever(
-    knowledge,
-    undefined,
-    undefined,
-    undefined,
+  const retriever = new Retriever(knowledge, undefined, undefined, undefined, [
     join(dataDir, 'cache'),
-  );
+    BUILD_CACHE,
+  ]);
   const today = nzDay(systemClock.now());
   if (question) {
     const result = ask(knowledge, retriever, question, today);

@@ -15,3 +15,9 @@ export const PROJECT_ROOT = ((): string => {
   }
   return dir;
 })();
+
+/**
+ * Caches the build fills (`npm run build` trains the intent classifier on the shipped knowledge),
+ * read before anything is trained at start-up. Read-only at run time.
+ */
+export const BUILD_CACHE = join(PROJECT_ROOT, 'dist', 'cache');

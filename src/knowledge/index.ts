@@ -18,7 +18,7 @@ export {
   findPlaces,
   notListedId,
 } from './places.js';
-export { formatProblem, type KnowledgeProblem } from './problems.js';
+export { formatProblem, type KnowledgeProblem, withYamlCache } from './problems.js';
 export {
   loadRegister,
   placeSlug,

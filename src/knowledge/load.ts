@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { AdvisorError, ErrorCode } from '../errors.js';
 import { loadDeclines } from './declines.js';
 import { loadNzCouncils, NZ_COUNCILS_FILE, type NzCouncils } from './nz-councils.js';
-import { type KnowledgeProblem, knowledgeError, parseYamlText } from './problems.js';
+import { type KnowledgeProblem, knowledgeError, parseYamlText, withYamlCache } from './problems.js';
 import { loadRegister, REGISTER_FILE, type Register } from './register.js';
 import { type Entry, EntryFrontMatterSchema } from './schema.js';
 
@@ -153,10 +153,19 @@ export function buildKnowledge(
 }
 
 /**
- * Loads every guidance entry under `<dir>/guidance`. Throws an AdvisorError with code
- * `knowledge_invalid` naming each file, entry and field at fault.
+ * Loads every guidance entry under `<dir>/guidance`, the register, the NZ council list and the
+ * curated declines. Throws an AdvisorError with code `knowledge_invalid` naming each file, entry
+ * and field at fault. With `cacheDirs`, parsed YAML is reused between runs (see `withYamlCache`);
+ * everything is still validated.
  */
-export async function loadKnowledge(dir: string): Promise<Knowledge> {
+export async function loadKnowledge(
+  dir: string,
+  opts: { cacheDirs?: readonly string[] } = {},
+): Promise<Knowledge> {
+  return withYamlCache(opts.cacheDirs ?? [], () => readKnowledge(dir));
+}
+
+async function readKnowledge(dir: string): Promise<Knowledge> {
   const guidanceDir = join(dir, 'guidance');
   let files: string[];
   try {

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isScalar, parseDocument, visit } from 'yaml';
@@ -18,10 +20,84 @@ export function formatProblem(p: KnowledgeProblem): string {
 }
 
 /**
+ * Parsed YAML kept between runs, keyed by a hash of the text: parsing the knowledge folder's YAML
+ * is most of its loading time, and the same text always parses to the same value (the core
+ * schema gives only strings, numbers, booleans, nulls, lists and maps). Validation still runs on
+ * every load. Texts that fail to parse are never kept.
+ */
+const CACHE_FORMAT = 1;
+const parsedCache = new Map<string, string>();
+let recording: Map<string, string> | undefined;
+let misses = 0;
+
+const hashText = (text: string) => createHash('sha256').update(text).digest('base64url');
+const cacheName = () => `yaml-${CACHE_FORMAT}.json`;
+
+/**
+ * Runs `load` with parsed YAML read from the first cache folder that has it; what `load` parses
+ * is written to the first folder (a failure to write only costs the next start some time).
+ */
+export async function withYamlCache<T>(
+  cacheDirs: readonly string[],
+  load: () => Promise<T>,
+): Promise<T> {
+  if (!cacheDirs.length) return load();
+  for (const dir of cacheDirs) {
+    try {
+      const saved = JSON.parse(readFileSync(join(dir, cacheName()), 'utf8')) as Record<
+        string,
+        string
+      >;
+      for (const [k, v] of Object.entries(saved)) if (typeof v === 'string') parsedCache.set(k, v);
+      break;
+    } catch {
+      // No cache there, or an unreadable one: try the next, else parse.
+    }
+  }
+  recording = new Map();
+  misses = 0;
+  try {
+    const result = await load();
+    // Only this load's texts are kept, so a cache never grows with old versions of a file.
+    if (misses > 0 || recording.size !== parsedCache.size)
+      writeYamlCache(cacheDirs[0] ?? '', recording);
+    return result;
+  } finally {
+    recording = undefined;
+    parsedCache.clear();
+  }
+}
+
+function writeYamlCache(dir: string, entries: Map<string, string>): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, cacheName());
+    writeFileSync(`${file}.tmp`, JSON.stringify(Object.fromEntries(entries)));
+    renameSync(`${file}.tmp`, file);
+  } catch {
+    // A cache that cannot be written only costs the next start some time.
+  }
+}
+
+/**
  * Parses YAML (front matter, the register). Numbers written with a leading zero (a phone prefix such as
  * 0800) keep their digits as text, because a curator never means the number 800.
  */
 export function parseYamlText(text: string): unknown {
+  if (!recording) return parseYaml(text);
+  const key = hashText(text);
+  const cached = parsedCache.get(key);
+  if (cached !== undefined) {
+    recording.set(key, cached);
+    return JSON.parse(cached);
+  }
+  const value = parseYaml(text);
+  recording.set(key, JSON.stringify(value));
+  misses++;
+  return value;
+}
+
+function parseYaml(text: string): unknown {
   const doc = parseDocument(text, { schema: 'core', prettyErrors: true });
   if (doc.errors.length) throw doc.errors[0];
   visit(doc, {

@@ -30,6 +30,8 @@ const SKIP_GRADIENT = 1e-3;
 const PRUNE = 0.03;
 /** A word in at most this many training texts may be corrected to a commoner neighbour. */
 const RARE = 1;
+/** Corrections remembered, at most. */
+const MAX_CORRECTIONS = 10_000;
 
 /**
  * Word terms (with synonyms) and adjacent concept pairs. `correct` may replace a word the model
@@ -129,15 +131,21 @@ function writeCache(file: string, w: Weights): void {
 export class IntentModel {
   private readonly w: Weights;
 
-  constructor(examples: readonly IntentExample[], cacheDir?: string) {
+  /**
+   * `cacheDirs`: folders where trained weights may already be, read in order; new weights are
+   * written to the first (the data folder), not to the others (such as the build's own cache).
+   */
+  constructor(examples: readonly IntentExample[], cacheDirs: string | readonly string[] = []) {
     const key = createHash('sha256')
       .update(JSON.stringify([FORMAT, examples.map((e) => [e.label, e.text])]))
       .digest('hex');
-    const file = cacheDir ? join(cacheDir, `intent-${key.slice(0, 24)}.json`) : undefined;
-    let w = trained.get(key) ?? (file ? readCache(file) : undefined);
+    const name = `intent-${key.slice(0, 24)}.json`;
+    const dirs = typeof cacheDirs === 'string' ? [cacheDirs] : cacheDirs;
+    let w = trained.get(key);
+    for (const dir of dirs) w ??= readCache(join(dir, name));
     if (!w) {
       w = train(examples);
-      if (file) writeCache(file, w);
+      if (dirs[0]) writeCache(join(dirs[0], name), w);
     }
     trained.set(key, w);
     this.w = w;
@@ -148,6 +156,17 @@ export class IntentModel {
    * keyword search's fuzzy matching allows; undefined for a known or uncorrectable word.
    */
   private correct(term: string): string | undefined {
+    if (this.corrections.has(term)) return this.corrections.get(term);
+    const fixed = this.nearest(term);
+    if (this.corrections.size >= MAX_CORRECTIONS) this.corrections.clear();
+    this.corrections.set(term, fixed);
+    return fixed;
+  }
+
+  /** Corrections already worked out, since the search is the slow part of a prediction. */
+  private readonly corrections = new Map<string, string | undefined>();
+
+  private nearest(term: string): string | undefined {
     const { vocabulary, counts } = this.w;
     const seen = counts[vocabulary.get(term) ?? -1] ?? 0;
     // A word seen in one example may itself be a typo there; a common neighbour is likelier.

@@ -110,8 +110,11 @@ export class Retriever {
     private readonly exampleShare = EXAMPLE_SHARE,
     /** For a long message, how much its asking sentence counts against the whole message (0-1). */
     private readonly focusShare = FOCUS_SHARE,
-    /** Where the trained intent classifier is kept between runs (none: trained in each process). */
-    cacheDir?: string,
+    /**
+     * Where trained intent-classifier weights may be found, in order; new ones are written to the
+     * first (none: trained in each process).
+     */
+    cacheDirs: string | readonly string[] = [],
   ) {
     const register = knowledge.register;
     // A country that an entry is about (Canada, Australia) is a topic, not scenery.
@@ -129,9 +132,21 @@ export class Retriever {
         .flatMap((name) => terms(name))
         .filter((t) => !topics.has(t)),
     );
+    // Each text is analysed once while indexing (MiniSearch and the document frequencies both
+    // need its terms); searches analyse their question as it comes.
+    let building: Map<string, string[]> | undefined = new Map();
+    const tokenize = (text: string): string[] => {
+      if (!building) return terms(text);
+      let t = building.get(text);
+      if (!t) {
+        t = terms(text);
+        building.set(text, t);
+      }
+      return t;
+    };
     this.index = new MiniSearch<Doc>({
       fields: [...FIELDS],
-      tokenize: terms,
+      tokenize,
       // Terms are already normalised by `terms`, for documents and queries alike.
       processTerm: (t) => t,
       searchOptions: {
@@ -142,7 +157,7 @@ export class Retriever {
     this.examples = new MiniSearch<ExampleDoc>({
       fields: ['text'],
       storeFields: ['entry'],
-      tokenize: terms,
+      tokenize,
       processTerm: (t) => t,
       searchOptions: SEARCH_OPTIONS,
     });
@@ -154,15 +169,16 @@ export class Retriever {
       ),
     );
     for (const d of docs) {
-      const seen = new Set(FIELDS.flatMap((f) => terms(d[f])));
+      const seen = new Set(FIELDS.flatMap((f) => tokenize(d[f])));
       for (const t of seen) this.docFreq.set(t, (this.docFreq.get(t) ?? 0) + 1);
     }
     this.size = docs.length;
+    building = undefined;
     this.intent = new IntentModel(
       knowledge.entries.flatMap((e) =>
         [e.title, ...e.questions].map((text) => ({ text, label: e.id })),
       ),
-      cacheDir,
+      cacheDirs,
     );
     this.remit = new RemitModel(
       knowledge.entries.flatMap((e) => [e.title, ...e.questions]),

@@ -1,0 +1,103 @@
+/** Start-up caches: parsed YAML and the trained intent classifier, reused only while unchanged. */
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { loadContent } from '../../src/app.js';
+import { IntentModel } from '../../src/retrieval/intent.js';
+
+const FIXTURE = new URL('../fixtures/knowledge', import.meta.url).pathname;
+let dir: string;
+let knowledgeDir: string;
+let cacheDir: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sca-cache-'));
+  knowledgeDir = join(dir, 'knowledge');
+  cacheDir = join(dir, 'cache');
+  await cp(FIXTURE, knowledgeDir, { recursive: true });
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+const plain = (c: Awaited<ReturnType<typeof loadContent>>) =>
+  JSON.parse(
+    JSON.stringify({ ...c.knowledge, byId: [...c.knowledge.byId.keys()] }, (_k, v) =>
+      v instanceof Map ? [...v.entries()] : v,
+    ),
+  );
+
+describe('the parsed-YAML cache', () => {
+  it('gives the same knowledge from the cache as from the files', async () => {
+    const fresh = await loadContent(knowledgeDir);
+    const first = await loadContent(knowledgeDir, [cacheDir]);
+    expect(await readdir(cacheDir)).toContain('yaml-1.json');
+    const cached = await loadContent(knowledgeDir, [cacheDir]);
+    expect(plain(first)).toEqual(plain(fresh));
+    expect(plain(cached)).toEqual(plain(fresh));
+    expect([...cached.checklists.keys()]).toEqual([...fresh.checklists.keys()]);
+  });
+
+  it('reads a changed file afresh, and keeps only what the last load used', async () => {
+    await loadContent(knowledgeDir, [cacheDir]);
+    const before = Object.keys(JSON.parse(await readFile(join(cacheDir, 'yaml-1.json'), 'utf8')));
+    const [file] = (await readdir(join(knowledgeDir, 'guidance'))).filter((f) => f.endsWith('.md'));
+    const path = join(knowledgeDir, 'guidance', file ?? '');
+    const text = await readFile(path, 'utf8');
+    await writeFile(path, text.replace(/^title: .*$/m, 'title: A title changed since the cache'));
+    const changed = await loadContent(knowledgeDir, [cacheDir]);
+    expect(changed.knowledge.entries.map((e) => e.title)).toContain(
+      'A title changed since the cache',
+    );
+    const after = Object.keys(JSON.parse(await readFile(join(cacheDir, 'yaml-1.json'), 'utf8')));
+    expect(after).toHaveLength(before.length);
+    expect(after).not.toEqual(before);
+  });
+
+  it('still refuses a broken file, and ignores a corrupt cache', async () => {
+    await loadContent(knowledgeDir, [cacheDir]);
+    await writeFile(join(cacheDir, 'yaml-1.json'), '{not json');
+    await expect(loadContent(knowledgeDir, [cacheDir])).resolves.toBeTruthy();
+    await writeFile(join(knowledgeDir, 'sister-cities.yaml'), 'councils: [unclosed\n');
+    await expect(loadContent(knowledgeDir, [cacheDir])).rejects.toThrow(/sister-cities\.yaml/);
+  });
+});
+
+describe('the intent classifier cache', () => {
+  const examples = [
+    { text: 'can I accept a gift from the delegation', label: 'gifts' },
+    { text: 'koha for visitors', label: 'gifts' },
+    { text: 'take my laptop to china', label: 'devices' },
+    { text: 'phone security overseas', label: 'devices' },
+  ];
+
+  it('writes the weights once and predicts the same from them', async () => {
+    const trained = new IntentModel(examples, [cacheDir]).predict('gift from visitors');
+    const files = await readdir(cacheDir);
+    expect(files.filter((f) => f.startsWith('intent-'))).toHaveLength(1);
+    expect(trained.get('gifts')).toBeGreaterThan(trained.get('devices') ?? 1);
+    // A different example set trains afresh rather than using these weights.
+    new IntentModel([...examples, { text: 'hotel wifi', label: 'devices' }], [cacheDir]);
+    expect((await readdir(cacheDir)).filter((f) => f.startsWith('intent-'))).toHaveLength(2);
+  });
+
+  // A fresh copy of the module has no weights in memory, as a new process would not.
+  const freshModel = async () => {
+    vi.resetModules();
+    return (await import('../../src/retrieval/intent.js')).IntentModel;
+  };
+
+  it('loads the weights in a new process, and retrains when the file is corrupt', async () => {
+    const other = [...examples, { text: 'declare a trip', label: 'declare' }];
+    const expected = new IntentModel(other, [cacheDir]).predict('declare my trip');
+    const [file] = (await readdir(cacheDir)).filter((f) => f.startsWith('intent-'));
+    const path = join(cacheDir, file ?? '');
+    // Loaded from the file: the same predictions (to float precision: weights are stored as 32-bit).
+    const loaded = new (await freshModel())(other, [cacheDir]).predict('declare my trip');
+    for (const [label, p] of expected) expect(loaded.get(label)).toBeCloseTo(p, 5);
+    // A corrupt file is not used: the model retrains and writes a good one.
+    await writeFile(path, '{"format": 2, "labels": [');
+    const retrained = new (await freshModel())(other, [cacheDir]).predict('declare my trip');
+    for (const [label, p] of expected) expect(retrained.get(label)).toBeCloseTo(p, 5);
+    expect(JSON.parse(await readFile(path, 'utf8')).format).toBe(2);
+  });
+});
