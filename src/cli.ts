@@ -93,11 +93,8 @@ async function runAsk(args: string[], knowledgeDir: string, dataDir: string): Pr
     .filter((a) => a !== '--json')
     .join(' ')
     .trim();
-  const knowledge = await loadKnowledge(knowledgeDir);
-  const retriever = new Retriever(knowledge, undefined, undefined, undefined, [
-    join(dataDir, 'cache'),
-    BUILD_CACHE,
-  ]);
+  const knowledge = await loadKnowledge(knowledgeDir, { cacheDirs: caches });
+  const retriever = new Retriever(knowledge, undefined, undefined, undefined, caches);
   const today = nzDay(systemClock.now());
   if (question) {
     const result = ask(knowledge, retriever, question, today);
