@@ -29,6 +29,7 @@ import type { Incoming, Notifier } from '../src/model.js';
 import { FileStore, type Store } from '../src/storage/index.js';
 import { importDataDir } from '../src/storage/pg/import.js';
 import { PgStore } from '../src/storage/pg/index.js';
+import { cleanupOnInterrupt } from './cleanup.js';
 import { printTable } from './compare.js';
 import { seedDataDir } from './seed-cases.js';
 import { ms, percentile } from './stats.js';
@@ -166,22 +167,10 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'sca-bench-pg-'));
   const cluster = await startCluster(found);
   // The cluster runs in its own session, so Ctrl-C would leave it running: stop it first.
-  // Once only, whether the run ends or is interrupted (two at once would race to delete).
-  let stopping: Promise<void> | undefined;
-  const cleanup = () => {
-    stopping ??= (async () => {
-      await cluster.stop();
-      await rm(dir, { recursive: true, force: true, maxRetries: 3 });
-    })();
-    return stopping;
-  };
-  const interrupted = () => {
-    // Connections the stop cuts emit errors that nothing waits for now: the run is over.
-    process.on('uncaughtException', () => undefined);
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
+  const cleanup = cleanupOnInterrupt(async () => {
+    await cluster.stop();
+    await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+  });
   const closers: (() => Promise<void>)[] = [];
   try {
     let t0 = performance.now();

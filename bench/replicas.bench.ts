@@ -21,6 +21,7 @@ import pg from 'pg';
 import { Agent, request } from 'undici';
 import { findPostgres, startCluster } from '../scripts/pg-cluster.js';
 import { loadKnowledge } from '../src/knowledge/index.js';
+import { cleanupOnInterrupt } from './cleanup.js';
 import { printTable } from './compare.js';
 import { CONCURRENCY, ms, percentile } from './stats.js';
 
@@ -201,22 +202,10 @@ async function main(): Promise<void> {
   const cluster = await startCluster(found);
   const replicas: Replica[] = [];
   // The cluster runs in its own session, so Ctrl-C would leave it running: stop it first.
-  // Once only, whether the run ends or is interrupted (two at once would race to delete).
-  let stopping: Promise<void> | undefined;
-  const cleanup = () => {
-    stopping ??= (async () => {
-      for (const r of replicas) await stopReplica(r);
-      await cluster.stop();
-    })();
-    return stopping;
-  };
-  const interrupted = () => {
-    // Connections the stop cuts emit errors that nothing waits for now: the run is over.
-    process.on('uncaughtException', () => undefined);
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
+  const cleanup = cleanupOnInterrupt(async () => {
+    for (const r of replicas) await stopReplica(r);
+    await cluster.stop();
+  });
   try {
     await cluster.admin('CREATE DATABASE bench');
     const url = cluster.url('bench');

@@ -6,7 +6,8 @@
  * so a restart or a second tick (in this process or another) does not send it again.
  */
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
+import { nzWallTime } from '../checklist/time.js';
+import { type Clock, nzDay } from '../clock.js';
 import type { Curator } from '../escalation/contacts.js';
 import type { Knowledge } from '../knowledge/index.js';
 import { escapeMarkdown } from '../markdown.js';
@@ -21,25 +22,16 @@ const DAY_MS = 24 * 3600_000;
 export const DIGEST_WEEKDAY = 1;
 export const DIGEST_HOUR = 9;
 
-const NZ_PARTS = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Pacific/Auckland',
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-});
-
 /**
  * The digest week `now` falls in: the NZ date of its Monday, once Monday 09:00 NZ has passed;
  * undefined before then in the week (the previous week's digest is not sent late on a Monday).
  */
 export function digestWeek(now: Date): string | undefined {
-  const p = Object.fromEntries(NZ_PARTS.formatToParts(now).map((x) => [x.type, x.value]));
-  const day = new Date(Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day)));
+  const today = nzDay(now);
+  const day = new Date(`${today}T00:00:00Z`);
   const weekday = day.getUTCDay() || 7;
+  if (weekday === DIGEST_WEEKDAY && now < nzWallTime(today, DIGEST_HOUR)) return undefined;
   const monday = new Date(day.getTime() - (weekday - DIGEST_WEEKDAY) * DAY_MS);
-  if (weekday === DIGEST_WEEKDAY && Number(p.hour) < DIGEST_HOUR) return undefined;
   return monday.toISOString().slice(0, 10);
 }
 

@@ -8,7 +8,8 @@ import { dataDirError } from './access.js';
 import { ConversationLog, ConversationSchema } from './conversations.js';
 import { highestIssued } from './issued.js';
 import { type DirLock, lockDir } from './lock.js';
-import { KeyedQueue, SeenKeys, SerialQueue } from './serial.js';
+import { OneProcessStore } from './one-process.js';
+import { SerialQueue } from './serial.js';
 import {
   type AuditEvent,
   type ConversationState,
@@ -197,7 +198,7 @@ async function endWithNewline(path: string): Promise<void> {
  * JSON file (rewritten whole, so finished state is dropped), feedback and the audit log in
  * append-only JSON Lines files. Every write goes through one serial queue.
  */
-export class FileStore implements Store {
+export class FileStore extends OneProcessStore implements Store {
   private readonly queue = new SerialQueue();
   private pendingStateWrite: Promise<void> | undefined;
   private closed = false;
@@ -211,7 +212,9 @@ export class FileStore implements Store {
     private readonly conversations: ConversationLog,
     /** Keys recorded by `markOnce` (once.jsonl, replayed on open). */
     private readonly marks: Set<string>,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Opens (creating if needed) and locks the data directory. */
   static async open(dir: string): Promise<FileStore> {
@@ -372,31 +375,6 @@ export class FileStore implements Store {
   async removeJob(id: string): Promise<void> {
     this.db.data.jobs = this.db.data.jobs.filter((j) => j.id !== id);
     await this.writeState();
-  }
-
-  // One process owns this store: claims, locks and seen keys live in memory.
-  private readonly locks = new KeyedQueue();
-  private readonly seen = new SeenKeys();
-
-  async claimJobs(_owner: string, now: string): Promise<ScheduledJob[]> {
-    // Oldest first, as the PostgreSQL store returns them.
-    return (await this.listJobs())
-      .filter((j) => j.dueAt <= now)
-      .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id));
-  }
-
-  async releaseJobs(): Promise<void> {}
-
-  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    return this.locks.run(name, fn);
-  }
-
-  async firstSeen(key: string): Promise<boolean> {
-    return this.seen.first(key);
-  }
-
-  async purgeSeen(): Promise<number> {
-    return 0;
   }
 
   addUnanswered(question: UnansweredQuestion): Promise<void> {

@@ -1,5 +1,5 @@
 import { AdvisorError, ErrorCode } from '../errors.js';
-import { KeyedQueue, SeenKeys } from './serial.js';
+import { OneProcessStore } from './one-process.js';
 import {
   type AuditEvent,
   type ConversationState,
@@ -14,7 +14,7 @@ import {
 } from './types.js';
 
 /** A Store that keeps everything in memory: for tests and the CLI. */
-export class MemoryStore implements Store {
+export class MemoryStore extends OneProcessStore implements Store {
   private readonly conversations = new Map<UserKey, ConversationState>();
   private readonly feedback: Feedback[] = [];
   private readonly events: AuditEvent[] = [];
@@ -86,30 +86,6 @@ export class MemoryStore implements Store {
   }
   async removeJob(id: string) {
     this.jobs.delete(id);
-  }
-  // One process owns this store: claims, locks and seen keys live in memory.
-  private readonly locks = new KeyedQueue();
-  private readonly seen = new SeenKeys();
-
-  async claimJobs(_owner: string, now: string): Promise<ScheduledJob[]> {
-    // Oldest first, as the PostgreSQL store returns them.
-    return (await this.listJobs())
-      .filter((j) => j.dueAt <= now)
-      .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id));
-  }
-
-  async releaseJobs(): Promise<void> {}
-
-  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    return this.locks.run(name, fn);
-  }
-
-  async firstSeen(key: string): Promise<boolean> {
-    return this.seen.first(key);
-  }
-
-  async purgeSeen(): Promise<number> {
-    return 0;
   }
 
   private unanswered: UnansweredQuestion[] = [];

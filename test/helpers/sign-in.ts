@@ -2,14 +2,14 @@
  * Sign-in for the tests: the app on a known loopback port with the real OpenID Connect access,
  * a real provider (oidc-provider) in front of it, headless Chromium, and a browser sign-in
  * through the provider's own login and consent pages. Shared by the auth, console and axe tests.
+ * Chromium itself is launched by `browser.ts`.
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createWebAccess } from '../../adapters/web/auth/index.js';
 import type { Clock } from '../../src/clock.js';
 import { silentLogger } from '../../src/logger.js';
@@ -18,8 +18,6 @@ import { startTestServer, type TestServer } from './server.js';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE: string = require('axe-core').source;
-/** Where Chromium is (CHROMIUM_PATH to change it). */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The session secret the sign-in tests use. */
 export const SESSION_SECRET = 'test-session-secret-0123456789-abcdefghij';
 
@@ -46,25 +44,6 @@ export async function freePort(): Promise<number> {
   const port = (s.address() as { port: number }).port;
   await new Promise((r) => s.close(r));
   return port;
-}
-
-/** Launches headless Chromium, or says how to install it. */
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium`);
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
 }
 
 /** axe-core's serious and critical violations on the page, as "id: where". */

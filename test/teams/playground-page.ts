@@ -3,13 +3,8 @@
  * Its page is a Teams look-alike: a Lexical message box, messages with "Message author"
  * headers, and cards rendered by the adaptivecards library (`.ac-adaptiveCard`).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-
-/** Debian's chromium; CHROMIUM_PATH may point elsewhere. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { launchChromiumProfile } from '../helpers/browser.js';
 
 /** Chromium with a fresh profile, and the page it opened. */
 export interface PlaygroundBrowser {
@@ -20,21 +15,7 @@ export interface PlaygroundBrowser {
 
 /** Launches Chromium headless on a fresh user-data-dir; only loopback requests get through. */
 export async function launchBrowser(): Promise<PlaygroundBrowser> {
-  const profile = await mkdtemp(join(tmpdir(), 'sca-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1280, height: 900 },
-  });
+  const { context, close } = await launchChromiumProfile({ width: 1280, height: 900 });
   // The page asks Office's CDN for fonts and animations. Refuse at once rather than wait on a
   // lookup: the test never leaves this machine, and the page works without them.
   await context.route(
@@ -43,14 +24,7 @@ export async function launchBrowser(): Promise<PlaygroundBrowser> {
   );
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(15_000);
-  return {
-    context,
-    page,
-    async close() {
-      await context.close();
-      await rm(profile, { recursive: true, force: true });
-    },
-  };
+  return { context, page, close };
 }
 
 /** The message box (a Lexical editor). */

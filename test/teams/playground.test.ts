@@ -17,8 +17,8 @@ import {
   startBot,
   startPlayground,
 } from '../../scripts/playground/launch.js';
+import { CHROMIUM } from '../helpers/browser.js';
 import {
-  CHROMIUM,
   cards,
   launchBrowser,
   type PlaygroundBrowser,

@@ -6,9 +6,9 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/browser.js';
 import {
   browserSignIn,
-  launchChromium,
   providerLogin,
   type SignInApp,
   startSignInApp,

@@ -5,15 +5,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Signer } from '../../adapters/web/auth/signed.js';
+import { launchChromium } from '../helpers/browser.js';
 import { PEOPLE, type TestProvider } from '../helpers/oidc-provider.js';
 import type { TestServer } from '../helpers/server.js';
-import {
-  browserSignIn,
-  launchChromium,
-  type SignInApp,
-  seriousAxe,
-  startSignInApp,
-} from '../helpers/sign-in.js';
+import { browserSignIn, type SignInApp, seriousAxe, startSignInApp } from '../helpers/sign-in.js';
 
 let app: SignInApp;
 let provider: TestProvider;

@@ -7,10 +7,10 @@
  */
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import {
   browserSignIn,
-  launchChromium,
   SIGN_IN_CONTACTS,
   type SignedIn,
   type SignInApp,

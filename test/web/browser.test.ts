@@ -2,10 +2,10 @@
  * End-to-end test of the web chat page in a real browser (Debian's chromium, driven by
  * playwright-core) against the real server and the fixture knowledge.
  */
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openPage } from '../helpers/browser.js';
 import { FIXTURE_KNOWLEDGE, startTestServer, type TestServer } from '../helpers/server.js';
 
 const require = createRequire(import.meta.url);
@@ -17,8 +17,6 @@ const AXE_SOURCE: string = require('axe-core').source;
  */
 const AXE_EXPLAINED: Record<string, string> = {};
 
-/** Debian's chromium; CHROMIUM_PATH may point elsewhere. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = '/tmp/web-chat.png';
 const XSS = '<img src=x onerror="window.__x=1">';
 
@@ -153,35 +151,9 @@ async function axeFindings(): Promise<string[]> {
 
 describe('web chat in a browser', () => {
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `The browser tests need Chromium at ${CHROMIUM}, and it is missing. ` +
-          'Install it with: apt-get install -y chromium',
-      );
-    }
     server = await startTestServer({ knowledgeDir: FIXTURE_KNOWLEDGE });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    const context = await browser.newContext({ viewport: { width: 1024, height: 800 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) {
-        problems.push(`console: ${msg.text()}`);
-      }
-    });
+    browser = await launchChromium();
+    ({ page } = await openPage(browser, { width: 1024, height: 800 }, problems));
     await page.goto(server.url.href);
     log = page.getByRole('log');
     await log.locator('.msg').first().waitFor();

@@ -2,15 +2,14 @@
  * The knowledge console in headless Chromium: axe-core finds no serious or critical problem,
  * the CSP reports nothing, and every link is reachable with the keyboard and shows its focus.
  */
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openPage } from '../helpers/browser.js';
 import { startConsoleServer } from '../helpers/console.js';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE: string = require('axe-core').source;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let s: Awaited<ReturnType<typeof startConsoleServer>>;
 let browser: Browser;
@@ -18,29 +17,10 @@ let page: Page;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `The browser tests need Chromium at ${CHROMIUM}. Install it with: apt-get install -y chromium`,
-    );
   s = await startConsoleServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-  });
-  page = await (await browser.newContext({ viewport: { width: 1024, height: 800 } })).newPage();
-  page.setDefaultTimeout(10_000);
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    // A 404 is reported by the response listener with its URL instead.
-    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text()))
-      problems.push(`console: ${msg.text()}`);
-  });
+  browser = await launchChromium();
+  // A 404 shows up as a console error without its URL: the response listener names it instead.
+  ({ page } = await openPage(browser, { width: 1024, height: 800 }, problems));
   page.on('response', (res) => {
     // Chromium asks for a favicon on its own; the console has none.
     if (res.status() >= 400 && !res.url().endsWith('/favicon.ico'))

@@ -3,16 +3,15 @@
  * page with its actions (the same rules and audit entries as the chat), exports and live
  * updates, in headless Chromium with axe-core on every page.
  */
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseService } from '../../src/escalation/service.js';
+import { launchChromium, openPage } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE: string = require('axe-core').source;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const XSS = '<img src=x onerror="window.__x=1">';
 
 let server: TestServer;
@@ -63,33 +62,12 @@ async function tokenFor(who: string): Promise<string> {
 
 describe('the security contact’s console (local mode)', () => {
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium`);
     server = await startTestServer({ caseConsole: true });
     base = server.url.href.replace(/\/$/, '');
     if (!server.advisor.cases) throw new Error('escalation is off');
     cases = server.advisor.cases;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource/.test(m.text()))
-        problems.push(m.text());
-    });
+    browser = await launchChromium();
+    ({ context, page } = await openPage(browser, { width: 1100, height: 900 }, problems));
   }, 60_000);
 
   afterAll(async () => {

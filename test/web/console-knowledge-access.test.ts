@@ -7,10 +7,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import {
   browserSignIn,
-  launchChromium,
   type SignedIn,
   type SignInApp,
   startSignInApp,
