@@ -4,6 +4,7 @@ import type { Escalator } from '../escalation/escalator.js';
 import { nextId } from '../escalation/escalator.js';
 import { findPartnerCities, type Knowledge } from '../knowledge/index.js';
 import type { Action, Block, Incoming, Reply, UserRef } from '../model.js';
+import { nzShort } from '../nz-time.js';
 import { type Store, type TripRecord, userKey } from '../storage/index.js';
 import type { Checklist } from './definition.js';
 import {
@@ -81,6 +82,9 @@ const COMMANDS: Record<string, 'continue' | 'back' | 'skip' | 'cancel' | 'restar
   'start again': 'restart',
   'start over': 'restart',
 };
+
+/** A run finished within this long is named when someone says "continue" afterwards. */
+const RECENT_FINISH_MS = 24 * 60 * 60 * 1000;
 
 /** Recognises a navigation command typed during a run. */
 export function checklistCommand(text: string): (typeof COMMANDS)[string] | undefined {
@@ -336,8 +340,8 @@ export class ChecklistFlow {
     const { run, expiredNotice } = await this.active(incoming.user);
     // Whatever they typed was meant for the expired run, so say what happened to it.
     if (expiredNotice) return [expiredNotice];
-    if (!run) return undefined;
     const command = checklistCommand(text);
+    if (!run) return command ? this.nothingInProgress(incoming.user) : undefined;
     // An interrupted finish completes on any command; other text is a question (see reminder).
     if (run.finishing) return command ? this.finish(incoming, run) : undefined;
     if (command) return this.navigate(incoming, run, command);
@@ -353,6 +357,22 @@ export class ChecklistFlow {
     )
       return undefined;
     return this.applyAnswer(incoming, run, step.id, text);
+  }
+
+  /**
+   * "continue" (or back, skip, cancel) with nothing in progress. A run finished in the last day
+   * is named with its reference, so someone whose last answer was taken but whose confirmation
+   * never arrived (a dropped connection) knows it went through, rather than starting again.
+   */
+  private async nothingInProgress(user: UserRef): Promise<Reply[]> {
+    const last = (await this.deps.store.listTrips(userKey(user))).at(-1);
+    const now = this.deps.clock.now().getTime();
+    const recent = last && now - Date.parse(last.createdAt) < RECENT_FINISH_MS ? last : undefined;
+    const title = recent ? this.deps.checklists.get(recent.checklist)?.title : undefined;
+    const text = recent
+      ? `Nothing is in progress. Your last one, “${title ?? recent.checklist}”, finished at ${nzShort(recent.createdAt)}: your reference is ${recent.id}${recent.escalationId ? `, and it went to your security contact (${recent.escalationId})` : ''}.`
+      : 'Nothing is in progress. Type pretrip, debrief or report to start one.';
+    return [{ kind: 'notice', blocks: [{ type: 'notice', tone: 'info', text }] }];
   }
 
   /** A reminder to append when the user asked a question in the middle of a run. */

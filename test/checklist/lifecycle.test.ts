@@ -242,3 +242,33 @@ describe('the debrief', () => {
     expect((await s.advisor.store.listJobs()).map((j) => j.id)).toEqual(['debrief:TR-2026-0042']);
   });
 });
+
+describe('"continue" with nothing in progress', () => {
+  it('says so, and names a run finished in the last day with its reference and case', async () => {
+    const dataDir = await tempDir('sca-nothing-');
+    let server: OwnServer | undefined;
+    try {
+      server = await openServer(dataDir);
+      const chat = new Chat(server, 'hemi');
+      const [none] = await chat.say('continue');
+      expect(none?.text).toBe(
+        'Nothing is in progress. Type pretrip, debrief or report to start one.',
+      );
+      await chat.say('pretrip');
+      const [summary] = await answerAll(chat, RISKY_OUTBOUND);
+      const reference = /Your reference is (TR-\d{4}-\d{4})/.exec(summary?.text ?? '')?.[1];
+      expect(reference).toBeDefined();
+      // The confirmation was lost, say: "continue" tells them the run went through.
+      const [last] = await chat.say('continue');
+      expect(last?.text).toMatch(/^Nothing is in progress\. Your last one, “.+”, finished at /);
+      expect(last?.text).toContain(`your reference is ${reference}`);
+      expect(last?.text).toMatch(/went to your security contact \((SC|ER)-\d{4}-\d{4}\)/);
+      // Nothing new was started or recorded by it.
+      const [trips] = await chat.say('my trips');
+      expect([...new Set(trips?.text.match(/TR-\d{4}-\d{4}/g))]).toEqual([reference]);
+    } finally {
+      await server?.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -208,8 +208,11 @@ async function runUser(
     throw new Error(`${user}: no replica answered "${text}"`);
   };
   let { replies, retried } = await send(command);
+  // The run's own confirmation, or, after a lost confirmation, what "continue" says of it.
   const finished = (rs: ApiReply[]) =>
-    /complete\. Your reference is/.test(rs.map((x) => x.text).join('\n'));
+    /complete\. Your reference is|Nothing is in progress\. Your last one.*your reference is/.test(
+      rs.map((x) => x.text).join('\n'),
+    );
   const isStep = (rs: ApiReply[]) => /Step \d+ of/.test(rs.map((x) => x.text).join('\n'));
   for (let step = 0; step < 60; step++) {
     if (!finished(replies) && retried) {
