@@ -72,8 +72,10 @@ function writeYamlCache(dir: string, entries: Map<string, string>): void {
   try {
     mkdirSync(dir, { recursive: true });
     const file = join(dir, cacheName());
-    writeFileSync(`${file}.tmp`, JSON.stringify(Object.fromEntries(entries)));
-    renameSync(`${file}.tmp`, file);
+    // A name of its own, so two processes sharing the folder never write into one file.
+    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    writeFileSync(tmp, JSON.stringify(Object.fromEntries(entries)));
+    renameSync(tmp, file);
   } catch {
     // A cache that cannot be written only costs the next start some time.
   }

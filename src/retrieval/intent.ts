@@ -121,8 +121,10 @@ function writeCache(file: string, w: Weights): void {
   };
   try {
     mkdirSync(join(file, '..'), { recursive: true });
-    writeFileSync(`${file}.tmp`, JSON.stringify(body));
-    renameSync(`${file}.tmp`, file);
+    // A name of its own, so two processes sharing the folder never write into one file.
+    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    writeFileSync(tmp, JSON.stringify(body));
+    renameSync(tmp, file);
   } catch {
     // A cache that cannot be written only costs the next start some time.
   }
