@@ -44,6 +44,26 @@ const RULES: [OutOfScope, RegExp, RegExp?][] = [
     ASKS_FOR_GUIDANCE,
   ],
   [
+    // Opinions and backgrounds of particular people ("what does Cr Phillips really think",
+    // "a real diplomat or an intelligence officer", "his business background"). Bounded gaps.
+    'person',
+    /\bwhat (does|do|did) (cr|councillor|mayor|the mayor|deputy mayor|the ce|the ceo|our ce|my boss|my manager)( [a-z]+)? (really |actually |privately )?(think|believe|feel|reckon)\b|\b(a real|a genuine|an actual|really a) (diplomat|consul|journalist|academic|businessman|businesswoman|business person|student|trade rep)\b.{0,60}\b(or|vs) (a |an )?(spy|intelligence officer|agent|plant)\b|\b(his|her|their) (business |political |family )?(background|connections|links|associations)\b|\bcheck (out|up on)\b.{0,40}\b(guy|man|woman|bloke|lady|person|him|her)\b/,
+    ASKS_FOR_GUIDANCE,
+  ],
+  [
+    'political',
+    /\bmorally (wrong|right|ok|okay|defensible)\b|\bhuman rights (abuses|record|violations|abusers)\b|\bshould (nz|new zealand|the government|councils)\b.{0,40}\b(sign up to|join|have (any )?say (on|in)|recognise|recognize)\b.{0,40}\b(belt and road|foreign policy|taiwan|aukus)\b|\b(who|which [a-z ]{0,30}) (not )?to vote for\b|\b(soft|tough|weak) on (china|beijing|russia|the ccp)\b/,
+  ],
+  [
+    // Keeping something out of a declaration or record.
+    'evasion',
+    /\b(leave|keep|take)\b.{0,40}\boff (my|the|our) (members |annual )?(return|declaration|register|form|records?)\b|\bso (it|that|the [a-z ]{0,30}) (doesnt|does not|wont|will not|dont|do not) (show up|appear|count|get noticed)\b|\bif (i|we) (just )?(dont|do not|didnt|did not|never) (mention|declare|disclose|say|tell|record|report)\b/,
+  ],
+  [
+    'personal-data',
+    /\bwhich of (our|the) (councillors|staff|members|employees|elected members)\b.{0,40}\b(have|has|were|was) been (interviewed|investigated|questioned|flagged|approached|visited)\b/,
+  ],
+  [
     'legal',
     /\b(would|will|could|is|was) (it|this|that|they|he|she|we|i|our \w+|my \w+) (be )?(an offence|illegal|a crime|criminal|against the law|unlawful|breaking the law|break the law|in breach)\b|\b(can|could|would|will) (i|we|they|he|she|our \w+|the council) (be )?(prosecuted|charged|jailed|convicted|sued|fined|arrested)\b|\b(legal advice|legally liable|am i breaking the law|are we breaking the law|is it an offence (if|for|to))\b|\b(be |is |are )?committing an offence\b|\b(is|are|was|were|am|be) (\w+ ){0,3}(breaking|breaching|in breach of|violating) (the )?[a-z ]{0,30}\b(act|law|code)\b|\bwhat (defence|defense|defences|defenses)\b|\b(got|been|was|were|is|are) (charged|prosecuted|arrested) (under|with)\b/,
   ],

@@ -169,3 +169,32 @@ describe('sister-city register', () => {
     }
   });
 });
+
+describe('declines added from the curated examples (opinions of people, politics, keeping things off a return)', () => {
+  it.each([
+    ['What does Cr Phillips really think about ending the sister city?', 'person'],
+    [
+      'Is the trade rep who wants to meet the mayor a real diplomat or an intelligence officer?',
+      'person',
+    ],
+    [
+      'Is it morally wrong to keep a sister city in a country with human rights abuses?',
+      'political',
+    ],
+    ['which candidates are soft on China? want to know who not to vote for', 'political'],
+    ["whats the easiest way to leave the Kobe trip off my members' return", 'evasion'],
+    ['if i just dont mention that the hosts paid, will anyone notice', 'evasion'],
+    ['Which of our councillors have been interviewed by the SIS?', 'personal-data'],
+  ])('declines %j as %s', (q, kind) => {
+    expect(detectOutOfScope(q)).toBe(kind);
+  });
+
+  it.each([
+    'What are the signs someone is a spy rather than a real diplomat?',
+    'do I have to declare the trip on my members return?',
+    'can I leave my own laptop off the trip and take a loan one instead?',
+    'should we register on SafeTravel before the trip?',
+  ])('still answers %j as guidance', (q) => {
+    expect(detectOutOfScope(q)).toBeUndefined();
+  });
+});
