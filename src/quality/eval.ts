@@ -188,6 +188,7 @@ export async function loadStandardSets(dir: string): Promise<NamedSet[]> {
   const final2 = await loadQuestionSet(`${dir}/final2.yaml`);
   const final3 = await loadQuestionSet(`${dir}/final3.yaml`);
   const final4 = await loadQuestionSet(`${dir}/final4.yaml`);
+  const final5 = await loadQuestionSet(`${dir}/final5.yaml`);
   return [
     { name: 'suite', set: suite, study: true },
     { name: 'blind dev', set: splitSet(blind, 'dev'), study: true },
@@ -197,6 +198,7 @@ export async function loadStandardSets(dir: string): Promise<NamedSet[]> {
     { name: 'final2 100', set: final2, study: false },
     { name: 'final3 100', set: final3, study: false },
     { name: 'final4 100', set: final4, study: false },
+    { name: 'final5 100', set: final5, study: false },
   ];
 }
 
