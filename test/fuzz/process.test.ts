@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { bannerUrl, type ChildOutput, stopChild, watchOutput } from '../helpers/process.js';
 import { FIXTURE_KNOWLEDGE } from '../slack/harness.js';
 import { SlackApiStub } from '../slack/stub.js';
 import { badHeaders, requestLines } from './inputs.js';
@@ -18,7 +19,7 @@ let child: ChildProcess;
 let stub: SlackApiStub;
 let dir: string;
 let url: URL;
-let output = '';
+let output: ChildOutput;
 
 beforeAll(async () => {
   stub = await SlackApiStub.start();
@@ -41,26 +42,12 @@ beforeAll(async () => {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  url = await new Promise<URL>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const found = /Open (http:\/\/\S+) in your browser/.exec(output);
-      if (found?.[1]) resolve(new URL(found[1]));
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) =>
-      reject(new Error(`exited with ${code} before it was ready:\n${output}`)),
-    );
-  });
+  output = watchOutput(child);
+  url = await output.until(bannerUrl);
 });
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  await stopChild(child);
   await stub?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
@@ -87,5 +74,5 @@ it('answers the request lines from the issue and 201 fuzz inputs, and keeps runn
   expect(health.status).toBe(200);
   const head = await fetch(new URL('/healthz', url), { method: 'HEAD' });
   expect(head.status).toBe(200);
-  expect(output).not.toMatch(/Invalid URL|Unhandled|TypeError/);
+  expect(output.text()).not.toMatch(/Invalid URL|Unhandled|TypeError/);
 }, 60_000);

@@ -9,12 +9,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { bannerUrl, stopChild, watchOutput } from '../helpers/process.js';
 import { FIXTURE_KNOWLEDGE } from '../helpers/server.js';
 
 let child: ChildProcess;
 let dir: string;
 let web: URL;
-let output = '';
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sca-knowledge-process-'));
@@ -38,26 +38,11 @@ beforeAll(async () => {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  web = await new Promise<URL>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const open = /Open (http:\/\/\S+) in your browser/.exec(output);
-      if (open?.[1]) resolve(new URL(open[1]));
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) =>
-      reject(new Error(`exited with ${code} before it was ready:\n${output}`)),
-    );
-  });
+  web = await watchOutput(child).until(bannerUrl);
 }, 60_000);
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  await stopChild(child);
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { bannerUrl, type ChildOutput, stopChild, watchOutput } from '../helpers/process.js';
 import { FIXTURE_KNOWLEDGE } from '../helpers/server.js';
 
 const TOKEN = 'process-metrics-token-0123456789';
@@ -14,7 +15,7 @@ let child: ChildProcess;
 let dir: string;
 let web: URL;
 let metrics: URL;
-let output = '';
+let output: ChildOutput;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sca-metrics-process-'));
@@ -36,29 +37,16 @@ beforeAll(async () => {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  [web, metrics] = await new Promise<[URL, URL]>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const open = /Open (http:\/\/\S+) in your browser/.exec(output);
-      const listening = /"url":"([^"]+)","msg":"metrics listening on this machine only"/.exec(
-        output,
-      );
-      if (open?.[1] && listening?.[1]) resolve([new URL(open[1]), new URL(listening[1])]);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) =>
-      reject(new Error(`exited with ${code} before it was ready:\n${output}`)),
-    );
+  output = watchOutput(child);
+  [web, metrics] = await output.until((text): [URL, URL] | undefined => {
+    const open = bannerUrl(text);
+    const listening = /"url":"([^"]+)","msg":"metrics listening on this machine only"/.exec(text);
+    return open && listening?.[1] ? [open, new URL(listening[1])] : undefined;
   });
 }, 60_000);
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  await stopChild(child);
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -83,5 +71,5 @@ it('serves /readyz, /metrics with the token, and the loopback listener without o
   const local = await fetch(metrics);
   expect(local.status).toBe(200);
   expect(await local.text()).toContain('sister_city_checklists_active 0');
-  expect(output).not.toContain(TOKEN);
+  expect(output.text()).not.toContain(TOKEN);
 }, 30_000);
