@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyse } from './normalise.js';
+import { ANALYSIS_VERSION, analyse } from './normalise.js';
 
 /**
  * An intent classifier: multinomial logistic regression from a question's words to the entry
@@ -139,7 +139,7 @@ export class IntentModel {
    */
   constructor(examples: readonly IntentExample[], cacheDirs: string | readonly string[] = []) {
     const key = createHash('sha256')
-      .update(JSON.stringify([FORMAT, examples.map((e) => [e.label, e.text])]))
+      .update(JSON.stringify([FORMAT, ANALYSIS_VERSION, examples.map((e) => [e.label, e.text])]))
       .digest('hex');
     const name = `intent-${key.slice(0, 24)}.json`;
     const dirs = typeof cacheDirs === 'string' ? [cacheDirs] : cacheDirs;

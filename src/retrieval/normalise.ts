@@ -2,6 +2,25 @@
  * Text normalisation shared by indexing and querying: case, punctuation, macrons,
  * light stemming, stop words and the domain's synonyms.
  */
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * A fingerprint of this file's code: caches of analysed text (index terms, the classifier's
+ * weights) include it in their keys, so a change to the stemming or the synonyms never meets
+ * terms analysed the old way. A file that cannot be read gives a fingerprint no cache has.
+ */
+export const ANALYSIS_VERSION = ((): string => {
+  try {
+    return createHash('sha256')
+      .update(readFileSync(fileURLToPath(import.meta.url)))
+      .digest('hex')
+      .slice(0, 16);
+  } catch {
+    return randomUUID();
+  }
+})();
 
 /** Lower-cases, strips diacritics (macrons included) and turns punctuation into spaces. */
 export function foldText(text: string): string {

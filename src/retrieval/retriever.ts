@@ -1,6 +1,7 @@
-import MiniSearch, { type SearchResult } from 'minisearch';
 import type { Entry, Knowledge } from '../knowledge/index.js';
+import { analyseAll } from './analysis-cache.js';
 import { type AnswerModel, DEFAULT_MODEL, type Features, probability } from './answerability.js';
+import { Bm25Index, type Bm25Match, Vocabulary } from './bm25.js';
 import { IntentModel } from './intent.js';
 import { analyse, terms } from './normalise.js';
 import { RemitModel } from './remit.js';
@@ -30,6 +31,8 @@ export interface Retrieval {
 }
 
 const FIELDS = ['title', 'questions', 'keywords', 'answer'] as const;
+/** How much a match in each field counts, in the order of `FIELDS`. */
+const FIELD_BOOSTS = [3, 3, 2, 1];
 
 /** Share of a concept's weight earned by a fuzzy or prefix match rather than an exact one. */
 const APPROX_CREDIT = 0.75;
@@ -62,39 +65,20 @@ export interface DenseHit {
   score: number;
 }
 
-interface Doc {
-  id: string;
-  title: string;
-  questions: string;
-  keywords: string;
-  answer: string;
-}
-
-interface ExampleDoc {
-  id: string;
-  entry: string;
-  text: string;
-}
-
-const SEARCH_OPTIONS = {
-  prefix: (t: string) => t.length >= 5,
-  // Absolute edit distances: one typo in a mid-length word, two in a long one.
-  // (Two edits in a 7-letter word let "weather" match "rather".)
-  fuzzy: (t: string) => (t.length >= 8 ? 2 : t.length >= 5 ? 1 : false),
-  maxFuzzy: 2,
-  combineWith: 'OR',
-} as const;
+type Doc = Record<(typeof FIELDS)[number], string> & { id: string };
 
 /**
- * Full-text retrieval over guidance entries with MiniSearch (BM25). Two rankings are fused: the
+ * Full-text retrieval over guidance entries (BM25, see `bm25.ts`). Two rankings are fused: the
  * whole entry (title, example questions, keywords, body), and its single best-matching example
  * question, so a question worded like one staff asked before finds its entry. Whether the top
  * entry is a confident answer is decided by a small model fitted on labelled questions
  * (`answerability.ts`); words the guidance never uses are left out of its coverage measure.
  */
 export class Retriever {
-  private readonly index: MiniSearch<Doc>;
-  private readonly examples: MiniSearch<ExampleDoc>;
+  private readonly index: Bm25Index;
+  private readonly examples: Bm25Index;
+  /** The entry each example question belongs to, by position in `examples`. */
+  private readonly exampleEntry: string[];
   private readonly docFreq = new Map<string, number>();
   private readonly size: number;
   private readonly remit: RemitModel;
@@ -132,53 +116,42 @@ export class Retriever {
         .flatMap((name) => terms(name))
         .filter((t) => !topics.has(t)),
     );
-    // Each text is analysed once while indexing (MiniSearch and the document frequencies both
-    // need its terms); searches analyse their question as it comes.
-    let building: Map<string, string[]> | undefined = new Map();
-    const tokenize = (text: string): string[] => {
-      if (!building) return terms(text);
-      let t = building.get(text);
-      if (!t) {
-        t = terms(text);
-        building.set(text, t);
-      }
-      return t;
-    };
-    this.index = new MiniSearch<Doc>({
-      fields: [...FIELDS],
-      tokenize,
-      // Terms are already normalised by `terms`, for documents and queries alike.
-      processTerm: (t) => t,
-      searchOptions: {
-        ...SEARCH_OPTIONS,
-        boost: { title: 3, questions: 3, keywords: 2, answer: 1 },
-      },
-    });
-    this.examples = new MiniSearch<ExampleDoc>({
-      fields: ['text'],
-      storeFields: ['entry'],
-      tokenize,
-      processTerm: (t) => t,
-      searchOptions: SEARCH_OPTIONS,
-    });
+    const dirs = typeof cacheDirs === 'string' ? [cacheDirs] : cacheDirs;
     const docs = knowledge.entries.map(toDoc);
-    this.index.addAll(docs);
-    this.examples.addAll(
-      knowledge.entries.flatMap((e) =>
-        [e.title, ...e.questions].map((text, i) => ({ id: `${e.id}#${i}`, entry: e.id, text })),
-      ),
+    const examples = knowledge.entries.flatMap((e) =>
+      [e.title, ...e.questions].map((text) => ({ entry: e.id, text })),
     );
-    for (const d of docs) {
-      const seen = new Set(FIELDS.flatMap((f) => tokenize(d[f])));
+    // Every text is analysed once (or read from the cache): the indexes and the document
+    // frequencies share the terms.
+    const analysed = analyseAll(
+      [...docs.flatMap((d) => FIELDS.map((f) => d[f])), ...examples.map((x) => x.text)],
+      dirs,
+    );
+    const docTerms = docs.map((_, i) => analysed.slice(i * FIELDS.length, (i + 1) * FIELDS.length));
+    const exampleTerms = analysed.slice(docs.length * FIELDS.length);
+    // Prefix and fuzzy variants of a question's words are looked up once for both indexes.
+    const vocabulary = new Vocabulary();
+    this.index = new Bm25Index(
+      docs.map((d, i) => ({ id: d.id, fields: docTerms[i] ?? [] })),
+      FIELD_BOOSTS,
+      vocabulary,
+    );
+    this.exampleEntry = examples.map((x) => x.entry);
+    this.examples = new Bm25Index(
+      examples.map((x, i) => ({ id: `${x.entry}#${i}`, fields: [exampleTerms[i] ?? []] })),
+      [1],
+      vocabulary,
+    );
+    for (const fields of docTerms) {
+      const seen = new Set(fields.flat());
       for (const t of seen) this.docFreq.set(t, (this.docFreq.get(t) ?? 0) + 1);
     }
     this.size = docs.length;
-    building = undefined;
     this.intent = new IntentModel(
       knowledge.entries.flatMap((e) =>
         [e.title, ...e.questions].map((text) => ({ text, label: e.id })),
       ),
-      cacheDirs,
+      dirs,
     );
     this.remit = new RemitModel(
       knowledge.entries.flatMap((e) => [e.title, ...e.questions]),
@@ -206,7 +179,7 @@ export class Retriever {
     const queryTerms = [...new Set(groups.flat())];
     const none: Retrieval = { answered: false, queryTerms, related: [], hits: [], confidence: 0 };
     if (queryTerms.length === 0) return none;
-    const query = queryTerms.join(' ');
+    const query = terms(queryTerms.join(' '));
     const byEntry = this.index.search(query);
     if (byEntry.length === 0) return none;
     // Words that match nothing anywhere in the guidance say nothing about which entry answers.
@@ -216,9 +189,9 @@ export class Retriever {
     const concepts = topical.length ? topical : groups;
     const known = concepts.filter((g) => g.some((t) => matched.has(t)));
 
-    const byExample = new Map<string, SearchResult>();
+    const byExample = new Map<string, Bm25Match>();
     for (const r of this.examples.search(query)) {
-      const entry = String(r.entry);
+      const entry = this.exampleEntry[r.doc] ?? '';
       if (!byExample.has(entry)) byExample.set(entry, r);
     }
 
@@ -238,7 +211,7 @@ export class Retriever {
     const focus = focusOf(question);
     const focusGroups = focus ? dedupeGroups(analyse(focus)) : [];
     if (focus && focusGroups.length) {
-      const byFocus = this.index.search([...new Set(focusGroups.flat())].join(' '));
+      const byFocus = this.index.search(terms([...new Set(focusGroups.flat())].join(' ')));
       const focusMax = byFocus[0]?.score ?? 1;
       const focusScore = new Map(byFocus.map((r) => [String(r.id), r.score / focusMax]));
       fused = fused.map((f) => ({
@@ -323,7 +296,7 @@ export class Retriever {
    * Weighted share of the question's known concepts that `result` matched. A concept matches
    * through any of its terms; a fuzzy or prefix match earns part of the credit.
    */
-  private coverage(known: string[][], result: SearchResult): number {
+  private coverage(known: string[][], result: Bm25Match): number {
     const approx = new Set(result.queryTerms);
     const exact = new Set(result.terms);
     let total = 0;
@@ -362,8 +335,8 @@ export function focusOf(question: string): string | undefined {
 }
 
 /** A search result for an entry that matched no word of the question. */
-function emptyResult(id: string): SearchResult {
-  return { id, score: 0, terms: [], queryTerms: [], match: {} };
+function emptyResult(id: string): Bm25Match {
+  return { id, doc: -1, score: 0, terms: [], queryTerms: [] };
 }
 
 /** Drops repeated concepts, so "phone and laptop" counts the device concept once. */
