@@ -55,7 +55,7 @@ async function startReplica(n: number, databaseUrl: string): Promise<Replica> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    ['--enable-source-maps', '--max-semi-space-size=4', 'dist/src/main.js'],
+    ['--enable-source-maps', '--max-semi-space-size=4', 'dist/bundle/main.mjs'],
     {
       cwd: ROOT,
       env: {
@@ -195,7 +195,7 @@ async function main(): Promise<void> {
   // As `npm start` would: build dist/ only if a source is newer.
   const built = spawnSync(
     process.execPath,
-    ['-e', "import('./scripts/build.mjs').then((m) => process.exit(m.buildIfStale()))"],
+    ['-e', "import('./scripts/build.mjs').then(async (m) => process.exit(await m.buildIfStale()))"],
     { cwd: ROOT, stdio: 'inherit' },
   );
   if (built.status !== 0) throw new Error('npm run build failed');

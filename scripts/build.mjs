@@ -1,6 +1,8 @@
 /**
  * Compiles src/ and adapters/ to dist/ with tsc (tsconfig.build.json, source maps on), copies
- * the web chat's static files next to the compiled server, and stamps the build.
+ * the web chat's static files next to the compiled server, bundles the server and the CLI into
+ * dist/bundle/ (scripts/bundle.mjs: one file to load at start instead of hundreds), and stamps the
+ * build.
  *   node scripts/build.mjs            build now (npm run build, and npm install's prepare)
  *   import { buildIfStale }           build only when a source is newer than the stamp
  * Plain JavaScript with no dependencies, so it runs before anything is compiled.
@@ -10,6 +12,7 @@ import { cpSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundle } from './bundle.mjs';
 
 /** The project root (this file is in scripts/). */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -52,7 +55,7 @@ export function isStale() {
  * Builds dist/. Progress and compiler errors go to stderr, so a command's stdout (the CLI's
  * JSON) stays clean. Returns the exit code: 0 when built.
  */
-export function build() {
+export async function build() {
   let tsc;
   try {
     tsc = createRequire(join(ROOT, 'package.json')).resolve('typescript/bin/tsc');
@@ -83,6 +86,12 @@ export function build() {
     rmSync(join(DIST, dir), { recursive: true, force: true });
     cpSync(join(ROOT, dir), join(DIST, dir), { recursive: true });
   }
+  try {
+    await bundle();
+  } catch (err) {
+    process.stderr.write(`Bundling failed: ${err?.message ?? err}\n`);
+    return 1;
+  }
   // Train the answer classifier now, so the first start loads it (a failure is only a warning).
   spawnSync(process.execPath, [join(DIST, 'src', 'warm-cache.js')], {
     cwd: ROOT,
@@ -96,8 +105,8 @@ export function build() {
 }
 
 /** Builds when dist/ is stale; returns the exit code (0 when dist/ is up to date). */
-export function buildIfStale() {
+export async function buildIfStale() {
   return isStale() ? build() : 0;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) process.exitCode = build();
+if (process.argv[1] === fileURLToPath(import.meta.url)) process.exitCode = await build();

@@ -1,6 +1,6 @@
 /**
  * Runs a compiled entry point, building dist/ first if any source is newer than it:
- *   node --enable-source-maps scripts/run-built.mjs dist/src/main.js [args...]
+ *   node --enable-source-maps scripts/run-built.mjs dist/bundle/main.mjs [args...]
  * The entry runs in this same process (one Node start-up, not two) and sees the usual
  * process.argv: [node, entry, ...args].
  */
@@ -10,10 +10,10 @@ import { buildIfStale, ROOT } from './build.mjs';
 
 const [entry, ...args] = process.argv.slice(2);
 if (!entry) {
-  process.stderr.write('Usage: node scripts/run-built.mjs dist/src/main.js [args...]\n');
+  process.stderr.write('Usage: node scripts/run-built.mjs dist/bundle/main.mjs [args...]\n');
   process.exit(2);
 }
-const code = buildIfStale();
+const code = await buildIfStale();
 if (code !== 0) process.exit(code);
 const file = join(ROOT, entry);
 process.argv = [process.argv[0] ?? process.execPath, file, ...args];

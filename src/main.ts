@@ -217,9 +217,13 @@ async function main(): Promise<void> {
       entries: advisor.knowledge.entries.length,
     }),
   );
-  // Load the public holiday calendar now rather than when the first case is raised.
+  // Load the public holiday calendar soon, rather than when the first case is raised, but not in
+  // the way of the first requests (a case raised before then loads it itself).
   if (config.ESCALATION_ENABLED)
-    setImmediate(() => holidaysFor(config.REGION).warm(systemClock.now().getFullYear()));
+    setTimeout(
+      () => holidaysFor(config.REGION).warm(systemClock.now().getFullYear()),
+      3000,
+    ).unref();
 }
 
 main().catch((err: unknown) => {

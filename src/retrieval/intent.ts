@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readJson, writeJson } from './disk-cache.js';
 import { ANALYSIS_VERSION, analyse } from './normalise.js';
 
 /**
@@ -79,8 +79,8 @@ interface CacheFile {
 
 function readCache(file: string): Weights | undefined {
   try {
-    const c = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
-    if (c.format !== FORMAT || c.counts?.length !== c.vocabulary.length) return undefined;
+    const c = readJson(file) as CacheFile | undefined;
+    if (!c || c.format !== FORMAT || c.counts?.length !== c.vocabulary.length) return undefined;
     const weights = new Float32Array(c.vocabulary.length * c.labels.length);
     const at = new Int32Array(new Uint8Array(Buffer.from(c.at, 'base64')).buffer);
     const values = new Float32Array(new Uint8Array(Buffer.from(c.values, 'base64')).buffer);
@@ -119,15 +119,7 @@ function writeCache(file: string, w: Weights): void {
     at: Buffer.from(Int32Array.from(at).buffer).toString('base64'),
     values: Buffer.from(Float32Array.from(values).buffer).toString('base64'),
   };
-  try {
-    mkdirSync(join(file, '..'), { recursive: true });
-    // A name of its own, so two processes sharing the folder never write into one file.
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    writeFileSync(tmp, JSON.stringify(body));
-    renameSync(tmp, file);
-  } catch {
-    // A cache that cannot be written only costs the next start some time.
-  }
+  writeJson(file, body);
 }
 
 export class IntentModel {

@@ -1,4 +1,6 @@
-import { foldText } from './normalise.js';
+import { createHash } from 'node:crypto';
+import { cachedValue } from './disk-cache.js';
+import { ANALYSIS_VERSION, foldText } from './normalise.js';
 
 /**
  * A naive Bayes model of the advisor's remit: how much a question reads like the guidance's own
@@ -8,6 +10,17 @@ import { foldText } from './normalise.js';
  */
 /** Pseudo-features added to every question when averaging, so short ones count for less. */
 const SHRINK = 6;
+/** Bumped when the features change, so old cache files are not used. */
+const FORMAT = 1;
+
+/** The counts, as cached: each feature with its counts in and out of the remit. */
+interface Counted {
+  features: string[];
+  inCounts: number[];
+  outCounts: number[];
+  inTotal: number;
+  outTotal: number;
+}
 
 export class RemitModel {
   private readonly inCounts = new Map<string, number>();
@@ -16,10 +29,52 @@ export class RemitModel {
   private readonly outTotal: number;
   private readonly vocabulary: number;
 
-  constructor(inRemit: readonly string[], outOfRemit: readonly string[]) {
-    this.inTotal = count(inRemit, this.inCounts);
-    this.outTotal = count(outOfRemit, this.outCounts);
-    this.vocabulary = new Set([...this.inCounts.keys(), ...this.outCounts.keys()]).size + 1;
+  /** With `cacheDirs`, the counts are kept on disk between runs (see `cachedValue`). */
+  constructor(
+    inRemit: readonly string[],
+    outOfRemit: readonly string[],
+    cacheDirs: readonly string[] = [],
+  ) {
+    const key = createHash('sha256')
+      .update(JSON.stringify([FORMAT, ANALYSIS_VERSION, SHRINK, inRemit, outOfRemit]))
+      .digest('hex');
+    const counted = cachedValue(
+      cacheDirs,
+      `remit-${key.slice(0, 24)}.json`,
+      (): Counted => {
+        const inCounts = new Map<string, number>();
+        const outCounts = new Map<string, number>();
+        const inTotal = count(inRemit, inCounts);
+        const outTotal = count(outOfRemit, outCounts);
+        const features = [...new Set([...inCounts.keys(), ...outCounts.keys()])];
+        return {
+          features,
+          inCounts: features.map((f) => inCounts.get(f) ?? 0),
+          outCounts: features.map((f) => outCounts.get(f) ?? 0),
+          inTotal,
+          outTotal,
+        };
+      },
+      (v): v is Counted => {
+        const c = v as Counted;
+        return (
+          Array.isArray(c?.features) &&
+          c.inCounts?.length === c.features.length &&
+          c.outCounts?.length === c.features.length &&
+          typeof c.inTotal === 'number' &&
+          typeof c.outTotal === 'number'
+        );
+      },
+    );
+    counted.features.forEach((f, i) => {
+      const a = counted.inCounts[i] ?? 0;
+      const b = counted.outCounts[i] ?? 0;
+      if (a) this.inCounts.set(f, a);
+      if (b) this.outCounts.set(f, b);
+    });
+    this.inTotal = counted.inTotal;
+    this.outTotal = counted.outTotal;
+    this.vocabulary = counted.features.length + 1;
   }
 
   /** True when there are examples of both kinds to compare against. */

@@ -156,6 +156,7 @@ export class Retriever {
     this.remit = new RemitModel(
       knowledge.entries.flatMap((e) => [e.title, ...e.questions]),
       knowledge.declines ?? [],
+      dirs,
     );
   }
 

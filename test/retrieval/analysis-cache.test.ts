@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { analyseAll } from '../../src/retrieval/analysis-cache.js';
 import { terms } from '../../src/retrieval/index.js';
+import { RemitModel } from '../../src/retrieval/remit.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -48,5 +49,39 @@ describe('the analysed-terms cache', () => {
     // A "folder" inside a plain file can never be made.
     await writeFile(join(dir, 'file'), '');
     expect(analyseAll(TEXTS, [join(dir, 'file', 'cache')])).toEqual(TEXTS.map(terms));
+  });
+});
+
+describe('the remit model on disk', () => {
+  const IN = ['can I accept a gift from the delegation', 'how do I report a concern'];
+  const OUT = ['what is the weather in Suzhou', 'book me a flight to Xiamen'];
+  const QUESTION = 'can I accept a koha from the visitors';
+
+  it('scores the same from counts read back as from counts it made', async () => {
+    const fresh = new RemitModel(IN, OUT).score(QUESTION);
+    expect(new RemitModel(IN, OUT, [dir]).score(QUESTION)).toBe(fresh);
+    const files = (await readdir(dir)).filter((f) => f.startsWith('remit-'));
+    expect(files).toHaveLength(1);
+    expect(new RemitModel(IN, OUT, [dir]).score(QUESTION)).toBe(fresh);
+    // Planted counts prove the file is what is read.
+    const file = join(dir, files[0] as string);
+    const saved = JSON.parse(await readFile(file, 'utf8'));
+    await writeFile(
+      file,
+      JSON.stringify({ ...saved, outCounts: saved.inCounts, outTotal: saved.inTotal }),
+    );
+    expect(new RemitModel(IN, OUT, [dir]).score(QUESTION)).toBe(0);
+  });
+
+  it('counts again when the file is damaged, or the examples change', async () => {
+    new RemitModel(IN, OUT, [dir]);
+    const [name] = await readdir(dir);
+    await writeFile(join(dir, name as string), '{"features": [1, 2]}');
+    const fresh = new RemitModel(IN, OUT).score(QUESTION);
+    expect(new RemitModel(IN, OUT, [dir]).score(QUESTION)).toBe(fresh);
+    const more = [...OUT, 'can I accept a koha'];
+    expect(new RemitModel(IN, more, [dir]).score(QUESTION)).toBe(
+      new RemitModel(IN, more).score(QUESTION),
+    );
   });
 });

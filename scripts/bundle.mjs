@@ -1,0 +1,76 @@
+/**
+ * Bundles the compiled server (dist/src/main.js) and the CLI (dist/src/cli.js) with esbuild into
+ * one file each under dist/bundle/, so a start reads and compiles a single file instead of a few
+ * hundred modules. Packages that load only when a feature is switched on (Slack, Teams,
+ * PostgreSQL, sign-in, the LLM's HTTP client) stay outside and load as before.
+ * Each module's `import.meta.url` still names its own file in dist/, so paths it works out
+ * (static files, caches, the project folder) are the same as unbundled.
+ *   node scripts/bundle.mjs            (run by scripts/build.mjs after tsc)
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = join(ROOT, 'dist', 'bundle');
+
+/** Loaded only when their feature is configured; bundling them would only make the file bigger. */
+export const EXTERNAL = [
+  '@slack/bolt',
+  '@slack/web-api',
+  'botbuilder',
+  'botframework-connector',
+  'pg',
+  'undici',
+  'openid-client',
+  'date-holidays',
+  'playwright-core',
+];
+
+/** Keeps each module's own file URL, relative to the bundle, so the bundle can move with dist/. */
+const ownFileUrl = {
+  name: 'own-file-url',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]dist[\\/].*\.js$/ }, async (args) => {
+      let text = await readFile(args.path, 'utf8');
+      if (text.includes('import.meta.url')) {
+        const rel = relative(OUT, args.path).split(sep).join('/');
+        text = text.replaceAll(
+          'import.meta.url',
+          `new URL(${JSON.stringify(rel)}, import.meta.url).href`,
+        );
+      }
+      return { contents: text, loader: 'js', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
+export async function bundle() {
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    entryPoints: {
+      main: join(ROOT, 'dist', 'src', 'main.js'),
+      cli: join(ROOT, 'dist', 'src', 'cli.js'),
+    },
+    outdir: OUT,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    // A module loaded with import() (an adapter, an optional feature) gets a file of its own, so
+    // the packages it imports load only when it does.
+    splitting: true,
+    chunkNames: '[name]-[hash]',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: true,
+    external: EXTERNAL,
+    plugins: [ownFileUrl],
+    // CommonJS packages inside an ES module bundle still call require().
+    banner: {
+      js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
+    },
+    logLevel: 'warning',
+  });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await bundle();

@@ -1,0 +1,80 @@
+/**
+ * `npm start` runs the bundled server (dist/bundle/main.mjs, made by scripts/bundle.mjs after tsc).
+ * Bundling moves every module into a few files, so anything a module finds from its own location
+ * (static files, the build's caches, its own code's fingerprint) must still be found.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bannerUrl, stopChild, watchOutput } from '../helpers/process.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+let child: ChildProcess | undefined;
+let dataDir: string;
+let base: URL;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'bundle-'));
+  // run-built.mjs builds first when a source is newer than dist/, as npm start does.
+  child = spawn(
+    process.execPath,
+    ['--enable-source-maps', 'scripts/run-built.mjs', 'dist/bundle/main.mjs'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  base = await watchOutput(child).until(bannerUrl);
+}, 120_000);
+
+afterAll(async () => {
+  await stopChild(child);
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('the bundled server', () => {
+  it('serves the chat page and its static files from dist/', async () => {
+    const page = await fetch(base);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<html');
+    for (const file of ['app.js', 'style.css']) {
+      const res = await fetch(new URL(file, base));
+      expect(res.status, file).toBe(200);
+      expect((await res.text()).length, file).toBeGreaterThan(100);
+    }
+    const health = (await (await fetch(new URL('healthz', base))).json()) as { entries: number };
+    expect(health.entries).toBeGreaterThan(50);
+  });
+
+  it('answers, using the caches the build made rather than working them out again', async () => {
+    const res = await fetch(new URL('api/chat', base), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        userId: 'bundle-test',
+        text: 'can I accept a gift from a delegation?',
+      }),
+    });
+    expect(res.status).toBe(200);
+    expect(JSON.stringify(await res.json())).toMatch(/gift/i);
+    // Terms, remit counts and classifier weights all came from dist/cache: none written here.
+    const written = await readdir(join(dataDir, 'cache')).catch(() => []);
+    expect(written.filter((f) => /^(terms|remit|intent)-/.test(f))).toEqual([]);
+  });
+
+  it('maps its code back to the TypeScript sources', () => {
+    const maps = readdirSync(join(ROOT, 'dist', 'bundle')).filter((f) => f.endsWith('.map'));
+    const sources = maps.flatMap(
+      (f) =>
+        (JSON.parse(readFileSync(join(ROOT, 'dist', 'bundle', f), 'utf8')) as { sources: string[] })
+          .sources,
+    );
+    expect(sources).toContain('../../src/retrieval/retriever.ts');
+    expect(sources).toContain('../../adapters/web/server.ts');
+  });
+});
