@@ -110,6 +110,11 @@ export class Bm25Index {
   ) {
     this.ids = docs.map((d) => d.id);
     const n = docs.length;
+    this.acc = new Float64Array(n);
+    this.count = new Int32Array(n);
+    this.lastQuestionTerm = new Int32Array(n);
+    this.head = new Int32Array(n).fill(-2);
+    this.touched = new Int32Array(n);
     // Per field: each document's count of distinct terms, and the running average of those counts
     // (kept as MiniSearch keeps it, so scores agree to the last digit).
     const lengths = boosts.map(() => new Float64Array(n));
@@ -166,35 +171,130 @@ export class Bm25Index {
    * first; equal scores keep the order documents were first matched in.
    */
   search(queryTerms: readonly string[]): Bm25Match[] {
-    const found = new Map<number, { score: number; terms: Set<string>; queryTerms: string[] }>();
+    const touched = this.pass(queryTerms);
+    const order = this.ranked(touched);
+    return order.map((doc) => this.match(doc));
+  }
+
+  /**
+   * The best match in each group of documents (`groupOf[doc]`, e.g. the entry an example question
+   * belongs to), ranked as `search` ranks; cheaper than `search` when many documents match.
+   */
+  bestByGroup(queryTerms: readonly string[], groupOf: ArrayLike<number>): Map<number, Bm25Match> {
+    const touched = this.pass(queryTerms);
+    const best = new Map<number, number>();
+    for (let i = 0; i < touched; i++) {
+      const doc = this.touched[i] as number;
+      const group = groupOf[doc] as number;
+      const held = best.get(group);
+      // Ties go to the document matched first, as in a stable sort.
+      if (held === undefined || this.final(doc) > this.final(held)) best.set(group, doc);
+    }
+    const out = new Map<number, Bm25Match>();
+    for (const [group, doc] of best) out.set(group, this.match(doc));
+    return out;
+  }
+
+  // Scratch space for one search at a time (searches are synchronous), sized to the documents.
+  private readonly acc: Float64Array;
+  /** Per document: distinct question terms matched, and the last one counted. */
+  private readonly count: Int32Array;
+  private readonly lastQuestionTerm: Int32Array;
+  /** Per document, the head of its list of matches in the pool; -1 none yet, -2 not matched. */
+  private readonly head: Int32Array;
+  private readonly touched: Int32Array;
+  private touchedCount = 0;
+  /** Each match of a document: the variant that matched, and the question term it came from. */
+  private poolVariant = new Int32Array(4096);
+  private poolQuestionTerm = new Int32Array(4096);
+  private poolNext = new Int32Array(4096);
+  private variantNames: string[] = [];
+  private questionTerms: string[] = [];
+
+  /** Scores every document for the question; returns how many were matched. */
+  private pass(queryTerms: readonly string[]): number {
+    for (let i = 0; i < this.touchedCount; i++) this.head[this.touched[i] as number] = -2;
+    let touched = 0;
+    let pooled = 0;
+    this.variantNames = [];
+    this.questionTerms = [];
+    const variantIds = new Map<string, number>();
     for (const q of queryTerms) {
+      // A repeated question term adds its score again but is not a new distinct term.
+      const repeat = this.questionTerms.includes(q);
+      const qi = repeat ? this.questionTerms.indexOf(q) : this.questionTerms.push(q) - 1;
       for (const { term, weight } of this.vocabulary.variants(q)) {
         const p = this.postings.get(term);
         if (!p) continue;
+        let vi = variantIds.get(term);
+        if (vi === undefined) {
+          vi = this.variantNames.push(term) - 1;
+          variantIds.set(term, vi);
+        }
         for (let i = 0; i < p.docs.length; i++) {
           const doc = p.docs[i] as number;
-          const score = weight * (p.scores[i] as number);
-          let r = found.get(doc);
-          if (!r) {
-            r = { score: 0, terms: new Set(), queryTerms: [] };
-            found.set(doc, r);
+          if (this.head[doc] === -2) {
+            this.head[doc] = -1;
+            this.acc[doc] = 0;
+            this.count[doc] = 0;
+            this.lastQuestionTerm[doc] = -1;
+            this.touched[touched++] = doc;
           }
-          r.score += score;
-          r.terms.add(term);
-          if (!r.queryTerms.includes(q)) r.queryTerms.push(q);
+          this.acc[doc] = (this.acc[doc] as number) + weight * (p.scores[i] as number);
+          if (!repeat && this.lastQuestionTerm[doc] !== qi) {
+            this.lastQuestionTerm[doc] = qi;
+            this.count[doc] = (this.count[doc] as number) + 1;
+          }
+          if (pooled === this.poolNext.length) this.growPool();
+          this.poolVariant[pooled] = vi;
+          this.poolQuestionTerm[pooled] = qi;
+          this.poolNext[pooled] = this.head[doc] as number;
+          this.head[doc] = pooled++;
         }
       }
     }
-    const out: Bm25Match[] = [];
-    for (const [doc, r] of found)
-      out.push({
-        id: this.ids[doc] as string,
-        doc,
-        // Each distinct question term matched multiplies the score, as in MiniSearch.
-        score: r.score * (r.queryTerms.length || 1),
-        terms: [...r.terms],
-        queryTerms: r.queryTerms,
-      });
-    return out.sort((a, b) => b.score - a.score);
+    this.touchedCount = touched;
+    return touched;
+  }
+
+  private growPool(): void {
+    const grow = (a: Int32Array) => {
+      const b = new Int32Array(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.poolVariant = grow(this.poolVariant);
+    this.poolQuestionTerm = grow(this.poolQuestionTerm);
+    this.poolNext = grow(this.poolNext);
+  }
+
+  /** A document's score: the sum, times the number of distinct question terms it matched. */
+  private final(doc: number): number {
+    return (this.acc[doc] as number) * ((this.count[doc] as number) || 1);
+  }
+
+  /** The matched documents, best first (a stable sort keeps first-matched order for ties). */
+  private ranked(touched: number): number[] {
+    const docs = Array.from(this.touched.subarray(0, touched));
+    const score = this.acc; // Each document's final score replaces its sum (not needed again).
+    for (const d of docs) score[d] = this.final(d);
+    for (const d of docs) this.count[d] = 1;
+    return docs.sort((a, b) => (score[b] as number) - (score[a] as number));
+  }
+
+  private match(doc: number): Bm25Match {
+    const terms = new Set<string>();
+    const asked = new Set<number>();
+    for (let at = this.head[doc] as number; at >= 0; at = this.poolNext[at] as number) {
+      terms.add(this.variantNames[this.poolVariant[at] as number] as string);
+      asked.add(this.poolQuestionTerm[at] as number);
+    }
+    return {
+      id: this.ids[doc] as string,
+      doc,
+      score: this.final(doc),
+      terms: [...terms],
+      queryTerms: [...asked].sort((a, b) => a - b).map((qi) => this.questionTerms[qi] as string),
+    };
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import SearchableMap from 'minisearch/SearchableMap';
 import { readJson, writeJson } from './disk-cache.js';
 import { ANALYSIS_VERSION, analyse } from './normalise.js';
 
@@ -166,31 +167,37 @@ export class IntentModel {
     // A word seen in one example may itself be a typo there; a common neighbour is likelier.
     if (seen > RARE || term.length < 5 || /\d/.test(term)) return undefined;
     const max = term.length >= 8 ? 2 : 1;
-    let best: string | undefined;
-    let bestDistance = max + 1;
-    let bestCount = 0;
-    for (const known of this.words()) {
-      if (known === term || Math.abs(known.length - term.length) > max) continue;
+    // The nearest word, then the commonest, then the first the model learnt.
+    let best: { word: string; distance: number; count: number; order: number } | undefined;
+    for (const [known, [order, distance]] of this.words().fuzzyGet(term, max)) {
+      if (known === term) continue;
       const count = counts[vocabulary.get(known) ?? -1] ?? 0;
       if (count <= seen * 3) continue;
-      const d = editDistance(term, known, bestDistance);
-      if (d < bestDistance || (d === bestDistance && count > bestCount)) {
-        best = known;
-        bestDistance = d;
-        bestCount = count;
-      }
+      if (
+        !best ||
+        distance < best.distance ||
+        (distance === best.distance &&
+          (count > best.count || (count === best.count && order < best.order)))
+      )
+        best = { word: known, distance, count, order };
     }
-    return best;
+    return best?.word;
   }
 
-  private wordList?: string[];
+  private wordMap?: SearchableMap<number>;
 
-  /** The single words the model knows (not word pairs), at least 4 letters long. */
-  private words(): string[] {
-    this.wordList ??= [...this.w.vocabulary.keys()].filter(
-      (f) => !f.includes('_') && f.length >= 4,
-    );
-    return this.wordList;
+  /**
+   * The single words the model knows (not word pairs), at least 4 letters long, each with its
+   * place in the vocabulary, searchable by edit distance.
+   */
+  private words(): SearchableMap<number> {
+    if (!this.wordMap) {
+      this.wordMap = new SearchableMap<number>();
+      let order = 0;
+      for (const f of this.w.vocabulary.keys())
+        if (!f.includes('_') && f.length >= 4) this.wordMap.set(f, order++);
+    }
+    return this.wordMap;
   }
 
   /** The probability of each label for a question (labels with no examples never appear). */
@@ -208,28 +215,6 @@ export class IntentModel {
     });
     return out;
   }
-}
-
-/** Levenshtein distance, or `limit + 1` as soon as it must exceed `limit`. */
-function editDistance(a: string, b: string, limit: number): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const v = Math.min(
-        (previous[j] ?? 0) + 1,
-        (row[j - 1] ?? 0) + 1,
-        (previous[j - 1] ?? 0) + cost,
-      );
-      row.push(v);
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > limit) return limit + 1;
-    previous = row;
-  }
-  return previous[b.length] ?? limit + 1;
 }
 
 function softmax(ids: number[], weights: Float32Array, bias: Float32Array, k: number) {

@@ -77,8 +77,8 @@ type Doc = Record<(typeof FIELDS)[number], string> & { id: string };
 export class Retriever {
   private readonly index: Bm25Index;
   private readonly examples: Bm25Index;
-  /** The entry each example question belongs to, by position in `examples`. */
-  private readonly exampleEntry: string[];
+  /** The entry (its position in the knowledge) each example question belongs to. */
+  private readonly exampleEntry: Int32Array;
   private readonly docFreq = new Map<string, number>();
   private readonly size: number;
   private readonly remit: RemitModel;
@@ -118,8 +118,8 @@ export class Retriever {
     );
     const dirs = typeof cacheDirs === 'string' ? [cacheDirs] : cacheDirs;
     const docs = knowledge.entries.map(toDoc);
-    const examples = knowledge.entries.flatMap((e) =>
-      [e.title, ...e.questions].map((text) => ({ entry: e.id, text })),
+    const examples = knowledge.entries.flatMap((e, entry) =>
+      [e.title, ...e.questions].map((text) => ({ id: e.id, entry, text })),
     );
     // Every text is analysed once (or read from the cache): the indexes and the document
     // frequencies share the terms.
@@ -136,9 +136,9 @@ export class Retriever {
       FIELD_BOOSTS,
       vocabulary,
     );
-    this.exampleEntry = examples.map((x) => x.entry);
+    this.exampleEntry = Int32Array.from(examples, (x) => x.entry);
     this.examples = new Bm25Index(
-      examples.map((x, i) => ({ id: `${x.entry}#${i}`, fields: [exampleTerms[i] ?? []] })),
+      examples.map((x, i) => ({ id: `${x.id}#${i}`, fields: [exampleTerms[i] ?? []] })),
       [1],
       vocabulary,
     );
@@ -191,10 +191,8 @@ export class Retriever {
     const known = concepts.filter((g) => g.some((t) => matched.has(t)));
 
     const byExample = new Map<string, Bm25Match>();
-    for (const r of this.examples.search(query)) {
-      const entry = this.exampleEntry[r.doc] ?? '';
-      if (!byExample.has(entry)) byExample.set(entry, r);
-    }
+    for (const [entry, r] of this.examples.bestByGroup(query, this.exampleEntry))
+      byExample.set(this.knowledge.entries[entry]?.id ?? '', r);
 
     const entryMax = byEntry[0]?.score ?? 1;
     const exampleMax = Math.max(1e-9, ...[...byExample.values()].map((r) => r.score));

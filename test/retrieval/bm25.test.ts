@@ -98,7 +98,24 @@ describe('the BM25 index', () => {
       [1],
       vocabulary,
     );
-    for (const q of questions) compare(reference, ours, q);
+    const entryOf = examples.map((x) =>
+      Number(knowledge.entries.findIndex((e) => x.id.startsWith(`${e.id}#`))),
+    );
+    for (const q of questions) {
+      compare(reference, ours, q);
+      // The best example of each entry: the first of that entry in MiniSearch's ranking.
+      const first = new Map<number, { id: string; score: number }>();
+      for (const r of reference.search(q)) {
+        const group = entryOf[examples.findIndex((x) => x.id === r.id)] as number;
+        if (!first.has(group)) first.set(group, { id: String(r.id), score: r.score });
+      }
+      const best = ours.bestByGroup(terms(q), entryOf);
+      expect([...best.keys()].sort()).toEqual([...first.keys()].sort());
+      for (const [group, r] of best) {
+        expect(r.id).toBe(first.get(group)?.id);
+        expect(r.score).toBeCloseTo(first.get(group)?.score ?? -1, 9);
+      }
+    }
     expect(ours.search(terms('zzzzzz'))).toEqual([]);
   });
 });
