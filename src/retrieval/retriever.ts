@@ -2,8 +2,10 @@ import type { Entry, Knowledge } from '../knowledge/index.js';
 import { analyseAll } from './analysis-cache.js';
 import { type AnswerModel, DEFAULT_MODEL, type Features, probability } from './answerability.js';
 import { Bm25Index, type Bm25Match, Vocabulary } from './bm25.js';
+import { type Candidate, fuse, type RankParts, type RankWeights } from './fusion.js';
 import { IntentModel } from './intent.js';
 import { analyse, terms } from './normalise.js';
+import { RANKING } from './rank-model.js';
 import { RemitModel } from './remit.js';
 
 /** A ranked entry. */
@@ -42,15 +44,9 @@ const MAX_HITS = 8;
 const MAX_RELATED = 3;
 /** A related entry must score at least this share of the top entry's score. */
 const RELATED_SHARE = 0.45;
-/** The fused score: how much the best-matching example question counts against the whole entry. */
-const EXAMPLE_SHARE = 0.5;
-/** For a long message, how much its asking sentence counts against the whole (see `focusOf`). */
-const FOCUS_SHARE = 0.2;
 /** Messages with fewer words than this are all question. */
 const FOCUS_MIN_WORDS = 20;
 
-/** How much the intent classifier's probability counts against the lexical (and dense) score. */
-const INTENT_SHARE = 0.3;
 /** Entries the classifier ranks this high join the ranking even if few of their words match. */
 const INTENT_TOP = 3;
 
@@ -90,10 +86,8 @@ export class Retriever {
   constructor(
     private readonly knowledge: Knowledge,
     private readonly model: AnswerModel = DEFAULT_MODEL,
-    /** How much the best-matching example question counts against the whole entry (0-1). */
-    private readonly exampleShare = EXAMPLE_SHARE,
-    /** For a long message, how much its asking sentence counts against the whole message (0-1). */
-    private readonly focusShare = FOCUS_SHARE,
+    /** How much each ranking counts in the fused score (learnt by `npm run fit:ranking`). */
+    private readonly weights: RankWeights = RANKING,
     /**
      * Where trained intent-classifier weights may be found, in order; new ones are written to the
      * first (none: trained in each process).
@@ -176,80 +170,18 @@ export class Retriever {
    * ranking, when one is given, is blended into the order before the decision.
    */
   search(question: string, dense?: readonly DenseHit[]): Retrieval {
-    const groups = dedupeGroups(analyse(question));
-    const queryTerms = [...new Set(groups.flat())];
-    const none: Retrieval = { answered: false, queryTerms, related: [], hits: [], confidence: 0 };
-    if (queryTerms.length === 0) return none;
-    const query = terms(queryTerms.join(' '));
-    const byEntry = this.index.search(query);
-    if (byEntry.length === 0) return none;
-    // Words that match nothing anywhere in the guidance say nothing about which entry answers.
-    const matched = new Set<string>();
-    for (const r of byEntry) for (const t of r.queryTerms) matched.add(t);
-    const topical = groups.filter((g) => !g.every((t) => this.places.has(t)));
-    const concepts = topical.length ? topical : groups;
-    const known = concepts.filter((g) => g.some((t) => matched.has(t)));
-
-    const byExample = new Map<string, Bm25Match>();
-    for (const [entry, r] of this.examples.bestByGroup(query, this.exampleEntry))
-      byExample.set(this.knowledge.entries[entry]?.id ?? '', r);
-
-    const entryMax = byEntry[0]?.score ?? 1;
-    const exampleMax = Math.max(1e-9, ...[...byExample.values()].map((r) => r.score));
-    const lexical = new Map(
-      byEntry.map((r) => {
-        const ex = byExample.get(String(r.id));
-        const score =
-          (1 - this.exampleShare) * (r.score / entryMax) +
-          this.exampleShare * ((ex?.score ?? 0) / exampleMax);
-        return [String(r.id), { r, ex, score }] as const;
-      }),
-    );
-    let fused = [...lexical.values()];
-    // A long message wraps its question in context: the sentence that asks weighs more.
-    const focus = focusOf(question);
-    const focusGroups = focus ? dedupeGroups(analyse(focus)) : [];
-    if (focus && focusGroups.length) {
-      const byFocus = this.index.search(terms([...new Set(focusGroups.flat())].join(' ')));
-      const focusMax = byFocus[0]?.score ?? 1;
-      const focusScore = new Map(byFocus.map((r) => [String(r.id), r.score / focusMax]));
-      fused = fused.map((f) => ({
-        ...f,
-        score:
-          (1 - this.focusShare) * f.score + this.focusShare * (focusScore.get(String(f.r.id)) ?? 0),
-      }));
-    }
-    if (dense?.length) {
-      const denseMax = Math.max(1e-9, ...dense.map((d) => d.score));
-      const denseScore = new Map(dense.map((d) => [d.id, Math.max(0, d.score) / denseMax]));
-      // Entries the dense ranking puts near the top join even if few of their words match.
-      for (const d of dense.slice(0, DENSE_TOP)) {
-        if (lexical.has(d.id) || !this.knowledge.byId.has(d.id)) continue;
-        fused.push({ r: emptyResult(d.id), ex: undefined, score: 0 });
-      }
-      fused = fused.map((f) => ({
-        ...f,
-        score: (1 - DENSE_SHARE) * f.score + DENSE_SHARE * (denseScore.get(String(f.r.id)) ?? 0),
-      }));
-    }
-    fused = fused.sort((a, b) => b.score - a.score).slice(0, MAX_HITS);
-    // The classifier learnt from the example questions which words tell entries apart.
-    const intent = this.intent.predict(question);
-    const intentMax = Math.max(1e-9, ...intent.values());
-    const intentTop = [...intent.entries()].sort((a, b) => b[1] - a[1]);
-    for (const [id] of intentTop.slice(0, INTENT_TOP)) {
-      if (fused.some((f) => String(f.r.id) === id) || !this.knowledge.byId.has(id)) continue;
-      fused.push({ r: emptyResult(id), ex: undefined, score: 0 });
-    }
-    fused = fused
-      .map((f) => ({
-        ...f,
-        score:
-          (1 - INTENT_SHARE) * f.score +
-          INTENT_SHARE * ((intent.get(String(f.r.id)) ?? 0) / intentMax),
-      }))
-      .sort((a, b) => b.score - a.score)
-      .slice(0, MAX_HITS);
+    const g = this.gather(question, dense);
+    const none: Retrieval = {
+      answered: false,
+      queryTerms: g.queryTerms,
+      related: [],
+      hits: [],
+      confidence: 0,
+    };
+    if (!g.parts) return none;
+    const { known, concepts, parts, entryMax, exampleMax, intent, intentTop, focus, focusGroups } =
+      g;
+    const fused = fuse(parts, this.weights, MAX_HITS);
 
     const hits: Hit[] = [];
     for (const { r, score } of fused) {
@@ -282,12 +214,103 @@ export class Retriever {
     const answered = confidence >= this.model.threshold;
     return {
       answered,
-      queryTerms,
+      queryTerms: g.queryTerms,
       top,
       related: this.related(top, hits.slice(1)),
       hits,
       features,
       confidence,
+    };
+  }
+
+  /**
+   * What the fused ranking of a question is made from (undefined when no word matched), so the
+   * fusion weights can be learnt on stored parts (scripts/fit-ranking.ts).
+   */
+  rankParts(question: string): RankParts | undefined {
+    return this.gather(question).parts;
+  }
+
+  /** The rankings of a question, and what the answerability features need from them. */
+  private gather(question: string, dense?: readonly DenseHit[]) {
+    const groups = dedupeGroups(analyse(question));
+    const queryTerms = [...new Set(groups.flat())];
+    if (queryTerms.length === 0) return { queryTerms };
+    const query = terms(queryTerms.join(' '));
+    const byEntry = this.index.search(query);
+    if (byEntry.length === 0) return { queryTerms };
+    // Words that match nothing anywhere in the guidance say nothing about which entry answers.
+    const matched = new Set<string>();
+    for (const r of byEntry) for (const t of r.queryTerms) matched.add(t);
+    const topical = groups.filter((g) => !g.every((t) => this.places.has(t)));
+    const concepts = topical.length ? topical : groups;
+    const known = concepts.filter((g) => g.some((t) => matched.has(t)));
+
+    const byExample = new Map<string, Bm25Match>();
+    for (const [entry, r] of this.examples.bestByGroup(query, this.exampleEntry))
+      byExample.set(this.knowledge.entries[entry]?.id ?? '', r);
+
+    const entryMax = byEntry[0]?.score ?? 1;
+    const exampleMax = Math.max(1e-9, ...[...byExample.values()].map((r) => r.score));
+    // A long message wraps its question in context: the sentence that asks is ranked on its own.
+    const focus = focusOf(question);
+    const focusGroups = focus ? dedupeGroups(analyse(focus)) : [];
+    const hasFocus = focus !== undefined && focusGroups.length > 0;
+    const focusScore = new Map<string, number>();
+    if (hasFocus) {
+      const byFocus = this.index.search(terms([...new Set(focusGroups.flat())].join(' ')));
+      const focusMax = byFocus[0]?.score ?? 1;
+      for (const r of byFocus) focusScore.set(String(r.id), r.score / focusMax);
+    }
+    const lexical: Candidate[] = byEntry.map((r) => {
+      const ex = byExample.get(String(r.id));
+      return {
+        r,
+        ex,
+        entry: r.score / entryMax,
+        example: (ex?.score ?? 0) / exampleMax,
+        focus: focusScore.get(String(r.id)) ?? 0,
+      };
+    });
+    let denseParts: RankParts['dense'];
+    if (dense?.length) {
+      const denseMax = Math.max(1e-9, ...dense.map((d) => d.score));
+      const matched = new Set(byEntry.map((r) => String(r.id)));
+      denseParts = {
+        score: new Map(dense.map((d) => [d.id, Math.max(0, d.score) / denseMax])),
+        // Entries the dense ranking puts near the top join even if few of their words match.
+        join: dense
+          .slice(0, DENSE_TOP)
+          .map((d) => d.id)
+          .filter((id) => !matched.has(id) && this.knowledge.byId.has(id)),
+        share: DENSE_SHARE,
+      };
+    }
+    // The classifier learnt from the example questions which words tell entries apart.
+    const intent = this.intent.predict(question);
+    const intentMax = Math.max(1e-9, ...intent.values());
+    const intentTop = [...intent.entries()].sort((a, b) => b[1] - a[1]);
+    const parts: RankParts = {
+      lexical,
+      hasFocus,
+      dense: denseParts,
+      intent: new Map([...intent].map(([id, p]) => [id, p / intentMax])),
+      intentJoin: intentTop
+        .slice(0, INTENT_TOP)
+        .map(([id]) => id)
+        .filter((id) => this.knowledge.byId.has(id)),
+    };
+    return {
+      queryTerms,
+      known,
+      concepts,
+      parts,
+      entryMax,
+      exampleMax,
+      intent,
+      intentTop,
+      focus,
+      focusGroups,
     };
   }
 
@@ -331,11 +354,6 @@ export function focusOf(question: string): string | undefined {
   if (sentences.length < 2) return undefined;
   const asking = sentences.filter((x) => x.trim().endsWith('?'));
   return (asking.length ? asking : sentences.slice(-1)).join(' ');
-}
-
-/** A search result for an entry that matched no word of the question. */
-function emptyResult(id: string): Bm25Match {
-  return { id, doc: -1, score: 0, terms: [], queryTerms: [] };
 }
 
 /** Drops repeated concepts, so "phone and laptop" counts the device concept once. */
