@@ -1,12 +1,7 @@
 /**
- * Fits the answerability model (src/retrieval/answer-model.ts). Run with `npm run fit`;
- * `--dry-run` prints the fit without writing it.
- *
- * What it learns from: the guidance's own example questions and the curated declines
- * (knowledge/out-of-scope.yaml), both cross-fitted (see below), and the project's suite. The blind
- * set's dev half is left out, so it is a true validation set for `npm run eval -- --dev`;
- * `--with-dev` fits on it too, for comparison. The blind test half and the fresh and final sets
- * are never read here.
+ * Fits the answerability model (src/retrieval/answer-model.ts) on labelled questions that may be
+ * studied: the project's suite and the blind set's dev half. The blind test half and the fresh
+ * sets are never read here. Run with `npm run fit`; `--dry-run` prints the fit without writing it.
  *
  * Label: 1 when the top-ranked entry is one the question expects, else 0 (an out-of-scope
  * question, or a wrong top entry). In-scope questions count when they reach retrieval (small talk,
@@ -18,7 +13,13 @@ import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { prepareQuestion } from '../src/answer.js';
 import { loadKnowledge } from '../src/knowledge/index.js';
-import { evaluate, loadQuestionSet, type QuestionSet, splitSet } from '../src/quality/eval.js';
+import {
+  type EvalReport,
+  evaluate,
+  loadQuestionSet,
+  type QuestionSet,
+  splitSet,
+} from '../src/quality/eval.js';
 import {
   type AnswerModel,
   FEATURE_NAMES,
@@ -32,14 +33,10 @@ const TODAY = '2026-11-30';
 const root = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 const knowledge = await loadKnowledge(root('knowledge'));
 const retriever = new Retriever(knowledge);
-/** `--with-dev` fits on the blind dev half too; without it the fit never reads that half. */
-const withDev = process.argv.includes('--with-dev');
-const suiteSet = await loadQuestionSet(root('test/quality/questions.yaml'));
-const devSet = withDev
-  ? splitSet(await loadQuestionSet(root('test/quality/blind.yaml')), 'dev')
-  : undefined;
-const sets: [string, QuestionSet][] = [['suite', suiteSet]];
-if (devSet) sets.push(['dev', devSet]);
+const sets: [string, QuestionSet][] = [
+  ['suite', await loadQuestionSet(root('test/quality/questions.yaml'))],
+  ['dev', splitSet(await loadQuestionSet(root('test/quality/blind.yaml')), 'dev')],
+];
 
 interface Sample {
   set: string;
@@ -76,70 +73,30 @@ for (const [name, set] of sets) {
   }
 }
 
-// Cross-fitting: the guidance's own example questions (about 58 per entry) and the curated
-// declines (knowledge/out-of-scope.yaml) are split into K folds by a fixed rule (index % K). Each
-// fold is scored by a retriever built without it: its examples are gone from every entry (so the
-// keyword index, the intent classifier and the remit model never saw them) and its declines are
-// gone from the remit model. Their features then look like those of questions nobody wrote an
-// example for. A held-out example is a positive when its own entry comes first (as for the suite);
-// a held-out decline is a negative.
-const K = 5;
+// The curated examples of declined questions (knowledge/out-of-scope.yaml) are more examples of
+// what must not be answered. The remit score is learnt from those same examples, so each half's
+// features come from a retriever whose remit learnt only the other half (cross-fitting): the model
+// then sees remit scores as they are for questions it never learnt from.
 const declines = knowledge.declines ?? [];
-for (let fold = 0; fold < K; fold++) {
-  const entries = knowledge.entries.map((e) => ({
-    ...e,
-    questions: e.questions.filter((_, i) => i % K !== fold),
-  }));
-  const crossFitted = new Retriever({
-    ...knowledge,
-    entries,
-    byId: new Map(entries.map((e) => [e.id, e])),
-    declines: declines.filter((_, i) => i % K !== fold),
-  });
-  for (const e of knowledge.entries) {
-    e.questions.forEach((q, i) => {
-      if (i % K !== fold) return;
-      const prepared = prepareQuestion(knowledge, q);
-      if (prepared.kind !== 'search') return;
-      const r = crossFitted.search(prepared.question);
-      if (!r.features || !r.top) return;
-      samples.push({
-        set: 'examples',
-        x: r.features,
-        y: r.top.entry.id === e.id ? 1 : 0,
-        inScope: true,
-      });
-    });
-  }
-  declines.forEach((q, i) => {
-    if (i % K !== fold) return;
+for (const fold of [0, 1]) {
+  const held = declines.filter((_, i) => i % 2 === fold);
+  const learnt = declines.filter((_, i) => i % 2 !== fold);
+  const crossFitted = new Retriever({ ...knowledge, declines: learnt });
+  for (const q of held) {
     const r = crossFitted.search(stripGreeting(stripNoise(q)));
-    if (!r.features || !r.top) return;
+    if (!r.features || !r.top) continue;
     samples.push({ set: 'declines', x: r.features, y: 0, inScope: false });
-  });
+  }
 }
 
-/**
- * How much each labelled question counts against one cross-fitted sample. The labelled questions
- * are real questions with every right entry listed, but a few hundred against some four
- * thousand cross-fitted ones: counted five times, they weigh about a fifth of the fit.
- */
-const LABELLED_WEIGHT = 5;
-const weightOf = (d: Sample) =>
-  d.set === 'examples' || d.set === 'declines' ? 1 : LABELLED_WEIGHT;
-
-/** Weighted logistic regression by gradient descent on standardised features, with a little L2. */
+/** Plain logistic regression by gradient descent on standardised features, with a little L2. */
 function fitLogistic(data: Sample[]): AnswerModel {
   const names = FEATURE_NAMES;
-  const weight = data.map(weightOf);
-  const total = weight.reduce((s, v) => s + v, 0);
-  const mean = names.map((n) => data.reduce((s, d, k) => s + (weight[k] ?? 1) * d.x[n], 0) / total);
+  const mean = names.map((n) => data.reduce((s, d) => s + d.x[n], 0) / data.length);
   const sd = names.map((n, i) =>
     Math.max(
       1e-6,
-      Math.sqrt(
-        data.reduce((s, d, k) => s + (weight[k] ?? 1) * (d.x[n] - (mean[i] ?? 0)) ** 2, 0) / total,
-      ),
+      Math.sqrt(data.reduce((s, d) => s + (d.x[n] - (mean[i] ?? 0)) ** 2, 0) / data.length),
     ),
   );
   const z = data.map((d) => names.map((n, i) => (d.x[n] - (mean[i] ?? 0)) / (sd[i] ?? 1)));
@@ -153,15 +110,15 @@ function fitLogistic(data: Sample[]): AnswerModel {
     data.forEach((d, k) => {
       const row = z[k] ?? [];
       const p = 1 / (1 + Math.exp(-(b + row.reduce((s, v, i) => s + v * (w[i] ?? 0), 0))));
-      const err = (p - d.y) * (weight[k] ?? 1);
+      const err = p - d.y;
       gb += err;
       row.forEach((v, i) => {
         gw[i] = (gw[i] ?? 0) + err * v;
       });
     });
-    b -= (rate * gb) / total;
+    b -= (rate * gb) / data.length;
     w.forEach((_, i) => {
-      w[i] = (w[i] ?? 0) - rate * ((gw[i] ?? 0) / total + l2 * (w[i] ?? 0));
+      w[i] = (w[i] ?? 0) - rate * ((gw[i] ?? 0) / data.length + l2 * (w[i] ?? 0));
     });
   }
   // Back to raw feature units, so the model runs without the scaling.
@@ -172,51 +129,53 @@ function fitLogistic(data: Sample[]): AnswerModel {
   return { bias, weights, threshold: 0.5 };
 }
 
-const model = fitLogistic(samples);
-const pct = (n: number) => `${(n * 100).toFixed(1)}%`.padStart(6);
-const count = (set: string, y?: 0 | 1) =>
-  samples.filter((d) => d.set === set && (y === undefined || d.y === y)).length;
-console.log(
-  `Samples: ${samples.length}: ${count('examples')} example questions (${count('examples', 1)} with their own entry first) and ${count('declines')} curated declines, cross-fitted in ${K} folds; ${count('suite')} from the suite, each counted ${LABELLED_WEIGHT} times${withDev ? `, ${count('dev')} from the dev half` : ' (the dev half is left out: it validates)'}`,
-);
-console.log(
-  `threshold | suite: correct wrong declined |${withDev ? ' dev: correct wrong declined |' : ''} examples (cross-fitted): right wrong | curated declines answered (cross-fitted)`,
-);
-
-/** Share of a cross-fitted set answered at threshold `t`, with the right entry (y = 1) or not. */
-function answered(set: string, t: number, y?: 0 | 1): number {
-  const all = samples.filter((d) => d.set === set);
-  const hit = all.filter((d) => (y === undefined || d.y === y) && probability(model, d.x) >= t);
-  return hit.length / Math.max(1, all.length);
+/** Out-of-scope questions that retrieval alone, without the decline rules, would answer. */
+function outAnsweredAlone(model: AnswerModel, set: string, t: number): number {
+  const out = samples.filter((d) => d.set === set && !d.inScope);
+  const total = sets.find(([name]) => name === set)?.[1].outOfScope.length ?? 1;
+  return out.filter((d) => probability(model, d.x) >= t).length / total;
 }
 
-// The threshold is judged on the cross-fitted data, which is much larger than the labelled sets
-// and looks like unseen wording: the most example questions answered with their own entry, while
-// at most MAX_WRONG of them are answered with another entry and at most MAX_DECLINES of the
-// curated declines are answered by retrieval alone; and the suite at 90 % or more with every
-// out-of-scope question declined (the whole answering path, scored as `npm run eval` scores it).
-// The dev half plays no part in the choice, even with `--with-dev` (it is only printed then).
-// (An example counts as wrong unless its own entry comes first, though a neighbouring entry
-// sometimes answers it too, so MAX_WRONG is looser than the 3 % target on labelled questions.)
-const MAX_WRONG = 0.07;
-const MAX_DECLINES = 0.1;
+const model = fitLogistic(samples);
+const pct = (n: number) => `${(n * 100).toFixed(1)}%`.padStart(6);
+console.log(
+  `Samples: ${samples.length} (${samples.filter((s) => s.y).length} with the right top entry; ${samples.filter((s) => s.set === 'declines').length} curated declines, cross-fitted)`,
+);
+console.log(
+  'threshold | suite: correct wrong declined | dev: correct wrong declined | dev out answered without the rules | curated declines answered (cross-fitted)',
+);
+// The whole answering path at each threshold, scored exactly as `npm run eval` scores it.
 let chosen = 0.9;
 let best = -1;
 for (let t = 0.04; t <= 0.9001; t += 0.02) {
   const at = { ...model, threshold: Math.round(t * 100) / 100 };
   const r = new Retriever(knowledge, at);
-  const suite = evaluate(knowledge, suiteSet, TODAY, r);
-  const dev = devSet ? evaluate(knowledge, devSet, TODAY, r) : undefined;
-  const right = answered('examples', at.threshold, 1);
-  const wrong = answered('examples', at.threshold, 0);
-  const curated = answered('declines', at.threshold);
+  const [suite, dev] = sets.map(([, set]) => evaluate(knowledge, set, TODAY, r)) as [
+    EvalReport,
+    EvalReport,
+  ];
+  const alone = outAnsweredAlone(model, 'dev', t);
+  const curated = samples.filter((d) => d.set === 'declines');
+  const curatedAnswered =
+    curated.filter((d) => probability(model, d.x) >= t).length / curated.length;
   console.log(
-    `${at.threshold.toFixed(2)}      | ${pct(suite.top1)} ${pct(suite.wrongEntry)} ${pct(suite.refusalRecall)}  |${dev ? ` ${pct(dev.top1)} ${pct(dev.wrongEntry)} ${pct(dev.refusalRecall)} |` : ''} ${pct(right)} ${pct(wrong)} | ${pct(curated)}`,
+    `${at.threshold.toFixed(2)}      | ${pct(suite.top1)} ${pct(suite.wrongEntry)} ${pct(suite.refusalRecall)}  | ${pct(dev.top1)} ${pct(dev.wrongEntry)} ${pct(dev.refusalRecall)} | ${pct(alone)} | ${pct(curatedAnswered)}`,
   );
+  // The most correct dev answers within the issue's targets, with a margin, since unseen questions
+  // fare worse than the data fitted on: on the dev half at most 2 % wrong entries (target 3 %) and
+  // at least 97 % declined; the suite at 90 % or more with every out-of-scope question declined;
+  // retrieval on its own answering no more than a quarter of the dev half's out-of-scope questions
+  // (the rules were written from those questions, so unseen ones must not depend on them alone);
+  // and no more than 15 % of the curated declines, cross-fitted (wording the fit has not seen).
   const ok =
-    wrong <= MAX_WRONG && curated <= MAX_DECLINES && suite.top1 >= 0.9 && suite.refusalRecall === 1;
-  if (ok && right > best) {
-    best = right;
+    dev.wrongEntry <= 0.02 &&
+    curatedAnswered <= 0.15 &&
+    dev.refusalRecall >= 0.97 &&
+    suite.top1 >= 0.9 &&
+    suite.refusalRecall === 1 &&
+    alone <= 0.25;
+  if (ok && dev.top1 > best) {
+    best = dev.top1;
     chosen = at.threshold;
   }
 }
@@ -226,8 +185,7 @@ console.log(`Chosen threshold: ${chosen}`);
 if (!process.argv.includes('--dry-run')) {
   const round = (n: number) => Math.round(n * 10_000) / 10_000;
   const body = [
-    '// Written by `npm run fit` (scripts/fit-answerability.ts) on cross-fitted example questions',
-    `// and curated declines, and the suite${withDev ? ' and the blind dev half' : ''}.`,
+    '// Written by `npm run fit` (scripts/fit-answerability.ts) on the suite and the blind dev half.',
     '// Do not edit by hand: change the features or the data, then fit again.',
     "import type { AnswerModel } from './answerability.js';",
     '',
