@@ -1,7 +1,6 @@
 /**
- * Learns how the retriever's rankings are fused (src/retrieval/rank-model.ts) from cross-fitted
- * example questions (scripts/cross-fit.ts): the weights that put each held-out example's own
- * entry first most often. Run with `npm run fit:ranking`; `--dry-run` prints without writing.
+ * Learns how the retriever weighs its signals (src/retrieval/rank-model.ts) from cross-fitted
+ * example questions (scripts/cross-fit.ts): each held-out example's own entry should come first. Run with `npm run fit:ranking`; `--dry-run` prints without writing.
  *
  * Only the guidance is read: no labelled question set (the suite, the blind halves, the fresh and
  * final sets) plays any part, so the suite and the blind dev half stay fair judges of the result.
@@ -10,7 +9,13 @@
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { loadKnowledge } from '../src/knowledge/index.js';
-import { fuse, type RankParts, type RankWeights } from '../src/retrieval/fusion.js';
+import {
+  candidates,
+  fuse,
+  type RankParts,
+  type RankWeights,
+  SIGNALS,
+} from '../src/retrieval/fusion.js';
 import { RANKING } from '../src/retrieval/rank-model.js';
 import { crossFitted } from './cross-fit.js';
 
@@ -43,27 +48,56 @@ function score(w: RankWeights): { top1: number; top3: number } {
   return { top1: top1 / samples.length, top3: top3 / samples.length };
 }
 
+/**
+ * A linear scorer trained with a softmax over each question's candidates, the own entry as the
+ * target (the usual listwise loss for ranking): full-batch gradient descent from equal weights,
+ * a fixed number of steps, weights kept non-negative. Deterministic. Questions whose own entry
+ * is not a candidate at all teach nothing and are left out.
+ */
+function fitSoftmax(): RankWeights {
+  const rows = samples.flatMap(({ parts, entry }) => {
+    if (!parts) return [];
+    const c = candidates(parts);
+    const target = c.findIndex((x) => String(x.r.id) === entry);
+    return target < 0 ? [] : [{ x: c.map((x) => x.x), target }];
+  });
+  const d = SIGNALS.length;
+  let w = SIGNALS.map(() => 1);
+  for (let step = 0; step < STEPS; step++) {
+    const g = SIGNALS.map(() => 0);
+    for (const { x, target } of rows) {
+      const s = x.map((v) => v.reduce((a, vi, i) => a + vi * (w[i] ?? 0), 0));
+      const max = Math.max(...s);
+      const e = s.map((v) => Math.exp(v - max));
+      const z = e.reduce((a, v) => a + v, 0);
+      x.forEach((v, j) => {
+        const err = (e[j] ?? 0) / z - (j === target ? 1 : 0);
+        for (let i = 0; i < d; i++) g[i] = (g[i] ?? 0) + err * (v[i] ?? 0);
+      });
+    }
+    w = w.map((v, i) => Math.max(0, v - RATE * ((g[i] ?? 0) / rows.length + L2 * v)));
+  }
+  // Only the order matters: scaled to sum to 1, a score stays between 0 and 1.
+  const sum = w.reduce((a, v) => a + v, 0) || 1;
+  const round = (n: number) => Math.round((n / sum) * 10_000) / 10_000;
+  const [entry = 0, example = 0, focus = 0, intent = 0, coverage = 0] = w.map(round);
+  return { entry, example, focus, intent, coverage };
+}
+const STEPS = 2000;
+const RATE = 3;
+const L2 = 1e-4;
+
 const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
-const show = (w: RankWeights) => `example ${w.example}, focus ${w.focus}, intent ${w.intent}`;
+const show = (w: RankWeights) => SIGNALS.map((s) => `${s} ${w[s]}`).join(', ');
 const long = samples.filter((s) => s.parts?.hasFocus).length;
 console.log(
   `${samples.length} cross-fitted example questions (${long} long enough to have an asking sentence)`,
 );
 const before = score(RANKING);
 console.log(`Current (${show(RANKING)}): top-1 ${pct(before.top1)}, top-3 ${pct(before.top3)}`);
-
-// A grid in steps of 0.05, searched in a fixed order: the first best wins, so the fit is
-// deterministic. Ties on top-1 go to the better top-3.
-const steps = (to: number) => Array.from({ length: Math.round(to / 0.05) + 1 }, (_, i) => i / 20);
-let best = { w: RANKING, ...before };
-for (const example of steps(1))
-  for (const intent of steps(0.9))
-    for (const focus of long ? steps(0.6) : [RANKING.focus]) {
-      const w = { example, focus, intent };
-      const s = score(w);
-      if (s.top1 > best.top1 || (s.top1 === best.top1 && s.top3 > best.top3)) best = { w, ...s };
-    }
-console.log(`Best (${show(best.w)}): top-1 ${pct(best.top1)}, top-3 ${pct(best.top3)}`);
+const learnt = fitSoftmax();
+const after = score(learnt);
+console.log(`Learnt (${show(learnt)}): top-1 ${pct(after.top1)}, top-3 ${pct(after.top3)}`);
 
 if (!process.argv.includes('--dry-run')) {
   const body = [
@@ -72,9 +106,7 @@ if (!process.argv.includes('--dry-run')) {
     "import type { RankWeights } from './fusion.js';",
     '',
     'export const RANKING: RankWeights = {',
-    `  example: ${best.w.example},`,
-    `  focus: ${best.w.focus},`,
-    `  intent: ${best.w.intent},`,
+    ...SIGNALS.map((s) => `  ${s}: ${learnt[s]},`),
     '};',
     '',
   ].join('\n');

@@ -1,13 +1,20 @@
 import type { Bm25Match } from './bm25.js';
 
-/** How much each ranking counts in the fused score; each is a share (0-1) against the rest. */
+/**
+ * How much each signal counts in an entry's ranking score. Learnt by `npm run fit:ranking`; the
+ * weights are non-negative and sum to 1, so a score stays between 0 and 1.
+ */
 export interface RankWeights {
-  /** The entry's best-matching example question against its whole text. */
+  /** The entry's whole text (title, example questions, keywords, body), BM25 over the best. */
+  entry: number;
+  /** The entry's best-matching example question, BM25 over the best. */
   example: number;
-  /** For a long message, its asking sentence against the whole message. */
+  /** For a long message, its asking sentence on the whole entry; for a short one, `entry` again. */
   focus: number;
-  /** The intent classifier's probability against the lexical (and dense) score. */
+  /** The intent classifier's probability, over the best. */
   intent: number;
+  /** Weighted share of the question's known concepts the entry matched. */
+  coverage: number;
 }
 
 /** An entry the keyword search matched, with its scores divided by the question's best (0-1). */
@@ -20,9 +27,11 @@ export interface Candidate {
   example: number;
   /** The match of a long message's asking sentence (0 when there is none). */
   focus: number;
+  /** Weighted share of the question's known concepts the entry matched (0-1). */
+  coverage: number;
 }
 
-/** Everything the fused ranking is made from, for one question. */
+/** Everything the ranking is made from, for one question. */
 export interface RankParts {
   /** Every entry the keyword search matched, best first on the whole text. */
   lexical: Candidate[];
@@ -41,38 +50,55 @@ export interface Fused {
   r: Bm25Match;
   ex?: Bm25Match;
   score: number;
+  /** The candidate's coverage (0 for one that matched no word). */
+  coverage: number;
+}
+
+/** The signals of one candidate, in the order of `SIGNALS`. */
+export const SIGNALS = ['entry', 'example', 'focus', 'intent', 'coverage'] as const;
+const COVERAGE = SIGNALS.indexOf('coverage');
+
+/**
+ * Each candidate's signals: the matched entries, then the classifier's top entries that matched
+ * no word (only their intent counts), then those a dense ranking brings in (none of these).
+ * Pure, so the weights can be learnt on stored parts (scripts/fit-ranking.ts).
+ */
+export function candidates(parts: RankParts): { r: Bm25Match; ex?: Bm25Match; x: number[] }[] {
+  const out: { r: Bm25Match; ex?: Bm25Match; x: number[] }[] = parts.lexical.map((c) => ({
+    r: c.r,
+    ex: c.ex,
+    x: [
+      c.entry,
+      c.example,
+      parts.hasFocus ? c.focus : c.entry,
+      parts.intent.get(String(c.r.id)) ?? 0,
+      c.coverage,
+    ],
+  }));
+  const seen = new Set(parts.lexical.map((c) => String(c.r.id)));
+  for (const id of [...parts.intentJoin, ...(parts.dense?.join ?? [])]) {
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push({ r: emptyResult(id), x: [0, 0, 0, parts.intent.get(id) ?? 0, 0] });
+  }
+  return out;
 }
 
 /**
- * The fused ranking: whole entry and example question, then the asking sentence, then a dense
- * ranking, cut to `maxHits`; the classifier's top entries join, its probability is blended in,
- * and the list is cut again. Pure, so weights can be learnt on stored parts (scripts/fit-ranking.ts).
+ * The ranking: each candidate scores the weighted sum of its signals; a dense ranking, when
+ * given, is blended in by its share. Best first, cut to `maxHits` (ties keep candidate order).
  */
 export function fuse(parts: RankParts, w: RankWeights, maxHits: number): Fused[] {
-  let fused: Fused[] = parts.lexical.map((c) => {
-    const lexical = (1 - w.example) * c.entry + w.example * c.example;
-    // A long message wraps its question in context: the sentence that asks weighs more.
-    const score = parts.hasFocus ? (1 - w.focus) * lexical + w.focus * c.focus : lexical;
-    return { r: c.r, ex: c.ex, score };
-  });
-  if (parts.dense) {
-    const { score, join, share } = parts.dense;
-    for (const id of join) fused.push({ r: emptyResult(id), score: 0 });
-    fused = fused.map((f) => ({
-      ...f,
-      score: (1 - share) * f.score + share * (score.get(String(f.r.id)) ?? 0),
-    }));
-  }
-  fused = fused.sort((a, b) => b.score - a.score).slice(0, maxHits);
-  for (const id of parts.intentJoin) {
-    if (fused.some((f) => String(f.r.id) === id)) continue;
-    fused.push({ r: emptyResult(id), score: 0 });
-  }
-  return fused
-    .map((f) => ({
-      ...f,
-      score: (1 - w.intent) * f.score + w.intent * (parts.intent.get(String(f.r.id)) ?? 0),
-    }))
+  const weights = SIGNALS.map((s) => w[s]);
+  const dense = parts.dense;
+  return candidates(parts)
+    .map(({ r, ex, x }) => {
+      let score = 0;
+      for (let i = 0; i < x.length; i++) score += (weights[i] ?? 0) * (x[i] ?? 0);
+      if (dense)
+        score = (1 - dense.share) * score + dense.share * (dense.score.get(String(r.id)) ?? 0);
+      return { r, ex, score, coverage: x[COVERAGE] ?? 0 };
+    })
     .sort((a, b) => b.score - a.score)
     .slice(0, maxHits);
 }

@@ -3,7 +3,9 @@
 import type { RankWeights } from './fusion.js';
 
 export const RANKING: RankWeights = {
-  example: 0.5,
-  focus: 0.2,
-  intent: 0.3,
+  entry: 0.1998,
+  example: 0.0657,
+  focus: 0.1008,
+  intent: 0.2557,
+  coverage: 0.378,
 };

@@ -11,7 +11,7 @@ import { RemitModel } from './remit.js';
 /** A ranked entry. */
 export interface Hit {
   entry: Entry;
-  /** The fused ranking score (0-1, the best entry of a question scores 1). */
+  /** The ranking score (0-1): a weighted sum of the entry's signals (see `fusion.ts`). */
   score: number;
   /** Weighted share of the question's known-vocabulary concepts this entry matched (0-1). */
   coverage: number;
@@ -64,11 +64,13 @@ export interface DenseHit {
 type Doc = Record<(typeof FIELDS)[number], string> & { id: string };
 
 /**
- * Full-text retrieval over guidance entries (BM25, see `bm25.ts`). Two rankings are fused: the
- * whole entry (title, example questions, keywords, body), and its single best-matching example
- * question, so a question worded like one staff asked before finds its entry. Whether the top
- * entry is a confident answer is decided by a small model fitted on labelled questions
- * (`answerability.ts`); words the guidance never uses are left out of its coverage measure.
+ * Full-text retrieval over guidance entries (BM25, see `bm25.ts`). Each candidate entry is scored
+ * on several signals: the whole entry (title, example questions, keywords, body), its single
+ * best-matching example question (so a question worded like one staff asked before finds its
+ * entry), a long message's asking sentence, the intent classifier and the share of the question's
+ * concepts matched; their weights are learnt on cross-fitted example questions (`fusion.ts`).
+ * Whether the top entry is a confident answer is decided by a small model fitted on labelled
+ * questions (`answerability.ts`); words the guidance never uses are left out of its coverage.
  */
 export class Retriever {
   private readonly index: Bm25Index;
@@ -76,6 +78,8 @@ export class Retriever {
   /** The entry (its position in the knowledge) each example question belongs to. */
   private readonly exampleEntry: Int32Array;
   private readonly docFreq = new Map<string, number>();
+  /** `weight` of every indexed term, worked out once: coverage asks for it per candidate. */
+  private readonly termWeight = new Map<string, number>();
   private readonly size: number;
   private readonly remit: RemitModel;
   private readonly intent: IntentModel;
@@ -141,6 +145,7 @@ export class Retriever {
       for (const t of seen) this.docFreq.set(t, (this.docFreq.get(t) ?? 0) + 1);
     }
     this.size = docs.length;
+    for (const [t, df] of this.docFreq) this.termWeight.set(t, Math.log(1 + this.size / df));
     this.intent = new IntentModel(
       knowledge.entries.flatMap((e) =>
         [e.title, ...e.questions].map((text) => ({ text, label: e.id })),
@@ -161,8 +166,7 @@ export class Retriever {
 
   /** Rarer terms matter more. */
   private weight(term: string): number {
-    const df = this.docFreq.get(term) ?? 1;
-    return Math.log(1 + this.size / df);
+    return this.termWeight.get(term) ?? Math.log(1 + this.size);
   }
 
   /**
@@ -184,9 +188,9 @@ export class Retriever {
     const fused = fuse(parts, this.weights, MAX_HITS);
 
     const hits: Hit[] = [];
-    for (const { r, score } of fused) {
+    for (const { r, score, coverage } of fused) {
       const entry = this.knowledge.byId.get(String(r.id));
-      if (entry) hits.push({ entry, score, coverage: this.coverage(known, r) });
+      if (entry) hits.push({ entry, score, coverage });
     }
     const top = hits[0];
     const best = fused[0];
@@ -270,6 +274,7 @@ export class Retriever {
         entry: r.score / entryMax,
         example: (ex?.score ?? 0) / exampleMax,
         focus: focusScore.get(String(r.id)) ?? 0,
+        coverage: this.coverage(known, r),
       };
     });
     let denseParts: RankParts['dense'];
@@ -319,16 +324,17 @@ export class Retriever {
    * through any of its terms; a fuzzy or prefix match earns part of the credit.
    */
   private coverage(known: string[][], result: Bm25Match): number {
-    const approx = new Set(result.queryTerms);
-    const exact = new Set(result.terms);
+    // Few terms each: a scan is cheaper than building sets, and this runs for every candidate.
+    const approx = result.queryTerms;
+    const exact = result.terms;
     let total = 0;
     let hit = 0;
     for (const group of known) {
       // The canonical term (last) carries the concept's weight; a synonym adds no extra weight.
       const w = this.weight(group[group.length - 1] ?? '');
       total += w;
-      if (group.some((t) => exact.has(t))) hit += w;
-      else if (group.some((t) => approx.has(t))) hit += w * APPROX_CREDIT;
+      if (group.some((t) => exact.includes(t))) hit += w;
+      else if (group.some((t) => approx.includes(t))) hit += w * APPROX_CREDIT;
     }
     return total === 0 ? 0 : hit / total;
   }
