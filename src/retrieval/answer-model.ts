@@ -3,19 +3,19 @@
 import type { AnswerModel } from './answerability.js';
 
 export const FITTED: AnswerModel = {
-  bias: -13.3361,
+  bias: -13.4419,
   weights: {
-    coverage: 2.4417,
-    exampleCoverage: 1.9424,
-    knownShare: 5.1795,
-    concepts: 0.8592,
-    margin: 0.6597,
-    agree: 0.4636,
-    entryAgree: 0.4379,
-    focusCoverage: 0.7675,
-    remit: 3.53,
-    intent: 2.2645,
-    intentAgree: -0.2109,
+    coverage: 2.68,
+    exampleCoverage: 1.699,
+    knownShare: 5.339,
+    concepts: 0.8408,
+    margin: -0.9096,
+    agree: 0.6421,
+    entryAgree: 0.653,
+    focusCoverage: 0.8531,
+    remit: 3.409,
+    intent: 2.6521,
+    intentAgree: -0.1602,
   },
   threshold: 0.14,
 };
