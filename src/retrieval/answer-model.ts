@@ -3,19 +3,19 @@
 import type { AnswerModel } from './answerability.js';
 
 export const FITTED: AnswerModel = {
-  bias: -13.4419,
+  bias: -13.6049,
   weights: {
-    coverage: 2.68,
-    exampleCoverage: 1.699,
-    knownShare: 5.339,
-    concepts: 0.8408,
-    margin: -0.9096,
-    agree: 0.6421,
-    entryAgree: 0.653,
-    focusCoverage: 0.8531,
-    remit: 3.409,
-    intent: 2.6521,
-    intentAgree: -0.1602,
+    coverage: 2.6479,
+    exampleCoverage: 1.7073,
+    knownShare: 5.5319,
+    concepts: 0.8444,
+    margin: -0.8937,
+    agree: 0.6423,
+    entryAgree: 0.6424,
+    focusCoverage: 0.8587,
+    remit: 3.4111,
+    intent: 2.6972,
+    intentAgree: -0.2195,
   },
   threshold: 0.14,
 };

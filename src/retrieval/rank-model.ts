@@ -3,9 +3,9 @@
 import type { RankWeights } from './fusion.js';
 
 export const RANKING: RankWeights = {
-  entry: 0.1998,
-  example: 0.0657,
-  focus: 0.1008,
-  intent: 0.2557,
-  coverage: 0.378,
+  entry: 0.1983,
+  example: 0.0662,
+  focus: 0.1014,
+  intent: 0.2559,
+  coverage: 0.3782,
 };
