@@ -273,7 +273,7 @@ export async function createAdvisor(
     : undefined;
   const bot = assembleBot({
     ...content,
-    retriever: new Retriever(content.knowledge, undefined, undefined, undefined, [
+    retriever: new Retriever(content.knowledge, undefined, undefined, [
       join(config.DATA_DIR, 'cache'),
       BUILD_CACHE,
     ]),

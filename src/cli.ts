@@ -94,7 +94,7 @@ async function runAsk(args: string[], knowledgeDir: string, dataDir: string): Pr
     .join(' ')
     .trim();
   const knowledge = await loadKnowledge(knowledgeDir, { cacheDirs: caches });
-  const retriever = new Retriever(knowledge, undefined, undefined, undefined, caches);
+  const retriever = new Retriever(knowledge, undefined, undefined, caches);
   const today = nzDay(systemClock.now());
   if (question) {
     const result = ask(knowledge, retriever, question, today);

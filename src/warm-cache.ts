@@ -11,7 +11,7 @@ import { Retriever } from './retrieval/index.js';
 
 try {
   const { knowledge } = await loadContent(loadConfig().KNOWLEDGE_DIR, [BUILD_CACHE]);
-  new Retriever(knowledge, undefined, undefined, undefined, [BUILD_CACHE]);
+  new Retriever(knowledge, undefined, undefined, [BUILD_CACHE]);
   process.stderr.write(`Trained the answer classifier on ${knowledge.entries.length} entries.\n`);
 } catch (err) {
   process.stderr.write(

@@ -3,19 +3,19 @@
 import type { AnswerModel } from './answerability.js';
 
 export const FITTED: AnswerModel = {
-  bias: -13.3361,
+  bias: -13.6049,
   weights: {
-    coverage: 2.4417,
-    exampleCoverage: 1.9424,
-    knownShare: 5.1795,
-    concepts: 0.8592,
-    margin: 0.6597,
-    agree: 0.4636,
-    entryAgree: 0.4379,
-    focusCoverage: 0.7675,
-    remit: 3.53,
-    intent: 2.2645,
-    intentAgree: -0.2109,
+    coverage: 2.6479,
+    exampleCoverage: 1.7073,
+    knownShare: 5.5319,
+    concepts: 0.8444,
+    margin: -0.8937,
+    agree: 0.6423,
+    entryAgree: 0.6424,
+    focusCoverage: 0.8587,
+    remit: 3.4111,
+    intent: 2.6972,
+    intentAgree: -0.2195,
   },
   threshold: 0.14,
 };

@@ -2,14 +2,16 @@ import type { Entry, Knowledge } from '../knowledge/index.js';
 import { analyseAll } from './analysis-cache.js';
 import { type AnswerModel, DEFAULT_MODEL, type Features, probability } from './answerability.js';
 import { Bm25Index, type Bm25Match, Vocabulary } from './bm25.js';
+import { type Candidate, fuse, type RankParts, type RankWeights } from './fusion.js';
 import { IntentModel } from './intent.js';
 import { analyse, terms } from './normalise.js';
+import { RANKING } from './rank-model.js';
 import { RemitModel } from './remit.js';
 
 /** A ranked entry. */
 export interface Hit {
   entry: Entry;
-  /** The fused ranking score (0-1, the best entry of a question scores 1). */
+  /** The ranking score (0-1): a weighted sum of the entry's signals (see `fusion.ts`). */
   score: number;
   /** Weighted share of the question's known-vocabulary concepts this entry matched (0-1). */
   coverage: number;
@@ -42,15 +44,9 @@ const MAX_HITS = 8;
 const MAX_RELATED = 3;
 /** A related entry must score at least this share of the top entry's score. */
 const RELATED_SHARE = 0.45;
-/** The fused score: how much the best-matching example question counts against the whole entry. */
-const EXAMPLE_SHARE = 0.5;
-/** For a long message, how much its asking sentence counts against the whole (see `focusOf`). */
-const FOCUS_SHARE = 0.2;
 /** Messages with fewer words than this are all question. */
 const FOCUS_MIN_WORDS = 20;
 
-/** How much the intent classifier's probability counts against the lexical (and dense) score. */
-const INTENT_SHARE = 0.3;
 /** Entries the classifier ranks this high join the ranking even if few of their words match. */
 const INTENT_TOP = 3;
 
@@ -68,11 +64,13 @@ export interface DenseHit {
 type Doc = Record<(typeof FIELDS)[number], string> & { id: string };
 
 /**
- * Full-text retrieval over guidance entries (BM25, see `bm25.ts`). Two rankings are fused: the
- * whole entry (title, example questions, keywords, body), and its single best-matching example
- * question, so a question worded like one staff asked before finds its entry. Whether the top
- * entry is a confident answer is decided by a small model fitted on labelled questions
- * (`answerability.ts`); words the guidance never uses are left out of its coverage measure.
+ * Full-text retrieval over guidance entries (BM25, see `bm25.ts`). Each candidate entry is scored
+ * on several signals: the whole entry (title, example questions, keywords, body), its single
+ * best-matching example question (so a question worded like one staff asked before finds its
+ * entry), a long message's asking sentence, the intent classifier and the share of the question's
+ * concepts matched; their weights are learnt on cross-fitted example questions (`fusion.ts`).
+ * Whether the top entry is a confident answer is decided by a small model fitted on labelled
+ * questions (`answerability.ts`); words the guidance never uses are left out of its coverage.
  */
 export class Retriever {
   private readonly index: Bm25Index;
@@ -80,6 +78,8 @@ export class Retriever {
   /** The entry (its position in the knowledge) each example question belongs to. */
   private readonly exampleEntry: Int32Array;
   private readonly docFreq = new Map<string, number>();
+  /** `weight` of every indexed term, worked out once: coverage asks for it per candidate. */
+  private readonly termWeight = new Map<string, number>();
   private readonly size: number;
   private readonly remit: RemitModel;
   private readonly intent: IntentModel;
@@ -90,10 +90,8 @@ export class Retriever {
   constructor(
     private readonly knowledge: Knowledge,
     private readonly model: AnswerModel = DEFAULT_MODEL,
-    /** How much the best-matching example question counts against the whole entry (0-1). */
-    private readonly exampleShare = EXAMPLE_SHARE,
-    /** For a long message, how much its asking sentence counts against the whole message (0-1). */
-    private readonly focusShare = FOCUS_SHARE,
+    /** How much each ranking counts in the fused score (learnt by `npm run fit:ranking`). */
+    private readonly weights: RankWeights = RANKING,
     /**
      * Where trained intent-classifier weights may be found, in order; new ones are written to the
      * first (none: trained in each process).
@@ -147,6 +145,7 @@ export class Retriever {
       for (const t of seen) this.docFreq.set(t, (this.docFreq.get(t) ?? 0) + 1);
     }
     this.size = docs.length;
+    for (const [t, df] of this.docFreq) this.termWeight.set(t, Math.log(1 + this.size / df));
     this.intent = new IntentModel(
       knowledge.entries.flatMap((e) =>
         [e.title, ...e.questions].map((text) => ({ text, label: e.id })),
@@ -167,8 +166,7 @@ export class Retriever {
 
   /** Rarer terms matter more. */
   private weight(term: string): number {
-    const df = this.docFreq.get(term) ?? 1;
-    return Math.log(1 + this.size / df);
+    return this.termWeight.get(term) ?? Math.log(1 + this.size);
   }
 
   /**
@@ -176,85 +174,23 @@ export class Retriever {
    * ranking, when one is given, is blended into the order before the decision.
    */
   search(question: string, dense?: readonly DenseHit[]): Retrieval {
-    const groups = dedupeGroups(analyse(question));
-    const queryTerms = [...new Set(groups.flat())];
-    const none: Retrieval = { answered: false, queryTerms, related: [], hits: [], confidence: 0 };
-    if (queryTerms.length === 0) return none;
-    const query = terms(queryTerms.join(' '));
-    const byEntry = this.index.search(query);
-    if (byEntry.length === 0) return none;
-    // Words that match nothing anywhere in the guidance say nothing about which entry answers.
-    const matched = new Set<string>();
-    for (const r of byEntry) for (const t of r.queryTerms) matched.add(t);
-    const topical = groups.filter((g) => !g.every((t) => this.places.has(t)));
-    const concepts = topical.length ? topical : groups;
-    const known = concepts.filter((g) => g.some((t) => matched.has(t)));
-
-    const byExample = new Map<string, Bm25Match>();
-    for (const [entry, r] of this.examples.bestByGroup(query, this.exampleEntry))
-      byExample.set(this.knowledge.entries[entry]?.id ?? '', r);
-
-    const entryMax = byEntry[0]?.score ?? 1;
-    const exampleMax = Math.max(1e-9, ...[...byExample.values()].map((r) => r.score));
-    const lexical = new Map(
-      byEntry.map((r) => {
-        const ex = byExample.get(String(r.id));
-        const score =
-          (1 - this.exampleShare) * (r.score / entryMax) +
-          this.exampleShare * ((ex?.score ?? 0) / exampleMax);
-        return [String(r.id), { r, ex, score }] as const;
-      }),
-    );
-    let fused = [...lexical.values()];
-    // A long message wraps its question in context: the sentence that asks weighs more.
-    const focus = focusOf(question);
-    const focusGroups = focus ? dedupeGroups(analyse(focus)) : [];
-    if (focus && focusGroups.length) {
-      const byFocus = this.index.search(terms([...new Set(focusGroups.flat())].join(' ')));
-      const focusMax = byFocus[0]?.score ?? 1;
-      const focusScore = new Map(byFocus.map((r) => [String(r.id), r.score / focusMax]));
-      fused = fused.map((f) => ({
-        ...f,
-        score:
-          (1 - this.focusShare) * f.score + this.focusShare * (focusScore.get(String(f.r.id)) ?? 0),
-      }));
-    }
-    if (dense?.length) {
-      const denseMax = Math.max(1e-9, ...dense.map((d) => d.score));
-      const denseScore = new Map(dense.map((d) => [d.id, Math.max(0, d.score) / denseMax]));
-      // Entries the dense ranking puts near the top join even if few of their words match.
-      for (const d of dense.slice(0, DENSE_TOP)) {
-        if (lexical.has(d.id) || !this.knowledge.byId.has(d.id)) continue;
-        fused.push({ r: emptyResult(d.id), ex: undefined, score: 0 });
-      }
-      fused = fused.map((f) => ({
-        ...f,
-        score: (1 - DENSE_SHARE) * f.score + DENSE_SHARE * (denseScore.get(String(f.r.id)) ?? 0),
-      }));
-    }
-    fused = fused.sort((a, b) => b.score - a.score).slice(0, MAX_HITS);
-    // The classifier learnt from the example questions which words tell entries apart.
-    const intent = this.intent.predict(question);
-    const intentMax = Math.max(1e-9, ...intent.values());
-    const intentTop = [...intent.entries()].sort((a, b) => b[1] - a[1]);
-    for (const [id] of intentTop.slice(0, INTENT_TOP)) {
-      if (fused.some((f) => String(f.r.id) === id) || !this.knowledge.byId.has(id)) continue;
-      fused.push({ r: emptyResult(id), ex: undefined, score: 0 });
-    }
-    fused = fused
-      .map((f) => ({
-        ...f,
-        score:
-          (1 - INTENT_SHARE) * f.score +
-          INTENT_SHARE * ((intent.get(String(f.r.id)) ?? 0) / intentMax),
-      }))
-      .sort((a, b) => b.score - a.score)
-      .slice(0, MAX_HITS);
+    const g = this.gather(question, dense);
+    const none: Retrieval = {
+      answered: false,
+      queryTerms: g.queryTerms,
+      related: [],
+      hits: [],
+      confidence: 0,
+    };
+    if (!g.parts) return none;
+    const { known, concepts, parts, entryMax, exampleMax, intent, intentTop, focus, focusGroups } =
+      g;
+    const fused = fuse(parts, this.weights, MAX_HITS);
 
     const hits: Hit[] = [];
-    for (const { r, score } of fused) {
+    for (const { r, score, coverage } of fused) {
       const entry = this.knowledge.byId.get(String(r.id));
-      if (entry) hits.push({ entry, score, coverage: this.coverage(known, r) });
+      if (entry) hits.push({ entry, score, coverage });
     }
     const top = hits[0];
     const best = fused[0];
@@ -282,7 +218,7 @@ export class Retriever {
     const answered = confidence >= this.model.threshold;
     return {
       answered,
-      queryTerms,
+      queryTerms: g.queryTerms,
       top,
       related: this.related(top, hits.slice(1)),
       hits,
@@ -292,20 +228,113 @@ export class Retriever {
   }
 
   /**
+   * What the fused ranking of a question is made from (undefined when no word matched), so the
+   * fusion weights can be learnt on stored parts (scripts/fit-ranking.ts).
+   */
+  rankParts(question: string): RankParts | undefined {
+    return this.gather(question).parts;
+  }
+
+  /** The rankings of a question, and what the answerability features need from them. */
+  private gather(question: string, dense?: readonly DenseHit[]) {
+    const groups = dedupeGroups(analyse(question));
+    const queryTerms = [...new Set(groups.flat())];
+    if (queryTerms.length === 0) return { queryTerms };
+    const query = terms(queryTerms.join(' '));
+    const byEntry = this.index.search(query);
+    if (byEntry.length === 0) return { queryTerms };
+    // Words that match nothing anywhere in the guidance say nothing about which entry answers.
+    const matched = new Set<string>();
+    for (const r of byEntry) for (const t of r.queryTerms) matched.add(t);
+    const topical = groups.filter((g) => !g.every((t) => this.places.has(t)));
+    const concepts = topical.length ? topical : groups;
+    const known = concepts.filter((g) => g.some((t) => matched.has(t)));
+
+    const byExample = new Map<string, Bm25Match>();
+    for (const [entry, r] of this.examples.bestByGroup(query, this.exampleEntry))
+      byExample.set(this.knowledge.entries[entry]?.id ?? '', r);
+
+    const entryMax = byEntry[0]?.score ?? 1;
+    const exampleMax = Math.max(1e-9, ...[...byExample.values()].map((r) => r.score));
+    // A long message wraps its question in context: the sentence that asks is ranked on its own.
+    const focus = focusOf(question);
+    const focusGroups = focus ? dedupeGroups(analyse(focus)) : [];
+    const hasFocus = focus !== undefined && focusGroups.length > 0;
+    const focusScore = new Map<string, number>();
+    if (hasFocus) {
+      const byFocus = this.index.search(terms([...new Set(focusGroups.flat())].join(' ')));
+      const focusMax = byFocus[0]?.score ?? 1;
+      for (const r of byFocus) focusScore.set(String(r.id), r.score / focusMax);
+    }
+    const lexical: Candidate[] = byEntry.map((r) => {
+      const ex = byExample.get(String(r.id));
+      return {
+        r,
+        ex,
+        entry: r.score / entryMax,
+        example: (ex?.score ?? 0) / exampleMax,
+        focus: focusScore.get(String(r.id)) ?? 0,
+        coverage: this.coverage(known, r),
+      };
+    });
+    let denseParts: RankParts['dense'];
+    if (dense?.length) {
+      const denseMax = Math.max(1e-9, ...dense.map((d) => d.score));
+      const matched = new Set(byEntry.map((r) => String(r.id)));
+      denseParts = {
+        score: new Map(dense.map((d) => [d.id, Math.max(0, d.score) / denseMax])),
+        // Entries the dense ranking puts near the top join even if few of their words match.
+        join: dense
+          .slice(0, DENSE_TOP)
+          .map((d) => d.id)
+          .filter((id) => !matched.has(id) && this.knowledge.byId.has(id)),
+        share: DENSE_SHARE,
+      };
+    }
+    // The classifier learnt from the example questions which words tell entries apart.
+    const intent = this.intent.predict(question);
+    const intentMax = Math.max(1e-9, ...intent.values());
+    const intentTop = [...intent.entries()].sort((a, b) => b[1] - a[1]);
+    const parts: RankParts = {
+      lexical,
+      hasFocus,
+      dense: denseParts,
+      intent: new Map([...intent].map(([id, p]) => [id, p / intentMax])),
+      intentJoin: intentTop
+        .slice(0, INTENT_TOP)
+        .map(([id]) => id)
+        .filter((id) => this.knowledge.byId.has(id)),
+    };
+    return {
+      queryTerms,
+      known,
+      concepts,
+      parts,
+      entryMax,
+      exampleMax,
+      intent,
+      intentTop,
+      focus,
+      focusGroups,
+    };
+  }
+
+  /**
    * Weighted share of the question's known concepts that `result` matched. A concept matches
    * through any of its terms; a fuzzy or prefix match earns part of the credit.
    */
   private coverage(known: string[][], result: Bm25Match): number {
-    const approx = new Set(result.queryTerms);
-    const exact = new Set(result.terms);
+    // Few terms each: a scan is cheaper than building sets, and this runs for every candidate.
+    const approx = result.queryTerms;
+    const exact = result.terms;
     let total = 0;
     let hit = 0;
     for (const group of known) {
       // The canonical term (last) carries the concept's weight; a synonym adds no extra weight.
       const w = this.weight(group[group.length - 1] ?? '');
       total += w;
-      if (group.some((t) => exact.has(t))) hit += w;
-      else if (group.some((t) => approx.has(t))) hit += w * APPROX_CREDIT;
+      if (group.some((t) => exact.includes(t))) hit += w;
+      else if (group.some((t) => approx.includes(t))) hit += w * APPROX_CREDIT;
     }
     return total === 0 ? 0 : hit / total;
   }
@@ -331,11 +360,6 @@ export function focusOf(question: string): string | undefined {
   if (sentences.length < 2) return undefined;
   const asking = sentences.filter((x) => x.trim().endsWith('?'));
   return (asking.length ? asking : sentences.slice(-1)).join(' ');
-}
-
-/** A search result for an entry that matched no word of the question. */
-function emptyResult(id: string): Bm25Match {
-  return { id, doc: -1, score: 0, terms: [], queryTerms: [] };
 }
 
 /** Drops repeated concepts, so "phone and laptop" counts the device concept once. */

@@ -3,8 +3,11 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { type FakeEmbeddings, startFakeEmbeddings } from './fake-embeddings.js';
 import { chat, type FakeOpenAI, startFakeOpenAI } from './fake-openai.js';
 
-/** A question the offline retriever ranks right but is not sure enough of to answer. */
-const UNSURE = 'is a free dinner from the consul ok';
+/**
+ * A question the offline retriever ranks right but is not sure enough of to answer: on an entry's
+ * topic, with words the guidance never uses (below the answer threshold, above the picker's floor).
+ */
+const UNSURE = 'is a free dinner from the consul a gift';
 
 let llm: FakeOpenAI;
 let embeddings: FakeEmbeddings;

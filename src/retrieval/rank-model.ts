@@ -1,0 +1,11 @@
+// Written by `npm run fit:ranking` (scripts/fit-ranking.ts) on cross-fitted example questions.
+// Do not edit by hand: change the rankings or the data, then fit again.
+import type { RankWeights } from './fusion.js';
+
+export const RANKING: RankWeights = {
+  entry: 0.1983,
+  example: 0.0662,
+  focus: 0.1014,
+  intent: 0.2559,
+  coverage: 0.3782,
+};
