@@ -189,6 +189,8 @@ export async function loadStandardSets(dir: string): Promise<NamedSet[]> {
   const final3 = await loadQuestionSet(`${dir}/final3.yaml`);
   const final4 = await loadQuestionSet(`${dir}/final4.yaml`);
   const final5 = await loadQuestionSet(`${dir}/final5.yaml`);
+  const final6 = await loadQuestionSet(`${dir}/final6.yaml`);
+  const final7 = await loadQuestionSet(`${dir}/final7.yaml`);
   return [
     { name: 'suite', set: suite, study: true },
     { name: 'blind dev', set: splitSet(blind, 'dev'), study: true },
@@ -199,6 +201,8 @@ export async function loadStandardSets(dir: string): Promise<NamedSet[]> {
     { name: 'final3 100', set: final3, study: false },
     { name: 'final4 100', set: final4, study: false },
     { name: 'final5 100', set: final5, study: false },
+    { name: 'final6 100', set: final6, study: false },
+    { name: 'final7 100', set: final7, study: false },
   ];
 }
 
