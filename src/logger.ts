@@ -1,5 +1,10 @@
+import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
+
+// pino-pretty is loaded only when readable lines are asked for (a terminal, or LOG_FORMAT=pretty):
+// a service writing JSON never pays for it. Its CommonJS build loads synchronously.
+const loadCommonJs = createRequire(import.meta.url);
 
 /** How log lines are written: one JSON object a line, readable lines, or readable on a terminal only. */
 export type LogFormat = 'auto' | 'json' | 'pretty';
@@ -45,6 +50,7 @@ export function createLogger(
   // pipe, and pino flushes what is left when the process exits.
   if (!opts.pretty) return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
   const out = destination ?? process.stdout;
+  const pretty = loadCommonJs('pino-pretty') as typeof PinoPretty;
   const stream = pretty({
     destination: out,
     colorize: opts.colour ?? (out === process.stdout && process.stdout.isTTY === true),

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { YAMLParseError } from 'yaml';
+import type { YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { AdvisorError, ErrorCode } from '../errors.js';
 import { loadDeclines } from './declines.js';
@@ -50,8 +50,7 @@ export function parseEntry(
   try {
     data = parseYamlText(match[1] ?? '');
   } catch (err) {
-    const line =
-      err instanceof YAMLParseError ? ` (line ${(err.linePos?.[0]?.line ?? 0) + 1})` : '';
+    const line = isYamlError(err) ? ` (line ${(err.linePos?.[0]?.line ?? 0) + 1})` : '';
     return {
       problems: [
         {
@@ -201,4 +200,9 @@ async function readKnowledge(dir: string): Promise<Knowledge> {
 /** Entries whose review-by date is before `today` (YYYY-MM-DD). */
 export function overdueEntries(knowledge: Knowledge, today: string): Entry[] {
   return knowledge.entries.filter((e) => e.reviewBy < today);
+}
+
+/** A parse error from the YAML parser (loaded on demand, so matched by name, not class). */
+function isYamlError(err: unknown): err is YAMLParseError {
+  return err instanceof Error && err.name === 'YAMLParseError';
 }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { isScalar, parseDocument, visit } from 'yaml';
+import type * as Yaml from 'yaml';
 import { AdvisorError, ErrorCode } from '../errors.js';
 
 /** Problems found in one file, each naming the entry and the field. */
@@ -99,7 +100,14 @@ export function parseYamlText(text: string): unknown {
   return value;
 }
 
+// The YAML parser is loaded the first time a text is not in the start-up cache: a start with the
+// knowledge unchanged never loads it. Its CommonJS build loads synchronously.
+const loadCommonJs = createRequire(import.meta.url);
+let yaml: typeof Yaml | undefined;
+
 function parseYaml(text: string): unknown {
+  yaml ??= loadCommonJs('yaml') as typeof Yaml;
+  const { isScalar, parseDocument, visit } = yaml;
   const doc = parseDocument(text, { schema: 'core', prettyErrors: true });
   if (doc.errors.length) throw doc.errors[0];
   visit(doc, {

@@ -57,9 +57,35 @@ interface Weights {
   vocabulary: Map<string, number>;
   /** How many training texts use each feature, in vocabulary order. */
   counts: Uint32Array;
-  /** Feature-major: weights[feature * labels.length + label]. */
-  weights: Float32Array;
+  /**
+   * The non-zero weights, by feature (most are zero after pruning): feature f's are at
+   * rows[f]..rows[f + 1] in `cols` (the label) and `values`.
+   */
+  rows: Uint32Array;
+  cols: Uint16Array;
+  values: Float32Array;
   bias: Float32Array;
+}
+
+/** Feature-major dense weights (weights[feature * k + label]) as `Weights`' sparse rows. */
+function sparse(dense: Float32Array, features: number, k: number) {
+  let nonZero = 0;
+  for (const v of dense) if (v !== 0) nonZero++;
+  const rows = new Uint32Array(features + 1);
+  const cols = new Uint16Array(nonZero);
+  const values = new Float32Array(nonZero);
+  let n = 0;
+  for (let f = 0; f < features; f++) {
+    rows[f] = n;
+    for (let c = 0; c < k; c++) {
+      const v = dense[f * k + c] ?? 0;
+      if (v === 0) continue;
+      cols[n] = c;
+      values[n++] = v;
+    }
+  }
+  rows[features] = n;
+  return { rows, cols, values };
 }
 
 const trained = new Map<string, Weights>();
@@ -83,6 +109,7 @@ function readCache(file: string): Weights | undefined {
     const c = readJson(file) as CacheFile | undefined;
     if (!c || c.format !== FORMAT || c.counts?.length !== c.vocabulary.length) return undefined;
     const weights = new Float32Array(c.vocabulary.length * c.labels.length);
+    // (Dense for a moment, then kept sparse.)
     const at = new Int32Array(new Uint8Array(Buffer.from(c.at, 'base64')).buffer);
     const values = new Float32Array(new Uint8Array(Buffer.from(c.values, 'base64')).buffer);
     if (at.length !== values.length) return undefined;
@@ -93,7 +120,7 @@ function readCache(file: string): Weights | undefined {
       labels: c.labels,
       vocabulary: new Map(c.vocabulary.map((f, i) => [f, i])),
       counts: Uint32Array.from(c.counts),
-      weights,
+      ...sparse(weights, c.vocabulary.length, c.labels.length),
       bias: Float32Array.from(c.bias),
     };
   } catch {
@@ -105,12 +132,12 @@ function readCache(file: string): Weights | undefined {
 function writeCache(file: string, w: Weights): void {
   const at: number[] = [];
   const values: number[] = [];
-  w.weights.forEach((v, i) => {
-    if (v !== 0) {
-      at.push(i);
-      values.push(v);
+  const k = w.labels.length;
+  for (let f = 0; f + 1 < w.rows.length; f++)
+    for (let j = w.rows[f] ?? 0; j < (w.rows[f + 1] ?? 0); j++) {
+      at.push(f * k + (w.cols[j] ?? 0));
+      values.push(w.values[j] ?? 0);
     }
-  });
   const body: CacheFile = {
     format: FORMAT,
     labels: w.labels,
@@ -202,14 +229,14 @@ export class IntentModel {
 
   /** The probability of each label for a question (labels with no examples never appear). */
   predict(text: string): Map<string, number> {
-    const { labels, vocabulary, weights, bias } = this.w;
+    const { labels, vocabulary } = this.w;
     const k = labels.length;
     const out = new Map<string, number>();
     if (k === 0) return out;
     const ids = intentFeatures(text, (t) => this.correct(t))
       .map((f) => vocabulary.get(f))
       .filter((x): x is number => x !== undefined);
-    const scores = softmax(ids, weights, bias, k);
+    const scores = sparseSoftmax(ids, this.w);
     labels.forEach((label, i) => {
       out.set(label, scores[i] ?? 0);
     });
@@ -217,16 +244,34 @@ export class IntentModel {
   }
 }
 
+/** `softmax` over sparse weights: the same sums, in the same order, without the zeros. */
+function sparseSoftmax(ids: number[], w: Weights): Float64Array {
+  const k = w.labels.length;
+  const norm = ids.length ? 1 / Math.sqrt(ids.length) : 0;
+  const z = Float64Array.from(w.bias);
+  for (const d of ids)
+    for (let j = w.rows[d] ?? 0; j < (w.rows[d + 1] ?? 0); j++) {
+      const c = w.cols[j] ?? 0;
+      z[c] = (z[c] ?? 0) + (w.values[j] ?? 0) * norm;
+    }
+  return normalise(z, k);
+}
+
 function softmax(ids: number[], weights: Float32Array, bias: Float32Array, k: number) {
   const norm = ids.length ? 1 / Math.sqrt(ids.length) : 0;
   const z = new Float64Array(k);
-  let max = Number.NEGATIVE_INFINITY;
   for (let c = 0; c < k; c++) {
     let s = bias[c] ?? 0;
     for (const d of ids) s += (weights[d * k + c] ?? 0) * norm;
     z[c] = s;
-    if (s > max) max = s;
   }
+  return normalise(z, k);
+}
+
+/** Scores to probabilities, in place. */
+function normalise(z: Float64Array, k: number): Float64Array {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let c = 0; c < k; c++) if ((z[c] ?? 0) > max) max = z[c] ?? 0;
   let sum = 0;
   for (let c = 0; c < k; c++) {
     z[c] = Math.exp((z[c] ?? 0) - max);
@@ -294,5 +339,11 @@ function train(examples: readonly IntentExample[]): Weights {
   weights.forEach((w, i) => {
     if (Math.abs(w) < PRUNE) weights[i] = 0;
   });
-  return { labels, vocabulary, counts: Uint32Array.from(seen, (n) => n ?? 0), weights, bias };
+  return {
+    labels,
+    vocabulary,
+    counts: Uint32Array.from(seen, (n) => n ?? 0),
+    ...sparse(weights, vocabulary.size, k),
+    bias,
+  };
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import * as client from 'openid-client';
+import type * as Client from 'openid-client';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { esc, isForm, readForm, redirect, sendPage } from '../html.js';
@@ -18,6 +18,13 @@ export interface OidcSettings {
 }
 
 const LOGIN_SECONDS = 10 * 60;
+
+let loaded: typeof Client | undefined;
+/** openid-client, loaded the first time sign-in is used: a bot without sign-in never loads it. */
+async function openIdClient(): Promise<typeof Client> {
+  loaded ??= await import('openid-client');
+  return loaded;
+}
 const LoginSchema = z.strictObject({
   state: z.string().min(16).max(200),
   nonce: z.string().min(16).max(200),
@@ -39,7 +46,7 @@ export function safeReturnTo(value: string | null | undefined): string {
  * progress lives in a short-lived signed cookie; after the callback, the session cookie.
  */
 export class OidcSignIn {
-  private config: Promise<client.Configuration> | undefined;
+  private config: Promise<Client.Configuration> | undefined;
   private readonly loginCookie: string;
 
   constructor(
@@ -52,18 +59,20 @@ export class OidcSignIn {
   }
 
   /** The provider's metadata, fetched once (and again after a failure). */
-  discover(): Promise<client.Configuration> {
+  discover(): Promise<Client.Configuration> {
     if (!this.config) {
       const issuer = new URL(this.settings.issuer);
       const insecure = issuer.protocol === 'http:';
-      this.config = client
-        .discovery(
-          issuer,
-          this.settings.clientId,
-          undefined,
-          client.ClientSecretPost(this.settings.clientSecret),
-          // http is allowed by the settings only on this machine (the tests' provider).
-          insecure ? { execute: [client.allowInsecureRequests] } : undefined,
+      this.config = openIdClient()
+        .then((client) =>
+          client.discovery(
+            issuer,
+            this.settings.clientId,
+            undefined,
+            client.ClientSecretPost(this.settings.clientSecret),
+            // http is allowed by the settings only on this machine (the tests' provider).
+            insecure ? { execute: [client.allowInsecureRequests] } : undefined,
+          ),
         )
         .catch((err: unknown) => {
           this.config = undefined;
@@ -87,7 +96,7 @@ export class OidcSignIn {
     ];
   }
 
-  private async provider(res: ServerResponse): Promise<client.Configuration | undefined> {
+  private async provider(res: ServerResponse): Promise<Client.Configuration | undefined> {
     try {
       return await this.discover();
     } catch (err) {
@@ -103,6 +112,7 @@ export class OidcSignIn {
   private async login(_req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const config = await this.provider(res);
     if (!config) return;
+    const client = await openIdClient();
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
     const nonce = client.randomNonce();
@@ -142,8 +152,9 @@ export class OidcSignIn {
       );
     const config = await this.provider(res);
     if (!config) return;
+    const client = await openIdClient();
     const current = new URL(`${this.redirectUri}${url.search}`);
-    let claims: client.IDToken | undefined;
+    let claims: Client.IDToken | undefined;
     try {
       const tokens = await client.authorizationCodeGrant(config, current, {
         pkceCodeVerifier: login.verifier,
@@ -175,6 +186,7 @@ export class OidcSignIn {
     let location = `${this.settings.publicUrl}/auth/signed-out`;
     const config = await this.discover().catch(() => undefined);
     if (config?.serverMetadata().end_session_endpoint) {
+      const client = await openIdClient();
       location = client.buildEndSessionUrl(config, {
         post_logout_redirect_uri: location,
         client_id: this.settings.clientId,
@@ -225,7 +237,7 @@ export class OidcSignIn {
 }
 
 /** The identity the app uses from an ID token: `oid` if present, else `sub`; name; email. */
-export function identityFrom(claims: client.IDToken): {
+export function identityFrom(claims: Client.IDToken): {
   sub: string;
   name?: string;
   email?: string;
