@@ -94,7 +94,7 @@ describe('guidance entry schema', () => {
     const msg = await problemText(
       await knowledgeWith({ 'bad.md': '---\nid: [unclosed\n---\nbody text that is long enough\n' }),
     );
-    expect(msg).toMatch(/bad\.md: front matter is not valid YAML/);
+    expect(msg).toMatch(/bad\.md: front matter is not valid YAML \(line \d+\)/);
   });
 
   it('lists entries past their review-by date', async () => {
