@@ -1,11 +1,13 @@
 /**
  * Run by `npm run build` after compiling: parses the knowledge folder (KNOWLEDGE_DIR, default
- * ./knowledge) and trains the intent classifier on it, keeping both in dist/cache, so the first
- * start loads them instead. Anything that goes wrong is only a warning: the bot then trains
+ * ./knowledge) and trains the intent classifier on it, and works out the public holidays of every
+ * NZ calendar for the coming years, keeping all of it in dist/cache, so a start loads them instead
+ * of doing the work (or loading the holiday library). Anything that goes wrong is only a warning: the bot then trains
  * at start-up, as it would for knowledge changed after the build.
  */
 import { loadContent } from './app.js';
 import { loadConfig } from './config.js';
+import { prepareHolidays } from './escalation/holidays.js';
 import { BUILD_CACHE } from './paths.js';
 import { Retriever } from './retrieval/index.js';
 
@@ -16,5 +18,13 @@ try {
 } catch (err) {
   process.stderr.write(
     `Could not train the answer classifier ahead of time (${(err as Error).message.split('\n')[0]}); the bot will train it at start-up.\n`,
+  );
+}
+
+try {
+  prepareHolidays(BUILD_CACHE, new Date().getFullYear());
+} catch (err) {
+  process.stderr.write(
+    `Could not work out public holidays ahead of time (${(err as Error).message.split('\n')[0]}); the bot will load the holiday library when it needs it.\n`,
   );
 }

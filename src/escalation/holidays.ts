@@ -1,5 +1,8 @@
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type HolidaysLibrary from 'date-holidays';
+import { BUILD_CACHE } from '../paths.js';
+import { readJson, writeJson } from '../retrieval/disk-cache.js';
 
 /** Which New Zealand calendar days are public holidays. */
 export interface HolidayCalendar {
@@ -102,9 +105,12 @@ type HolidaysCtor = typeof HolidaysLibrary;
  * National public holidays (Mondayised days and Matariki included) and, with a region, its
  * anniversary day, from the date-holidays library. The library is loaded on first use.
  */
-export function nzHolidays(region?: NzRegion): HolidayCalendar & { warm(year: number): void } {
+export function nzHolidays(
+  region?: NzRegion,
+): HolidayCalendar & { warm(year: number): void; daysIn(year: number): ReadonlySet<string> } {
   let lib: HolidaysLibrary | undefined;
   const years = new Map<number, Set<string>>();
+  const key = calendarKey(region);
   const library = (): HolidaysLibrary => {
     if (lib) return lib;
     const Holidays = require('date-holidays') as HolidaysCtor;
@@ -126,10 +132,11 @@ export function nzHolidays(region?: NzRegion): HolidayCalendar & { warm(year: nu
     let set = years.get(year);
     if (!set) {
       set = new Set(
-        library()
-          .getHolidays(year)
-          .filter((d) => d.type === 'public')
-          .map((d) => d.date.slice(0, 10)),
+        preparedDays(key, year) ??
+          library()
+            .getHolidays(year)
+            .filter((d) => d.type === 'public')
+            .map((d) => d.date.slice(0, 10)),
       );
       years.set(year, set);
     }
@@ -138,6 +145,7 @@ export function nzHolidays(region?: NzRegion): HolidayCalendar & { warm(year: nu
   return {
     isHoliday: (day) => daysOf(Number(day.slice(0, 4))).has(day),
     warm: (year) => void daysOf(year),
+    daysIn: (year) => daysOf(year),
   };
 }
 
@@ -160,4 +168,62 @@ export function holidaysFor(
     byRegion.set(key, calendar);
   }
   return calendar;
+}
+
+/** The key of a calendar in the prepared file: "" for national holidays, else "WGN" or "CAN/Timaru". */
+function calendarKey(region?: NzRegion): string {
+  return region ? `${region.state}${region.region ? `/${region.region}` : ''}` : '';
+}
+
+/** Years the build works out ahead, from last year on. */
+const PREPARED_YEARS = 12;
+const PREPARED_FILE = 'holidays.json';
+
+interface Prepared {
+  /** The date-holidays version the days came from: another version's file is not used. */
+  version: string;
+  calendars: Record<string, Record<string, string[]>>;
+}
+
+let prepared: Prepared['calendars'] | null | undefined;
+
+function libraryVersion(): string {
+  return (require('date-holidays/package.json') as { version: string }).version;
+}
+
+/**
+ * The public holidays the build worked out for this calendar and year, if it did. The library
+ * and its data for every country take about 15 MB and a tenth of a second to load; a bot whose
+ * cases fall within the prepared years never loads them.
+ */
+function preparedDays(key: string, year: number): string[] | undefined {
+  if (prepared === undefined) prepared = readPrepared(BUILD_CACHE) ?? null;
+  const days = prepared?.[key]?.[String(year)];
+  return Array.isArray(days) && days.every((d) => typeof d === 'string') ? days : undefined;
+}
+
+/** The calendars prepared in `dir` by this version of the library, or undefined. */
+export function readPrepared(dir: string): Prepared['calendars'] | undefined {
+  const file = readJson(join(dir, PREPARED_FILE)) as Prepared | undefined;
+  if (!file || file.version !== libraryVersion() || typeof file.calendars !== 'object') return;
+  return file.calendars ?? undefined;
+}
+
+/**
+ * Works out the public holidays of every calendar (national, and each region) for last year and
+ * the next eleven, into `dir` (run by the build; see src/warm-cache.ts).
+ */
+export function prepareHolidays(dir: string, fromYear: number): void {
+  const calendars: Prepared['calendars'] = {};
+  prepared = null; // Worked out by the library, never copied from an earlier file.
+  const all: (NzRegion | undefined)[] = [undefined, ...new Set(regions().values())];
+  for (const region of all) {
+    const calendar = nzHolidays(region);
+    const days: Record<string, string[]> = {};
+    for (let year = fromYear - 1; year < fromYear - 1 + PREPARED_YEARS; year++) {
+      days[String(year)] = [...calendar.daysIn(year)];
+    }
+    calendars[calendarKey(region)] = days;
+  }
+  writeJson(join(dir, PREPARED_FILE), { version: libraryVersion(), calendars } satisfies Prepared);
 }
