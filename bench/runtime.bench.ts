@@ -6,7 +6,9 @@
  *   - the CLI answering 1,000 questions (bench/questions.txt x 25) end to end, start-up included.
  * The two arms are this checkout's `npm start` (compiled) and, by default, the same sources
  * under tsx (`npm run dev` without watch), or with BENCH_BEFORE=/path another checkout's own
- * `npm start` and `npm run cli`. Prints figures; asserts nothing.
+ * `npm start` and `npm run cli`. A third arm, the floor (bench/floor.mjs: a fixed reply through
+ * npm, no work), shows what npm, Node and HTTP cost here (BENCH_FLOOR=0 leaves it out).
+ * Prints figures; asserts nothing.
  *   npx tsx bench/runtime.bench.ts     (BENCH_BEFORE=../old BENCH_STARTS=5 BENCH_ANSWERS=5000)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -43,6 +45,17 @@ interface Build {
 }
 
 const before = process.env.BENCH_BEFORE ? resolve(process.env.BENCH_BEFORE) : undefined;
+/**
+ * The least a bot can do (bench/floor.mjs through npm, as npm start runs ours): a fixed reply of
+ * our reply's size, and a CLI that prints one fixed line a question. Not a target, a floor: what
+ * npm, Node and HTTP cost on this machine before any work.
+ */
+const FLOOR: Build = {
+  name: 'floor',
+  cwd: ROOT,
+  start: ['npm', ['run', '--silent', 'bench:floor', '--', 'server']],
+  cli: ['npm', ['run', '--silent', 'bench:floor', '--', 'cli']],
+};
 const BUILDS: Build[] = [
   {
     name: 'compiled',
@@ -63,6 +76,7 @@ const BUILDS: Build[] = [
         start: ['npx', ['tsx', 'src/main.ts']],
         cli: ['npx', ['tsx', 'src/cli.ts', 'ask', '--json']],
       },
+  ...(process.env.BENCH_FLOOR === '0' ? [] : [FLOOR]),
 ];
 
 const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;

@@ -108,19 +108,30 @@ function readCache(file: string): Weights | undefined {
   try {
     const c = readJson(file) as CacheFile | undefined;
     if (!c || c.format !== FORMAT || c.counts?.length !== c.vocabulary.length) return undefined;
-    const weights = new Float32Array(c.vocabulary.length * c.labels.length);
-    // (Dense for a moment, then kept sparse.)
+    const k = c.labels.length;
+    const features = c.vocabulary.length;
     const at = new Int32Array(new Uint8Array(Buffer.from(c.at, 'base64')).buffer);
     const values = new Float32Array(new Uint8Array(Buffer.from(c.values, 'base64')).buffer);
     if (at.length !== values.length) return undefined;
-    at.forEach((i, n) => {
-      if (i >= 0 && i < weights.length) weights[i] = values[n] ?? 0;
-    });
+    // The file lists weights by flat index (feature * k + label), ascending: straight into rows.
+    const rows = new Uint32Array(features + 1);
+    const cols = new Uint16Array(at.length);
+    let previous = -1;
+    for (let n = 0; n < at.length; n++) {
+      const i = at[n] ?? -1;
+      if (i <= previous || i >= features * k) return undefined;
+      previous = i;
+      cols[n] = i % k;
+      rows[Math.floor(i / k) + 1] = (rows[Math.floor(i / k) + 1] ?? 0) + 1;
+    }
+    for (let f = 0; f < features; f++) rows[f + 1] = (rows[f + 1] ?? 0) + (rows[f] ?? 0);
     return {
       labels: c.labels,
       vocabulary: new Map(c.vocabulary.map((f, i) => [f, i])),
       counts: Uint32Array.from(c.counts),
-      ...sparse(weights, c.vocabulary.length, c.labels.length),
+      rows,
+      cols,
+      values,
       bias: Float32Array.from(c.bias),
     };
   } catch {
