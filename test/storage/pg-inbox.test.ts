@@ -144,4 +144,30 @@ describe.skipIf(pgSkipReason)(pgSuiteTitle('PostgreSQL web inbox'), () => {
     await pause(200);
     expect(heard.length).toBe(before);
   });
+
+  it('a listener whose connection is cut gives it back once, reconnects once and catches up', async () => {
+    const [a, b] = await twoReplicas();
+    const heard: string[] = [];
+    const unwatch = await b.watch((userId) => heard.push(userId));
+    // Cut the listening connection from the other replica's pool, as a failover would. pg then
+    // reports more than one error on it; giving it back twice used to throw out of the handler.
+    const pool = pools[0] as pg.Pool;
+    const cut = await pool.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN %' AND pid <> pg_backend_pid()",
+    );
+    expect(cut.rowCount).toBe(1);
+    await until(() => heard.includes('*'), 'the reconnected listener telling pages to catch up');
+    await a.append('aroha', [{ reply: reply('after the cut') }]);
+    await until(() => heard.includes('aroha'), 'a notification on the new connection');
+    await pause(1500);
+    expect(heard.filter((u) => u === '*')).toEqual(['*']);
+    await unwatch();
+    // Its connection is back in the pool: cutting it now concerns the pool, not the listener
+    // (which once gave it back a second time, throwing where nothing could catch it).
+    await pool.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    await pause(300);
+    expect(heard.filter((u) => u === '*')).toEqual(['*']);
+  });
 });

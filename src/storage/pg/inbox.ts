@@ -97,21 +97,39 @@ export class PgInboxStore implements InboxStore {
    */
   async watch(listener: (userId: string) => void): Promise<() => Promise<void>> {
     let stopped = false;
-    let client: pg.PoolClient | undefined;
+    let client: { c: pg.PoolClient; release(destroy?: boolean): boolean } | undefined;
     let retry: NodeJS.Timeout | undefined;
     const connect = async (): Promise<void> => {
       const c = await this.pool.connect();
-      c.on('notification', (n) => {
+      // A connection is given back once, however many errors it reports or whoever stops first
+      // (pg throws on a second release, and nothing would catch it).
+      let released = false;
+      const onNotification = (n: pg.Notification) => {
         if (n.channel === CHANNEL && n.payload) listener(n.payload);
-      });
-      c.on('error', (err) => {
+      };
+      const onError = (err: Error) => {
+        if (!own.release(true)) return;
         this.logger.warn({ err }, 'web inbox listener lost its connection; reconnecting');
-        c.release(true);
-        if (client === c) client = undefined;
+        if (client === own) client = undefined;
         if (!stopped) schedule();
-      });
+      };
+      const own = {
+        c,
+        // Given back once, however many errors it reports or whoever stops first (pg throws on a
+        // second release), and without our handlers: the pool lends it to others afterwards.
+        release(destroy?: boolean) {
+          if (released) return false;
+          released = true;
+          c.removeListener('notification', onNotification);
+          c.removeListener('error', onError);
+          c.release(destroy);
+          return true;
+        },
+      };
+      c.on('notification', onNotification);
+      c.on('error', onError);
       await c.query(`LISTEN ${CHANNEL}`);
-      client = c;
+      client = own;
     };
     const schedule = () => {
       retry = setTimeout(() => {
@@ -127,11 +145,11 @@ export class PgInboxStore implements InboxStore {
     return async () => {
       stopped = true;
       clearTimeout(retry);
-      const c = client;
+      const own = client;
       client = undefined;
-      if (c) {
-        await c.query(`UNLISTEN ${CHANNEL}`).catch(() => undefined);
-        c.release();
+      if (own) {
+        await own.c.query(`UNLISTEN ${CHANNEL}`).catch(() => undefined);
+        own.release();
       }
     };
   }
