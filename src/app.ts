@@ -10,7 +10,7 @@ import type { Config } from './config.js';
 import { Curation, CuratorDigest, UnansweredRecorder } from './curation/index.js';
 import { type SemanticIndex, semanticFromConfig } from './embeddings/index.js';
 import { type CaseStore, FileCaseStore } from './escalation/case-store.js';
-import { type Curator, loadContacts } from './escalation/contacts.js';
+import { type Contacts, type Curator, loadContacts } from './escalation/contacts.js';
 import { CaseConversation } from './escalation/conversation.js';
 import { type Escalator, RecordingEscalator } from './escalation/escalator.js';
 import { holidaysFor } from './escalation/holidays.js';
@@ -45,8 +45,11 @@ export interface Content {
 export async function loadContent(
   dir: string,
   cacheDirs: readonly string[] = [],
-): Promise<Content> {
-  // Parsed YAML is reused between runs when it is unchanged (see withYamlCache).
+  /** The security contacts file, read with the knowledge when escalation is on. */
+  contactsFile?: string,
+): Promise<Content & { contacts?: Contacts }> {
+  // Parsed YAML is reused between runs when it is unchanged (see withYamlCache), the contacts
+  // file's too: a start with nothing changed never loads the YAML parser.
   return withYamlCache(cacheDirs, async () => {
     const knowledge = await loadKnowledge(dir);
     const ids = new Set(knowledge.byId.keys());
@@ -55,7 +58,8 @@ export async function loadContent(
       const c = await loadChecklist(dir, file, ids);
       checklists.set(c.id, c);
     }
-    return { knowledge, checklists };
+    const contacts = contactsFile ? await loadContacts(contactsFile) : undefined;
+    return { knowledge, checklists, ...(contacts ? { contacts } : {}) };
   });
 }
 
@@ -171,9 +175,13 @@ export async function createAdvisor(
     processMetrics?: boolean;
   } = {},
 ): Promise<Advisor> {
-  const content = await loadContent(config.KNOWLEDGE_DIR, cacheDirs(config));
   // Contacts are checked before the data directory is locked, so a config error changes nothing.
-  const contacts = config.ESCALATION_ENABLED ? await loadContacts(config.CONTACTS_FILE) : undefined;
+  const content = await loadContent(
+    config.KNOWLEDGE_DIR,
+    cacheDirs(config),
+    config.ESCALATION_ENABLED ? config.CONTACTS_FILE : undefined,
+  );
+  const contacts = content.contacts;
   // Storage: PostgreSQL when DATABASE_URL is set (the cases share its pool), else DATA_DIR. The
   // PostgreSQL modules (and the pg client) load only then.
   const pgModules =

@@ -12,7 +12,13 @@ import { BUILD_CACHE } from './paths.js';
 import { Retriever } from './retrieval/index.js';
 
 try {
-  const { knowledge } = await loadContent(loadConfig().KNOWLEDGE_DIR, [BUILD_CACHE]);
+  const config = loadConfig();
+  // The contacts file's YAML is kept too when escalation is on; a contacts file with a mistake
+  // must not cost the knowledge its cache (the bot reports the mistake when it starts).
+  const load = (contacts?: string) => loadContent(config.KNOWLEDGE_DIR, [BUILD_CACHE], contacts);
+  const { knowledge } = await (config.ESCALATION_ENABLED
+    ? load(config.CONTACTS_FILE).catch(() => load())
+    : load());
   new Retriever(knowledge, undefined, undefined, [BUILD_CACHE]);
   process.stderr.write(`Trained the answer classifier on ${knowledge.entries.length} entries.\n`);
 } catch (err) {
