@@ -1,7 +1,8 @@
 /**
  * Runtime benchmark of the real server and CLI, two builds side by side, alternating:
  *   - `npm start` until the first GET /healthz 200 (polled every 5 ms);
- *   - resident memory of the server process, idle and after 5,000 answers;
+ *   - resident memory of the server process 2 s after start, 15 s later (settled: V8 gives back
+ *     start-up's memory once the process is quiet), and after 5,000 answers;
  *   - POST /api/chat, 50 concurrent: p50/p99 (50 in flight) and burst p99 (50 at once);
  *   - the CLI answering 1,000 questions (bench/questions.txt x 25) end to end, start-up included.
  * The two arms are this checkout's `npm start` (compiled) and, by default, the same sources
@@ -27,6 +28,8 @@ const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
 const STARTS = Number(process.env.BENCH_STARTS ?? 5);
 const ANSWERS = Number(process.env.BENCH_ANSWERS ?? 5000);
 const CLI_RUNS = Number(process.env.BENCH_CLI_RUNS ?? 3);
+/** How long after the first idle reading memory is read again, once the process has settled. */
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 15_000);
 const QUESTIONS = readFileSync(join(ROOT, 'bench/questions.txt'), 'utf8')
   .split('\n')
   .map((l) => l.trim())
@@ -199,6 +202,9 @@ async function main(): Promise<void> {
   for (const b of BUILDS) servers.push({ b, r: await startServer(b) });
   await new Promise((r) => setTimeout(r, 2000));
   const idle = new Map(servers.map(({ b, r }) => [b.name, rssKb(leaf(r.child.pid ?? 0))]));
+  // V8 gives back what start-up used a few seconds after the process goes quiet.
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  const settled = new Map(servers.map(({ b, r }) => [b.name, rssKb(leaf(r.child.pid ?? 0))]));
   const agents = new Map(
     servers.map(({ b }) => [b.name, new Agent({ connections: CONCURRENCY, pipelining: 1 })]),
   );
@@ -240,7 +246,7 @@ async function main(): Promise<void> {
     [
       'build',
       'npm start to /healthz 200 (median, min)',
-      `RSS idle / after ${answers} answers`,
+      `RSS 2 s after start / settled / after ${answers} answers`,
       '/api/chat p50 / p99 / burst p99',
       'CLI 1,000 questions (median)',
     ],
@@ -253,7 +259,7 @@ async function main(): Promise<void> {
       return [
         b.name,
         `${ms(median(s))} ms, ${ms(Math.min(...s))} ms`,
-        `${mb(idle.get(b.name) ?? 0)} / ${mb(loaded.get(b.name) ?? 0)}`,
+        `${mb(idle.get(b.name) ?? 0)} / ${mb(settled.get(b.name) ?? 0)} / ${mb(loaded.get(b.name) ?? 0)}`,
         `${ms(percentile(steady, 50))} / ${ms(percentile(steady, 99))} / ${ms(percentile(burst, 99))} ms`,
         `${(c / 1000).toFixed(2)} s, ${Math.round(1000 / (c / 1000))} q/s`,
       ];
