@@ -198,14 +198,21 @@ async function runUser(
       return undefined;
     }
   };
-  /** Sends until some replica answers. */
+  /**
+   * Sends a message. When its answer is lost, whether it was taken is unknown, so it is not sent
+   * again (taken twice, an answer would fill the next step too): like a person reading the chat,
+   * the user asks to "continue" (harmless to repeat) until some replica answers, and goes on from
+   * what it shows.
+   */
   const send = async (text: string): Promise<{ replies: ApiReply[]; retried: boolean }> => {
+    const replies = await post(text);
+    if (replies) return { replies, retried: false };
     for (let attempt = 0; attempt < 200; attempt++) {
-      const replies = await post(text);
-      if (replies) return { replies, retried: attempt > 0 };
       await sleep(50);
+      const shown = await post('continue');
+      if (shown) return { replies: shown, retried: true };
     }
-    throw new Error(`${user}: no replica answered "${text}"`);
+    throw new Error(`${user}: no replica answered after "${text}" was lost`);
   };
   let { replies, retried } = await send(command);
   // The run's own confirmation, or, after a lost confirmation, what "continue" says of it.
@@ -215,14 +222,11 @@ async function runUser(
     );
   const isStep = (rs: ApiReply[]) => /Step \d+ of/.test(rs.map((x) => x.text).join('\n'));
   for (let step = 0; step < 60; step++) {
-    if (!finished(replies) && retried) {
-      // The lost request may have been taken: look where the run stands before answering.
-      const shown = await send('continue');
-      if (isStep(shown.replies) || finished(shown.replies)) replies = shown.replies;
-      else if (!isStep(replies)) ({ replies } = await send(command));
-      // Otherwise the lost request was the last answer and its run is finished: the case id
-      // was never seen by this user, and is found in the database.
-      else return undefined;
+    if (retried && !isStep(replies) && !finished(replies)) {
+      // Nothing in progress and no run finished: the lost message was the command itself, and
+      // it was not taken. Start again.
+      ({ replies, retried } = await send(command));
+      continue;
     }
     const text = replies.map((x) => x.text).join('\n');
     if (finished(replies)) {
