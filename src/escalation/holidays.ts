@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type HolidaysLibrary from 'date-holidays';
+import { readJson, writeJson } from '../disk-cache.js';
 import { BUILD_CACHE } from '../paths.js';
-import { readJson, writeJson } from '../retrieval/disk-cache.js';
 
 /** Which New Zealand calendar days are public holidays. */
 export interface HolidayCalendar {

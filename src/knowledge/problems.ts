@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type * as Yaml from 'yaml';
+import { writeJson } from '../disk-cache.js';
 import { AdvisorError, ErrorCode } from '../errors.js';
 
 /** Problems found in one file, each naming the entry and the field. */
@@ -70,16 +71,7 @@ export async function withYamlCache<T>(
 }
 
 function writeYamlCache(dir: string, entries: Map<string, string>): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, cacheName());
-    // A name of its own, so two processes sharing the folder never write into one file.
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    writeFileSync(tmp, JSON.stringify(Object.fromEntries(entries)));
-    renameSync(tmp, file);
-  } catch {
-    // A cache that cannot be written only costs the next start some time.
-  }
+  writeJson(join(dir, cacheName()), Object.fromEntries(entries));
 }
 
 /**

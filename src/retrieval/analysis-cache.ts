@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cachedValue } from './disk-cache.js';
+import { cachedValue } from '../disk-cache.js';
 import { ANALYSIS_VERSION, terms } from './normalise.js';
 
 /**

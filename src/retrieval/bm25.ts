@@ -111,6 +111,7 @@ export class Bm25Index {
     this.ids = docs.map((d) => d.id);
     const n = docs.length;
     this.acc = new Float64Array(n);
+    this.finalScore = new Float64Array(n);
     this.count = new Int32Array(n);
     this.lastQuestionTerm = new Int32Array(n);
     this.head = new Int32Array(n).fill(-2);
@@ -197,6 +198,8 @@ export class Bm25Index {
 
   // Scratch space for one search at a time (searches are synchronous), sized to the documents.
   private readonly acc: Float64Array;
+  /** Final scores of the documents being ranked. */
+  private readonly finalScore: Float64Array;
   /** Per document: distinct question terms matched, and the last one counted. */
   private readonly count: Int32Array;
   private readonly lastQuestionTerm: Int32Array;
@@ -276,9 +279,8 @@ export class Bm25Index {
   /** The matched documents, best first (a stable sort keeps first-matched order for ties). */
   private ranked(touched: number): number[] {
     const docs = Array.from(this.touched.subarray(0, touched));
-    const score = this.acc; // Each document's final score replaces its sum (not needed again).
-    for (const d of docs) score[d] = this.final(d);
-    for (const d of docs) this.count[d] = 1;
+    for (const d of docs) this.finalScore[d] = this.final(d);
+    const score = this.finalScore;
     return docs.sort((a, b) => (score[b] as number) - (score[a] as number));
   }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import SearchableMap from 'minisearch/SearchableMap';
-import { readJson, writeJson } from './disk-cache.js';
+import { readJson, writeJson } from '../disk-cache.js';
 import { ANALYSIS_VERSION, analyse } from './normalise.js';
 
 /**
