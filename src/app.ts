@@ -53,12 +53,11 @@ export async function loadContent(
   return withYamlCache(cacheDirs, async () => {
     const knowledge = await loadKnowledge(dir);
     const ids = new Set(knowledge.byId.keys());
-    const checklists = new Map<string, Checklist>();
-    for (const file of CHECKLIST_FILES) {
-      const c = await loadChecklist(dir, file, ids);
-      checklists.set(c.id, c);
-    }
-    const contacts = contactsFile ? await loadContacts(contactsFile) : undefined;
+    const [loaded, contacts] = await Promise.all([
+      Promise.all(CHECKLIST_FILES.map((file) => loadChecklist(dir, file, ids))),
+      contactsFile ? loadContacts(contactsFile) : undefined,
+    ]);
+    const checklists = new Map<string, Checklist>(loaded.map((c) => [c.id, c]));
     return { knowledge, checklists, ...(contacts ? { contacts } : {}) };
   });
 }

@@ -34,13 +34,129 @@ export function readJson(file: string): unknown {
 
 /** Writes `value` as JSON, atomically; a failure is ignored (a cache is only a saving). */
 export function writeJson(file: string, value: unknown): void {
+  writeAtomically(file, () => JSON.stringify(value));
+}
+
+/** Writes a file whole or not at all; a failure is ignored (a cache is only a saving). */
+function writeAtomically(file: string, data: () => string | Uint8Array): void {
   try {
     mkdirSync(join(file, '..'), { recursive: true });
     // A name of its own, so two processes sharing the folder never write into one file.
     const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    writeFileSync(tmp, JSON.stringify(value));
+    writeFileSync(tmp, data());
     renameSync(tmp, file);
   } catch {
     // A cache that cannot be written only costs the next start some time.
   }
+}
+
+/** Numbers kept in binary: read back as views on the file's bytes, with no parsing. */
+export type PackedArray = Uint32Array | Int32Array | Float64Array;
+/** A value kept on disk as a small JSON part and numeric arrays in binary. */
+export interface Packed {
+  meta: unknown;
+  arrays: PackedArray[];
+}
+
+const MAGIC = 'SCAPACK1';
+const KINDS = { u32: Uint32Array, i32: Int32Array, f64: Float64Array } as const;
+type Kind = keyof typeof KINDS;
+const kindOf = (a: PackedArray): Kind =>
+  a instanceof Uint32Array ? 'u32' : a instanceof Int32Array ? 'i32' : 'f64';
+const align8 = (n: number) => Math.ceil(n / 8) * 8;
+
+/**
+ * As `cachedValue`, for values with large numeric arrays (built search indexes): the arrays are
+ * written as raw bytes and read back as views, which is far quicker than JSON. Files carry the
+ * machine's byte order in their header and are ignored on a machine with another.
+ */
+export function cachedPacked(
+  dirs: readonly string[],
+  name: string,
+  compute: () => Packed,
+  valid: (value: Packed) => boolean,
+): Packed {
+  for (const dir of dirs) {
+    const saved = readPacked(join(dir, name));
+    if (saved && valid(saved)) return saved;
+  }
+  const value = compute();
+  if (dirs[0]) writePacked(join(dirs[0], name), value);
+  return value;
+}
+
+const ORDER = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 'LE' : 'BE';
+
+/** The file's layout: magic, header length (u32), JSON header, then each array 8-byte aligned. */
+export function encodePacked(value: Packed): Buffer {
+  const header = Buffer.from(
+    JSON.stringify({
+      order: ORDER,
+      meta: value.meta,
+      arrays: value.arrays.map((a) => ({ kind: kindOf(a), length: a.length })),
+    }),
+  );
+  let size = align8(MAGIC.length + 4 + header.length);
+  const offsets = value.arrays.map((a) => {
+    const at = size;
+    size = align8(size + a.byteLength);
+    return at;
+  });
+  const out = Buffer.alloc(size);
+  out.write(MAGIC, 0, 'latin1');
+  out.writeUInt32LE(header.length, MAGIC.length);
+  header.copy(out, MAGIC.length + 4);
+  value.arrays.forEach((a, i) => {
+    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), offsets[i]);
+  });
+  return out;
+}
+
+/** The value in `bytes`, or undefined when they are not a whole, well-formed packed file. */
+export function decodePacked(bytes: Uint8Array): Packed | undefined {
+  try {
+    const head = MAGIC.length + 4;
+    if (
+      bytes.length < head ||
+      Buffer.from(bytes.subarray(0, MAGIC.length)).toString('latin1') !== MAGIC
+    )
+      return undefined;
+    // Views need their element size's alignment: copy when the bytes do not start on one.
+    const buf = bytes.byteOffset % 8 ? new Uint8Array(bytes) : bytes;
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    const length = view.getUint32(MAGIC.length, true);
+    if (head + length > buf.length) return undefined;
+    const header = JSON.parse(Buffer.from(buf.subarray(head, head + length)).toString('utf8')) as {
+      order?: unknown;
+      meta?: unknown;
+      arrays?: { kind?: unknown; length?: unknown }[];
+    };
+    if (header.order !== ORDER || !Array.isArray(header.arrays)) return undefined;
+    let at = align8(head + length);
+    const arrays: PackedArray[] = [];
+    for (const { kind, length: n } of header.arrays) {
+      const Type =
+        typeof kind === 'string' && Object.hasOwn(KINDS, kind) ? KINDS[kind as Kind] : undefined;
+      if (!Type || !Number.isInteger(n) || (n as number) < 0) return undefined;
+      const bytesLong = (n as number) * Type.BYTES_PER_ELEMENT;
+      if (at + bytesLong > buf.length) return undefined;
+      arrays.push(new Type(buf.buffer as ArrayBuffer, buf.byteOffset + at, n as number));
+      at = align8(at + bytesLong);
+    }
+    return { meta: header.meta, arrays };
+  } catch {
+    return undefined;
+  }
+}
+
+function readPacked(file: string): Packed | undefined {
+  try {
+    return decodePacked(readFileSync(file));
+  } catch {
+    return undefined;
+  }
+}
+
+function writePacked(file: string, value: Packed): void {
+  writeAtomically(file, () => encodePacked(value));
 }

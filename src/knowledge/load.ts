@@ -184,16 +184,23 @@ async function readKnowledge(dir: string): Promise<Knowledge> {
   }
   const entries: Entry[] = [];
   const problems: KnowledgeProblem[] = [];
-  for (const full of files) {
+  // Read at once rather than one after another: a start waits on the disk only once.
+  const texts = await Promise.all(files.map((full) => readFile(full, 'utf8')));
+  for (const [i, full] of files.entries()) {
     const file = relative(dir, full);
-    const result = parseEntry(file, await readFile(full, 'utf8'));
+    const result = parseEntry(file, texts[i] as string);
     problems.push(...result.problems);
     if (result.entry) entries.push(result.entry);
   }
   problems.push(...crossCheck(entries));
   if (problems.length) throw knowledgeError(problems);
-  const knowledge = buildKnowledge(entries, await loadRegister(dir), await loadNzCouncils(dir));
-  knowledge.declines = await loadDeclines(dir);
+  const [register, councils, declines] = await Promise.all([
+    loadRegister(dir),
+    loadNzCouncils(dir),
+    loadDeclines(dir),
+  ]);
+  const knowledge = buildKnowledge(entries, register, councils);
+  knowledge.declines = declines;
   return knowledge;
 }
 

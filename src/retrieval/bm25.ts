@@ -89,82 +89,115 @@ export class Vocabulary {
   }
 }
 
-/** A term's postings: parallel arrays of document and precomputed score, field by field. */
-interface Postings {
+/**
+ * A built index as plain arrays, which is what is kept on disk between runs: the postings of
+ * `terms[t]` are at `offsets[t]` up to `offsets[t + 1]` in `docs` (document) and `scores` (its
+ * precomputed BM25+ part, times the field's boost), field by field.
+ */
+export interface PackedIndex {
+  ids: string[];
+  terms: string[];
+  offsets: Uint32Array;
   docs: Uint32Array;
   scores: Float64Array;
 }
 
+/**
+ * Builds an index's postings. `boosts` weighs each field (in the order of `IndexDoc.fields`).
+ */
+export function buildIndex(docs: readonly IndexDoc[], boosts: readonly number[]): PackedIndex {
+  const n = docs.length;
+  // Per field: each document's count of distinct terms, and the running average of those counts
+  // (kept as MiniSearch keeps it, so scores agree to the last digit).
+  const lengths = boosts.map(() => new Float64Array(n));
+  const average = boosts.map(() => 0);
+  // term -> field -> [doc, frequency] pairs in document order.
+  const freq = new Map<string, Map<number, number>[]>();
+  docs.forEach((d, doc) => {
+    boosts.forEach((_, field) => {
+      const tokens = d.fields[field];
+      if (!tokens) return;
+      const unique = new Set(tokens).size;
+      (lengths[field] as Float64Array)[doc] = unique;
+      average[field] = ((average[field] ?? 0) * doc + unique) / (doc + 1);
+      for (const t of tokens) {
+        let byField = freq.get(t);
+        if (!byField) {
+          byField = boosts.map(() => new Map<number, number>());
+          freq.set(t, byField);
+        }
+        const m = byField[field] as Map<number, number>;
+        m.set(doc, (m.get(doc) ?? 0) + 1);
+      }
+    });
+  });
+  let total = 0;
+  for (const byField of freq.values()) for (const m of byField) total += m.size;
+  const offsets = new Uint32Array(freq.size + 1);
+  const docsOf = new Uint32Array(total);
+  const scores = new Float64Array(total);
+  let i = 0;
+  let t = 0;
+  for (const byField of freq.values()) {
+    offsets[t++] = i;
+    byField.forEach((m, field) => {
+      const matching = m.size;
+      const idf = Math.log(1 + (n - matching + 0.5) / (matching + 0.5));
+      const avg = average[field] ?? 0;
+      const boost = boosts[field] ?? 1;
+      for (const [doc, tf] of m) {
+        const len = (lengths[field] as Float64Array)[doc] ?? 0;
+        docsOf[i] = doc;
+        scores[i] = boost * idf * (D + (tf * (K + 1)) / (tf + K * (1 - B + (B * len) / avg)));
+        i++;
+      }
+    });
+  }
+  offsets[t] = i;
+  return { ids: docs.map((d) => d.id), terms: [...freq.keys()], offsets, docs: docsOf, scores };
+}
+
 export class Bm25Index {
-  private readonly postings = new Map<string, Postings>();
+  /** Each term's place in `PackedIndex.terms`. */
+  private readonly termAt = new Map<string, number>();
   private readonly ids: string[];
+  private readonly offsets: Uint32Array;
+  private readonly postingDocs: Uint32Array;
+  private readonly postingScores: Float64Array;
 
   /**
-   * `boosts` weighs each field (in the order of `IndexDoc.fields`); every term is added to
+   * An index over built postings (`buildIndex`, or read back from disk); every term is added to
    * `vocabulary`, which may be shared with other indexes.
    */
   constructor(
-    docs: readonly IndexDoc[],
-    boosts: readonly number[],
+    packed: PackedIndex,
     private readonly vocabulary: Vocabulary,
   ) {
-    this.ids = docs.map((d) => d.id);
-    const n = docs.length;
+    this.ids = packed.ids;
+    this.offsets = packed.offsets;
+    this.postingDocs = packed.docs;
+    this.postingScores = packed.scores;
+    packed.terms.forEach((term, t) => {
+      this.termAt.set(term, t);
+      vocabulary.add(term);
+    });
+    const n = packed.ids.length;
     this.acc = new Float64Array(n);
     this.finalScore = new Float64Array(n);
     this.count = new Int32Array(n);
     this.lastQuestionTerm = new Int32Array(n);
     this.head = new Int32Array(n).fill(-2);
     this.touched = new Int32Array(n);
-    // Per field: each document's count of distinct terms, and the running average of those counts
-    // (kept as MiniSearch keeps it, so scores agree to the last digit).
-    const lengths = boosts.map(() => new Float64Array(n));
-    const average = boosts.map(() => 0);
-    // term -> field -> [doc, frequency] pairs in document order.
-    const freq = new Map<string, Map<number, number>[]>();
-    docs.forEach((d, doc) => {
-      boosts.forEach((_, field) => {
-        const tokens = d.fields[field];
-        if (!tokens) return;
-        const unique = new Set(tokens).size;
-        (lengths[field] as Float64Array)[doc] = unique;
-        average[field] = ((average[field] ?? 0) * doc + unique) / (doc + 1);
-        for (const t of tokens) {
-          let byField = freq.get(t);
-          if (!byField) {
-            byField = boosts.map(() => new Map<number, number>());
-            freq.set(t, byField);
-            vocabulary.add(t);
-          }
-          const m = byField[field] as Map<number, number>;
-          m.set(doc, (m.get(doc) ?? 0) + 1);
-        }
-      });
-    });
-    for (const [term, byField] of freq) {
-      const size = byField.reduce((s, m) => s + m.size, 0);
-      const docsOf = new Uint32Array(size);
-      const scores = new Float64Array(size);
-      let i = 0;
-      byField.forEach((m, field) => {
-        const matching = m.size;
-        const idf = Math.log(1 + (n - matching + 0.5) / (matching + 0.5));
-        const avg = average[field] ?? 0;
-        const boost = boosts[field] ?? 1;
-        for (const [doc, tf] of m) {
-          const len = (lengths[field] as Float64Array)[doc] ?? 0;
-          docsOf[i] = doc;
-          scores[i] = boost * idf * (D + (tf * (K + 1)) / (tf + K * (1 - B + (B * len) / avg)));
-          i++;
-        }
-      });
-      this.postings.set(term, { docs: docsOf, scores });
-    }
+  }
+
+  /** An index built from documents (tests and one-off use; see `buildIndex`). */
+  static of(docs: readonly IndexDoc[], boosts: readonly number[], vocabulary = new Vocabulary()) {
+    return new Bm25Index(buildIndex(docs, boosts), vocabulary);
   }
 
   /** True when the term occurs in some document. */
   has(term: string): boolean {
-    return this.postings.has(term);
+    return this.termAt.has(term);
   }
 
   /**
@@ -227,15 +260,16 @@ export class Bm25Index {
       const repeat = this.questionTerms.includes(q);
       const qi = repeat ? this.questionTerms.indexOf(q) : this.questionTerms.push(q) - 1;
       for (const { term, weight } of this.vocabulary.variants(q)) {
-        const p = this.postings.get(term);
-        if (!p) continue;
+        const t = this.termAt.get(term);
+        if (t === undefined) continue;
         let vi = variantIds.get(term);
         if (vi === undefined) {
           vi = this.variantNames.push(term) - 1;
           variantIds.set(term, vi);
         }
-        for (let i = 0; i < p.docs.length; i++) {
-          const doc = p.docs[i] as number;
+        const end = this.offsets[t + 1] as number;
+        for (let i = this.offsets[t] as number; i < end; i++) {
+          const doc = this.postingDocs[i] as number;
           if (this.head[doc] === -2) {
             this.head[doc] = -1;
             this.acc[doc] = 0;
@@ -243,7 +277,7 @@ export class Bm25Index {
             this.lastQuestionTerm[doc] = -1;
             this.touched[touched++] = doc;
           }
-          this.acc[doc] = (this.acc[doc] as number) + weight * (p.scores[i] as number);
+          this.acc[doc] = (this.acc[doc] as number) + weight * (this.postingScores[i] as number);
           if (!repeat && this.lastQuestionTerm[doc] !== qi) {
             this.lastQuestionTerm[doc] = qi;
             this.count[doc] = (this.count[doc] as number) + 1;

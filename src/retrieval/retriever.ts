@@ -1,9 +1,9 @@
 import type { Entry, Knowledge } from '../knowledge/index.js';
-import { analyseAll } from './analysis-cache.js';
 import { type AnswerModel, DEFAULT_MODEL, type Features, probability } from './answerability.js';
 import { Bm25Index, type Bm25Match, Vocabulary } from './bm25.js';
 import { type Candidate, fuse, type RankParts, type RankWeights } from './fusion.js';
 import { IntentModel } from './intent.js';
+import { buildLexicon } from './lexicon.js';
 import { analyse, terms } from './normalise.js';
 import { RANKING } from './rank-model.js';
 import { RemitModel } from './remit.js';
@@ -77,7 +77,7 @@ export class Retriever {
   private readonly examples: Bm25Index;
   /** The entry (its position in the knowledge) each example question belongs to. */
   private readonly exampleEntry: Int32Array;
-  private readonly docFreq = new Map<string, number>();
+  private readonly docFreq: Map<string, number>;
   /** `weight` of every indexed term, worked out once: coverage asks for it per candidate. */
   private readonly termWeight = new Map<string, number>();
   private readonly size: number;
@@ -99,51 +99,35 @@ export class Retriever {
     cacheDirs: string | readonly string[] = [],
   ) {
     const register = knowledge.register;
-    // A country that an entry is about (Canada, Australia) is a topic, not scenery.
-    const topics = new Set(
-      knowledge.entries.flatMap((e) => terms([e.title, ...e.keywords].join(' '))),
-    );
-    this.places = new Set(
-      (register?.councils ?? [])
-        .flatMap((c) => [
-          c.place,
-          ...c.aliases,
-          ...c.relationships.flatMap((r) => [r.city, r.country]),
-        ])
-        .concat(['New Zealand', 'NZ', 'Aotearoa'])
-        .flatMap((name) => terms(name))
-        .filter((t) => !topics.has(t)),
-    );
     const dirs = typeof cacheDirs === 'string' ? [cacheDirs] : cacheDirs;
     const docs = knowledge.entries.map(toDoc);
-    const examples = knowledge.entries.flatMap((e, entry) =>
-      [e.title, ...e.questions].map((text) => ({ id: e.id, entry, text })),
-    );
-    // Every text is analysed once (or read from the cache): the indexes and the document
-    // frequencies share the terms.
-    const analysed = analyseAll(
-      [...docs.flatMap((d) => FIELDS.map((f) => d[f])), ...examples.map((x) => x.text)],
+    const lexicon = buildLexicon(
+      {
+        entries: docs.map((d) => ({ id: d.id, fields: FIELDS.map((f) => d[f]) })),
+        boosts: FIELD_BOOSTS,
+        examples: knowledge.entries.flatMap((e) =>
+          [e.title, ...e.questions].map((text, i) => ({ id: `${e.id}#${i}`, text })),
+        ),
+        placeNames: (register?.councils ?? [])
+          .flatMap((c) => [
+            c.place,
+            ...c.aliases,
+            ...c.relationships.flatMap((r) => [r.city, r.country]),
+          ])
+          .concat(['New Zealand', 'NZ', 'Aotearoa']),
+        topicTexts: knowledge.entries.map((e) => [e.title, ...e.keywords].join(' ')),
+      },
       dirs,
     );
-    const docTerms = docs.map((_, i) => analysed.slice(i * FIELDS.length, (i + 1) * FIELDS.length));
-    const exampleTerms = analysed.slice(docs.length * FIELDS.length);
+    this.places = lexicon.places;
     // Prefix and fuzzy variants of a question's words are looked up once for both indexes.
     const vocabulary = new Vocabulary();
-    this.index = new Bm25Index(
-      docs.map((d, i) => ({ id: d.id, fields: docTerms[i] ?? [] })),
-      FIELD_BOOSTS,
-      vocabulary,
+    this.index = new Bm25Index(lexicon.entries, vocabulary);
+    this.exampleEntry = Int32Array.from(
+      knowledge.entries.flatMap((e, entry) => [e.title, ...e.questions].map(() => entry)),
     );
-    this.exampleEntry = Int32Array.from(examples, (x) => x.entry);
-    this.examples = new Bm25Index(
-      examples.map((x, i) => ({ id: `${x.id}#${i}`, fields: [exampleTerms[i] ?? []] })),
-      [1],
-      vocabulary,
-    );
-    for (const fields of docTerms) {
-      const seen = new Set(fields.flat());
-      for (const t of seen) this.docFreq.set(t, (this.docFreq.get(t) ?? 0) + 1);
-    }
+    this.examples = new Bm25Index(lexicon.examples, vocabulary);
+    this.docFreq = lexicon.docFreq;
     this.size = docs.length;
     for (const [t, df] of this.docFreq) this.termWeight.set(t, Math.log(1 + this.size / df));
     this.intent = new IntentModel(

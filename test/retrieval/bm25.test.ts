@@ -65,7 +65,7 @@ describe('the BM25 index', () => {
       searchOptions: { ...OPTIONS, boost: { title: 3, questions: 3, keywords: 2, answer: 1 } },
     });
     reference.addAll(docs);
-    const ours = new Bm25Index(
+    const ours = Bm25Index.of(
       docs.map((d) => ({ id: d.id, fields: FIELDS.map((f) => terms(d[f])) })),
       [3, 3, 2, 1],
       new Vocabulary(),
@@ -88,12 +88,12 @@ describe('the BM25 index', () => {
     reference.addAll(examples);
     const vocabulary = new Vocabulary();
     // Another index's words are in the shared vocabulary too; they must not leak into this one.
-    new Bm25Index(
+    Bm25Index.of(
       [{ id: 'other', fields: [terms('interfering secrecy passports zzzzzz')] }],
       [1],
       vocabulary,
     );
-    const ours = new Bm25Index(
+    const ours = Bm25Index.of(
       examples.map((x) => ({ id: x.id, fields: [terms(x.text)] })),
       [1],
       vocabulary,

@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import { cachedPacked, type Packed } from '../disk-cache.js';
+import { analyseAll } from './analysis-cache.js';
+import { buildIndex, type PackedIndex } from './bm25.js';
+import { ANALYSIS_VERSION, terms } from './normalise.js';
+
+/**
+ * The retriever's word-level data, built from the knowledge at start-up: the two BM25 indexes
+ * (whole entries, and single example questions), each term's document frequency, and the place
+ * names that set a question's scene. Built once and kept on disk (`cachedPacked`), keyed by a hash
+ * of every text it is built from and of the analysis code, so a start reads it back rather than
+ * building it again, and changed guidance or analysis is never served stale data.
+ */
+export interface Lexicon {
+  entries: PackedIndex;
+  examples: PackedIndex;
+  /** How many entries each term occurs in. */
+  docFreq: Map<string, number>;
+  places: Set<string>;
+}
+
+/** What the lexicon is built from. */
+export interface LexiconSource {
+  /** Per entry: its id and its fields' texts, in the order the boosts give. */
+  entries: { id: string; fields: string[] }[];
+  boosts: readonly number[];
+  /** Example questions: an id each, and the text. */
+  examples: { id: string; text: string }[];
+  /** Place names (the register's councils and cities); not counted when also a topic word. */
+  placeNames: string[];
+  /** Texts whose words are topics (entries' titles and keywords). */
+  topicTexts: string[];
+}
+
+/** Raised when the layout below changes, so files of the old layout are never read. */
+const FORMAT = 1;
+
+export function buildLexicon(source: LexiconSource, cacheDirs: readonly string[]): Lexicon {
+  const hash = createHash('sha256').update(`${FORMAT}\u0000${ANALYSIS_VERSION}\u0000`);
+  hash.update(JSON.stringify(source));
+  const key = hash.digest('hex').slice(0, 24);
+  const packed = cachedPacked(
+    cacheDirs,
+    `lexicon-${key}.bin`,
+    () => pack(compute(source, cacheDirs)),
+    (p) => unpack(p) !== undefined,
+  );
+  return unpack(packed) ?? compute(source, cacheDirs);
+}
+
+function compute(source: LexiconSource, cacheDirs: readonly string[]): Lexicon {
+  const width = source.boosts.length;
+  // Every text is analysed once (or read from its own cache): the indexes and the document
+  // frequencies share the terms.
+  const analysed = analyseAll(
+    [...source.entries.flatMap((e) => e.fields), ...source.examples.map((x) => x.text)],
+    cacheDirs,
+  );
+  const entryTerms = source.entries.map((_, i) => analysed.slice(i * width, (i + 1) * width));
+  const exampleTerms = analysed.slice(source.entries.length * width);
+  const docFreq = new Map<string, number>();
+  for (const fields of entryTerms) {
+    for (const t of new Set(fields.flat())) docFreq.set(t, (docFreq.get(t) ?? 0) + 1);
+  }
+  // A country that an entry is about (Canada, Australia) is a topic, not scenery.
+  const topics = new Set(source.topicTexts.flatMap((t) => terms(t)));
+  return {
+    entries: buildIndex(
+      source.entries.map((e, i) => ({ id: e.id, fields: entryTerms[i] ?? [] })),
+      source.boosts,
+    ),
+    examples: buildIndex(
+      source.examples.map((x, i) => ({ id: x.id, fields: [exampleTerms[i] ?? []] })),
+      [1],
+    ),
+    docFreq,
+    places: new Set(source.placeNames.flatMap((n) => terms(n)).filter((t) => !topics.has(t))),
+  };
+}
+
+interface Meta {
+  entries: { ids: string[]; terms: string[] };
+  examples: { ids: string[]; terms: string[] };
+  docFreq: string[];
+  places: string[];
+}
+
+function pack(l: Lexicon): Packed {
+  const meta: Meta = {
+    entries: { ids: l.entries.ids, terms: l.entries.terms },
+    examples: { ids: l.examples.ids, terms: l.examples.terms },
+    docFreq: [...l.docFreq.keys()],
+    places: [...l.places],
+  };
+  return {
+    meta,
+    arrays: [
+      l.entries.offsets,
+      l.entries.docs,
+      l.entries.scores,
+      l.examples.offsets,
+      l.examples.docs,
+      l.examples.scores,
+      Uint32Array.from(l.docFreq.values()),
+    ],
+  };
+}
+
+const strings = (v: unknown): v is string[] =>
+  Array.isArray(v) && v.every((s) => typeof s === 'string');
+
+/** The lexicon in a packed value, or undefined when its shape is not a whole lexicon's. */
+function unpack(p: Packed): Lexicon | undefined {
+  const m = p.meta as Partial<Meta> | null;
+  const [eo, ed, es, xo, xd, xs, df] = p.arrays;
+  if (
+    !m ||
+    !strings(m.entries?.ids) ||
+    !strings(m.entries?.terms) ||
+    !strings(m.examples?.ids) ||
+    !strings(m.examples?.terms) ||
+    !strings(m.docFreq) ||
+    !strings(m.places) ||
+    p.arrays.length !== 7
+  )
+    return undefined;
+  const index = (
+    meta: { ids: string[]; terms: string[] },
+    offsets: unknown,
+    docs: unknown,
+    scores: unknown,
+  ): PackedIndex | undefined => {
+    if (
+      !(offsets instanceof Uint32Array) ||
+      !(docs instanceof Uint32Array) ||
+      !(scores instanceof Float64Array) ||
+      offsets.length !== meta.terms.length + 1 ||
+      docs.length !== scores.length ||
+      offsets[offsets.length - 1] !== docs.length ||
+      docs.some((d) => d >= meta.ids.length)
+    )
+      return undefined;
+    for (let t = 0; t < meta.terms.length; t++)
+      if ((offsets[t] as number) > (offsets[t + 1] as number)) return undefined;
+    return { ids: meta.ids, terms: meta.terms, offsets, docs, scores };
+  };
+  const entries = index(m.entries as Meta['entries'], eo, ed, es);
+  const examples = index(m.examples as Meta['examples'], xo, xd, xs);
+  if (!entries || !examples || !(df instanceof Uint32Array) || df.length !== m.docFreq.length)
+    return undefined;
+  return {
+    entries,
+    examples,
+    docFreq: new Map(m.docFreq.map((t, i) => [t, df[i] as number])),
+    places: new Set(m.places),
+  };
+}
