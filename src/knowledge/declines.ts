@@ -6,13 +6,20 @@ import { knowledgeError, parseYamlText } from './problems.js';
 
 export const DECLINES_FILE = 'out-of-scope.yaml';
 
+/**
+ * The kinds a curated example may have: the kinds the advisor declines by rule, and two it
+ * declines only by not finding an answer: questions in the domain that the guidance does not cover
+ * (`uncovered`) and ones with nothing to do with it (`unrelated`).
+ */
+export const DECLINE_EXAMPLE_KINDS = [...DECLINE_KINDS, 'uncovered', 'unrelated'] as const;
+
 /** Examples of questions the advisor declines, by kind, `knowledge/out-of-scope.yaml`. */
 export const DeclinesSchema = z.strictObject({
   examples: z
     .array(
       z.strictObject({
         q: z.string().trim().min(3, 'must be a question of 3 characters or more'),
-        kind: z.enum(DECLINE_KINDS),
+        kind: z.enum(DECLINE_EXAMPLE_KINDS),
       }),
     )
     .min(1, 'needs at least one example'),

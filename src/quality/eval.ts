@@ -1,16 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { answerText } from '../answer.js';
+import { DECLINE_EXAMPLE_KINDS } from '../knowledge/declines.js';
 import type { Knowledge } from '../knowledge/index.js';
 import { parseYamlText } from '../knowledge/problems.js';
-import { DECLINE_KINDS, Retriever } from '../retrieval/index.js';
+import { Retriever } from '../retrieval/index.js';
 
-const OUT_KINDS = [
-  ...DECLINE_KINDS,
-  /** In the domain, but the guidance has nothing on it: the honest reply is "no guidance". */
-  'uncovered',
-  'unrelated',
-] as const;
+/** Out-of-scope questions are labelled with the same kinds as the curated declines. */
+const OUT_KINDS = DECLINE_EXAMPLE_KINDS;
 
 const QuestionId = z.string().regex(/^[A-Z]+\d+$/, 'must look like B001');
 
@@ -183,28 +180,32 @@ export interface NamedSet {
 export async function loadStandardSets(dir: string): Promise<NamedSet[]> {
   const suite = await loadQuestionSet(`${dir}/questions.yaml`);
   const blind = await loadQuestionSet(`${dir}/blind.yaml`);
-  const fresh = await loadQuestionSet(`${dir}/fresh.yaml`);
-  const final = await loadQuestionSet(`${dir}/final.yaml`);
-  const final2 = await loadQuestionSet(`${dir}/final2.yaml`);
-  const final3 = await loadQuestionSet(`${dir}/final3.yaml`);
-  const final4 = await loadQuestionSet(`${dir}/final4.yaml`);
-  const final5 = await loadQuestionSet(`${dir}/final5.yaml`);
-  const final6 = await loadQuestionSet(`${dir}/final6.yaml`);
-  const final7 = await loadQuestionSet(`${dir}/final7.yaml`);
+  const heldOut = await Promise.all(
+    HELD_OUT.map(async ([name, file]) => ({
+      name,
+      set: await loadQuestionSet(`${dir}/${file}`),
+      study: false,
+    })),
+  );
   return [
     { name: 'suite', set: suite, study: true },
     { name: 'blind dev', set: splitSet(blind, 'dev'), study: true },
     { name: 'blind test', set: splitSet(blind, 'test'), study: false },
-    { name: 'fresh 100', set: fresh, study: false },
-    { name: 'final 100', set: final, study: false },
-    { name: 'final2 100', set: final2, study: false },
-    { name: 'final3 100', set: final3, study: false },
-    { name: 'final4 100', set: final4, study: false },
-    { name: 'final5 100', set: final5, study: false },
-    { name: 'final6 100', set: final6, study: false },
-    { name: 'final7 100', set: final7, study: false },
+    ...heldOut,
   ];
 }
+
+/** The held-out sets after the blind test half, in the order they were written: name and file. */
+const HELD_OUT: [string, string][] = [
+  ['fresh 100', 'fresh.yaml'],
+  ...[1, 2, 3, 4, 5, 6, 7, 8, 9].map((n): [string, string] => [
+    `final${n > 1 ? n : ''} 100`,
+    `final${n > 1 ? n : ''}.yaml`,
+  ]),
+];
+
+/** Every set `npm run eval` reports, by name, in order. */
+export const STANDARD_SET_NAMES = ['suite', 'blind dev', 'blind test', ...HELD_OUT.map(([n]) => n)];
 
 /** The figures a README table row holds, in percent with one decimal. */
 export interface Figures {

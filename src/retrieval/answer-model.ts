@@ -3,19 +3,19 @@
 import type { AnswerModel } from './answerability.js';
 
 export const FITTED: AnswerModel = {
-  bias: -13.6049,
+  bias: -12.5618,
   weights: {
-    coverage: 2.6479,
-    exampleCoverage: 1.7073,
-    knownShare: 5.5319,
-    concepts: 0.8444,
-    margin: -0.8937,
-    agree: 0.6423,
-    entryAgree: 0.6424,
-    focusCoverage: 0.8587,
-    remit: 3.4111,
-    intent: 2.6972,
-    intentAgree: -0.2195,
+    coverage: 2.8023,
+    exampleCoverage: 1.9214,
+    knownShare: 3.3343,
+    concepts: 1.5028,
+    margin: 1.6876,
+    agree: 0.5821,
+    entryAgree: -0.0137,
+    focusCoverage: 0.9076,
+    remit: 3.5313,
+    intent: 0.3892,
+    intentAgree: 0.3042,
   },
-  threshold: 0.14,
+  threshold: 0.22,
 };

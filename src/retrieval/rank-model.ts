@@ -3,9 +3,9 @@
 import type { RankWeights } from './fusion.js';
 
 export const RANKING: RankWeights = {
-  entry: 0.1983,
-  example: 0.0662,
-  focus: 0.1014,
-  intent: 0.2559,
-  coverage: 0.3782,
+  entry: 0.1745,
+  example: 0.0902,
+  focus: 0.0996,
+  intent: 0.2452,
+  coverage: 0.3905,
 };

@@ -75,7 +75,7 @@ const RULES: [OutOfScope, RegExp, RegExp?][] = [
   ],
   [
     'task',
-    /^(can|could|would|will) you (please |pls |just )?(write|draft|compose|prepare|translate|book|reserve|send|email|ring|phone|call|set up|setup|install|configure|fix|reset|arrange|organise|organize|print|sign)\b|^(please |pls )?(write|draft|compose|translate|book|reserve|arrange|organise|organize)( me| us)? (a|an|our|the|my|this|that|some)\b|\b(write|draft|compose|prepare) (me |us )?(a |an |our |the |my )?(speech|press release|press realease|media release|letter|reply|response|refusal|email|submission|report|statement|post|briefing paper)\b/,
+    /^(can|could|would|will) you (please |pls |just )?(write|draft|compose|prepare|translate|book|reserve|send|email|forward|ring|phone|call|set up|setup|install|configure|fix|reset|arrange|organise|organize|print|sign|summarise|summarize|boil|condense|proofread|rewrite|fill in|fill out|complete|create|schedule|put together)\b|^(please |pls )?(write|draft|compose|translate|book|reserve|arrange|organise|organize|send|email|forward|summarise|summarize|proofread|rewrite)( me| us)? (a|an|our|the|my|this|that|some)\b|\b(write|draft|compose|prepare) (me |us )?(a |an |our |the |my )?(speech|press release|press realease|media release|letter|reply|response|refusal|email|submission|report|statement|post|briefing paper)\b/,
   ],
   [
     'travel-logistics',

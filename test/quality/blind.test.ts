@@ -11,6 +11,7 @@ import {
   loadStandardSets,
   type NamedSet,
   parseTable,
+  STANDARD_SET_NAMES,
 } from '../../src/quality/eval.js';
 import { Retriever } from '../../src/retrieval/index.js';
 import { SHIPPED_KNOWLEDGE } from '../helpers/server.js';
@@ -33,6 +34,10 @@ beforeAll(async () => {
 });
 
 describe('the blind and fresh question sets', () => {
+  it('are all reported, under the names the README uses', () => {
+    expect(sets.map((s) => s.name)).toEqual(STANDARD_SET_NAMES);
+  });
+
   it('are the size the issue asks for, with ids that are unique and split by parity', () => {
     const blind = sets.filter((s) => s.name.startsWith('blind'));
     const all = blind.flatMap((s) => [...s.set.inScope, ...s.set.outOfScope]);
@@ -62,7 +67,7 @@ describe('the blind and fresh question sets', () => {
 });
 
 describe('answer quality has not fallen below the README figures', () => {
-  it.each(['suite', 'blind dev', 'blind test', 'fresh 100', 'final 100'])('%s', async (name) => {
+  it.each(STANDARD_SET_NAMES)('%s', async (name) => {
     const published = parseTable(await readFile(README, 'utf8')).get(name);
     expect(published, `README has no quality row for "${name}"`).toBeDefined();
     const now = figures(reports.get(name) as EvalReport);

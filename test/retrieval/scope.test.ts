@@ -29,6 +29,9 @@ describe('out-of-scope questions', () => {
     ["what is the mayor's phone number", 'personal-data'],
     ['can you write me a press release about the delegation visit', 'task'],
     ['draft our reply to the sister city', 'task'],
+    ['could you summarise the threat report into five bullet points for the councillors', 'task'],
+    ['can you fill in my members interests return for me', 'task'],
+    ['please send the trip checklist to the governance team', 'task'],
     ["what's the weather in Invercargill?", 'travel-logistics'],
     ['do I need a visa for China', 'travel-logistics'],
     ['how do I avoid declaring the gift', 'evasion'],
@@ -52,6 +55,8 @@ describe('out-of-scope questions', () => {
     'how do I report a spy',
     'what should I do if a delegate is detained overseas',
     'is foreign interference a crime now',
+    'can you tell me what the threat report says about councils',
+    'could you explain what has to go in my members interests return',
   ])('"%s" is a fair question, not declined', (q) => {
     expect(detectOutOfScope(q)).toBeUndefined();
   });
