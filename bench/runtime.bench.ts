@@ -3,7 +3,8 @@
  *   - `npm start` until the first GET /healthz 200 (polled every 5 ms);
  *   - resident memory of the server process 2 s after start, 15 s later (settled: V8 gives back
  *     start-up's memory once the process is quiet), and after 5,000 answers;
- *   - POST /api/chat, 50 concurrent: p50/p99 (50 in flight) and burst p99 (50 at once);
+ *   - POST /api/chat, 50 concurrent: p50/p99 (50 in flight) and burst p99 (50 at once), after a
+ *     warm-up (BENCH_WARMUP requests a server, 1,000 by default, timed and printed apart);
  *   - the CLI answering 1,000 questions (bench/questions.txt x 25) end to end, start-up included.
  * The two arms are this checkout's `npm start` (compiled) and, by default, the same sources
  * under tsx (`npm run dev` without watch), or with BENCH_BEFORE=/path another checkout's own
@@ -28,6 +29,8 @@ const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
 const STARTS = Number(process.env.BENCH_STARTS ?? 5);
 const ANSWERS = Number(process.env.BENCH_ANSWERS ?? 5000);
 const CLI_RUNS = Number(process.env.BENCH_CLI_RUNS ?? 3);
+/** Requests each server answers, 50 at a time, before /api/chat is measured. */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
 /** How long after the first idle reading memory is read again, once the process has settled. */
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 15_000);
 const QUESTIONS = readFileSync(join(ROOT, 'bench/questions.txt'), 'utf8')
@@ -151,13 +154,13 @@ async function stopServer(r: Running): Promise<void> {
   await rm(r.dataDir, { recursive: true, force: true });
 }
 
-async function chat(url: string, agent: Agent, i: number): Promise<number> {
+async function chat(url: string, agent: Agent, i: number, user = 'u'): Promise<number> {
   const t0 = performance.now();
   const res = await request(`${url}/api/chat`, {
     method: 'POST',
     dispatcher: agent,
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ userId: `u${i % 300}`, text: QUESTIONS[i % QUESTIONS.length] }),
+    body: JSON.stringify({ userId: `${user}${i % 300}`, text: QUESTIONS[i % QUESTIONS.length] }),
   });
   await res.body.dump();
   if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`);
@@ -211,6 +214,18 @@ async function main(): Promise<void> {
   const lat = new Map<string, { steady: number[]; burst: number[] }>(
     BUILDS.map((b) => [b.name, { steady: [], burst: [] }]),
   );
+  // Warm-up: the first requests after start run before V8 has optimised the answering code, and
+  // before each user's records exist. They are timed on their own line, not in the figures below.
+  const warm = new Map<string, number[]>(BUILDS.map((b) => [b.name, []]));
+  for (const { b, r } of servers) {
+    const agent = agents.get(b.name)!;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < WARMUP) warm.get(b.name)!.push(await chat(r.url, agent, next++, 'w'));
+      }),
+    );
+  }
   const perRound = 2 * CONCURRENCY;
   const rounds = Math.ceil(ANSWERS / (perRound + CONCURRENCY));
   let n = 0;
@@ -241,7 +256,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < CLI_RUNS; i++)
     for (const b of i % 2 ? [...BUILDS].reverse() : BUILDS) cli.get(b.name)!.push(await runCli(b));
 
-  const answers = rounds * (perRound + CONCURRENCY);
+  const answers = WARMUP + rounds * (perRound + CONCURRENCY);
   printTable(
     [
       'build',
@@ -264,6 +279,14 @@ async function main(): Promise<void> {
         `${(c / 1000).toFixed(2)} s, ${Math.round(1000 / (c / 1000))} q/s`,
       ];
     }),
+  );
+  console.log(
+    `\n/api/chat figures follow a warm-up of ${WARMUP} requests per server (other users), timed apart: ${BUILDS.map(
+      (b) => {
+        const w = [...(warm.get(b.name) ?? [])].sort((x, y) => x - y);
+        return `${b.name} p50 ${ms(percentile(w, 50))} / p99 ${ms(percentile(w, 99))} ms`;
+      },
+    ).join('; ')}.`,
   );
 }
 
