@@ -281,10 +281,33 @@ export class FileStore extends OneProcessStore implements Store {
     return write;
   }
 
+  /**
+   * Appends a line. Lines for one file that arrive while the queue is busy go out in one write
+   * (a busy bot writes its audit lines in a few system calls rather than one each); each caller's
+   * promise settles when the write holding its line does, so nothing is reported written early.
+   */
   private append(name: string, record: object): Promise<void> {
     const line = `${JSON.stringify(record)}\n`;
-    return this.queue.run(() => appendFile(join(this.dir, name), line, 'utf8'));
+    const waiting = this.waitingLines.get(name);
+    if (waiting) {
+      waiting.lines.push(line);
+      return waiting.written;
+    }
+    const batch: { lines: string[]; written: Promise<void> } = {
+      lines: [line],
+      written: Promise.resolve(),
+    };
+    this.waitingLines.set(name, batch);
+    batch.written = this.queue.run(() => {
+      // Lines from now on wait for the next write.
+      this.waitingLines.delete(name);
+      return appendFile(join(this.dir, name), batch.lines.join(''), 'utf8');
+    });
+    return batch.written;
   }
+
+  /** Per file, the lines waiting for the queue to reach their write. */
+  private readonly waitingLines = new Map<string, { lines: string[]; written: Promise<void> }>();
 
   private async readLines<T>(name: string, schema: z.ZodType<T>): Promise<T[]> {
     await this.queue.drain();

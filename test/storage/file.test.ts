@@ -54,6 +54,37 @@ describe('FileStore on disk', () => {
     await store.close();
   });
 
+  it('writes lines that arrive together in order, each caller told only once its line is on disk', async () => {
+    const dir = await tempDir();
+    const store = await FileStore.open(dir);
+    const file = join(dir, 'audit.jsonl');
+    const onDisk = async () => (await readFile(file, 'utf8').catch(() => '')).split('\n');
+    const seenWhenDone: boolean[] = [];
+    await Promise.all(
+      Array.from({ length: 200 }, async (_, i) => {
+        await store.audit({ at: String(i), type: 'answered', data: { i } });
+        seenWhenDone[i] = (await onDisk()).some((l) => l.includes(`"at":"${i}"`));
+      }),
+    );
+    expect(seenWhenDone.every(Boolean)).toBe(true);
+    const lines = (await onDisk()).filter(Boolean).map((l) => JSON.parse(l).at);
+    expect(lines).toEqual(Array.from({ length: 200 }, (_, i) => String(i)));
+    // Lines for other files in between keep their own files and order.
+    await Promise.all([
+      store.audit({ at: 'a', type: 'answered' }),
+      store.addFeedback({ at: 'f', user: 'web:-:u1', entryId: 'x', helpful: true }),
+      store.audit({ at: 'b', type: 'answered' }),
+    ]);
+    expect(
+      (await onDisk())
+        .filter(Boolean)
+        .slice(-2)
+        .map((l) => JSON.parse(l).at),
+    ).toEqual(['a', 'b']);
+    expect(await store.listFeedback()).toHaveLength(1);
+    await store.close();
+  });
+
   it('keeps everything across a restart', async () => {
     const dir = await tempDir();
     const first = await FileStore.open(dir);
