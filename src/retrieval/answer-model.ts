@@ -3,19 +3,20 @@
 import type { AnswerModel } from './answerability.js';
 
 export const FITTED: AnswerModel = {
-  bias: -12.5618,
+  bias: -12.5238,
   weights: {
-    coverage: 2.8023,
-    exampleCoverage: 1.9214,
-    knownShare: 3.3343,
-    concepts: 1.5028,
-    margin: 1.6876,
-    agree: 0.5821,
-    entryAgree: -0.0137,
-    focusCoverage: 0.9076,
-    remit: 3.5313,
-    intent: 0.3892,
-    intentAgree: 0.3042,
+    coverage: 2.6479,
+    exampleCoverage: 1.8448,
+    knownShare: 3.5101,
+    concepts: 1.471,
+    margin: 1.7059,
+    agree: 0.6081,
+    entryAgree: 0.0113,
+    focusCoverage: 0.8758,
+    remit: 3.5644,
+    intent: 0.4699,
+    intentAgree: 0.291,
+    detailMissing: -2.902,
   },
-  threshold: 0.22,
+  threshold: 0.24,
 };

@@ -24,6 +24,8 @@ export interface Features {
   intent: number;
   /** 1 when the intent classifier ranks the entry first. */
   intentAgree: number;
+  /** 1 when the question asks for a kind of detail the entry never states (`detail.ts`). */
+  detailMissing: number;
 }
 
 export const FEATURE_NAMES = [
@@ -38,6 +40,7 @@ export const FEATURE_NAMES = [
   'remit',
   'intent',
   'intentAgree',
+  'detailMissing',
 ] as const satisfies readonly (keyof Features)[];
 
 /** A logistic model: answer when sigmoid(bias + weights · features) reaches the threshold. */

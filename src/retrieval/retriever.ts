@@ -1,6 +1,7 @@
 import type { Entry, Knowledge } from '../knowledge/index.js';
 import { type AnswerModel, DEFAULT_MODEL, type Features, probability } from './answerability.js';
 import { Bm25Index, type Bm25Match, Vocabulary } from './bm25.js';
+import { detailMissing, detailsStated } from './detail.js';
 import { type Candidate, fuse, type RankParts, type RankWeights } from './fusion.js';
 import { IntentModel } from './intent.js';
 import { buildLexicon } from './lexicon.js';
@@ -143,6 +144,18 @@ export class Retriever {
     );
   }
 
+  /** Which kinds of detail each entry's title and answer state, worked out once per entry. */
+  private readonly details = new Map<string, boolean[]>();
+
+  private detailsOf(entry: Entry): boolean[] {
+    let stated = this.details.get(entry.id);
+    if (!stated) {
+      stated = detailsStated(`${entry.title}\n${entry.answer}`);
+      this.details.set(entry.id, stated);
+    }
+    return stated;
+  }
+
   /** The answerability model's threshold: a question's confidence must reach it to be answered. */
   get threshold(): number {
     return this.model.threshold;
@@ -191,6 +204,7 @@ export class Retriever {
       remit: this.remit.score(question),
       intent: intent.get(String(best.r.id)) ?? 0,
       intentAgree: intentTop[0]?.[0] === String(best.r.id) ? 1 : 0,
+      detailMissing: detailMissing(question, this.detailsOf(top.entry)),
       focusCoverage: focus
         ? this.coverage(
             focusGroups.filter((g) => known.some((k) => k === g || k.at(-1) === g.at(-1))),

@@ -1,0 +1,57 @@
+import { foldText } from './normalise.js';
+
+/**
+ * The kind of specific detail a question asks for (a penalty, an amount, a count, a length of
+ * time, a date), and whether an entry's text states one at all. A question that asks for a detail
+ * its top entry never gives ("what's the maximum sentence in Australia?" against an entry on
+ * Australia's scheme with no penalty in it) is often one the guidance does not answer, however
+ * well its words match: the answer-or-decline model weighs that (`Features.detailMissing`).
+ * Patterns run on folded text (lower case, no punctuation or macrons).
+ */
+const DETAILS: { asks: RegExp; states: RegExp; statesRaw?: RegExp }[] = [
+  {
+    // A penalty.
+    asks: /\b(penalty|penalties|max(imum)? (sentence|penalty|term|fine)|(jail|prison) (term|time|sentence)|how long in (jail|prison)|fined|fines|(a|the) fine (for|of|if)|fine for)\b/,
+    states: /\b(imprisonment|prison|jail|fined?|fines|penalt(y|ies) of|liable to)\b/,
+  },
+  {
+    // An amount of money.
+    asks: /\bhow much (does|did|do|will|would|is|was|are|were|has|have|money)\b|\bwhat (does|did) (it|that|this|\w+) cost\b|\b(membership|annual|yearly) fees?\b/,
+    states: /\b\d+ ?(dollars|nzd|million|thousand)\b/,
+    // Folding drops "$", so amounts are also looked for in the text as written.
+    statesRaw: /\$ ?\d/,
+  },
+  {
+    // A count.
+    asks: /\bhow many\b|\b(the )?number of\b/,
+    states:
+      /\b\d+\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?)\b/,
+  },
+  {
+    // A length of time.
+    asks: /\bhow long (does|do|did|will|would|until|before|is|are|to|till)\b|\bhow (soon|quickly|far (ahead|in advance))\b|\bturnaround\b/,
+    states:
+      /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a few|several) ?(hours?|days?|weeks?|months?|years?)\b|\b(hours?|days?|weeks?|months?) (before|ahead|in advance|later|after|of)\b|\b(within|inside) (a|an|\d+)\b/,
+  },
+  {
+    // A date.
+    asks: /\bwhat (date|day|month|year)\b|\bdeadlines?\b|\bwhen (is|are|will|does|do) the next\b|\bwhen (is|does) (it|the [a-z]+) (on|due|held|close|open)\b/,
+    states:
+      /\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b/,
+  },
+];
+
+/** Which kinds of detail (by position in `DETAILS`) a text states. */
+export function detailsStated(text: string): boolean[] {
+  const folded = foldText(text);
+  return DETAILS.map((d) => d.states.test(folded) || (d.statesRaw?.test(text) ?? false));
+}
+
+/**
+ * 1 when the question asks for a kind of detail that `stated` (from `detailsStated` on the entry's
+ * text) says the entry never gives; 0 when it asks for none, or the entry gives each it asks for.
+ */
+export function detailMissing(question: string, stated: readonly boolean[]): number {
+  const folded = foldText(question);
+  return DETAILS.some((d, i) => !stated[i] && d.asks.test(folded)) ? 1 : 0;
+}

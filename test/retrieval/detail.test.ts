@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { detailMissing, detailsStated } from '../../src/retrieval/detail.js';
+
+const NONE = [false, false, false, false, false];
+const ALL = [true, true, true, true, true];
+
+describe('questions that ask for a specific detail', () => {
+  it.each([
+    'what is the maximum sentence for foreign interference in Australia?',
+    'fine for not listing overseas travel on the register',
+    'how much did the mayoral trip cost ratepayers all up?',
+    'how much does global cities nz charge councils each year',
+    'how many people has the SIS warned since 2021?',
+    'how long does SIS usually take to get back to you after the form',
+    "what's the deadline each year for the pecuniary interests return?",
+    "when's the next LGNZ webinar? when is the next conference on",
+  ])('"%s" asks for one', (q) => {
+    expect(detailMissing(q, NONE)).toBe(1);
+    // An entry that states every kind of detail is not missing it.
+    expect(detailMissing(q, ALL)).toBe(0);
+  });
+
+  it.each([
+    'is it fine to leave my laptop in the hotel safe?',
+    'can I accept a gift from the delegation',
+    'did our hosts pick up some of the costs for the staff?',
+    'what counts as foreign interference',
+    'why are councils targets',
+  ])('"%s" asks for none', (q) => {
+    expect(detailMissing(q, NONE)).toBe(0);
+  });
+});
+
+describe('what an entry states', () => {
+  it('finds penalties, amounts, counts, lengths of time and dates, each on its own', () => {
+    expect(detailsStated('up to 14 years imprisonment')).toEqual([true, false, true, true, false]);
+    expect(detailsStated('gifts over $500 must be declared')).toEqual([
+      false,
+      true,
+      true,
+      false,
+      false,
+    ]);
+    expect(detailsStated('a passport valid for at least six months')).toEqual([
+      false,
+      false,
+      true,
+      true,
+      false,
+    ]);
+    expect(detailsStated('The Act came into force in May 2025.')).toEqual([
+      false,
+      false,
+      true,
+      false,
+      true,
+    ]);
+    expect(detailsStated('Ask your security contact first.')).toEqual(NONE);
+  });
+});
