@@ -3,20 +3,20 @@
 import type { AnswerModel } from './answerability.js';
 
 export const FITTED: AnswerModel = {
-  bias: -12.5238,
+  bias: -12.779,
   weights: {
-    coverage: 2.6479,
-    exampleCoverage: 1.8448,
-    knownShare: 3.5101,
-    concepts: 1.471,
-    margin: 1.7059,
-    agree: 0.6081,
-    entryAgree: 0.0113,
-    focusCoverage: 0.8758,
-    remit: 3.5644,
-    intent: 0.4699,
-    intentAgree: 0.291,
-    detailMissing: -2.902,
+    coverage: 2.234,
+    exampleCoverage: 2.0873,
+    knownShare: 3.082,
+    concepts: 1.7479,
+    margin: 1.4666,
+    agree: 0.6592,
+    entryAgree: 0.0625,
+    focusCoverage: 1.0412,
+    remit: 3.558,
+    intent: 0.6957,
+    intentAgree: 0.2427,
+    detailMissing: -2.5403,
   },
   threshold: 0.24,
 };

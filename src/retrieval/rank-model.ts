@@ -3,9 +3,9 @@
 import type { RankWeights } from './fusion.js';
 
 export const RANKING: RankWeights = {
-  entry: 0.1745,
-  example: 0.0902,
-  focus: 0.0996,
-  intent: 0.2452,
-  coverage: 0.3905,
+  entry: 0.1652,
+  example: 0.1037,
+  focus: 0.1102,
+  intent: 0.2401,
+  coverage: 0.3808,
 };
