@@ -7,7 +7,6 @@
  *   import { buildIfStale }           build only when a source is newer than the stamp
  * Plain JavaScript with no dependencies, so it runs before anything is compiled.
  */
-import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
@@ -56,6 +55,8 @@ export function isStale() {
  * JSON) stays clean. Returns the exit code: 0 when built.
  */
 export async function build() {
+  // Loaded here, not at the top: every start imports this file to check for a stale build.
+  const { spawnSync } = await import('node:child_process');
   let tsc;
   try {
     tsc = createRequire(join(ROOT, 'package.json')).resolve('typescript/bin/tsc');

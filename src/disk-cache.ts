@@ -51,7 +51,7 @@ function writeAtomically(file: string, data: () => string | Uint8Array): void {
 }
 
 /** Numbers kept in binary: read back as views on the file's bytes, with no parsing. */
-export type PackedArray = Uint32Array | Int32Array | Float64Array;
+export type PackedArray = Uint32Array | Int32Array | Uint16Array | Float32Array | Float64Array;
 /** A value kept on disk as a small JSON part and numeric arrays in binary. */
 export interface Packed {
   meta: unknown;
@@ -59,10 +59,16 @@ export interface Packed {
 }
 
 const MAGIC = 'SCAPACK1';
-const KINDS = { u32: Uint32Array, i32: Int32Array, f64: Float64Array } as const;
+const KINDS = {
+  u32: Uint32Array,
+  i32: Int32Array,
+  u16: Uint16Array,
+  f32: Float32Array,
+  f64: Float64Array,
+} as const;
 type Kind = keyof typeof KINDS;
 const kindOf = (a: PackedArray): Kind =>
-  a instanceof Uint32Array ? 'u32' : a instanceof Int32Array ? 'i32' : 'f64';
+  (Object.keys(KINDS) as Kind[]).find((k) => a instanceof KINDS[k]) ?? 'f64';
 const align8 = (n: number) => Math.ceil(n / 8) * 8;
 
 /**

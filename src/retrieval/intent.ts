@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import SearchableMap from 'minisearch/SearchableMap';
-import { readJson, writeJson } from '../disk-cache.js';
+import { cachedPacked, type Packed } from '../disk-cache.js';
 import { ANALYSIS_VERSION, analyse } from './normalise.js';
 
 /**
@@ -92,73 +91,51 @@ const trained = new Map<string, Weights>();
 /** Bumped when the features or the training change, so old cache files are not used. */
 const FORMAT = 2;
 
-/** The weights on disk: only the non-zero ones, as feature index, label index and value. */
-interface CacheFile {
-  format: number;
-  labels: string[];
-  vocabulary: string[];
-  counts: number[];
-  bias: number[];
-  /** Base64 of an Int32Array of flat indices, then of a Float32Array of their values. */
-  at: string;
-  values: string;
-}
-
-function readCache(file: string): Weights | undefined {
-  try {
-    const c = readJson(file) as CacheFile | undefined;
-    if (!c || c.format !== FORMAT || c.counts?.length !== c.vocabulary.length) return undefined;
-    const k = c.labels.length;
-    const features = c.vocabulary.length;
-    const at = new Int32Array(new Uint8Array(Buffer.from(c.at, 'base64')).buffer);
-    const values = new Float32Array(new Uint8Array(Buffer.from(c.values, 'base64')).buffer);
-    if (at.length !== values.length) return undefined;
-    // The file lists weights by flat index (feature * k + label), ascending: straight into rows.
-    const rows = new Uint32Array(features + 1);
-    const cols = new Uint16Array(at.length);
-    let previous = -1;
-    for (let n = 0; n < at.length; n++) {
-      const i = at[n] ?? -1;
-      if (i <= previous || i >= features * k) return undefined;
-      previous = i;
-      cols[n] = i % k;
-      rows[Math.floor(i / k) + 1] = (rows[Math.floor(i / k) + 1] ?? 0) + 1;
-    }
-    for (let f = 0; f < features; f++) rows[f + 1] = (rows[f + 1] ?? 0) + (rows[f] ?? 0);
-    return {
-      labels: c.labels,
-      vocabulary: new Map(c.vocabulary.map((f, i) => [f, i])),
-      counts: Uint32Array.from(c.counts),
-      rows,
-      cols,
-      values,
-      bias: Float32Array.from(c.bias),
-    };
-  } catch {
-    // Missing or unreadable: train instead.
-    return undefined;
-  }
-}
-
-function writeCache(file: string, w: Weights): void {
-  const at: number[] = [];
-  const values: number[] = [];
-  const k = w.labels.length;
-  for (let f = 0; f + 1 < w.rows.length; f++)
-    for (let j = w.rows[f] ?? 0; j < (w.rows[f + 1] ?? 0); j++) {
-      at.push(f * k + (w.cols[j] ?? 0));
-      values.push(w.values[j] ?? 0);
-    }
-  const body: CacheFile = {
-    format: FORMAT,
-    labels: w.labels,
-    vocabulary: [...w.vocabulary.keys()],
-    counts: [...w.counts],
-    bias: [...w.bias],
-    at: Buffer.from(Int32Array.from(at).buffer).toString('base64'),
-    values: Buffer.from(Float32Array.from(values).buffer).toString('base64'),
+/**
+ * The weights on disk (`cachedPacked`): labels and vocabulary as JSON, the counts, the sparse rows
+ * and the bias as binary arrays, read back as views.
+ */
+function pack(w: Weights): Packed {
+  return {
+    meta: { format: FORMAT, labels: w.labels, vocabulary: [...w.vocabulary.keys()] },
+    arrays: [w.counts, w.rows, w.cols, w.values, w.bias],
   };
-  writeJson(file, body);
+}
+
+/** The weights in a packed value, or undefined when any part has the wrong shape. */
+function unpack(p: Packed): Weights | undefined {
+  const m = p.meta as { format?: unknown; labels?: unknown; vocabulary?: unknown } | null;
+  const strings = (v: unknown): v is string[] =>
+    Array.isArray(v) && v.every((s) => typeof s === 'string');
+  if (!m || m.format !== FORMAT || !strings(m.labels) || !strings(m.vocabulary)) return undefined;
+  const [counts, rows, cols, values, bias] = p.arrays;
+  const k = m.labels.length;
+  const features = m.vocabulary.length;
+  if (
+    !(counts instanceof Uint32Array) ||
+    !(rows instanceof Uint32Array) ||
+    !(cols instanceof Uint16Array) ||
+    !(values instanceof Float32Array) ||
+    !(bias instanceof Float32Array) ||
+    counts.length !== features ||
+    rows.length !== features + 1 ||
+    cols.length !== values.length ||
+    rows[features] !== cols.length ||
+    bias.length !== k
+  )
+    return undefined;
+  for (let f = 0; f < features; f++)
+    if ((rows[f] as number) > (rows[f + 1] as number)) return undefined;
+  for (const c of cols) if (c >= k) return undefined;
+  return {
+    labels: m.labels,
+    vocabulary: new Map(m.vocabulary.map((f, i) => [f, i])),
+    counts,
+    rows,
+    cols,
+    values,
+    bias,
+  };
 }
 
 export class IntentModel {
@@ -172,13 +149,16 @@ export class IntentModel {
     const key = createHash('sha256')
       .update(JSON.stringify([FORMAT, ANALYSIS_VERSION, examples.map((e) => [e.label, e.text])]))
       .digest('hex');
-    const name = `intent-${key.slice(0, 24)}.json`;
     const dirs = typeof cacheDirs === 'string' ? [cacheDirs] : cacheDirs;
     let w = trained.get(key);
-    for (const dir of dirs) w ??= readCache(join(dir, name));
     if (!w) {
-      w = train(examples);
-      if (dirs[0]) writeCache(join(dirs[0], name), w);
+      const packed = cachedPacked(
+        dirs,
+        `intent-${key.slice(0, 24)}.bin`,
+        () => pack(train(examples)),
+        (p) => unpack(p) !== undefined,
+      );
+      w = unpack(packed) ?? train(examples);
     }
     trained.set(key, w);
     this.w = w;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadContent } from '../../src/app.js';
+import { decodePacked, encodePacked } from '../../src/disk-cache.js';
 import { IntentModel } from '../../src/retrieval/intent.js';
 
 const FIXTURE = new URL('../fixtures/knowledge', import.meta.url).pathname;
@@ -98,6 +99,12 @@ describe('the intent classifier cache', () => {
     await writeFile(path, '{"format": 2, "labels": [');
     const retrained = new (await freshModel())(other, [cacheDir]).predict('declare my trip');
     for (const [label, p] of expected) expect(retrained.get(label)).toBeCloseTo(p, 5);
-    expect(JSON.parse(await readFile(path, 'utf8')).format).toBe(2);
+    const good = decodePacked(await readFile(path));
+    if (!good) throw new Error('the rewritten file does not decode');
+    expect((good.meta as { format?: number }).format).toBe(2);
+    // A file whose arrays disagree with its vocabulary is not used either.
+    await writeFile(path, encodePacked({ ...good, arrays: good.arrays.slice(1) }));
+    const again = new (await freshModel())(other, [cacheDir]).predict('declare my trip');
+    for (const [label, p] of expected) expect(again.get(label)).toBeCloseTo(p, 5);
   });
 });
