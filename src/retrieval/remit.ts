@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cachedValue } from '../disk-cache.js';
+import { cachedPacked, type Packed } from '../disk-cache.js';
 import { ANALYSIS_VERSION, foldText } from './normalise.js';
 
 /**
@@ -11,25 +11,30 @@ import { ANALYSIS_VERSION, foldText } from './normalise.js';
 /** Pseudo-features added to every question when averaging, so short ones count for less. */
 const SHRINK = 6;
 /** Bumped when the features change, so old cache files are not used. */
-const FORMAT = 1;
+const FORMAT = 2;
 
-/** The counts, as cached: each feature with its counts in and out of the remit. */
+/** The counts: each feature with its counts in and out of the remit. */
 interface Counted {
   features: string[];
-  inCounts: number[];
-  outCounts: number[];
+  inCounts: Uint32Array;
+  outCounts: Uint32Array;
   inTotal: number;
   outTotal: number;
 }
 
 export class RemitModel {
-  private readonly inCounts = new Map<string, number>();
-  private readonly outCounts = new Map<string, number>();
+  /** Each feature's place in `inCounts` and `outCounts`. */
+  private readonly index = new Map<string, number>();
+  private readonly inCounts: Uint32Array;
+  private readonly outCounts: Uint32Array;
   private readonly inTotal: number;
   private readonly outTotal: number;
   private readonly vocabulary: number;
 
-  /** With `cacheDirs`, the counts are kept on disk between runs (see `cachedValue`). */
+  /**
+   * With `cacheDirs`, the counts are kept on disk between runs (`cachedPacked`: the features as
+   * JSON, the counts as binary arrays).
+   */
   constructor(
     inRemit: readonly string[],
     outOfRemit: readonly string[],
@@ -38,40 +43,31 @@ export class RemitModel {
     const key = createHash('sha256')
       .update(JSON.stringify([FORMAT, ANALYSIS_VERSION, SHRINK, inRemit, outOfRemit]))
       .digest('hex');
-    const counted = cachedValue(
+    const packed = cachedPacked(
       cacheDirs,
-      `remit-${key.slice(0, 24)}.json`,
-      (): Counted => {
+      `remit-${key.slice(0, 24)}.bin`,
+      () => {
         const inCounts = new Map<string, number>();
         const outCounts = new Map<string, number>();
         const inTotal = count(inRemit, inCounts);
         const outTotal = count(outOfRemit, outCounts);
         const features = [...new Set([...inCounts.keys(), ...outCounts.keys()])];
         return {
-          features,
-          inCounts: features.map((f) => inCounts.get(f) ?? 0),
-          outCounts: features.map((f) => outCounts.get(f) ?? 0),
-          inTotal,
-          outTotal,
+          meta: { features, inTotal, outTotal },
+          arrays: [
+            Uint32Array.from(features, (f) => inCounts.get(f) ?? 0),
+            Uint32Array.from(features, (f) => outCounts.get(f) ?? 0),
+          ],
         };
       },
-      (v): v is Counted => {
-        const c = v as Counted;
-        return (
-          Array.isArray(c?.features) &&
-          c.inCounts?.length === c.features.length &&
-          c.outCounts?.length === c.features.length &&
-          typeof c.inTotal === 'number' &&
-          typeof c.outTotal === 'number'
-        );
-      },
+      (p) => unpack(p) !== undefined,
     );
+    const counted = unpack(packed) as Counted;
     counted.features.forEach((f, i) => {
-      const a = counted.inCounts[i] ?? 0;
-      const b = counted.outCounts[i] ?? 0;
-      if (a) this.inCounts.set(f, a);
-      if (b) this.outCounts.set(f, b);
+      this.index.set(f, i);
     });
+    this.inCounts = counted.inCounts;
+    this.outCounts = counted.outCounts;
     this.inTotal = counted.inTotal;
     this.outTotal = counted.outTotal;
     this.vocabulary = counted.features.length + 1;
@@ -93,8 +89,11 @@ export class RemitModel {
     if (features.length === 0) return 0;
     let sum = 0;
     for (const f of features) {
-      const pin = ((this.inCounts.get(f) ?? 0) + 1) / (this.inTotal + this.vocabulary);
-      const pout = ((this.outCounts.get(f) ?? 0) + 1) / (this.outTotal + this.vocabulary);
+      const i = this.index.get(f);
+      const a = i === undefined ? 0 : (this.inCounts[i] as number);
+      const b = i === undefined ? 0 : (this.outCounts[i] as number);
+      const pin = (a + 1) / (this.inTotal + this.vocabulary);
+      const pout = (b + 1) / (this.outTotal + this.vocabulary);
       sum += Math.log(pin / pout);
     }
     // A few features say little: a short question's score is shrunk towards 0.
@@ -118,4 +117,29 @@ function count(texts: readonly string[], into: Map<string, number>): number {
       total++;
     }
   return total;
+}
+
+/** The counts in a packed value, or undefined when its parts do not fit together. */
+function unpack(p: Packed): Counted | undefined {
+  const m = p.meta as { features?: unknown; inTotal?: unknown; outTotal?: unknown } | null;
+  const [inCounts, outCounts] = p.arrays;
+  if (
+    !m ||
+    !Array.isArray(m.features) ||
+    !m.features.every((f) => typeof f === 'string') ||
+    typeof m.inTotal !== 'number' ||
+    typeof m.outTotal !== 'number' ||
+    !(inCounts instanceof Uint32Array) ||
+    !(outCounts instanceof Uint32Array) ||
+    inCounts.length !== m.features.length ||
+    outCounts.length !== m.features.length
+  )
+    return undefined;
+  return {
+    features: m.features as string[],
+    inCounts,
+    outCounts,
+    inTotal: m.inTotal,
+    outTotal: m.outTotal,
+  };
 }

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decodePacked, encodePacked } from '../../src/disk-cache.js';
 import { analyseAll } from '../../src/retrieval/analysis-cache.js';
 import { terms } from '../../src/retrieval/index.js';
 import { RemitModel } from '../../src/retrieval/remit.js';
@@ -65,10 +66,15 @@ describe('the remit model on disk', () => {
     expect(new RemitModel(IN, OUT, [dir]).score(QUESTION)).toBe(fresh);
     // Planted counts prove the file is what is read.
     const file = join(dir, files[0] as string);
-    const saved = JSON.parse(await readFile(file, 'utf8'));
+    const saved = decodePacked(await readFile(file));
+    if (!saved) throw new Error('the remit file does not decode');
+    const meta = saved.meta as { inTotal: number };
     await writeFile(
       file,
-      JSON.stringify({ ...saved, outCounts: saved.inCounts, outTotal: saved.inTotal }),
+      encodePacked({
+        meta: { ...meta, outTotal: meta.inTotal },
+        arrays: [saved.arrays[0] as Uint32Array, saved.arrays[0] as Uint32Array],
+      }),
     );
     expect(new RemitModel(IN, OUT, [dir]).score(QUESTION)).toBe(0);
   });
@@ -77,6 +83,17 @@ describe('the remit model on disk', () => {
     new RemitModel(IN, OUT, [dir]);
     const [name] = await readdir(dir);
     await writeFile(join(dir, name as string), '{"features": [1, 2]}');
+    expect(new RemitModel(IN, OUT, [dir]).score(QUESTION)).toBe(
+      new RemitModel(IN, OUT).score(QUESTION),
+    );
+    // Counts that do not match the features are not used either.
+    await writeFile(
+      join(dir, name as string),
+      encodePacked({
+        meta: { features: ['a'], inTotal: 1, outTotal: 1 },
+        arrays: [Uint32Array.of(1)],
+      }),
+    );
     const fresh = new RemitModel(IN, OUT).score(QUESTION);
     expect(new RemitModel(IN, OUT, [dir]).score(QUESTION)).toBe(fresh);
     const more = [...OUT, 'can I accept a koha'];
