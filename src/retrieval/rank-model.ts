@@ -3,9 +3,9 @@
 import type { RankWeights } from './fusion.js';
 
 export const RANKING: RankWeights = {
-  entry: 0.1652,
-  example: 0.1037,
-  focus: 0.1102,
-  intent: 0.2401,
-  coverage: 0.3808,
+  entry: 0.1589,
+  example: 0.1154,
+  focus: 0.1086,
+  intent: 0.2374,
+  coverage: 0.3798,
 };
