@@ -45,17 +45,19 @@ interface Sample {
   y: 0 | 1;
   inScope: boolean;
 }
-/** In-scope questions decided before retrieval (register answers), per set. */
-const fixed = new Map<string, { right: number; wrong: number; inScope: number; out: number }>();
 const samples: Sample[] = [];
-for (const [name, set] of sets) {
-  const f = { right: 0, wrong: 0, inScope: set.inScope.length, out: set.outOfScope.length };
-  fixed.set(name, f);
+
+/**
+ * Adds a set's questions that reach retrieval, as `retriever` scores them, to the samples under
+ * `name`; returns how many in-scope ones the register answered first, rightly and wrongly.
+ */
+function addSamples(name: string, set: QuestionSet, k: Knowledge, retriever: Retriever) {
+  const register = { right: 0, wrong: 0 };
   for (const { q, expect } of set.inScope) {
-    const prepared = prepareQuestion(knowledge, q);
+    const prepared = prepareQuestion(k, q);
     if (prepared.kind === 'register') {
-      if (expect.includes(prepared.answer.reply.entryId ?? '')) f.right++;
-      else f.wrong++;
+      if (expect.includes(prepared.answer.reply.entryId ?? '')) register.right++;
+      else register.wrong++;
     }
     if (prepared.kind !== 'search') continue;
     const r = retriever.search(prepared.question);
@@ -72,6 +74,14 @@ for (const [name, set] of sets) {
     if (!r.features || !r.top) continue;
     samples.push({ set: name, x: r.features, y: 0, inScope: false });
   }
+  return register;
+}
+
+/** In-scope questions decided before retrieval (register answers), per set. */
+const fixed = new Map<string, { right: number; wrong: number; inScope: number; out: number }>();
+for (const [name, set] of sets) {
+  const register = addSamples(name, set, knowledge, retriever);
+  fixed.set(name, { ...register, inScope: set.inScope.length, out: set.outOfScope.length });
 }
 
 // The curated examples of declined questions (knowledge/out-of-scope.yaml) are more examples of
@@ -116,24 +126,7 @@ for (const set of writerSets) {
     })),
     declines: (knowledge.declines ?? []).filter((q) => !own.has(q)),
   };
-  const crossFitted = new Retriever(without);
-  for (const { q, expect } of set.inScope) {
-    const prepared = prepareQuestion(without, q);
-    if (prepared.kind !== 'search') continue;
-    const r = crossFitted.search(prepared.question);
-    if (!r.features || !r.top) continue;
-    samples.push({
-      set: 'writers',
-      x: r.features,
-      y: expect.includes(r.top.entry.id) ? 1 : 0,
-      inScope: true,
-    });
-  }
-  for (const { q } of set.outOfScope) {
-    const r = crossFitted.search(stripGreeting(stripNoise(q)));
-    if (!r.features || !r.top) continue;
-    samples.push({ set: 'writers', x: r.features, y: 0, inScope: false });
-  }
+  addSamples('writers', set, without, new Retriever(without));
 }
 
 /** On the writers' questions at a threshold: right and wrong answers, and out-of-scope declined. */
