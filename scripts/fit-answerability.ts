@@ -49,16 +49,11 @@ const samples: Sample[] = [];
 
 /**
  * Adds a set's questions that reach retrieval, as `retriever` scores them, to the samples under
- * `name`; returns how many in-scope ones the register answered first, rightly and wrongly.
+ * `name` (in-scope questions the register answers first are not retrieval's to decide).
  */
-function addSamples(name: string, set: QuestionSet, k: Knowledge, retriever: Retriever) {
-  const register = { right: 0, wrong: 0 };
+function addSamples(name: string, set: QuestionSet, k: Knowledge, retriever: Retriever): void {
   for (const { q, expect } of set.inScope) {
     const prepared = prepareQuestion(k, q);
-    if (prepared.kind === 'register') {
-      if (expect.includes(prepared.answer.reply.entryId ?? '')) register.right++;
-      else register.wrong++;
-    }
     if (prepared.kind !== 'search') continue;
     const r = retriever.search(prepared.question);
     if (!r.features || !r.top) continue;
@@ -74,15 +69,9 @@ function addSamples(name: string, set: QuestionSet, k: Knowledge, retriever: Ret
     if (!r.features || !r.top) continue;
     samples.push({ set: name, x: r.features, y: 0, inScope: false });
   }
-  return register;
 }
 
-/** In-scope questions decided before retrieval (register answers), per set. */
-const fixed = new Map<string, { right: number; wrong: number; inScope: number; out: number }>();
-for (const [name, set] of sets) {
-  const register = addSamples(name, set, knowledge, retriever);
-  fixed.set(name, { ...register, inScope: set.inScope.length, out: set.outOfScope.length });
-}
+for (const [name, set] of sets) addSamples(name, set, knowledge, retriever);
 
 // The curated examples of declined questions (knowledge/out-of-scope.yaml) are more examples of
 // what must not be answered. The remit score is learnt from those same examples, so each half's
