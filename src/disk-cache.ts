@@ -50,6 +50,10 @@ function writeAtomically(file: string, data: () => string | Uint8Array): void {
   }
 }
 
+/** True for a list of strings (the JSON part of a packed value is checked with it). */
+export const isStringArray = (v: unknown): v is string[] =>
+  Array.isArray(v) && v.every((s) => typeof s === 'string');
+
 /** Numbers kept in binary: read back as views on the file's bytes, with no parsing. */
 export type PackedArray = Uint32Array | Int32Array | Uint16Array | Float32Array | Float64Array;
 /** A value kept on disk as a small JSON part and numeric arrays in binary. */

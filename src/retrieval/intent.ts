@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import SearchableMap from 'minisearch/SearchableMap';
-import { cachedPacked, type Packed } from '../disk-cache.js';
+import { cachedPacked, isStringArray, type Packed } from '../disk-cache.js';
 import { ANALYSIS_VERSION, analyse } from './normalise.js';
 
 /**
@@ -105,9 +105,8 @@ function pack(w: Weights): Packed {
 /** The weights in a packed value, or undefined when any part has the wrong shape. */
 function unpack(p: Packed): Weights | undefined {
   const m = p.meta as { format?: unknown; labels?: unknown; vocabulary?: unknown } | null;
-  const strings = (v: unknown): v is string[] =>
-    Array.isArray(v) && v.every((s) => typeof s === 'string');
-  if (!m || m.format !== FORMAT || !strings(m.labels) || !strings(m.vocabulary)) return undefined;
+  if (!m || m.format !== FORMAT || !isStringArray(m.labels) || !isStringArray(m.vocabulary))
+    return undefined;
   const [counts, rows, cols, values, bias] = p.arrays;
   const k = m.labels.length;
   const features = m.vocabulary.length;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cachedPacked, type Packed } from '../disk-cache.js';
+import { cachedPacked, isStringArray, type Packed } from '../disk-cache.js';
 import { analyseAll } from './analysis-cache.js';
 import { buildIndex, type PackedIndex } from './bm25.js';
 import { ANALYSIS_VERSION, terms } from './normalise.js';
@@ -106,21 +106,18 @@ function pack(l: Lexicon): Packed {
   };
 }
 
-const strings = (v: unknown): v is string[] =>
-  Array.isArray(v) && v.every((s) => typeof s === 'string');
-
 /** The lexicon in a packed value, or undefined when its shape is not a whole lexicon's. */
 function unpack(p: Packed): Lexicon | undefined {
   const m = p.meta as Partial<Meta> | null;
   const [eo, ed, es, xo, xd, xs, df] = p.arrays;
   if (
     !m ||
-    !strings(m.entries?.ids) ||
-    !strings(m.entries?.terms) ||
-    !strings(m.examples?.ids) ||
-    !strings(m.examples?.terms) ||
-    !strings(m.docFreq) ||
-    !strings(m.places) ||
+    !isStringArray(m.entries?.ids) ||
+    !isStringArray(m.entries?.terms) ||
+    !isStringArray(m.examples?.ids) ||
+    !isStringArray(m.examples?.terms) ||
+    !isStringArray(m.docFreq) ||
+    !isStringArray(m.places) ||
     p.arrays.length !== 7
   )
     return undefined;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cachedPacked, type Packed } from '../disk-cache.js';
+import { cachedPacked, isStringArray, type Packed } from '../disk-cache.js';
 import { ANALYSIS_VERSION, foldText } from './normalise.js';
 
 /**
@@ -125,8 +125,7 @@ function unpack(p: Packed): Counted | undefined {
   const [inCounts, outCounts] = p.arrays;
   if (
     !m ||
-    !Array.isArray(m.features) ||
-    !m.features.every((f) => typeof f === 'string') ||
+    !isStringArray(m.features) ||
     typeof m.inTotal !== 'number' ||
     typeof m.outTotal !== 'number' ||
     !(inCounts instanceof Uint32Array) ||
@@ -136,7 +135,7 @@ function unpack(p: Packed): Counted | undefined {
   )
     return undefined;
   return {
-    features: m.features as string[],
+    features: m.features,
     inCounts,
     outCounts,
     inTotal: m.inTotal,
