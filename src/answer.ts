@@ -6,10 +6,18 @@ import {
   type RegisterTopic,
   registerReply,
 } from './register-reply.js';
-import { answerReply, noGuidanceReply, outOfScopeReply, smallTalkReply } from './replies.js';
+import {
+  answerReply,
+  noGuidanceReply,
+  outOfScopeReply,
+  replyToPlain,
+  smallTalkReply,
+} from './replies.js';
 import {
   analyse,
   type DenseHit,
+  detailMissing,
+  detailsStated,
   detectOutOfScope,
   detectSmallTalk,
   foldText,
@@ -201,9 +209,24 @@ export function prepareQuestion(knowledge: Knowledge, text: string): Prepared {
   const declined = detectOutOfScope(question);
   if (declined) return { kind: 'declined', declined };
   const registered = fromRegister(knowledge, question);
+  // A council's record that never gives the kind of detail asked for ("how much did the trip
+  // cost?") does not answer the question, however well the council's name matched.
+  if (registered && lacksDetail(question, registered.answer.reply))
+    return { kind: 'search', question };
   if (registered && !registered.onlyIfNoGuidance)
     return { kind: 'register', answer: registered.answer };
   return { kind: 'search', question, register: registered?.answer };
+}
+
+/**
+ * True when a register reply about a listed council lacks the kind of detail the question asks
+ * for. A reply for a council the register does not list keeps its place: it says so, and where
+ * to look.
+ */
+function lacksDetail(question: string, reply: Reply): boolean {
+  const id = reply.entryId ?? '';
+  if (!id.startsWith('register:') || id.startsWith('register:not-listed')) return false;
+  return detailMissing(question, detailsStated(replyToPlain(reply))) === 1;
 }
 
 /** Optional helpers for a question the lexical ranking is unsure of; each may fail without harm. */

@@ -1,4 +1,5 @@
 export { type AnswerModel, DEFAULT_MODEL, type Features, probability } from './answerability.js';
+export { detailMissing, detailsStated } from './detail.js';
 export { stripNoise } from './noise.js';
 export { analyse, foldText, terms } from './normalise.js';
 export { type DenseHit, type Hit, type Retrieval, Retriever } from './retriever.js';

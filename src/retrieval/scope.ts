@@ -22,7 +22,7 @@ export type OutOfScope = (typeof DECLINE_KINDS)[number];
 const PEOPLE =
   '(mayor|councillor|councilor|deputy mayor|chief executive|ceo|manager|colleague|boss|security contact|staff member|he|she|they|him|her)';
 const STATES =
-  '(china|chinese|prc|russia|russian|iran|iranian|india|indian|us|usa|america|american|the us|united states|australia|japan|korea|north korea|taiwan|israel|pacific)';
+  '(china|chinese|prc|beijing|the ccp|ccp|russia|russian|moscow|the kremlin|kremlin|iran|iranian|tehran|india|indian|us|usa|america|american|the us|united states|washington|australia|canberra|japan|tokyo|korea|north korea|pyongyang|taiwan|israel|pacific)';
 
 /** Ordered: the first matching kind wins. Patterns run on folded text (lower case, no punctuation or macrons). */
 /** "What is a proxy?" or "signs someone is an agent" ask for guidance, not a verdict on someone. */
@@ -79,7 +79,7 @@ const RULES: [OutOfScope, RegExp, RegExp?][] = [
   ],
   [
     'travel-logistics',
-    /\b(weather|forecast|temperature|exchange rate|currency|yuan|renminbi|yen|tipping|tip in|how much (should|do) (we|i) tip|visa|visas|travel insurance|insurance company|frequent flyer|airpoints|jet lag|what to pack|packing list|cheap(est)? flights?|flight times?|restaurants?|where to eat|sightseeing|tourist attractions?)\b/,
+    /\b(weather|forecast|temperature|time difference|time diff|time zones?|timezones?|exchange rate|currency|yuan|renminbi|yen|tipping|tip in|how much (should|do) (we|i) tip|visa|visas|travel insurance|insurance company|frequent flyer|airpoints|jet lag|what to pack|packing list|cheap(est)? flights?|flight times?|restaurants?|where to eat|sightseeing|tourist attractions?)\b/,
     /\b(interference|nzsis|sis|security|safetravel|safe travel|advisory|level [1-4]|non essential|do not travel|avoid|risk|device|laptop|phone|gift|declare|register)\b/,
   ],
   [

@@ -32,6 +32,11 @@ describe('out-of-scope questions', () => {
     ['could you summarise the threat report into five bullet points for the councillors', 'task'],
     ['can you fill in my members interests return for me', 'task'],
     ['please send the trip checklist to the governance team', 'task'],
+    ['Cr Li keeps pushing for the sister city. Is he working for Beijing?', 'person'],
+    [
+      'whats the time difference between hamilton and sacramento rn? need to set up a zoom',
+      'travel-logistics',
+    ],
     ["what's the weather in Invercargill?", 'travel-logistics'],
     ['do I need a visa for China', 'travel-logistics'],
     ['how do I avoid declaring the gift', 'evasion'],
@@ -69,6 +74,21 @@ describe('out-of-scope questions', () => {
 });
 
 describe('sister-city register', () => {
+  it("leaves a question to the guidance when it asks for a detail the council's record never gives", () => {
+    const cost = ask("how much did Hamilton's 2023 trip to Chengdu cost ratepayers in total");
+    expect(cost.reply.entryId ?? '').not.toMatch(/^register:/);
+    // Questions the record does answer still get it, and an unlisted council still gets the pointer.
+    expect(ask('how many sister cities does Hamilton have?').reply.entryId).toBe(
+      'register:hamilton',
+    );
+    expect(ask('when did Invercargill twin with Kumagaya?').reply.entryId).toBe(
+      'register:invercargill',
+    );
+    expect(ask('how many sister cities does Kaikōura have?').reply.entryId).toMatch(
+      /^register:not-listed/,
+    );
+  });
+
   it("lists a council's sister cities with years, and says what else the register holds", () => {
     const a = ask("what are Hamilton's sister cities?");
     expect(a.answered).toBe(true);
