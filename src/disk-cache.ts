@@ -75,23 +75,27 @@ const kindOf = (a: PackedArray): Kind =>
   (Object.keys(KINDS) as Kind[]).find((k) => a instanceof KINDS[k]) ?? 'f64';
 const align8 = (n: number) => Math.ceil(n / 8) * 8;
 
+/** How a value is built, and turned into a packed file and back. */
+export interface PackedCodec<T> {
+  build: () => T;
+  pack: (value: T) => Packed;
+  /** The value in a packed file, or undefined when the file's parts do not fit together. */
+  unpack: (packed: Packed) => T | undefined;
+}
+
 /**
  * As `cachedValue`, for values with large numeric arrays (built search indexes): the arrays are
  * written as raw bytes and read back as views, which is far quicker than JSON. Files carry the
  * machine's byte order in their header and are ignored on a machine with another.
  */
-export function cachedPacked(
-  dirs: readonly string[],
-  name: string,
-  compute: () => Packed,
-  valid: (value: Packed) => boolean,
-): Packed {
+export function cachedPacked<T>(dirs: readonly string[], name: string, codec: PackedCodec<T>): T {
   for (const dir of dirs) {
     const saved = readPacked(join(dir, name));
-    if (saved && valid(saved)) return saved;
+    const value = saved && codec.unpack(saved);
+    if (value) return value;
   }
-  const value = compute();
-  if (dirs[0]) writePacked(join(dirs[0], name), value);
+  const value = codec.build();
+  if (dirs[0]) writePacked(join(dirs[0], name), codec.pack(value));
   return value;
 }
 

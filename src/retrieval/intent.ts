@@ -151,13 +151,11 @@ export class IntentModel {
     const dirs = typeof cacheDirs === 'string' ? [cacheDirs] : cacheDirs;
     let w = trained.get(key);
     if (!w) {
-      const packed = cachedPacked(
-        dirs,
-        `intent-${key.slice(0, 24)}.bin`,
-        () => pack(train(examples)),
-        (p) => unpack(p) !== undefined,
-      );
-      w = unpack(packed) ?? train(examples);
+      w = cachedPacked(dirs, `intent-${key.slice(0, 24)}.bin`, {
+        build: () => train(examples),
+        pack,
+        unpack,
+      });
     }
     trained.set(key, w);
     this.w = w;

@@ -39,13 +39,11 @@ export function buildLexicon(source: LexiconSource, cacheDirs: readonly string[]
   const hash = createHash('sha256').update(`${FORMAT}\u0000${ANALYSIS_VERSION}\u0000`);
   hash.update(JSON.stringify(source));
   const key = hash.digest('hex').slice(0, 24);
-  const packed = cachedPacked(
-    cacheDirs,
-    `lexicon-${key}.bin`,
-    () => pack(compute(source, cacheDirs)),
-    (p) => unpack(p) !== undefined,
-  );
-  return unpack(packed) ?? compute(source, cacheDirs);
+  return cachedPacked(cacheDirs, `lexicon-${key}.bin`, {
+    build: () => compute(source, cacheDirs),
+    pack,
+    unpack,
+  });
 }
 
 function compute(source: LexiconSource, cacheDirs: readonly string[]): Lexicon {

@@ -43,26 +43,27 @@ export class RemitModel {
     const key = createHash('sha256')
       .update(JSON.stringify([FORMAT, ANALYSIS_VERSION, SHRINK, inRemit, outOfRemit]))
       .digest('hex');
-    const packed = cachedPacked(
-      cacheDirs,
-      `remit-${key.slice(0, 24)}.bin`,
-      () => {
+    const counted = cachedPacked(cacheDirs, `remit-${key.slice(0, 24)}.bin`, {
+      build: (): Counted => {
         const inCounts = new Map<string, number>();
         const outCounts = new Map<string, number>();
         const inTotal = count(inRemit, inCounts);
         const outTotal = count(outOfRemit, outCounts);
         const features = [...new Set([...inCounts.keys(), ...outCounts.keys()])];
         return {
-          meta: { features, inTotal, outTotal },
-          arrays: [
-            Uint32Array.from(features, (f) => inCounts.get(f) ?? 0),
-            Uint32Array.from(features, (f) => outCounts.get(f) ?? 0),
-          ],
+          features,
+          inCounts: Uint32Array.from(features, (f) => inCounts.get(f) ?? 0),
+          outCounts: Uint32Array.from(features, (f) => outCounts.get(f) ?? 0),
+          inTotal,
+          outTotal,
         };
       },
-      (p) => unpack(p) !== undefined,
-    );
-    const counted = unpack(packed) as Counted;
+      pack: (c) => ({
+        meta: { features: c.features, inTotal: c.inTotal, outTotal: c.outTotal },
+        arrays: [c.inCounts, c.outCounts],
+      }),
+      unpack,
+    });
     counted.features.forEach((f, i) => {
       this.index.set(f, i);
     });
