@@ -102,13 +102,20 @@ export class Retriever {
     const register = knowledge.register;
     const dirs = typeof cacheDirs === 'string' ? [cacheDirs] : cacheDirs;
     const docs = knowledge.entries.map(toDoc);
+    // Every entry's title and example questions, which the indexes and both models learn from.
+    const examples = knowledge.entries.flatMap((e, entry) =>
+      [e.title, ...e.questions].map((text, i) => ({
+        id: `${e.id}#${i}`,
+        label: e.id,
+        entry,
+        text,
+      })),
+    );
     const lexicon = buildLexicon(
       {
         entries: docs.map((d) => ({ id: d.id, fields: FIELDS.map((f) => d[f]) })),
         boosts: FIELD_BOOSTS,
-        examples: knowledge.entries.flatMap((e) =>
-          [e.title, ...e.questions].map((text, i) => ({ id: `${e.id}#${i}`, text })),
-        ),
+        examples: examples.map(({ id, text }) => ({ id, text })),
         placeNames: (register?.councils ?? [])
           .flatMap((c) => [
             c.place,
@@ -124,21 +131,14 @@ export class Retriever {
     // Prefix and fuzzy variants of a question's words are looked up once for both indexes.
     const vocabulary = new Vocabulary();
     this.index = new Bm25Index(lexicon.entries, vocabulary);
-    this.exampleEntry = Int32Array.from(
-      knowledge.entries.flatMap((e, entry) => [e.title, ...e.questions].map(() => entry)),
-    );
+    this.exampleEntry = Int32Array.from(examples, (x) => x.entry);
     this.examples = new Bm25Index(lexicon.examples, vocabulary);
     this.docFreq = lexicon.docFreq;
     this.size = docs.length;
     for (const [t, df] of this.docFreq) this.termWeight.set(t, Math.log(1 + this.size / df));
-    this.intent = new IntentModel(
-      knowledge.entries.flatMap((e) =>
-        [e.title, ...e.questions].map((text) => ({ text, label: e.id })),
-      ),
-      dirs,
-    );
+    this.intent = new IntentModel(examples, dirs);
     this.remit = new RemitModel(
-      knowledge.entries.flatMap((e) => [e.title, ...e.questions]),
+      examples.map((x) => x.text),
       knowledge.declines ?? [],
       dirs,
     );
