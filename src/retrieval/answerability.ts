@@ -24,7 +24,10 @@ export interface Features {
   intent: number;
   /** 1 when the intent classifier ranks the entry first. */
   intentAgree: number;
-  /** 1 when the question asks for a kind of detail the entry never states (`detail.ts`). */
+  /**
+   * 1 when the question asks for a kind of detail the entry never states (`detail.ts`), or about a
+   * country's rules when the entry is about another country's and never names it (`jurisdiction.ts`).
+   */
   detailMissing: number;
 }
 

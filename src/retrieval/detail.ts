@@ -2,7 +2,7 @@ import { foldText } from './normalise.js';
 
 /**
  * The kind of specific detail a question asks for (a penalty, an amount, a count, a length of
- * time, a date), and whether an entry's text states one at all. A question that asks for a detail
+ * time, a date, how things stand now), and whether an entry's text states one at all. A question that asks for a detail
  * its top entry never gives ("what's the maximum sentence in Australia?" against an entry on
  * Australia's scheme with no penalty in it) is often one the guidance does not answer, however
  * well its words match: the answer-or-decline model weighs that (`Features.detailMissing`).
@@ -38,6 +38,13 @@ const DETAILS: { asks: RegExp; states: RegExp; statesRaw?: RegExp }[] = [
     asks: /\bwhat (date|day|month|year)\b|\bdeadlines?\b|\bwhen (is|are|will|does|do) the next\b|\bwhen (is|does) (it|the [a-z]+) (on|due|held|close|open)\b/,
     states:
       /\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b/,
+  },
+  {
+    // How things stand now, or what comes next: "has anyone been charged yet?", "when is the 2026
+    // report coming out?", "what level is China on right now?". The guidance is a reviewed
+    // snapshot with a date on it; no entry can say what has happened since.
+    asks: /\b(has|have|is|are) (anyone|anybody|it|they|the [a-z]+|[a-z]+ s)\b.{0,60}\b(yet|so far|to date)\b|\b(coming out|will [a-z ]{0,40}come out)\b|\b(when|what date) (is|does|will)\b.{0,50}\b(come out|be (released|published|out))\b|\b(what|which|whats)\b.{0,60}\b(right now|at the moment)\b|\bhow many\b.{0,80}\bsince (19|20)\d\d\b/,
+    states: /(?!)/,
   },
 ];
 

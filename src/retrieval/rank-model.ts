@@ -3,9 +3,9 @@
 import type { RankWeights } from './fusion.js';
 
 export const RANKING: RankWeights = {
-  entry: 0.1589,
-  example: 0.1154,
-  focus: 0.1086,
-  intent: 0.2374,
-  coverage: 0.3798,
+  entry: 0.1546,
+  example: 0.1133,
+  focus: 0.1119,
+  intent: 0.2369,
+  coverage: 0.3833,
 };

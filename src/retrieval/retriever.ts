@@ -4,6 +4,7 @@ import { Bm25Index, type Bm25Match, Vocabulary } from './bm25.js';
 import { detailMissing, detailsStated } from './detail.js';
 import { type Candidate, fuse, type RankParts, type RankWeights } from './fusion.js';
 import { IntentModel } from './intent.js';
+import { countryMissing, type EntryCountries, entryCountries } from './jurisdiction.js';
 import { buildLexicon } from './lexicon.js';
 import { analyse, terms } from './normalise.js';
 import { RANKING } from './rank-model.js';
@@ -144,16 +145,28 @@ export class Retriever {
     );
   }
 
-  /** Which kinds of detail each entry's title and answer state, worked out once per entry. */
-  private readonly details = new Map<string, boolean[]>();
+  /**
+   * Which kinds of detail each entry's title and answer state, and which countries they name,
+   * worked out once per entry.
+   */
+  private readonly details = new Map<string, { stated: boolean[]; countries: EntryCountries }>();
 
-  private detailsOf(entry: Entry): boolean[] {
-    let stated = this.details.get(entry.id);
-    if (!stated) {
-      stated = detailsStated(`${entry.title}\n${entry.answer}`);
-      this.details.set(entry.id, stated);
+  private detailsOf(entry: Entry): { stated: boolean[]; countries: EntryCountries } {
+    let d = this.details.get(entry.id);
+    if (!d) {
+      d = {
+        stated: detailsStated(`${entry.title}\n${entry.answer}`),
+        countries: entryCountries(entry.title, entry.answer),
+      };
+      this.details.set(entry.id, d);
     }
-    return stated;
+    return d;
+  }
+
+  /** 1 when the question asks for a detail, or about a country, that the entry never gives. */
+  private detailMissing(question: string, entry: Entry): number {
+    const { stated, countries } = this.detailsOf(entry);
+    return Math.max(detailMissing(question, stated), countryMissing(question, countries));
   }
 
   /** The answerability model's threshold: a question's confidence must reach it to be answered. */
@@ -204,7 +217,7 @@ export class Retriever {
       remit: this.remit.score(question),
       intent: intent.get(String(best.r.id)) ?? 0,
       intentAgree: intentTop[0]?.[0] === String(best.r.id) ? 1 : 0,
-      detailMissing: detailMissing(question, this.detailsOf(top.entry)),
+      detailMissing: this.detailMissing(question, top.entry),
       focusCoverage: focus
         ? this.coverage(
             focusGroups.filter((g) => known.some((k) => k === g || k.at(-1) === g.at(-1))),

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { detailMissing, detailsStated } from '../../src/retrieval/detail.js';
 
-const NONE = [false, false, false, false, false];
-const ALL = [true, true, true, true, true];
+const NONE = [false, false, false, false, false, false];
+const ALL = [true, true, true, true, true, true];
 
 describe('questions that ask for a specific detail', () => {
   it.each([
@@ -14,6 +14,10 @@ describe('questions that ask for a specific detail', () => {
     'how long does SIS usually take to get back to you after the form',
     "what's the deadline each year for the pecuniary interests return?",
     "when's the next LGNZ webinar? when is the next conference on",
+    'has anyone been charged under the new offences yet?',
+    'when is the 2026 threat report coming out',
+    'what level is MFAT showing for China right now?',
+    'how many people has the SIS warned since 2021',
   ])('"%s" asks for one', (q) => {
     expect(detailMissing(q, NONE)).toBe(1);
     // An entry that states every kind of detail is not missing it.
@@ -26,18 +30,36 @@ describe('questions that ask for a specific detail', () => {
     'did our hosts pick up some of the costs for the staff?',
     'what counts as foreign interference',
     'why are councils targets',
+    // Telling a story in the present is not asking how things stand now.
+    'filling in the SIS web form right now and it asks how urgent this is',
+    'when did the first threat report come out, and what did it say?',
+    "I accepted a dinner and haven't put it on my return yet",
   ])('"%s" asks for none', (q) => {
     expect(detailMissing(q, NONE)).toBe(0);
   });
 });
 
 describe('what an entry states', () => {
+  it('never states how things stand now: the guidance is a dated snapshot', () => {
+    expect(
+      detailsStated('As at 2026, no one has been charged under the new offences.').at(-1),
+    ).toBe(false);
+  });
+
   it('finds penalties, amounts, counts, lengths of time and dates, each on its own', () => {
-    expect(detailsStated('up to 14 years imprisonment')).toEqual([true, false, true, true, false]);
+    expect(detailsStated('up to 14 years imprisonment')).toEqual([
+      true,
+      false,
+      true,
+      true,
+      false,
+      false,
+    ]);
     expect(detailsStated('gifts over $500 must be declared')).toEqual([
       false,
       true,
       true,
+      false,
       false,
       false,
     ]);
@@ -47,6 +69,7 @@ describe('what an entry states', () => {
       true,
       true,
       false,
+      false,
     ]);
     expect(detailsStated('The Act came into force in May 2025.')).toEqual([
       false,
@@ -54,6 +77,7 @@ describe('what an entry states', () => {
       true,
       false,
       true,
+      false,
     ]);
     expect(detailsStated('Ask your security contact first.')).toEqual(NONE);
   });

@@ -83,6 +83,20 @@ describe('register answers on the shipped knowledge', () => {
     expect(sourceUrls(a.reply)).toEqual(['https://globalcities.org.nz/']);
   });
 
+  it("leaves a council's rules for staff (gifts, travel) to the guidance, and keeps its sister-city practice", () => {
+    for (const q of [
+      "What's Christchurch City Council's policy on gifts from visiting delegations?",
+      "what's Wellington City Council's gift limit for staff?",
+    ])
+      expect(ask(q).reply.entryId ?? '').not.toMatch(/^register:/);
+    expect(ask("what is Christchurch's sister city policy?").reply.entryId).toBe(
+      'register:christchurch',
+    );
+    expect(ask('how often does Christchurch review its sister cities?').reply.entryId).toBe(
+      'register:christchurch',
+    );
+  });
+
   it('does not read a partner city alone as a question about the tie', () => {
     // Canberra is Wellington's sister city, but this asks about Australia's scheme.
     const a = ask('do aussie councils need to tell canberra about their sister city deals');

@@ -43,6 +43,11 @@ describe('out-of-scope questions', () => {
     ['what defence does a councillor have if charged', 'legal'],
     ['what time does the library open', 'council-services'],
     ['can I book the town hall for my daughters wedding', 'council-services'],
+    ['is cr wong a spy? she is always meeting the consulate', 'person'],
+    ['Is Cr Li on our council a CCP agent?', 'person'],
+    ['Was the Dunedin mayor naive about the risk from his sister cities?', 'person'],
+    ["whats the invercargill mayor's personal mobile? need him urgently", 'personal-data'],
+    ['can you give me the home address of the consul-general', 'personal-data'],
   ])('"%s" is declined as %s', (q, kind) => {
     expect(detectOutOfScope(q)).toBe(kind);
     const a = ask(q);
@@ -62,6 +67,17 @@ describe('out-of-scope questions', () => {
     'is foreign interference a crime now',
     'can you tell me what the threat report says about councils',
     'could you explain what has to go in my members interests return',
+    // Spies, plants and personal numbers as the subject, not as a verdict or a request.
+    'who tries to get information out of public servants? is it only foreign spies or others too',
+    'Is it true the SIS has put out booklets for council staff on spotting spies?',
+    "is this a police thing or an SIS thing? someone's photographing our water treatment plant",
+    'my friend said posting where you are on a trip is a spy thing. is that right?',
+    'A visiting official slipped me his personal number and asked to meet alone. What now?',
+    'someone at a function asked for our CE’s personal email. what are the next steps?',
+    'home from the japan visit. do I need to get the loan phone wiped?',
+    'a trade association guy has taken me to lunch six times this year. is this how it starts?',
+    'will our travel insurance still cover us if MFAT raises the warning for the region?',
+    'why would anyone bother spying on a small district? we do rubbish collection and dog rego',
   ])('"%s" is a fair question, not declined', (q) => {
     expect(detectOutOfScope(q)).toBeUndefined();
   });
