@@ -1,10 +1,11 @@
 /**
  * Adds a training writer's questions (scripts/training/writer-*.yaml) to the knowledge: each
  * in-scope question becomes an example question of the first entry it expects, and each
- * out-of-scope question other than `uncovered` a curated decline in out-of-scope.yaml (in-domain
- * questions the guidance does not cover are kept for `npm run fit` only; as curated declines they
- * cost more answers than they saved). Questions already there are skipped, so running it twice
- * changes nothing. Then run `npm run fit:ranking` and `npm run fit`.
+ * out-of-scope question a curated example in out-of-scope.yaml with its kind (the remit model
+ * learns from the declined kinds; questions of kind `uncovered`, in the domain but not answered by
+ * the guidance, are compared one by one instead: `Features.uncovered`). Questions already there
+ * are skipped, so running it twice changes nothing. Then run `npm run fit:ranking` and
+ * `npm run fit`.
  *   node scripts/apply-training.mjs scripts/training/writer-t17.yaml [KNOWLEDGE_DIR]
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -68,7 +69,6 @@ try {
 }
 let declines = 0;
 for (const { q, kind } of set.outOfScope) {
-  if (kind === 'uncovered') continue;
   const line = `  - q: ${JSON.stringify(q)}\n    kind: ${kind}\n`;
   if (text.includes(line)) continue;
   text += line;

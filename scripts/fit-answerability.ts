@@ -114,6 +114,7 @@ for (const set of writerSets) {
       questions: e.questions.filter((q) => !own.has(q)),
     })),
     declines: (knowledge.declines ?? []).filter((q) => !own.has(q)),
+    uncovered: (knowledge.uncovered ?? []).filter((q) => !own.has(q)),
   };
   addSamples('writers', set, without, new Retriever(without));
 }

@@ -29,12 +29,12 @@ export const DeclinesSchema = z.strictObject({
  * Loads the examples of declined questions, which teach the answerability model what the remit is
  * not. The file is optional; a broken one stops start-up naming the example and field.
  */
-export async function loadDeclines(dir: string): Promise<string[]> {
+export async function loadDeclines(dir: string): Promise<Declines> {
   let text: string;
   try {
     text = await readFile(join(dir, DECLINES_FILE), 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { declines: [], uncovered: [] };
     throw err;
   }
   let data: unknown;
@@ -55,5 +55,20 @@ export async function loadDeclines(dir: string): Promise<string[]> {
         message: issue.message,
       })),
     );
-  return parsed.data.examples.map((e) => e.q);
+  const examples = parsed.data.examples;
+  return {
+    declines: examples.filter((e) => e.kind !== 'uncovered').map((e) => e.q),
+    uncovered: examples.filter((e) => e.kind === 'uncovered').map((e) => e.q),
+  };
+}
+
+/** The curated examples, split by what they teach. */
+export interface Declines {
+  /** Questions declined by kind (tasks, opinions, off-topic): they teach the remit model. */
+  declines: string[];
+  /**
+   * Questions in the domain that the guidance does not answer, although their words match it:
+   * the retriever compares each question with its closest one (`Features.uncovered`).
+   */
+  uncovered: string[];
 }

@@ -20,6 +20,8 @@ export interface Knowledge {
   register?: Register;
   /** Examples of questions the advisor declines (`out-of-scope.yaml`), empty when there is none. */
   declines?: string[];
+  /** Questions in the domain the guidance does not answer (`out-of-scope.yaml`, kind `uncovered`). */
+  uncovered?: string[];
   /** New Zealand's local authorities, when `nz-councils.yaml` exists: who the register lacks. */
   nzCouncils?: NzCouncils;
 }
@@ -200,7 +202,8 @@ async function readKnowledge(dir: string): Promise<Knowledge> {
     loadDeclines(dir),
   ]);
   const knowledge = buildKnowledge(entries, register, councils);
-  knowledge.declines = declines;
+  knowledge.declines = declines.declines;
+  knowledge.uncovered = declines.uncovered;
   return knowledge;
 }
 

@@ -29,6 +29,11 @@ export interface Features {
    * country's rules when the entry is about another country's and never names it (`jurisdiction.ts`).
    */
   detailMissing: number;
+  /**
+   * Coverage of the question by its closest curated question that the guidance does not answer
+   * (0-1; 0 when there are none): a question worded like a known gap is likely one too.
+   */
+  uncovered: number;
 }
 
 export const FEATURE_NAMES = [
@@ -44,6 +49,7 @@ export const FEATURE_NAMES = [
   'intent',
   'intentAgree',
   'detailMissing',
+  'uncovered',
 ] as const satisfies readonly (keyof Features)[];
 
 /** A logistic model: answer when sigmoid(bias + weights · features) reaches the threshold. */

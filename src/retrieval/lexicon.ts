@@ -5,8 +5,8 @@ import { buildIndex, type PackedIndex } from './bm25.js';
 import { ANALYSIS_VERSION, terms } from './normalise.js';
 
 /**
- * The retriever's word-level data, built from the knowledge at start-up: the two BM25 indexes
- * (whole entries, and single example questions), each term's document frequency, and the place
+ * The retriever's word-level data, built from the knowledge at start-up: the three BM25 indexes
+ * (whole entries, single example questions, and curated questions the guidance does not answer), each term's document frequency, and the place
  * names that set a question's scene. Built once and kept on disk (`cachedPacked`), keyed by a hash
  * of every text it is built from and of the analysis code, so a start reads it back rather than
  * building it again, and changed guidance or analysis is never served stale data.
@@ -14,6 +14,8 @@ import { ANALYSIS_VERSION, terms } from './normalise.js';
 export interface Lexicon {
   entries: PackedIndex;
   examples: PackedIndex;
+  /** Curated questions the guidance does not answer, one document each. */
+  uncovered: PackedIndex;
   /** How many entries each term occurs in. */
   docFreq: Map<string, number>;
   places: Set<string>;
@@ -26,6 +28,8 @@ export interface LexiconSource {
   boosts: readonly number[];
   /** Example questions: an id each, and the text. */
   examples: { id: string; text: string }[];
+  /** Curated questions in the domain that the guidance does not answer. */
+  uncovered: string[];
   /** Place names (the register's councils and cities); not counted when also a topic word. */
   placeNames: string[];
   /** Texts whose words are topics (entries' titles and keywords). */
@@ -33,7 +37,7 @@ export interface LexiconSource {
 }
 
 /** Raised when the layout below changes, so files of the old layout are never read. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 export function buildLexicon(source: LexiconSource, cacheDirs: readonly string[]): Lexicon {
   const hash = createHash('sha256').update(`${FORMAT}\u0000${ANALYSIS_VERSION}\u0000`);
@@ -51,11 +55,17 @@ function compute(source: LexiconSource, cacheDirs: readonly string[]): Lexicon {
   // Every text is analysed once (or read from its own cache): the indexes and the document
   // frequencies share the terms.
   const analysed = analyseAll(
-    [...source.entries.flatMap((e) => e.fields), ...source.examples.map((x) => x.text)],
+    [
+      ...source.entries.flatMap((e) => e.fields),
+      ...source.examples.map((x) => x.text),
+      ...source.uncovered,
+    ],
     cacheDirs,
   );
   const entryTerms = source.entries.map((_, i) => analysed.slice(i * width, (i + 1) * width));
-  const exampleTerms = analysed.slice(source.entries.length * width);
+  const exampleStart = source.entries.length * width;
+  const exampleTerms = analysed.slice(exampleStart, exampleStart + source.examples.length);
+  const uncoveredTerms = analysed.slice(exampleStart + source.examples.length);
   const docFreq = new Map<string, number>();
   for (const fields of entryTerms) {
     for (const t of new Set(fields.flat())) docFreq.set(t, (docFreq.get(t) ?? 0) + 1);
@@ -71,6 +81,10 @@ function compute(source: LexiconSource, cacheDirs: readonly string[]): Lexicon {
       source.examples.map((x, i) => ({ id: x.id, fields: [exampleTerms[i] ?? []] })),
       [1],
     ),
+    uncovered: buildIndex(
+      uncoveredTerms.map((t, i) => ({ id: String(i), fields: [t] })),
+      [1],
+    ),
     docFreq,
     places: new Set(source.placeNames.flatMap((n) => terms(n)).filter((t) => !topics.has(t))),
   };
@@ -79,6 +93,7 @@ function compute(source: LexiconSource, cacheDirs: readonly string[]): Lexicon {
 interface Meta {
   entries: { ids: string[]; terms: string[] };
   examples: { ids: string[]; terms: string[] };
+  uncovered: { ids: string[]; terms: string[] };
   docFreq: string[];
   places: string[];
 }
@@ -87,6 +102,7 @@ function pack(l: Lexicon): Packed {
   const meta: Meta = {
     entries: { ids: l.entries.ids, terms: l.entries.terms },
     examples: { ids: l.examples.ids, terms: l.examples.terms },
+    uncovered: { ids: l.uncovered.ids, terms: l.uncovered.terms },
     docFreq: [...l.docFreq.keys()],
     places: [...l.places],
   };
@@ -99,6 +115,9 @@ function pack(l: Lexicon): Packed {
       l.examples.offsets,
       l.examples.docs,
       l.examples.scores,
+      l.uncovered.offsets,
+      l.uncovered.docs,
+      l.uncovered.scores,
       Uint32Array.from(l.docFreq.values()),
     ],
   };
@@ -107,16 +126,18 @@ function pack(l: Lexicon): Packed {
 /** The lexicon in a packed value, or undefined when its shape is not a whole lexicon's. */
 function unpack(p: Packed): Lexicon | undefined {
   const m = p.meta as Partial<Meta> | null;
-  const [eo, ed, es, xo, xd, xs, df] = p.arrays;
+  const [eo, ed, es, xo, xd, xs, uo, ud, us, df] = p.arrays;
   if (
     !m ||
     !isStringArray(m.entries?.ids) ||
     !isStringArray(m.entries?.terms) ||
     !isStringArray(m.examples?.ids) ||
     !isStringArray(m.examples?.terms) ||
+    !isStringArray(m.uncovered?.ids) ||
+    !isStringArray(m.uncovered?.terms) ||
     !isStringArray(m.docFreq) ||
     !isStringArray(m.places) ||
-    p.arrays.length !== 7
+    p.arrays.length !== 10
   )
     return undefined;
   const index = (
@@ -141,11 +162,19 @@ function unpack(p: Packed): Lexicon | undefined {
   };
   const entries = index(m.entries as Meta['entries'], eo, ed, es);
   const examples = index(m.examples as Meta['examples'], xo, xd, xs);
-  if (!entries || !examples || !(df instanceof Uint32Array) || df.length !== m.docFreq.length)
+  const uncovered = index(m.uncovered as Meta['uncovered'], uo, ud, us);
+  if (
+    !entries ||
+    !examples ||
+    !uncovered ||
+    !(df instanceof Uint32Array) ||
+    df.length !== m.docFreq.length
+  )
     return undefined;
   return {
     entries,
     examples,
+    uncovered,
     docFreq: new Map(m.docFreq.map((t, i) => [t, df[i] as number])),
     places: new Set(m.places),
   };

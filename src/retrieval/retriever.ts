@@ -77,6 +77,8 @@ type Doc = Record<(typeof FIELDS)[number], string> & { id: string };
 export class Retriever {
   private readonly index: Bm25Index;
   private readonly examples: Bm25Index;
+  /** Curated questions the guidance does not answer (an index with no documents when there are none). */
+  private readonly uncovered: Bm25Index;
   /** The entry (its position in the knowledge) each example question belongs to. */
   private readonly exampleEntry: Int32Array;
   private readonly docFreq: Map<string, number>;
@@ -117,6 +119,7 @@ export class Retriever {
         entries: docs.map((d) => ({ id: d.id, fields: FIELDS.map((f) => d[f]) })),
         boosts: FIELD_BOOSTS,
         examples: examples.map(({ id, text }) => ({ id, text })),
+        uncovered: knowledge.uncovered ?? [],
         placeNames: (register?.councils ?? [])
           .flatMap((c) => [
             c.place,
@@ -134,6 +137,7 @@ export class Retriever {
     this.index = new Bm25Index(lexicon.entries, vocabulary);
     this.exampleEntry = Int32Array.from(examples, (x) => x.entry);
     this.examples = new Bm25Index(lexicon.examples, vocabulary);
+    this.uncovered = new Bm25Index(lexicon.uncovered, vocabulary);
     this.docFreq = lexicon.docFreq;
     this.size = docs.length;
     for (const [t, df] of this.docFreq) this.termWeight.set(t, Math.log(1 + this.size / df));
@@ -218,6 +222,7 @@ export class Retriever {
       intent: intent.get(String(best.r.id)) ?? 0,
       intentAgree: intentTop[0]?.[0] === String(best.r.id) ? 1 : 0,
       detailMissing: this.detailMissing(question, top.entry),
+      uncovered: this.closestUncovered(known, g.query),
       focusCoverage: focus
         ? this.coverage(
             focusGroups.filter((g) => known.some((k) => k === g || k.at(-1) === g.at(-1))),
@@ -318,6 +323,7 @@ export class Retriever {
     };
     return {
       queryTerms,
+      query,
       known,
       concepts,
       parts,
@@ -328,6 +334,12 @@ export class Retriever {
       focus,
       focusGroups,
     };
+  }
+
+  /** Coverage of the question's known concepts by its best-scoring curated uncovered question. */
+  private closestUncovered(known: string[][], query: string[]): number {
+    const best = this.uncovered.search(query)[0];
+    return best ? this.coverage(known, best) : 0;
   }
 
   /**

@@ -36,17 +36,19 @@ outOfScope:
 `;
 
 describe('adding a training writer to the knowledge', () => {
-  it('adds its questions as examples and declines, skips uncovered ones, and is idempotent', async () => {
+  it('adds its questions as examples, declines and known gaps, and is idempotent', async () => {
     const file = join(dir, 'writer-tz.yaml');
     await writeFile(file, WRITER);
     const first = await run(process.execPath, [SCRIPT, file, knowledge]);
-    expect(first.stdout).toContain('Added 2 example questions and 1 curated declines.');
+    expect(first.stdout).toContain('Added 2 example questions and 2 curated declines.');
     const k = await loadKnowledge(knowledge);
     expect(k.byId.get('gifts-koha')?.questions).toContain(
       'is a "thank you" hamper from the visitors ok to keep?',
     );
     expect(k.byId.get('travel-devices')?.questions).toContain('laptop to china - wipe it first?');
+    // A task teaches the remit model; an uncovered question is kept apart, compared one by one.
     expect(k.declines).toEqual(["draft the mayor's welcome speech pls"]);
+    expect(k.uncovered).toEqual(["what's the penalty for an undeclared koha in Australia?"]);
     const again = await run(process.execPath, [SCRIPT, file, knowledge]);
     expect(again.stdout).toContain('Added 0 example questions and 0 curated declines.');
   });

@@ -7,7 +7,7 @@ import { chat, type FakeOpenAI, startFakeOpenAI } from './fake-openai.js';
  * A question the offline retriever ranks right but is not sure enough of to answer: on an entry's
  * topic, with words the guidance never uses (below the answer threshold, above the picker's floor).
  */
-const UNSURE = 'is a free dinner from the consul ok';
+const UNSURE = 'the visitors left a jade vase, can I keep it';
 
 let llm: FakeOpenAI;
 let embeddings: FakeEmbeddings;

@@ -1,0 +1,37 @@
+/** Curated questions the guidance does not answer: a question worded like one is likely a gap too. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Knowledge, loadKnowledge } from '../../src/knowledge/index.js';
+import { Retriever } from '../../src/retrieval/index.js';
+import { FIXTURE_KNOWLEDGE } from '../helpers/server.js';
+
+const GAP = 'how many koha has the council declared in total since 2021';
+
+let base: Knowledge;
+let without: Retriever;
+let withGap: Retriever;
+beforeAll(async () => {
+  base = await loadKnowledge(FIXTURE_KNOWLEDGE);
+  without = new Retriever({ ...base, uncovered: [] });
+  withGap = new Retriever({ ...base, uncovered: [GAP] });
+});
+
+describe('the closest known gap', () => {
+  it('measures how much of a question a curated uncovered question covers', () => {
+    const q = 'how many koha has our council declared since 2021, in total?';
+    expect(without.search(q).features?.uncovered).toBe(0);
+    const near = withGap.search(q);
+    expect(near.features?.uncovered).toBeGreaterThan(0.5);
+    // Same ranking, less confidence: the gap weighs against answering, not against the entry.
+    expect(near.top?.entry.id).toBe(without.search(q).top?.entry.id);
+    expect(near.confidence).toBeLessThan(without.search(q).confidence);
+  });
+
+  it('leaves a question unlike any gap as it was', () => {
+    const q = 'should I wipe my laptop before the trip to China?';
+    const a = without.search(q);
+    const b = withGap.search(q);
+    expect(b.features?.uncovered).toBeLessThan(0.3);
+    expect(b.top?.entry.id).toBe(a.top?.entry.id);
+    expect(b.answered).toBe(a.answered);
+  });
+});
