@@ -7,7 +7,7 @@
  * (static files, caches, the project folder) are the same as unbundled.
  *   node scripts/bundle.mjs            (run by scripts/build.mjs after tsc)
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,7 +47,10 @@ const ownFileUrl = {
 
 export async function bundle() {
   const esbuild = await import('esbuild');
-  await esbuild.build({
+  const result = await esbuild.build({
+    // The metafile names outputs relative to this folder.
+    absWorkingDir: ROOT,
+    metafile: true,
     entryPoints: {
       main: join(ROOT, 'dist', 'src', 'main.js'),
       cli: join(ROOT, 'dist', 'src', 'cli.js'),
@@ -63,6 +66,9 @@ export async function bundle() {
     format: 'esm',
     target: 'node20',
     sourcemap: true,
+    // Stack traces need only the mappings and the source paths; the sources' own text would sit
+    // in memory for the life of the process (several MB), since Node loads each map whole.
+    sourcesContent: false,
     external: EXTERNAL,
     plugins: [ownFileUrl],
     // CommonJS packages inside an ES module bundle still call require().
@@ -71,6 +77,11 @@ export async function bundle() {
     },
     logLevel: 'warning',
   });
+  // Chunk names carry a hash of their content, so each build that changes one leaves the old file
+  // behind: remove what this build did not write (after it, so a failed build removes nothing).
+  const written = new Set(Object.keys(result.metafile.outputs).map((f) => join(ROOT, f)));
+  for (const f of await readdir(OUT))
+    if (!written.has(join(OUT, f))) await rm(join(OUT, f), { force: true });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await bundle();

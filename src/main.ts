@@ -21,6 +21,9 @@ import { createLogger, prettyLogs } from './logger.js';
 import type { Notifier, Platform } from './model.js';
 import { runShutdown } from './shutdown.js';
 
+/** How long after start-up the one collection of its garbage runs (see below). */
+const COLLECT_AFTER_START_MS = 500;
+
 async function main(): Promise<void> {
   const started = performance.now();
   loadDotEnv();
@@ -175,6 +178,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Start-up leaves garbage behind (parsed files, cache buffers, build-time scratch). Collect it
+  // once, a moment after the bot is up, so the memory the process holds while idle is what it
+  // keeps rather than what it happened to allocate on the way (about 20 MB). Needs --expose-gc,
+  // which `npm start` passes; without it nothing happens.
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (collect) setTimeout(collect, COLLECT_AFTER_START_MS).unref();
   const ms = Math.round(performance.now() - started);
   const surfaces = ['web', ...(slack ? ['slack'] : []), ...(teams ? ['teams'] : [])];
   const dataDir = resolve(config.DATA_DIR);

@@ -210,6 +210,18 @@ export class Bm25Index {
     return order.map((doc) => this.match(doc));
   }
 
+  /** The best match alone (the first of `search`), without ranking every matched document. */
+  best(queryTerms: readonly string[]): Bm25Match | undefined {
+    const touched = this.pass(queryTerms);
+    let top = -1;
+    for (let i = 0; i < touched; i++) {
+      const doc = this.touched[i] as number;
+      // Ties go to the document matched first, as in a stable sort.
+      if (top < 0 || this.final(doc) > this.final(top)) top = doc;
+    }
+    return top < 0 ? undefined : this.match(top);
+  }
+
   /**
    * The best match in each group of documents (`groupOf[doc]`, e.g. the entry an example question
    * belongs to), ranked as `search` ranks; cheaper than `search` when many documents match.

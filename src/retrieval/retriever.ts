@@ -338,7 +338,7 @@ export class Retriever {
 
   /** Coverage of the question's known concepts by its best-scoring curated uncovered question. */
   private closestUncovered(known: string[][], query: string[]): number {
-    const best = this.uncovered.search(query)[0];
+    const best = this.uncovered.best(query);
     return best ? this.coverage(known, best) : 0;
   }
 

@@ -77,5 +77,11 @@ describe('the bundled server', () => {
     );
     expect(sources).toContain('../../src/retrieval/retriever.ts');
     expect(sources).toContain('../../adapters/web/server.ts');
+    // Only the mappings: Node keeps a loaded map whole, and the sources' text is megabytes.
+    for (const f of maps)
+      expect(
+        JSON.parse(readFileSync(join(ROOT, 'dist', 'bundle', f), 'utf8')) as object,
+        f,
+      ).not.toHaveProperty('sourcesContent');
   });
 });

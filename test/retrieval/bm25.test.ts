@@ -129,8 +129,11 @@ describe('the BM25 index', () => {
         expect(r.id).toBe(first.get(group)?.id);
         expect(r.score).toBeCloseTo(first.get(group)?.score ?? -1, 9);
       }
+      // The single best match is the first that search ranks, ties included.
+      expect(ours.best(terms(q))).toEqual(ours.search(terms(q))[0]);
     }
     expect(ours.search(terms('zzzzzz'))).toEqual([]);
+    expect(ours.best(terms('zzzzzz'))).toBeUndefined();
   });
 });
 
