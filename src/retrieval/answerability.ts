@@ -30,8 +30,9 @@ export interface Features {
    */
   detailMissing: number;
   /**
-   * Coverage of the question by its closest curated question that the guidance does not answer
-   * (0-1; 0 when there are none): a question worded like a known gap is likely one too.
+   * How closely the question matches its nearest curated question that the guidance does not
+   * answer, both ways (0-1; 0 when there are none): a question worded like a known gap is likely
+   * one too.
    */
   uncovered: number;
 }

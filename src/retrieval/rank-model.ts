@@ -3,9 +3,9 @@
 import type { RankWeights } from './fusion.js';
 
 export const RANKING: RankWeights = {
-  entry: 0.1616,
-  example: 0.1139,
-  focus: 0.1091,
-  intent: 0.2396,
-  coverage: 0.3758,
+  entry: 0.1695,
+  example: 0.1131,
+  focus: 0.1074,
+  intent: 0.2369,
+  coverage: 0.3731,
 };

@@ -222,7 +222,7 @@ export class Retriever {
       intent: intent.get(String(best.r.id)) ?? 0,
       intentAgree: intentTop[0]?.[0] === String(best.r.id) ? 1 : 0,
       detailMissing: this.detailMissing(question, top.entry),
-      uncovered: this.closestUncovered(known, g.query),
+      uncovered: 0,
       focusCoverage: focus
         ? this.coverage(
             focusGroups.filter((g) => known.some((k) => k === g || k.at(-1) === g.at(-1))),
@@ -230,6 +230,7 @@ export class Retriever {
           )
         : top.coverage,
     };
+    features.uncovered = this.closestUncovered(known, g.query);
     const confidence = known.length === 0 ? 0 : probability(this.model, features);
     const answered = confidence >= this.model.threshold;
     return {
@@ -336,11 +337,33 @@ export class Retriever {
     };
   }
 
-  /** Coverage of the question's known concepts by its best-scoring curated uncovered question. */
+  /**
+   * How closely the question matches its nearest known gap, both ways: the smaller of the share of
+   * the question's known concepts the gap covers and the share of the gap's concepts the question
+   * has. A gap that asks more ("is there a group size limit for registering on SafeTravel?") does
+   * not count against a plain question it contains ("how do I register on SafeTravel?").
+   */
   private closestUncovered(known: string[][], query: string[]): number {
     const best = this.uncovered.best(query);
-    return best ? this.coverage(known, best) : 0;
+    if (!best) return 0;
+    let gap = this.gapConcepts.get(best.doc);
+    if (!gap) {
+      gap = dedupeGroups(analyse(this.knowledge.uncovered?.[best.doc] ?? ''));
+      this.gapConcepts.set(best.doc, gap);
+    }
+    const asked = new Set(query);
+    let total = 0;
+    let hit = 0;
+    for (const group of gap) {
+      const w = this.weight(group[group.length - 1] ?? '');
+      total += w;
+      if (group.some((t) => asked.has(t))) hit += w;
+    }
+    return Math.min(this.coverage(known, best), total === 0 ? 0 : hit / total);
   }
+
+  /** The concepts of each known gap, analysed when a question first comes close to it. */
+  private readonly gapConcepts = new Map<number, string[][]>();
 
   /**
    * Weighted share of the question's known concepts that `result` matched. A concept matches

@@ -26,6 +26,23 @@ describe('the closest known gap', () => {
     expect(near.confidence).toBeLessThan(without.search(q).confidence);
   });
 
+  it('does not count a gap that asks more than the question against it', () => {
+    const longer = new Retriever({
+      ...base,
+      uncovered: [
+        'is there a maximum group size for registering a delegation of 46 on safe travel',
+      ],
+    });
+    const plain = longer.search('register with safe travel');
+    expect(plain.features?.uncovered).toBeLessThan(0.5);
+    expect(plain.answered).toBe(without.search('register with safe travel').answered);
+    // The same question as the gap still matches it closely.
+    expect(
+      longer.search('maximum group size for registering our delegation of 46 on safe travel?')
+        .features?.uncovered,
+    ).toBeGreaterThan(0.6);
+  });
+
   it('leaves a question unlike any gap as it was', () => {
     const q = 'should I wipe my laptop before the trip to China?';
     const a = without.search(q);
