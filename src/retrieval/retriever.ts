@@ -352,14 +352,8 @@ export class Retriever {
       this.gapConcepts.set(best.doc, gap);
     }
     const asked = new Set(query);
-    let total = 0;
-    let hit = 0;
-    for (const group of gap) {
-      const w = this.weight(group[group.length - 1] ?? '');
-      total += w;
-      if (group.some((t) => asked.has(t))) hit += w;
-    }
-    return Math.min(this.coverage(known, best), total === 0 ? 0 : hit / total);
+    const reverse = this.weightedShare(gap, (group) => (group.some((t) => asked.has(t)) ? 1 : 0));
+    return Math.min(this.coverage(known, best), reverse);
   }
 
   /** The concepts of each known gap, analysed when a question first comes close to it. */
@@ -373,14 +367,26 @@ export class Retriever {
     // Few terms each: a scan is cheaper than building sets, and this runs for every candidate.
     const approx = result.queryTerms;
     const exact = result.terms;
+    return this.weightedShare(known, (group) =>
+      group.some((t) => exact.includes(t))
+        ? 1
+        : group.some((t) => approx.includes(t))
+          ? APPROX_CREDIT
+          : 0,
+    );
+  }
+
+  /**
+   * The share of `groups` that `credit` gives (1, part, or 0 for each), each group weighed by its
+   * canonical term (the last): a synonym adds no extra weight.
+   */
+  private weightedShare(groups: string[][], credit: (group: string[]) => number): number {
     let total = 0;
     let hit = 0;
-    for (const group of known) {
-      // The canonical term (last) carries the concept's weight; a synonym adds no extra weight.
+    for (const group of groups) {
       const w = this.weight(group[group.length - 1] ?? '');
       total += w;
-      if (group.some((t) => exact.includes(t))) hit += w;
-      else if (group.some((t) => approx.includes(t))) hit += w * APPROX_CREDIT;
+      hit += w * credit(group);
     }
     return total === 0 ? 0 : hit / total;
   }

@@ -1,13 +1,11 @@
 /** Questions about a country's rules, against entries about another country's (shipped knowledge). */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { answerText } from '../../src/answer.js';
-import { type Knowledge, loadKnowledge } from '../../src/knowledge/index.js';
-import { Retriever } from '../../src/retrieval/index.js';
+import { describe, expect, it } from 'vitest';
 import {
   countriesNamed,
   countryMissing,
   entryCountries,
 } from '../../src/retrieval/jurisdiction.js';
+import { answering } from '../helpers/answering.js';
 import { SHIPPED_KNOWLEDGE } from '../helpers/server.js';
 
 describe('countries a text names', () => {
@@ -53,13 +51,7 @@ describe('a country the entry never mentions', () => {
 });
 
 describe('through the whole answering path', () => {
-  let knowledge: Knowledge;
-  let retriever: Retriever;
-  beforeAll(async () => {
-    knowledge = await loadKnowledge(SHIPPED_KNOWLEDGE);
-    retriever = new Retriever(knowledge);
-  });
-  const ask = (q: string) => answerText(knowledge, retriever, q, '2026-11-30');
+  const { ask } = answering(SHIPPED_KNOWLEDGE, '2026-11-30');
 
   it("declines another country's rules rather than answering with Australia's", () => {
     const a = ask(

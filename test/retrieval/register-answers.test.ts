@@ -1,19 +1,11 @@
 /** Register answers on the shipped knowledge: what staff see for the councils it holds, and for one it lacks. */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { answerText } from '../../src/answer.js';
-import { type Knowledge, loadKnowledge } from '../../src/knowledge/index.js';
+import { describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/model.js';
 import { replyToPlain } from '../../src/replies.js';
-import { Retriever } from '../../src/retrieval/index.js';
+import { answering } from '../helpers/answering.js';
 import { SHIPPED_KNOWLEDGE } from '../helpers/server.js';
 
-let knowledge: Knowledge;
-let retriever: Retriever;
-beforeAll(async () => {
-  knowledge = await loadKnowledge(SHIPPED_KNOWLEDGE);
-  retriever = new Retriever(knowledge);
-});
-const ask = (q: string) => answerText(knowledge, retriever, q, '2026-11-30');
+const { ask } = answering(SHIPPED_KNOWLEDGE, '2026-11-30');
 const sourceUrls = (r: Reply) =>
   r.blocks.flatMap((b) => (b.type === 'sources' ? b.sources.map((s) => s.url) : []));
 const RNZ_2025 = 'https://amp.rnz.co.nz/article/c3bc8af8-edfc-4f04-acd7-e3883fc49f18';

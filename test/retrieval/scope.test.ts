@@ -1,17 +1,11 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { answerText } from '../../src/answer.js';
-import { type Knowledge, loadKnowledge } from '../../src/knowledge/index.js';
+import { describe, expect, it } from 'vitest';
+import { loadKnowledge } from '../../src/knowledge/index.js';
 import { replyToPlain } from '../../src/replies.js';
-import { detectOutOfScope, Retriever } from '../../src/retrieval/index.js';
+import { detectOutOfScope } from '../../src/retrieval/index.js';
+import { answering } from '../helpers/answering.js';
 import { FIXTURE_KNOWLEDGE } from '../helpers/server.js';
 
-let knowledge: Knowledge;
-let retriever: Retriever;
-beforeAll(async () => {
-  knowledge = await loadKnowledge(FIXTURE_KNOWLEDGE);
-  retriever = new Retriever(knowledge);
-});
-const ask = (q: string) => answerText(knowledge, retriever, q, '2026-11-27');
+const { ask } = answering(FIXTURE_KNOWLEDGE, '2026-11-27');
 
 describe('out-of-scope questions', () => {
   it.each([
