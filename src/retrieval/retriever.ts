@@ -222,7 +222,7 @@ export class Retriever {
       intent: intent.get(String(best.r.id)) ?? 0,
       intentAgree: intentTop[0]?.[0] === String(best.r.id) ? 1 : 0,
       detailMissing: this.detailMissing(question, top.entry),
-      uncovered: 0,
+      uncovered: this.closestUncovered(known, g.query),
       focusCoverage: focus
         ? this.coverage(
             focusGroups.filter((g) => known.some((k) => k === g || k.at(-1) === g.at(-1))),
@@ -230,7 +230,6 @@ export class Retriever {
           )
         : top.coverage,
     };
-    features.uncovered = this.closestUncovered(known, g.query);
     const confidence = known.length === 0 ? 0 : probability(this.model, features);
     const answered = confidence >= this.model.threshold;
     return {
