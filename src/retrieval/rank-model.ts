@@ -3,9 +3,9 @@
 import type { RankWeights } from './fusion.js';
 
 export const RANKING: RankWeights = {
-  entry: 0.1695,
-  example: 0.1131,
-  focus: 0.1074,
-  intent: 0.2369,
-  coverage: 0.3731,
+  entry: 0.1687,
+  example: 0.1124,
+  focus: 0.1079,
+  intent: 0.2367,
+  coverage: 0.3744,
 };
