@@ -1,5 +1,12 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { join, resolve } from 'node:path';
 
 /**
  * Start-up caches of work derived from the knowledge (analysed terms, word counts, trained
@@ -23,13 +30,43 @@ export function cachedValue<T>(
   return value;
 }
 
+/** Cache files this process has read a value from or written one to (see `pruneCache`). */
+const used = new Set<string>();
+
 /** The parsed JSON in `file`, or undefined when it is missing or unreadable. */
 export function readJson(file: string): unknown {
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    const value = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    used.add(resolve(file));
+    return value;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Removes the files in `dir` that this process neither read nor wrote, and returns how many: the
+ * values of knowledge or code that has since changed (their names carry a hash of what they came
+ * from, so nothing would ever read them again). Files being written (`.tmp`) are left alone.
+ */
+export function pruneCache(dir: string): number {
+  let removed = 0;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    if (name.endsWith('.tmp') || used.has(resolve(dir, name))) continue;
+    try {
+      unlinkSync(join(dir, name));
+      removed++;
+    } catch {
+      // Gone already, or not ours to remove: either way nothing to do.
+    }
+  }
+  return removed;
 }
 
 /** Writes `value` as JSON, atomically; a failure is ignored (a cache is only a saving). */
@@ -45,6 +82,7 @@ function writeAtomically(file: string, data: () => string | Uint8Array): void {
     const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
     writeFileSync(tmp, data());
     renameSync(tmp, file);
+    used.add(resolve(file));
   } catch {
     // A cache that cannot be written only costs the next start some time.
   }
@@ -165,7 +203,9 @@ export function decodePacked(bytes: Uint8Array): Packed | undefined {
 
 function readPacked(file: string): Packed | undefined {
   try {
-    return decodePacked(readFileSync(file));
+    const packed = decodePacked(readFileSync(file));
+    if (packed) used.add(resolve(file));
+    return packed;
   } catch {
     return undefined;
   }

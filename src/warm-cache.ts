@@ -7,9 +7,13 @@
  */
 import { loadContent } from './app.js';
 import { loadConfig } from './config.js';
+import { pruneCache } from './disk-cache.js';
 import { prepareHolidays } from './escalation/holidays.js';
 import { BUILD_CACHE } from './paths.js';
 import { Retriever } from './retrieval/index.js';
+
+/** True once the knowledge's caches are all in place, so older ones may go. */
+let prepared = false;
 
 try {
   const config = loadConfig();
@@ -21,16 +25,27 @@ try {
     : load());
   new Retriever(knowledge, undefined, undefined, [BUILD_CACHE]);
   process.stderr.write(`Trained the answer classifier on ${knowledge.entries.length} entries.\n`);
+  prepared = true;
 } catch (err) {
   process.stderr.write(
     `Could not train the answer classifier ahead of time (${(err as Error).message.split('\n')[0]}); the bot will train it at start-up.\n`,
   );
 }
 
+let holidaysPrepared = false;
 try {
   prepareHolidays(BUILD_CACHE, new Date().getFullYear());
+  holidaysPrepared = true;
 } catch (err) {
   process.stderr.write(
     `Could not work out public holidays ahead of time (${(err as Error).message.split('\n')[0]}); the bot will load the holiday library when it needs it.\n`,
   );
+}
+
+// Only after a build that made every cache it needs: the rest belong to knowledge or code that has
+// since changed, and nothing would read them again.
+if (prepared && holidaysPrepared) {
+  const removed = pruneCache(BUILD_CACHE);
+  if (removed)
+    process.stderr.write(`Removed ${removed} out-of-date cache files from dist/cache.\n`);
 }

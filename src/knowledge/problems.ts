@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type * as Yaml from 'yaml';
-import { writeJson } from '../disk-cache.js';
+import { readJson, writeJson } from '../disk-cache.js';
 import { AdvisorError, ErrorCode } from '../errors.js';
 
 /** Problems found in one file, each naming the entry and the field. */
@@ -45,16 +44,11 @@ export async function withYamlCache<T>(
 ): Promise<T> {
   if (!cacheDirs.length) return load();
   for (const dir of cacheDirs) {
-    try {
-      const saved = JSON.parse(readFileSync(join(dir, cacheName()), 'utf8')) as Record<
-        string,
-        string
-      >;
-      for (const [k, v] of Object.entries(saved)) if (typeof v === 'string') parsedCache.set(k, v);
-      break;
-    } catch {
-      // No cache there, or an unreadable one: try the next, else parse.
-    }
+    // No cache there, or an unreadable one: try the next, else parse.
+    const saved = readJson(join(dir, cacheName()));
+    if (!saved || typeof saved !== 'object') continue;
+    for (const [k, v] of Object.entries(saved)) if (typeof v === 'string') parsedCache.set(k, v);
+    break;
   }
   recording = new Map();
   misses = 0;

@@ -1,0 +1,39 @@
+/** Pruning a cache folder: what this process did not use goes, what it read or wrote stays. */
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cachedValue, pruneCache } from '../../src/disk-cache.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sca-prune-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+const isNumber = (v: unknown): v is number => typeof v === 'number';
+
+describe('pruning a cache folder', () => {
+  it('removes only the files this process neither read nor wrote, and files being written stay', async () => {
+    await writeFile(join(dir, 'terms-old.json'), '1');
+    await writeFile(join(dir, 'terms-kept.json'), '2');
+    await writeFile(join(dir, 'intent-new.bin.123.tmp'), 'partial');
+    expect(cachedValue([dir], 'terms-kept.json', () => 0, isNumber)).toBe(2);
+    expect(cachedValue([dir], 'terms-new.json', () => 3, isNumber)).toBe(3);
+    // A damaged file that was read but not used is not "used": it goes too.
+    await writeFile(join(dir, 'remit-bad.json'), '{not json');
+    expect(cachedValue([join(dir, 'elsewhere'), dir], 'remit-bad.json', () => 4, isNumber)).toBe(4);
+
+    expect(pruneCache(dir)).toBe(2);
+    expect((await readdir(dir)).sort()).toEqual([
+      'elsewhere',
+      'intent-new.bin.123.tmp',
+      'terms-kept.json',
+      'terms-new.json',
+    ]);
+  });
+
+  it('is a no-op for a folder that does not exist', () => {
+    expect(pruneCache(join(dir, 'missing'))).toBe(0);
+  });
+});
