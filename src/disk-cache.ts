@@ -22,8 +22,11 @@ export function cachedValue<T>(
   valid: (value: unknown) => value is T,
 ): T {
   for (const dir of dirs) {
-    const saved = readJson(join(dir, name));
+    const file = join(dir, name);
+    const saved = readJson(file);
     if (saved !== undefined && valid(saved)) return saved;
+    // Parsed but not of the right shape: not a value this process used.
+    used.delete(resolve(file));
   }
   const value = compute();
   if (dirs[0]) writeJson(join(dirs[0], name), value);

@@ -22,9 +22,14 @@ describe('pruning a cache folder', () => {
     expect(cachedValue([dir], 'terms-new.json', () => 3, isNumber)).toBe(3);
     // A damaged file that was read but not used is not "used": it goes too.
     await writeFile(join(dir, 'remit-bad.json'), '{not json');
+    await writeFile(join(dir, 'remit-shape.json'), '"a string, not a number"');
+    // Parsed, but not of the right shape: read, yet not used, so it goes as well.
+    expect(cachedValue([join(dir, 'elsewhere'), dir], 'remit-shape.json', () => 5, isNumber)).toBe(
+      5,
+    );
     expect(cachedValue([join(dir, 'elsewhere'), dir], 'remit-bad.json', () => 4, isNumber)).toBe(4);
 
-    expect(pruneCache(dir)).toBe(2);
+    expect(pruneCache(dir)).toBe(3);
     expect((await readdir(dir)).sort()).toEqual([
       'elsewhere',
       'intent-new.bin.123.tmp',
