@@ -1,7 +1,8 @@
 /**
- * Fits the answerability model (src/retrieval/answer-model.ts) on labelled questions that may be
- * studied: the project's suite and the blind set's dev half. The blind test half and the fresh
- * sets are never read here. Run with `npm run fit`; `--dry-run` prints the fit without writing it.
+ * Fits the answerability model (boosted trees, src/retrieval/answer-model.json) on labelled
+ * questions that may be studied: the project's suite, the blind set's dev half, the curated
+ * declines and the training writers' questions. The blind test half and the fresh and final sets
+ * are never read here. Run with `npm run fit`; `--dry-run` prints the fit without writing it.
  *
  * Label: 1 when the top-ranked entry is one the question expects, else 0 (an out-of-scope
  * question, or a wrong top entry). In-scope questions count when they reach retrieval (small talk,
@@ -28,6 +29,7 @@ import {
   probability,
 } from '../src/retrieval/answerability.js';
 import { Retriever, stripGreeting, stripNoise } from '../src/retrieval/index.js';
+import { type BoostOptions, boost } from './boost.js';
 
 /** Review dates are compared with this day; any fixed day gives the same figures. */
 const TODAY = '2026-11-30';
@@ -105,7 +107,7 @@ const writers = (await readdir(trainingDir))
 const writerSets = await Promise.all(
   writers.map((name) => loadQuestionSet(join(trainingDir, `writer-${name}.yaml`))),
 );
-for (const set of writerSets) {
+for (const [k, set] of writerSets.entries()) {
   const own = new Set([...set.inScope, ...set.outOfScope].map((x) => x.q));
   const without: Knowledge = {
     ...knowledge,
@@ -116,14 +118,41 @@ for (const set of writerSets) {
     declines: (knowledge.declines ?? []).filter((q) => !own.has(q)),
     uncovered: (knowledge.uncovered ?? []).filter((q) => !own.has(q)),
   };
-  addSamples('writers', set, without, new Retriever(without));
+  addSamples(`w:${writers[k]}`, set, without, new Retriever(without));
 }
 
-/** On the writers' questions at a threshold: right and wrong answers, and out-of-scope declined. */
-function writerFigures(model: AnswerModel, t: number) {
+/** Writers are held out together in this many folds (writer k in fold k % FOLDS). */
+const FOLDS = 4;
+/** The trees' settings, compared on the writers' questions held out by fold. */
+const TREES: BoostOptions = { rounds: 150, rate: 0.1, depth: 3, minLeaf: 50 };
+
+function fitTrees(data: Sample[]): AnswerModel {
+  const fitted = boost(
+    FEATURE_NAMES,
+    data.map((d) => d.x),
+    data.map((d) => d.y),
+    TREES,
+  );
+  return { ...fitted, threshold: 0.5 };
+}
+
+// Each writer's questions are judged by trees fitted without that writer's fold (and without any
+// of its questions' features), so the threshold is chosen on answers the model has not seen.
+const outOfFold = new Map<Sample, number>();
+for (let fold = 0; fold < FOLDS; fold++) {
+  const held = new Set(writers.filter((_, k) => k % FOLDS === fold).map((w) => `w:${w}`));
+  const model = fitTrees(samples.filter((d) => !held.has(d.set)));
+  for (const d of samples) if (held.has(d.set)) outOfFold.set(d, probability(model, d.x));
+}
+
+/**
+ * The writers' questions (retrieval alone, held out by fold) at a threshold: correct and wrong
+ * answers as shares of the in-scope questions, and the share of out-of-scope questions declined.
+ */
+function writerFigures(t: number) {
   const inScope = writerSets.reduce((n, s) => n + s.inScope.length, 0) || 1;
   const out = writerSets.reduce((n, s) => n + s.outOfScope.length, 0) || 1;
-  const answered = samples.filter((d) => d.set === 'writers' && probability(model, d.x) >= t);
+  const answered = [...outOfFold].filter(([, p]) => p >= t).map(([d]) => d);
   return {
     correct: answered.filter((d) => d.inScope && d.y).length / inScope,
     wrong: answered.filter((d) => d.inScope && !d.y).length / inScope,
@@ -131,64 +160,19 @@ function writerFigures(model: AnswerModel, t: number) {
   };
 }
 
-/** Plain logistic regression by gradient descent on standardised features, with a little L2. */
-function fitLogistic(data: Sample[]): AnswerModel {
-  const names = FEATURE_NAMES;
-  const mean = names.map((n) => data.reduce((s, d) => s + d.x[n], 0) / data.length);
-  const sd = names.map((n, i) =>
-    Math.max(
-      1e-6,
-      Math.sqrt(data.reduce((s, d) => s + (d.x[n] - (mean[i] ?? 0)) ** 2, 0) / data.length),
-    ),
-  );
-  const z = data.map((d) => names.map((n, i) => (d.x[n] - (mean[i] ?? 0)) / (sd[i] ?? 1)));
-  const w = names.map(() => 0);
-  let b = 0;
-  const rate = 0.1;
-  const l2 = 0.01;
-  for (let step = 0; step < 4000; step++) {
-    const gw = names.map(() => 0);
-    let gb = 0;
-    data.forEach((d, k) => {
-      const row = z[k] ?? [];
-      const p = 1 / (1 + Math.exp(-(b + row.reduce((s, v, i) => s + v * (w[i] ?? 0), 0))));
-      const err = p - d.y;
-      gb += err;
-      row.forEach((v, i) => {
-        gw[i] = (gw[i] ?? 0) + err * v;
-      });
-    });
-    b -= (rate * gb) / data.length;
-    w.forEach((_, i) => {
-      w[i] = (w[i] ?? 0) - rate * ((gw[i] ?? 0) / data.length + l2 * (w[i] ?? 0));
-    });
-  }
-  // Back to raw feature units, so the model runs without the scaling.
-  const weights = Object.fromEntries(
-    names.map((n, i) => [n, (w[i] ?? 0) / (sd[i] ?? 1)]),
-  ) as AnswerModel['weights'];
-  const bias = b - names.reduce((s, _, i) => s + ((w[i] ?? 0) * (mean[i] ?? 0)) / (sd[i] ?? 1), 0);
-  return { bias, weights, threshold: 0.5 };
-}
-
-/** Out-of-scope questions that retrieval alone, without the decline rules, would answer. */
-function outAnsweredAlone(model: AnswerModel, set: string, t: number): number {
-  const out = samples.filter((d) => d.set === set && !d.inScope);
-  const total = sets.find(([name]) => name === set)?.[1].outOfScope.length ?? 1;
-  return out.filter((d) => probability(model, d.x) >= t).length / total;
-}
-
-const model = fitLogistic(samples);
+const model = fitTrees(samples);
 const pct = (n: number) => `${(n * 100).toFixed(1)}%`.padStart(6);
 console.log(
-  `Samples: ${samples.length} (${samples.filter((s) => s.y).length} with the right top entry; ${samples.filter((s) => s.set === 'declines').length} curated declines, cross-fitted)`,
+  `Samples: ${samples.length} (${samples.filter((s) => s.y).length} with the right top entry; ${samples.filter((s) => s.set === 'declines').length} curated declines, cross-fitted); ${TREES.rounds} trees of depth ${TREES.depth}`,
 );
 console.log(
-  'threshold | suite: correct wrong declined | dev: correct wrong declined | dev out answered without the rules | curated declines answered (cross-fitted) | writers (cross-fitted, retrieval alone): correct wrong declined',
+  'threshold | suite: correct wrong declined | dev: correct wrong declined | writers (held out by fold, retrieval alone): correct wrong declined',
 );
-// The whole answering path at each threshold, scored exactly as `npm run eval` scores it.
-let chosen = 0.9;
-let best = -1;
+// The issue's targets for questions nobody tuned on are at least 95 % of out-of-scope questions
+// declined and at most 3 % wrong entries. The threshold is the lowest (the most answers) at which
+// the writers' held-out questions meet them with a margin on the wrong entries (2 %), while the
+// suite keeps 90 % or more right with every out-of-scope question declined.
+let chosen: number | undefined;
 for (let t = 0.04; t <= 0.9001; t += 0.02) {
   const at = { ...model, threshold: Math.round(t * 100) / 100 };
   const r = new Retriever(knowledge, at);
@@ -196,51 +180,33 @@ for (let t = 0.04; t <= 0.9001; t += 0.02) {
     EvalReport,
     EvalReport,
   ];
-  const alone = outAnsweredAlone(model, 'dev', t);
-  const w = writerFigures(model, t);
-  const curated = samples.filter((d) => d.set === 'declines');
-  const curatedAnswered =
-    curated.filter((d) => probability(model, d.x) >= t).length / curated.length;
+  const w = writerFigures(at.threshold);
   console.log(
-    `${at.threshold.toFixed(2)}      | ${pct(suite.top1)} ${pct(suite.wrongEntry)} ${pct(suite.refusalRecall)}  | ${pct(dev.top1)} ${pct(dev.wrongEntry)} ${pct(dev.refusalRecall)} | ${pct(alone)} | ${pct(curatedAnswered)} | ${pct(w.correct)} ${pct(w.wrong)} ${pct(w.declined)}`,
+    `${at.threshold.toFixed(2)}      | ${pct(suite.top1)} ${pct(suite.wrongEntry)} ${pct(suite.refusalRecall)}  | ${pct(dev.top1)} ${pct(dev.wrongEntry)} ${pct(dev.refusalRecall)} | ${pct(w.correct)} ${pct(w.wrong)} ${pct(w.declined)}`,
   );
-  // The most correct dev answers within the issue's targets, with a margin, since unseen questions
-  // fare worse than the data fitted on: on the dev half at most 2 % wrong entries (target 3 %) and
-  // at least 97 % declined; the suite at 90 % or more with every out-of-scope question declined;
-  // retrieval on its own answering no more than a quarter of the dev half's out-of-scope questions
-  // (the rules were written from those questions, so unseen ones must not depend on them alone);
-  // and no more than 15 % of the curated declines, cross-fitted (wording the fit has not seen).
   const ok =
-    dev.wrongEntry <= 0.02 &&
-    curatedAnswered <= 0.15 &&
-    dev.refusalRecall >= 0.97 &&
-    suite.top1 >= 0.9 &&
-    suite.refusalRecall === 1 &&
-    alone <= 0.25;
-  if (ok && dev.top1 > best) {
-    best = dev.top1;
-    chosen = at.threshold;
-  }
+    w.declined >= 0.95 && w.wrong <= 0.02 && suite.top1 >= 0.9 && suite.refusalRecall === 1;
+  if (ok && chosen === undefined) chosen = at.threshold;
+}
+if (chosen === undefined) {
+  console.error('No threshold meets the rule; the model file is left as it was.');
+  process.exit(1);
 }
 model.threshold = chosen;
 console.log(`Chosen threshold: ${chosen}`);
 
 if (!process.argv.includes('--dry-run')) {
-  const round = (n: number) => Math.round(n * 10_000) / 10_000;
+  // One tree a line: the file is data, written whole by this script.
   const body = [
-    '// Written by `npm run fit` (scripts/fit-answerability.ts) on the suite and the blind dev half.',
-    '// Do not edit by hand: change the features or the data, then fit again.',
-    "import type { AnswerModel } from './answerability.js';",
-    '',
-    'export const FITTED: AnswerModel = {',
-    `  bias: ${round(model.bias)},`,
-    '  weights: {',
-    ...FEATURE_NAMES.map((n) => `    ${n}: ${round(model.weights[n])},`),
-    '  },',
-    `  threshold: ${model.threshold},`,
-    '};',
+    '{',
+    `  "base": ${Math.round(model.base * 1e6) / 1e6},`,
+    `  "threshold": ${model.threshold},`,
+    '  "trees": [',
+    model.trees.map((t) => `    ${JSON.stringify(t)}`).join(',\n'),
+    '  ]',
+    '}',
     '',
   ].join('\n');
-  await writeFile(root('src/retrieval/answer-model.ts'), body);
-  console.log('Wrote src/retrieval/answer-model.ts');
+  await writeFile(root('src/retrieval/answer-model.json'), body);
+  console.log('Wrote src/retrieval/answer-model.json');
 }

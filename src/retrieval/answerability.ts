@@ -1,4 +1,4 @@
-import { FITTED } from './answer-model.js';
+import FITTED from './answer-model.json' with { type: 'json' };
 
 /** What the answerability model sees about a question and its best entry. */
 export interface Features {
@@ -53,19 +53,70 @@ export const FEATURE_NAMES = [
   'uncovered',
 ] as const satisfies readonly (keyof Features)[];
 
-/** A logistic model: answer when sigmoid(bias + weights · features) reaches the threshold. */
+export type FeatureName = (typeof FEATURE_NAMES)[number];
+
+/**
+ * A regression tree: a leaf's value, or a split `[feature, cut, tree for values up to the cut,
+ * tree for values above it]`.
+ */
+export type Tree<K extends string = FeatureName> = number | [K, number, Tree<K>, Tree<K>];
+
+/**
+ * Boosted trees on the features (fitted by `npm run fit`, scripts/boost.ts): the log-odds that the
+ * top entry answers the question are `base` plus every tree's leaf for the question; it is
+ * answered when their sigmoid reaches the threshold.
+ */
 export interface AnswerModel {
-  bias: number;
-  weights: Record<keyof Features, number>;
+  base: number;
+  trees: readonly Tree[];
   threshold: number;
 }
 
-/** The model fitted by `npm run fit` on the suite and the blind set's dev half. */
-export const DEFAULT_MODEL: AnswerModel = FITTED;
+/**
+ * The model fitted by `npm run fit` on the suite, the blind set's dev half, the curated declines
+ * and the training writers' questions.
+ */
+export const DEFAULT_MODEL: AnswerModel = checkModel(FITTED);
+
+/**
+ * The model file as the answerability model, after checking its shape: every split names a known
+ * feature and a finite cut, every leaf is a finite number. A damaged file stops the start with
+ * what is wrong, instead of answering on nonsense.
+ */
+export function checkModel(raw: unknown): AnswerModel {
+  const known = new Set<string>(FEATURE_NAMES);
+  const fail = (why: string): never => {
+    throw new Error(
+      `The answerability model (src/retrieval/answer-model.json) ${why}. Run npm run fit.`,
+    );
+  };
+  const isTree = (node: unknown): node is Tree =>
+    typeof node === 'number'
+      ? Number.isFinite(node)
+      : Array.isArray(node) &&
+        node.length === 4 &&
+        known.has(node[0]) &&
+        Number.isFinite(node[1]) &&
+        isTree(node[2]) &&
+        isTree(node[3]);
+  if (typeof raw !== 'object' || raw === null) return fail('is not an object');
+  const { base, threshold, trees } = raw as Record<string, unknown>;
+  if (typeof base !== 'number' || !Number.isFinite(base)) fail('has no numeric base');
+  if (typeof threshold !== 'number' || !(threshold > 0 && threshold < 1))
+    fail('has no threshold between 0 and 1');
+  if (!Array.isArray(trees)) return fail('has no list of trees');
+  trees.forEach((t, i) => {
+    if (!isTree(t)) fail(`has a malformed tree (number ${i + 1})`);
+  });
+  return { base: base as number, threshold: threshold as number, trees: trees as Tree[] };
+}
 
 /** The model's probability that the top entry answers the question. */
 export function probability(model: AnswerModel, f: Features): number {
-  let z = model.bias;
-  for (const name of FEATURE_NAMES) z += model.weights[name] * f[name];
+  let z = model.base;
+  for (let node of model.trees) {
+    while (typeof node !== 'number') node = f[node[0]] <= node[1] ? node[2] : node[3];
+    z += node;
+  }
   return 1 / (1 + Math.exp(-z));
 }

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { boost } from '../../scripts/boost.js';
+import {
+  type AnswerModel,
+  checkModel,
+  DEFAULT_MODEL,
+  FEATURE_NAMES,
+  type Features,
+  probability,
+} from '../../src/retrieval/answerability.js';
+
+/** Features with every signal at `value`, then the given ones. */
+function features(value: number, some: Partial<Features> = {}): Features {
+  return { ...Object.fromEntries(FEATURE_NAMES.map((n) => [n, value])), ...some } as Features;
+}
+
+describe('boosted trees (scripts/boost.ts)', () => {
+  // The label is 1 only when both signals are high: no single weighted sum of the two gets
+  // every row right, and trees of depth two can.
+  const rows: Record<'a' | 'b', number>[] = [];
+  const labels: number[] = [];
+  for (let i = 0; i < 400; i++) {
+    const a = (i % 20) / 19;
+    const b = Math.floor(i / 20) / 19;
+    rows.push({ a, b });
+    labels.push(a > 0.5 && b > 0.5 ? 1 : 0);
+  }
+  const fitted = boost(['a', 'b'], rows, labels, {
+    rounds: 60,
+    rate: 0.3,
+    depth: 2,
+    minLeaf: 5,
+  });
+  const model: AnswerModel = { ...fitted, threshold: 0.5 } as unknown as AnswerModel;
+  const p = (a: number, b: number) => probability(model, { a, b } as unknown as Features);
+
+  it('learns an interaction of two signals', () => {
+    expect(p(0.9, 0.9)).toBeGreaterThan(0.9);
+    expect(p(0.9, 0.1)).toBeLessThan(0.1);
+    expect(p(0.1, 0.9)).toBeLessThan(0.1);
+    expect(p(0.1, 0.1)).toBeLessThan(0.1);
+  });
+
+  it('gets every training row right', () => {
+    const wrong = rows.filter((r, i) => (p(r.a, r.b) >= 0.5 ? 1 : 0) !== labels[i]);
+    expect(wrong).toEqual([]);
+  });
+
+  it('starts from the log-odds of the labels and names features in its splits', () => {
+    const share = labels.filter(Boolean).length / labels.length;
+    expect(fitted.base).toBeCloseTo(Math.log(share / (1 - share)), 5);
+    const names = new Set<string>();
+    const walk = (t: unknown): void => {
+      if (Array.isArray(t)) {
+        names.add(String(t[0]));
+        walk(t[2]);
+        walk(t[3]);
+      }
+    };
+    fitted.trees.forEach(walk);
+    expect([...names].sort()).toEqual(['a', 'b']);
+  });
+
+  it('refuses rows and labels that do not match', () => {
+    expect(() =>
+      boost(['a'], [{ a: 1 }], [], { rounds: 1, rate: 1, depth: 1, minLeaf: 1 }),
+    ).toThrow(/must match/);
+  });
+});
+
+describe('the shipped answerability model', () => {
+  it('is boosted trees over the known signals, with a threshold between 0 and 1', () => {
+    expect(DEFAULT_MODEL.trees.length).toBeGreaterThan(10);
+    expect(DEFAULT_MODEL.threshold).toBeGreaterThan(0);
+    expect(DEFAULT_MODEL.threshold).toBeLessThan(1);
+  });
+
+  it('is surer of a question its top entry covers well than of one it barely covers', () => {
+    const strong = features(0.5, {
+      coverage: 1,
+      exampleCoverage: 1,
+      focusCoverage: 1,
+      knownShare: 1,
+      concepts: Math.log1p(4),
+      margin: 0.5,
+      agree: 1,
+      entryAgree: 1,
+      remit: 3,
+      intent: 0.9,
+      intentAgree: 1,
+      detailMissing: 0,
+      uncovered: 0,
+    });
+    const weak = {
+      ...strong,
+      coverage: 0.2,
+      exampleCoverage: 0.2,
+      focusCoverage: 0.2,
+      knownShare: 0.3,
+      remit: -3,
+      intent: 0.05,
+      intentAgree: 0,
+    };
+    expect(probability(DEFAULT_MODEL, strong)).toBeGreaterThan(DEFAULT_MODEL.threshold);
+    expect(probability(DEFAULT_MODEL, weak)).toBeLessThan(DEFAULT_MODEL.threshold);
+    // A question worded like a known gap is less likely to be answered.
+    expect(probability(DEFAULT_MODEL, { ...strong, uncovered: 1 })).toBeLessThan(
+      probability(DEFAULT_MODEL, strong),
+    );
+  });
+});
+
+describe('checkModel', () => {
+  const good = { base: -1, threshold: 0.4, trees: [['coverage', 0.5, -1, 1], 0.25] };
+
+  it('takes a well-formed model', () => {
+    const model = checkModel(good);
+    expect(probability(model, features(0, { coverage: 0.9 }))).toBeCloseTo(
+      1 / (1 + Math.exp(-(-1 + 1 + 0.25))),
+      9,
+    );
+  });
+
+  it.each([
+    ['not an object', 'nonsense', /is not an object/],
+    ['no base', { ...good, base: 'x' }, /no numeric base/],
+    ['a threshold out of range', { ...good, threshold: 1.5 }, /threshold between 0 and 1/],
+    ['no trees', { ...good, trees: {} }, /no list of trees/],
+    [
+      'an unknown feature',
+      { ...good, trees: [['colour', 0.5, 0, 1]] },
+      /malformed tree \(number 1\)/,
+    ],
+    ['a split with a missing branch', { ...good, trees: [0, ['coverage', 0.5, 0]] }, /number 2/],
+    ['a leaf that is not a number', { ...good, trees: [['coverage', 0.5, 0, 'x']] }, /malformed/],
+  ])('refuses a model with %s, saying what is wrong', (_, raw, message) => {
+    expect(() => checkModel(raw)).toThrow(message);
+    expect(() => checkModel(raw)).toThrow(/npm run fit/);
+  });
+});
