@@ -1,6 +1,13 @@
-import { type Entry, findPartnerCities, findPlaces, type Knowledge } from './knowledge/index.js';
+import {
+  type Entry,
+  findPartnerCities,
+  findPlaces,
+  type Knowledge,
+  type Register,
+} from './knowledge/index.js';
 import type { Reply } from './model.js';
 import {
+  countryTiesReply,
   firstTieReply,
   notListedReply,
   type RegisterTopic,
@@ -52,9 +59,17 @@ function asksAboutTies(text: string): boolean {
     analyse(text).some((g) => g.includes('sistercity')) ||
     /\b(partner|friendship|friendly|twin) cit(y|ies)\b|\b(twinned|partnered|paired|linked) (with|to)\b/i.test(
       text,
-    )
+    ) ||
+    TIE_WORDS.test(foldText(text))
   );
 }
+
+/**
+ * Other ways of asking about a council's ties: "its international ties", "our overseas links",
+ * "a link with a city in Korea", "sign something with a Japanese city".
+ */
+const TIE_WORDS =
+  /\b(overseas|international|foreign|offshore) (relationships?|ties|links?|partnerships?|connections?)\b|\b(links?|ties|relationships?|connections?) (with|to) (a|an|any|some) (\w+ )?(cit(y|ies)|towns?|municipalit(y|ies))\b/;
 
 const TOPIC_WORDS: [RegisterTopic, RegExp][] = [
   [
@@ -138,6 +153,13 @@ function fromRegister(
     const reply = firstTieReply(register, country, knowledge.nzCouncils);
     if (reply) return done(reply, false);
   }
+  // "Which councils have a sister city in Korea?": every council with a tie there.
+  const inCountry =
+    !listed.length && !unlisted.length && asks ? councilsTiedIn(register, text) : undefined;
+  if (inCountry) {
+    const reply = countryTiesReply(register, inCountry, knowledge.nzCouncils);
+    if (reply) return done(reply, false);
+  }
   if (!listed.length && unlisted[0] && knowledge.nzCouncils && asks) {
     // Guidance written about the council (Auckland's review, say) answers better, if it matches.
     const related = guidanceAbout(knowledge, unlisted[0].name);
@@ -192,6 +214,27 @@ function firstTieCountry(text: string): string | undefined {
     return undefined;
   const found = COUNTRY_WORDS.filter(([re]) => re.test(folded));
   return found.length === 1 ? found[0]?.[1] : undefined;
+}
+
+/** "Which councils have…", "any NZ councils twinned with…", "which councils on your list have…". */
+const ASKS_WHICH_COUNCILS =
+  /\b(which|what|any|how many)\s+(nz\s+|new zealand\s+|kiwi\s+|other\s+)?(councils?|cities|towns|places|districts|regions)\b(\s+\w+){0,3}?\s+(have|has|had|with|are|is|twinned|linked|paired|got)\b/;
+
+/**
+ * The one country of a question that asks which councils have ties there ("any NZ councils twinned
+ * with somewhere in Belgium?"): the countries the register knows, by name or by the words above.
+ */
+function councilsTiedIn(register: Register, text: string): string | undefined {
+  const folded = foldText(text);
+  if (!ASKS_WHICH_COUNCILS.test(folded)) return undefined;
+  const named = new Set<string>();
+  for (const [re, country] of COUNTRY_WORDS) if (re.test(folded)) named.add(country);
+  for (const council of register.councils)
+    for (const { country } of council.relationships) {
+      const plain = foldText(country.replace(/\(.*\)/, ''));
+      if (plain && new RegExp(`\\b${plain}\\b`).test(folded)) named.add(country);
+    }
+  return named.size === 1 ? [...named][0] : undefined;
 }
 
 /** Words that ask when a tie began or how old it is. */

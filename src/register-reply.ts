@@ -253,6 +253,41 @@ export function firstTieReply(
 }
 
 /**
+ * Every council in the register with a tie in one country ("which councils have a sister city in
+ * Korea?"), oldest first, each tie with its kind, years and status; the reply says the register
+ * is not the whole country's list. Undefined when no council has a tie there.
+ */
+export function countryTiesReply(
+  register: Register,
+  country: string,
+  nz?: NzCouncils,
+): Reply | undefined {
+  const ties = register.councils
+    .flatMap((council) => council.relationships.map((r) => ({ council, r })))
+    .filter((t) => t.r.country === country)
+    .sort((a, b) => (firstYear(a.r) ?? 9999) - (firstYear(b.r) ?? 9999));
+  const first = ties[0];
+  if (!first) return undefined;
+  const name = /^united /i.test(country) ? `the ${country}` : country;
+  const councils = [...new Set(ties.map((t) => t.council))];
+  const lines = [
+    `Of the councils in the register, ${councils.length === 1 ? 'one has' : `${councils.length} have`} ties in ${name}:`,
+    councils
+      .map((c) => {
+        const own = ties.filter((t) => t.council === c).map((t) => relationshipLine(t.r).slice(2));
+        return `- **${c.place}**: ${own.join('; ')}`;
+      })
+      .join('\n'),
+    `The register holds ${register.councils.length} councils, not every one in New Zealand${nz ? `; [${nz.directory.publisher}](${nz.directory.url}) keeps the national directory` : ''}.`,
+  ];
+  const sources: Source[] = [
+    ...ties.flatMap((t) => [...t.council.sources, ...tieSources(t.r)]),
+    ...register.sources,
+  ];
+  return answer(registerId(first.council), lines.join('\n\n'), sources, register.reviewed);
+}
+
+/**
  * The reply for an NZ council the register has no entry for: it says so, and points to the
  * national directory rather than refusing or answering for another council.
  */

@@ -180,6 +180,7 @@ export interface NamedSet {
 export async function loadStandardSets(dir: string): Promise<NamedSet[]> {
   const suite = await loadQuestionSet(`${dir}/questions.yaml`);
   const blind = await loadQuestionSet(`${dir}/blind.yaml`);
+  const study = await loadQuestionSet(`${dir}/study.yaml`);
   const heldOut = await Promise.all(
     HELD_OUT.map(async ([name, file]) => ({
       name,
@@ -190,13 +191,14 @@ export async function loadStandardSets(dir: string): Promise<NamedSet[]> {
   return [
     { name: 'suite', set: suite, study: true },
     { name: 'blind dev', set: splitSet(blind, 'dev'), study: true },
+    { name: 'study 300', set: study, study: true },
     { name: 'blind test', set: splitSet(blind, 'test'), study: false },
     ...heldOut,
   ];
 }
 
 /** How many once-only sets there are (test/quality/final.yaml, final2.yaml … finalN.yaml). */
-const FINAL_SETS = 27;
+const FINAL_SETS = 29;
 
 /** The held-out sets after the blind test half, in the order they were written: name and file. */
 const HELD_OUT: [string, string][] = [
@@ -208,7 +210,13 @@ const HELD_OUT: [string, string][] = [
 ];
 
 /** Every set `npm run eval` reports, by name, in order. */
-export const STANDARD_SET_NAMES = ['suite', 'blind dev', 'blind test', ...HELD_OUT.map(([n]) => n)];
+export const STANDARD_SET_NAMES = [
+  'suite',
+  'blind dev',
+  'study 300',
+  'blind test',
+  ...HELD_OUT.map(([n]) => n),
+];
 
 /** The figures a README table row holds, in percent with one decimal. */
 export interface Figures {

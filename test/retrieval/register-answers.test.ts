@@ -146,3 +146,57 @@ describe('the oldest ties with a country, across the register', () => {
     );
   });
 });
+
+describe('ties in one country, across the register', () => {
+  it('lists every council with a tie in the country asked about, with statuses and sources', () => {
+    const a = ask('mōrena - which NZ councils have a sister or friendly city in Korea?');
+    expect(a.answered).toBe(true);
+    const text = replyToPlain(a.reply);
+    expect(text).toMatch(/^Of the councils in the register, 4 have ties in South Korea:/);
+    for (const line of [
+      '- Christchurch: Songpa-gu',
+      '- Lower Hutt: Hwaseong, South Korea (friendship city, since 2009, dormant)',
+      '- Tauranga: Ansan',
+      '- Auckland: Pohang',
+    ])
+      expect(text).toContain(line);
+    expect(text).toContain('not every one in New Zealand');
+    // The oldest tie's council is the answer's id; every council's own source is cited.
+    expect(a.reply.entryId).toBe('register:christchurch');
+    expect(sourceUrls(a.reply).length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('knows every country in the register by name, not only the common ones', () => {
+    const text = replyToPlain(ask('any nz councils twinned with somewhere in belgium?').reply);
+    expect(text).toMatch(/^Of the councils in the register, 2 have ties in Belgium:/);
+    expect(text).toContain('- Hamilton: Ieper');
+    expect(text).toContain('- Waimakariri: Zonnebeke');
+  });
+
+  it('leaves other questions that name a country and councils alone', () => {
+    // About Australian councils, not NZ councils with ties in Australia.
+    expect(
+      ask('do aussie councils need to tell canberra about their sister city deals').reply.entryId,
+    ).not.toMatch(/^register:/);
+    // About dropping a tie, not listing them.
+    expect(
+      ask('has any NZ council actually dumped a Chinese sister city over security?').reply.entryId,
+    ).not.toMatch(/^register:/);
+    // An MOU with a city, not a council's ties.
+    expect(
+      ask(
+        'the mayor wants to sign an MOU with a chinese city on the next visit, does that need sign off first',
+      ).reply.entryId,
+    ).not.toMatch(/^register:/);
+  });
+});
+
+describe("other ways of asking about a council's ties", () => {
+  it.each([
+    ["Which of Hutt City's overseas relationships are dormant?", 'register:lower-hutt'],
+    ['Tauranga - what are its international ties?', 'register:tauranga'],
+    ['does Rotorua have links with any cities overseas?', 'register:rotorua'],
+  ])('%s', (question, id) => {
+    expect(ask(question).reply.entryId).toBe(id);
+  });
+});

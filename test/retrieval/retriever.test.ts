@@ -81,7 +81,9 @@ describe('confidence rule', () => {
     const a = answerText(
       knowledge,
       retriever,
-      'what is the council policy on parking fines for delegations',
+      // A weak match on this small fixture (the shipped model's threshold is fitted on the real
+      // guidance, so the question must be weak here, not only there).
+      'what is the council policy on parking fines',
       '2026-11-27',
     );
     expect(a.answered).toBe(false);
