@@ -70,7 +70,7 @@ const RULES: [OutOfScope, RegExp, RegExp?][] = [
   [
     'political',
     new RegExp(
-      `\\b(should|must|ought) (nz|new zealand|we|the council|our council|councils|the government)\\b.*\\b(cut|end|cancel|drop|sever|break|ban|boycott)\\b|\\b(is|was) the (government|minister|council|pm|prime minister)\\b.*\\b(right|wrong|correct)\\b|\\b(what do you think|your (view|views|opinion|position)|do you (support|agree|like)|are you (for|against))\\b.*\\b(${STATES}|government|policy|law|bill|party|labour|national|greens|act party|election)\\b|\\bwho should (i|we) vote\\b|\\b(is|was|are) (the |this |that )?(new )?(foreign interference )?(law|act|bill|policy|legislation)\\b.*\\b(good|bad) (thing|idea)\\b|\\battack on (civil liberties|free speech|freedom)\\b|\\b(list|which) (of )?countries (we|councils|nz) (shouldnt|should not|must not)\\b`,
+      `\\b(should|must|ought) (nz|new zealand|we|the council|our council|councils|the government)\\b.*\\b(cut|end|cancel|drop|sever|break|ban|boycott)\\b|\\b(is|was) the (government|minister|council|pm|prime minister)\\b.*\\b(right|wrong|correct)\\b|\\b(what do you think|your (view|views|opinion|position)|do you (support|agree|like)|are you (for|against))\\b.*\\b(${STATES}|government|policy|law|bill|party|labour|national|greens|act party|election)\\b|\\bwho should (i|we) vote\\b|\\bshould (i|we) (still |even |really )?vote (for|against)\\b|\\b(is|was|are) (the |this |that )?(new )?(foreign interference )?(law|act|bill|policy|legislation)\\b.*\\b(good|bad) (thing|idea)\\b|\\battack on (civil liberties|free speech|freedom)\\b|\\b(list|which) (of )?countries (we|councils|nz) (shouldnt|should not|must not)\\b`,
     ),
   ],
   [
@@ -108,7 +108,7 @@ const RULES: [OutOfScope, RegExp, RegExp?][] = [
   ],
   [
     'council-services',
-    /\b(council|councils|annual|long term) (budget|plan)\b|\b(rates (bill|rebate|payment|notice|invoice|due|instalment)|(my )?rates (are )?due|pay (my )?rates|rubbish (collection|day|bin)|recycling (day|bin|collection)|dog (registration|licence|license)|register (my|a) dog|parking (fine|ticket|permit)|building consent|resource consent|library (hours|opening)|swimming pool (hours|opening)|pothole)\b|\b(library|libraries|pool|swimming pool|museum|art gallery|i site|isite|dump|transfer station|landfill|recycling centre) (open|opens|close|closes|opening|closing|hours)\b|\b(book|hire)\b.*\b(for (my|our) (daughter|son|kids?|family|friend|mum|dad|partner)s?|wedding|birthday|party|funeral|christening)\b/,
+    /\b(council|councils|annual|long term) (budget|plan)\b|\b(rates (bill|rebate|payment|notice|invoice|due|instalment)|(my )?rates (are )?due|rates (went up|go up|going up|increases?|increased|rises?|rose|hikes?)|pay (my )?rates|rubbish (collection|day|bin)|recycling (day|bin|collection)|dog (registration|licence|license)|register (my|a) dog|parking (fine|ticket|permit)|building consent|resource consent|library (hours|opening)|swimming pool (hours|opening)|pothole)\b|\b(library|libraries|pool|swimming pool|museum|art gallery|i site|isite|dump|transfer station|landfill|recycling centre) (open|opens|close|closes|opening|closing|hours)\b|\b(book|hire)\b.*\b(for (my|our) (daughter|son|kids?|family|friend|mum|dad|partner)s?|wedding|birthday|party|funeral|christening)\b/,
     /\b(sister|twin|trip|travel|delegation|interference|security|gift|koha|spy|spying|spies|espionage|targets?)\b/,
   ],
 ];

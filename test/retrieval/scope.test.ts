@@ -233,3 +233,28 @@ describe('declines added from the curated examples (opinions of people, politics
     expect(detectOutOfScope(q)).toBeUndefined();
   });
 });
+
+describe('declines added from the study sets (round 6)', () => {
+  it.each([
+    [
+      'One of the mayoral candidates here got a big donation from a business with overseas links. Should I still vote for her?',
+      'political',
+    ],
+    ['should we vote against the deputy mayor at the election?', 'political'],
+    [
+      'Our rates went up 14% this year. How does that compare with other councils around the country?',
+      'council-services',
+    ],
+    ['why are rates going up again', 'council-services'],
+  ])('declines %j as %s', (q, kind) => {
+    expect(detectOutOfScope(q)).toBe(kind);
+  });
+
+  it.each([
+    'Can a candidate who got a donation from a foreign business still stand for council?',
+    'what are the rules on voting on a matter where I have a foreign interest?',
+    'does a sister city trip come out of the rates budget?',
+  ])('still answers %j as guidance', (q) => {
+    expect(detectOutOfScope(q)).toBeUndefined();
+  });
+});
