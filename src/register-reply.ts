@@ -80,6 +80,18 @@ function relationshipLine(r: Relationship): string {
   return `- **${r.city}**${r.region ? ` (${r.region})` : ''}, ${r.country}${extras.length ? ` (${extras.join(', ')})` : ''}${tail ? `. ${tail}` : ''}`;
 }
 
+/** A tie in a list across councils: its city, kind, years and status, without the notes. */
+function briefTie(r: Relationship): string {
+  const since = sinceText(r);
+  const extras = [
+    r.kind !== 'sister city' ? r.kind : undefined,
+    since ? `since ${since}` : undefined,
+    r.disputed ? 'sources differ' : undefined,
+    r.status && r.status !== 'active' ? r.status : undefined,
+  ].filter(Boolean);
+  return `${r.city}${extras.length ? ` (${extras.join(', ')})` : ''}`;
+}
+
 /** The opening sentences about one tie: its kind, year, status, note and any disagreement. */
 function tieSentence(council: RegisterCouncil, r: Relationship): string {
   const pair = `${council.place} and ${r.city} (${r.country})`;
@@ -274,11 +286,11 @@ export function countryTiesReply(
     `Of the councils in the register, ${councils.length === 1 ? 'one has' : `${councils.length} have`} ties in ${name}:`,
     councils
       .map((c) => {
-        const own = ties.filter((t) => t.council === c).map((t) => relationshipLine(t.r).slice(2));
+        const own = ties.filter((t) => t.council === c).map((t) => briefTie(t.r));
         return `- **${c.place}**: ${own.join('; ')}`;
       })
       .join('\n'),
-    `The register holds ${register.councils.length} councils, not every one in New Zealand${nz ? `; [${nz.directory.publisher}](${nz.directory.url}) keeps the national directory` : ''}.`,
+    `Ask about a council by name for the notes on each tie. The register holds ${register.councils.length} councils, not every one in New Zealand${nz ? `; [${nz.directory.publisher}](${nz.directory.url}) keeps the national directory` : ''}.`,
   ];
   const sources: Source[] = [
     ...ties.flatMap((t) => [...t.council.sources, ...tieSources(t.r)]),

@@ -155,12 +155,14 @@ describe('ties in one country, across the register', () => {
     expect(text).toMatch(/^Of the councils in the register, 4 have ties in South Korea:/);
     for (const line of [
       '- Christchurch: Songpa-gu',
-      '- Lower Hutt: Hwaseong, South Korea (friendship city, since 2009, dormant)',
+      '- Lower Hutt: Hwaseong (friendship city, since 2009, dormant)',
       '- Tauranga: Ansan',
       '- Auckland: Pohang',
     ])
       expect(text).toContain(line);
     expect(text).toContain('not every one in New Zealand');
+    // A list, not every tie's notes: those come with a question about the council.
+    expect(text).toContain('Ask about a council by name for the notes on each tie.');
     // The oldest tie's council is the answer's id; every council's own source is cited.
     expect(a.reply.entryId).toBe('register:christchurch');
     expect(sourceUrls(a.reply).length).toBeGreaterThanOrEqual(5);
