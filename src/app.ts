@@ -26,7 +26,7 @@ import {
 import { Metrics } from './metrics.js';
 import type { Notifier, Platform } from './model.js';
 import { BUILD_CACHE } from './paths.js';
-import { Retriever } from './retrieval/index.js';
+import { type AnswerModel, DEFAULT_MODEL, Retriever } from './retrieval/index.js';
 import { Scheduler } from './scheduler.js';
 import { runShutdown } from './shutdown.js';
 import type { InboxStore } from './storage/inbox.js';
@@ -60,6 +60,11 @@ export async function loadContent(
     const checklists = new Map<string, Checklist>(loaded.map((c) => [c.id, c]));
     return { knowledge, checklists, ...(contacts ? { contacts } : {}) };
   });
+}
+
+/** The fitted answer model, with the threshold `ANSWER_THRESHOLD` sets instead when it is set. */
+export function answerModel(threshold: number | undefined): AnswerModel {
+  return threshold === undefined ? DEFAULT_MODEL : { ...DEFAULT_MODEL, threshold };
 }
 
 /** Where start-up caches are read from: the data folder's own, then the build's. */
@@ -280,7 +285,7 @@ export async function createAdvisor(
     : undefined;
   const bot = assembleBot({
     ...content,
-    retriever: new Retriever(content.knowledge, undefined, undefined, [
+    retriever: new Retriever(content.knowledge, answerModel(config.ANSWER_THRESHOLD), undefined, [
       join(config.DATA_DIR, 'cache'),
       BUILD_CACHE,
     ]),

@@ -34,6 +34,15 @@ export const ConfigSchema = z.object({
   /** Readable log lines on a terminal (`auto`), always (`pretty`), or JSON always (`json`). */
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(20000).default(2000),
+  /**
+   * How sure the bot must be to answer from the guidance (0-1). Unset: the threshold `npm run fit`
+   * chose. Higher declines more and answers fewer questions the guidance covers.
+   */
+  ANSWER_THRESHOLD: z.coerce
+    .number({ message: 'must be a number between 0 and 1' })
+    .gt(0, 'must be above 0')
+    .lt(1, 'must be below 1')
+    .optional(),
   PRETRIP_EXPIRY_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   PRETRIP_ESCALATE_WARNINGS: z.coerce.number().int().min(1).max(50).default(3),
   SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),

@@ -9,6 +9,12 @@ const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 /** NZ and international phone numbers: 027 555 0192, (04) 123-4567, +64 21 555 019, 0800 747 224. */
 const PHONE = /(?:\+?\d{1,3}[\s-]?)?\(?\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}\b/g;
 
+/** Stands in for a removed email or phone number until the words pointing to it are gone. */
+const CONTACT = '\u0000';
+/** "email me at", "or call", "ring me on", "txt": just before a removed address or number. */
+const CONTACT_WORDS =
+  /(?:\b(?:or|and)\s+)?\b(?:e-?mail|mail|call|ring|phone|text|txt|contact|reach)(?:\s+(?:me|us|him|her|them))?(?:\s+(?:on|at))?\s*:?\s*(?=\u0000)/gi;
+
 const GREETING_WORDS =
   "(?:kia ora(?: koe| koutou| katoa| ano)?|t[eē]n[aā] (?:koe|koutou|korua)|m[oō]rena|hi(?: there| all| team| folks)?|hello(?: there| team)?|hey(?: there| team)?|hiya|g'?day|good (?:morning|afternoon|evening)|greetings|dear (?:bot|advisor|team))";
 
@@ -39,8 +45,11 @@ export function stripNoise(text: string): string {
   let t = text.replace(/\s+/g, ' ').trim();
   t = t
     .replace(URL, ' ')
-    .replace(EMAIL, ' ')
-    .replace(PHONE, (m) => (isPhone(m) ? ' ' : m));
+    .replace(EMAIL, CONTACT)
+    .replace(PHONE, (m) => (isPhone(m) ? CONTACT : m))
+    // "Email me at … or call …": the words that only point to a removed address go with it.
+    .replace(CONTACT_WORDS, ' ')
+    .replaceAll(CONTACT, ' ');
   for (let i = 0; i < 3; i++) {
     const before = t;
     t = t.replace(LEADING_GREETING, '').trim();

@@ -26,6 +26,26 @@ describe('config', () => {
     expect(loadConfig({}).LLM_BASE_URL).toBeUndefined();
   });
 
+  it('takes an answer threshold between 0 and 1, and says what is wrong with any other', async () => {
+    const { answerModel } = await import('../../src/app.js');
+    const { DEFAULT_MODEL } = await import('../../src/retrieval/index.js');
+    expect(loadConfig({}).ANSWER_THRESHOLD).toBeUndefined();
+    expect(loadConfig({ ANSWER_THRESHOLD: '' }).ANSWER_THRESHOLD).toBeUndefined();
+    expect(loadConfig({ ANSWER_THRESHOLD: '0.5' }).ANSWER_THRESHOLD).toBe(0.5);
+    expect(() => loadConfig({ ANSWER_THRESHOLD: '1.5' })).toThrow(
+      /ANSWER_THRESHOLD: must be below 1/,
+    );
+    expect(() => loadConfig({ ANSWER_THRESHOLD: '0' })).toThrow(
+      /ANSWER_THRESHOLD: must be above 0/,
+    );
+    expect(() => loadConfig({ ANSWER_THRESHOLD: 'strict' })).toThrow(
+      /ANSWER_THRESHOLD: must be a number/,
+    );
+    // Unset keeps the fitted model; set changes the threshold and nothing else.
+    expect(answerModel(undefined)).toBe(DEFAULT_MODEL);
+    expect(answerModel(0.5)).toEqual({ ...DEFAULT_MODEL, threshold: 0.5 });
+  });
+
   it('says which Slack setting is missing', () => {
     expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(
       /also set SLACK_APP_TOKEN \(Socket Mode\) or SLACK_SIGNING_SECRET/,

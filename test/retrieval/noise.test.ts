@@ -36,4 +36,21 @@ describe('stripNoise', () => {
     expect(stripNoise('cheers')).toBe('cheers');
     expect(stripNoise('Kia ora')).toBe('Kia ora');
   });
+  it('drops the words that only point to a removed address or number, and no others', () => {
+    expect(
+      stripNoise(
+        'Can we fly a drone over the festival? Email aroha.te@example.com or call 021 555 1234',
+      ),
+    ).toBe('Can we fly a drone over the festival?');
+    expect(stripNoise('is koha taxable? ring me on 027 555 0192 if you need more')).toBe(
+      'is koha taxable? if you need more',
+    );
+    // Not next to a number or an address: the words are the question.
+    expect(stripNoise("who should I call if I'm approached?")).toBe(
+      "who should I call if I'm approached?",
+    );
+    expect(stripNoise('can I email the consulate about the visit?')).toBe(
+      'can I email the consulate about the visit?',
+    );
+  });
 });
