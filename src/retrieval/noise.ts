@@ -10,10 +10,10 @@ const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 const PHONE = /(?:\+?\d{1,3}[\s-]?)?\(?\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}\b/g;
 
 /** Stands in for a removed email or phone number until the words pointing to it are gone. */
-const CONTACT = '\u0000';
+const CONTACT = '\uE000';
 /** "email me at", "or call", "ring me on", "txt": just before a removed address or number. */
 const CONTACT_WORDS =
-  /(?:\b(?:or|and)\s+)?\b(?:e-?mail|mail|call|ring|phone|text|txt|contact|reach)(?:\s+(?:me|us|him|her|them))?(?:\s+(?:on|at))?\s*:?\s*(?=\u0000)/gi;
+  /(?:\b(?:or|and)\s+)?\b(?:e-?mail|mail|call|ring|phone|text|txt|contact|reach)(?:\s+(?:me|us|him|her|them))?(?:\s+(?:on|at))?\s*:?\s*(?=\uE000)/gi;
 
 const GREETING_WORDS =
   "(?:kia ora(?: koe| koutou| katoa| ano)?|t[eē]n[aā] (?:koe|koutou|korua)|m[oō]rena|hi(?: there| all| team| folks)?|hello(?: there| team)?|hey(?: there| team)?|hiya|g'?day|good (?:morning|afternoon|evening)|greetings|dear (?:bot|advisor|team))";
