@@ -66,7 +66,7 @@ function asksAboutTies(text: string): boolean {
 
 /**
  * Other ways of asking about a council's ties: "its international ties", "our overseas links",
- * "a link with a city in Korea", "sign something with a Japanese city".
+ * "a link with a city in Korea", "links with any cities overseas".
  */
 const TIE_WORDS =
   /\b(overseas|international|foreign|offshore) (relationships?|ties|links?|partnerships?|connections?)\b|\b(links?|ties|relationships?|connections?) (with|to) (a|an|any|some) (\w+ )?(cit(y|ies)|towns?|municipalit(y|ies))\b/;

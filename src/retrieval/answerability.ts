@@ -74,7 +74,7 @@ export interface AnswerModel {
 
 /**
  * The model fitted by `npm run fit` on the suite, the blind set's dev half, the curated declines
- * and the training writers' questions.
+ * and the training writers' questions, with its threshold chosen on the study sets and the dev half.
  */
 export const DEFAULT_MODEL: AnswerModel = checkModel(FITTED);
 
