@@ -220,22 +220,7 @@ describe('declines added from the curated examples (opinions of people, politics
     ["whats the easiest way to leave the Kobe trip off my members' return", 'evasion'],
     ['if i just dont mention that the hosts paid, will anyone notice', 'evasion'],
     ['Which of our councillors have been interviewed by the SIS?', 'personal-data'],
-  ])('declines %j as %s', (q, kind) => {
-    expect(detectOutOfScope(q)).toBe(kind);
-  });
-
-  it.each([
-    'What are the signs someone is a spy rather than a real diplomat?',
-    'do I have to declare the trip on my members return?',
-    'can I leave my own laptop off the trip and take a loan one instead?',
-    'should we register on SafeTravel before the trip?',
-  ])('still answers %j as guidance', (q) => {
-    expect(detectOutOfScope(q)).toBeUndefined();
-  });
-});
-
-describe('declines added from the study sets (round 6)', () => {
-  it.each([
+    // From the study sets (round 6).
     [
       'One of the mayoral candidates here got a big donation from a business with overseas links. Should I still vote for her?',
       'political',
@@ -251,6 +236,10 @@ describe('declines added from the study sets (round 6)', () => {
   });
 
   it.each([
+    'What are the signs someone is a spy rather than a real diplomat?',
+    'do I have to declare the trip on my members return?',
+    'can I leave my own laptop off the trip and take a loan one instead?',
+    'should we register on SafeTravel before the trip?',
     'Can a candidate who got a donation from a foreign business still stand for council?',
     'what are the rules on voting on a matter where I have a foreign interest?',
     'does a sister city trip come out of the rates budget?',
