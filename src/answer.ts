@@ -228,13 +228,27 @@ function councilsTiedIn(register: Register, text: string): string | undefined {
   const folded = foldText(text);
   if (!ASKS_WHICH_COUNCILS.test(folded)) return undefined;
   const named = new Set<string>();
-  for (const [re, country] of COUNTRY_WORDS) if (re.test(folded)) named.add(country);
-  for (const council of register.councils)
-    for (const { country } of council.relationships) {
-      const plain = foldText(country.replace(/\(.*\)/, ''));
-      if (plain && new RegExp(`\\b${plain}\\b`).test(folded)) named.add(country);
-    }
+  for (const [re, country] of [...COUNTRY_WORDS, ...registerCountries(register)])
+    if (re.test(folded)) named.add(country);
   return named.size === 1 ? [...named][0] : undefined;
+}
+
+const countryNames = new WeakMap<Register, [RegExp, string][]>();
+
+/** Every country in the register, matched by its name ("England (United Kingdom)" by "England"). */
+function registerCountries(register: Register): [RegExp, string][] {
+  let names = countryNames.get(register);
+  if (!names) {
+    const countries = new Set(
+      register.councils.flatMap((c) => c.relationships.map((r) => r.country)),
+    );
+    names = [...countries].flatMap((country): [RegExp, string][] => {
+      const plain = foldText(country.replace(/\(.*\)/, ''));
+      return plain ? [[new RegExp(`\\b${plain}\\b`), country]] : [];
+    });
+    countryNames.set(register, names);
+  }
+  return names;
 }
 
 /** Words that ask when a tie began or how old it is. */
