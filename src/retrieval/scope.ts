@@ -109,7 +109,7 @@ const RULES: [OutOfScope, RegExp, RegExp?][] = [
   [
     'council-services',
     /\b(council|councils|annual|long term) (budget|plan)\b|\b(rates (bill|rebate|payment|notice|invoice|due|instalment)|(my )?rates (are )?due|rates (went up|go up|going up|increases?|increased|rises?|rose|hikes?)|pay (my )?rates|rubbish (collection|day|bin)|recycling (day|bin|collection)|dog (registration|licence|license)|register (my|a) dog|parking (fine|ticket|permit)|building consent|resource consent|library (hours|opening)|swimming pool (hours|opening)|pothole)\b|\b(library|libraries|pool|swimming pool|museum|art gallery|i site|isite|dump|transfer station|landfill|recycling centre) (open|opens|close|closes|opening|closing|hours)\b|\b(book|hire)\b.*\b(for (my|our) (daughter|son|kids?|family|friend|mum|dad|partner)s?|wedding|birthday|party|funeral|christening)\b/,
-    /\b(sister|twin|trip|travel|delegation|interference|security|gift|koha|spy|spying|spies|espionage|targets?)\b/,
+    /\b(sister|twin|trip|travel|delegation|interference|security|gift|koha|spy|spying|spies|espionage|targets?|foreign)\b/,
   ],
 ];
 

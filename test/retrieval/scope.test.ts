@@ -243,6 +243,7 @@ describe('declines added from the curated examples (opinions of people, politics
     'Can a candidate who got a donation from a foreign business still stand for council?',
     'what are the rules on voting on a matter where I have a foreign interest?',
     'does a sister city trip come out of the rates budget?',
+    'why would a foreign govt even care about a district council? we do rubbish collection and dog rego lol',
   ])('still answers %j as guidance', (q) => {
     expect(detectOutOfScope(q)).toBeUndefined();
   });
