@@ -212,14 +212,8 @@ export class Bm25Index {
 
   /** The best match alone (the first of `search`), without ranking every matched document. */
   best(queryTerms: readonly string[]): Bm25Match | undefined {
-    const touched = this.pass(queryTerms);
-    let top = -1;
-    for (let i = 0; i < touched; i++) {
-      const doc = this.touched[i] as number;
-      // Ties go to the document matched first, as in a stable sort.
-      if (top < 0 || this.final(doc) > this.final(top)) top = doc;
-    }
-    return top < 0 ? undefined : this.match(top);
+    const top = this.leaders(this.pass(queryTerms)).get(0);
+    return top === undefined ? undefined : this.match(top);
   }
 
   /**
@@ -227,18 +221,23 @@ export class Bm25Index {
    * belongs to), ranked as `search` ranks; cheaper than `search` when many documents match.
    */
   bestByGroup(queryTerms: readonly string[], groupOf: ArrayLike<number>): Map<number, Bm25Match> {
-    const touched = this.pass(queryTerms);
+    const leaders = this.leaders(this.pass(queryTerms), groupOf);
+    const out = new Map<number, Bm25Match>();
+    for (const [group, doc] of leaders) out.set(group, this.match(doc));
+    return out;
+  }
+
+  /** The best-scoring matched document of each group (one group, 0, without `groupOf`), after `pass`. */
+  private leaders(touched: number, groupOf?: ArrayLike<number>): Map<number, number> {
     const best = new Map<number, number>();
     for (let i = 0; i < touched; i++) {
       const doc = this.touched[i] as number;
-      const group = groupOf[doc] as number;
+      const group = groupOf ? (groupOf[doc] as number) : 0;
       const held = best.get(group);
       // Ties go to the document matched first, as in a stable sort.
       if (held === undefined || this.final(doc) > this.final(held)) best.set(group, doc);
     }
-    const out = new Map<number, Bm25Match>();
-    for (const [group, doc] of best) out.set(group, this.match(doc));
-    return out;
+    return best;
   }
 
   // Scratch space for one search at a time (searches are synchronous), sized to the documents.
