@@ -4,6 +4,7 @@ import {
   findPlaces,
   type Knowledge,
   type Register,
+  type Relationship,
 } from './knowledge/index.js';
 import type { Reply } from './model.js';
 import {
@@ -12,6 +13,7 @@ import {
   notListedReply,
   type RegisterTopic,
   registerReply,
+  statusTiesReply,
 } from './register-reply.js';
 import {
   answerReply,
@@ -69,7 +71,7 @@ function asksAboutTies(text: string): boolean {
  * "a link with a city in Korea", "links with any cities overseas".
  */
 const TIE_WORDS =
-  /\b(overseas|international|foreign|offshore) (relationships?|ties|links?|partnerships?|connections?)\b|\b(links?|ties|relationships?|connections?) (with|to) (a|an|any|some) (\w+ )?(cit(y|ies)|towns?|municipalit(y|ies))\b/;
+  /\b(overseas|international|foreign|offshore) (relationships?|ties|links?|partnerships?|connections?)\b|\b(links?|ties|relationships?|connections?) (with|to) ((a|an|any|some) )?(\w+ )?(cit(y|ies)|towns?|municipalit(y|ies))\b/;
 
 const TOPIC_WORDS: [RegisterTopic, RegExp][] = [
   [
@@ -103,9 +105,11 @@ function guidanceAbout(knowledge: Knowledge, council: string): Entry[] {
 /** True when a question asks which place holds a tie: "which NZ city is twinned with Otaru?" */
 function asksWhichPlace(text: string): boolean {
   const folded = foldText(text);
+  // "Is that where sister cities started?" asks where the idea began, not which place holds a tie.
   return (
-    /\b(which|what|who|where)\b/.test(folded) &&
-    /\b(nz|new zealand|councils?|city|cities|towns?|places?|districts?)\b/.test(folded)
+    /\b(which|what)\s+(\w+\s+){0,2}(nz|new zealand|councils?|city|cities|towns?|places?|districts?)\b/.test(
+      folded,
+    ) || /\b(who|where)\b.*\b(nz|new zealand|councils?)\b/.test(folded)
   );
 }
 
@@ -151,6 +155,13 @@ function fromRegister(
   const country = !listed.length && !unlisted.length && asks ? firstTieCountry(text) : undefined;
   if (country) {
     const reply = firstTieReply(register, country, knowledge.nzCouncils);
+    if (reply) return done(reply, false);
+  }
+  // "Has any NZ council actually ended a sister city?": the ties recorded as ended (or dormant).
+  const statuses = !listed.length && !unlisted.length && asks ? askedStatuses(text) : undefined;
+  if (statuses) {
+    const country = namedCountry(register, text);
+    const reply = statusTiesReply(register, statuses, country, knowledge.nzCouncils);
     if (reply) return done(reply, false);
   }
   // "Which councils have a sister city in Korea?": every council with a tie there.
@@ -216,6 +227,41 @@ function firstTieCountry(text: string): string | undefined {
   return found.length === 1 ? found[0]?.[1] : undefined;
 }
 
+/** Asks across councils: "has any NZ council…", "which ties…", "have councils ever…". */
+const ASKS_ANY =
+  /\b(has|have|did) any\b|\bany (nz |new zealand |kiwi |other )?(councils?|cities|towns|examples?|cases?)\b|\b(which|ever)\b/;
+/** A tie that has been ended ("dumped", "cut ties"), in the past tense: "how do we end one?" is not. */
+const ENDED =
+  /\b(ended|dropped|cut (ties|links?|off)|cancell?ed|terminated|scrapped|dumped|ditched|severed|pulled out of|walked away from|broken off|broke off|discontinued|wound up)\b/;
+const GIVES_REASON =
+  /\b(why|because|due to|over (security|concerns?|interference|spying|espionage|worries)|security (worries|concerns?|reasons?)|for security)\b/;
+const QUIET =
+  /\b(dormant|inactive|gone quiet|go quiet|gone cold|lapsed|fizzled|died off|not active|no longer active)\b/;
+
+/**
+ * The statuses a question asks for across the register ("has any NZ council actually ended a
+ * sister city, or do they just let them go quiet?"): ended ties, dormant ones, or both.
+ */
+function askedStatuses(text: string): NonNullable<Relationship['status']>[] | undefined {
+  const folded = foldText(text);
+  // The register records no reasons: "…ended a sister city because of security worries?" is a
+  // question for the guidance on how councils are handling their ties.
+  if (!ASKS_ANY.test(folded) || GIVES_REASON.test(folded)) return undefined;
+  const statuses: NonNullable<Relationship['status']>[] = [];
+  if (ENDED.test(folded)) statuses.push('ended');
+  if (QUIET.test(folded)) statuses.push('dormant', 'paused');
+  return statuses.length ? statuses : undefined;
+}
+
+/** The one country a question names, if it names exactly one the register knows. */
+function namedCountry(register: Register, text: string): string | undefined {
+  const folded = foldText(text);
+  const named = new Set<string>();
+  for (const [re, country] of [...COUNTRY_WORDS, ...registerCountries(register)])
+    if (re.test(folded)) named.add(country);
+  return named.size === 1 ? [...named][0] : undefined;
+}
+
 /** "Which councils have…", "any NZ councils twinned with…", "which councils on your list have…". */
 const ASKS_WHICH_COUNCILS =
   /\b(which|what|any|how many)\s+(nz\s+|new zealand\s+|kiwi\s+|other\s+)?(councils?|cities|towns|places|districts|regions)\b(\s+\w+){0,3}?\s+(have|has|had|with|are|is|twinned|linked|paired|got)\b/;
@@ -227,10 +273,7 @@ const ASKS_WHICH_COUNCILS =
 function councilsTiedIn(register: Register, text: string): string | undefined {
   const folded = foldText(text);
   if (!ASKS_WHICH_COUNCILS.test(folded)) return undefined;
-  const named = new Set<string>();
-  for (const [re, country] of [...COUNTRY_WORDS, ...registerCountries(register)])
-    if (re.test(folded)) named.add(country);
-  return named.size === 1 ? [...named][0] : undefined;
+  return namedCountry(register, text);
 }
 
 const countryNames = new WeakMap<Register, [RegExp, string][]>();

@@ -300,6 +300,44 @@ export function countryTiesReply(
 }
 
 /**
+ * Every tie in the register with one of `statuses` ("has any NZ council actually ended a sister
+ * city?", "which ties have gone quiet?"), in that order of status, each with its council, years
+ * and note; the reply says the register is not the whole country's list. Undefined when there are
+ * none (with `country`, none in that country).
+ */
+export function statusTiesReply(
+  register: Register,
+  statuses: readonly NonNullable<Relationship['status']>[],
+  country?: string,
+  nz?: NzCouncils,
+): Reply | undefined {
+  const ties = statuses.flatMap((status) =>
+    register.councils.flatMap((council) =>
+      council.relationships
+        .filter((r) => r.status === status && (!country || r.country === country))
+        .map((r) => ({ council, r })),
+    ),
+  );
+  const first = ties[0];
+  if (!first) return undefined;
+  const lines = [
+    `Of the ties in the register, ${ties.length === 1 ? 'one is' : `${ties.length} are`} recorded as ${listWords([...statuses], 'or')}:`,
+    ties
+      .map(
+        ({ council, r }) =>
+          `- **${council.place}** and ${briefTie(r)}, ${r.country}${r.note ? `. ${r.note}` : ''}`,
+      )
+      .join('\n'),
+    `Ask about a council by name for the rest of its record. The register holds ${register.councils.length} councils, not every one in New Zealand${nz ? `; [${nz.directory.publisher}](${nz.directory.url}) keeps the national directory` : ''}.`,
+  ];
+  const sources: Source[] = [
+    ...ties.flatMap((t) => [...t.council.sources, ...tieSources(t.r)]),
+    ...register.sources,
+  ];
+  return answer(registerId(first.council), lines.join('\n\n'), sources, register.reviewed);
+}
+
+/**
  * The reply for an NZ council the register has no entry for: it says so, and points to the
  * national directory rather than refusing or answering for another council.
  */

@@ -94,6 +94,11 @@ describe('register answers on the shipped knowledge', () => {
     const a = ask('do aussie councils need to tell canberra about their sister city deals');
     expect(a.reply.entryId).toBe('australia-foreign-arrangements-scheme');
     expect(ask('which nz city is twinned with Otaru').reply.entryId).toBe('register:dunedin');
+    // Coventry is one of Selwyn's ties, but "where sister cities started" asks about the idea.
+    expect(
+      ask('coventry + stalingrad - is that where sister cities started?').reply.entryId,
+    ).not.toMatch(/^register:/);
+    expect(ask('where in nz is the sister city of Otaru?').reply.entryId).toBe('register:dunedin');
   });
 
   it("lists Christchurch's namesake in Dorset as one of its ties, not as the question", () => {
@@ -168,6 +173,11 @@ describe('ties in one country, across the register', () => {
     expect(sourceUrls(a.reply).length).toBeGreaterThanOrEqual(5);
   });
 
+  it('reads "links with korean cities" (no article, an adjective) as the same question', () => {
+    const text = replyToPlain(ask('which nz councils have links with korean cities?').reply);
+    expect(text).toMatch(/^Of the councils in the register, 4 have ties in South Korea:/);
+  });
+
   it('knows every country in the register by name, not only the common ones', () => {
     const text = replyToPlain(ask('any nz councils twinned with somewhere in belgium?').reply);
     expect(text).toMatch(/^Of the councils in the register, 2 have ties in Belgium:/);
@@ -190,6 +200,44 @@ describe('ties in one country, across the register', () => {
         'the mayor wants to sign an MOU with a chinese city on the next visit, does that need sign off first',
       ).reply.entryId,
     ).not.toMatch(/^register:/);
+  });
+});
+
+describe('ended and dormant ties, across the register', () => {
+  it('lists the ties recorded as ended, with council, years, note and sources', () => {
+    const a = ask('has any nz council actually ended a sister city? officially i mean');
+    expect(a.answered).toBe(true);
+    expect(a.reply.entryId).toBe('register:whanganui');
+    const text = replyToPlain(a.reply);
+    expect(text).toMatch(/^Of the ties in the register, one is recorded as ended:/);
+    expect(text).toContain('- Whanganui and Reno (since 1973, ended), United States.');
+    expect(text).not.toContain('dormant');
+    expect(text).toContain('not every one in New Zealand');
+    expect(sourceUrls(a.reply).some((u) => u.includes('whanganui'))).toBe(true);
+  });
+
+  it('adds the dormant ties when the question asks about ties gone quiet too', () => {
+    const text = replyToPlain(
+      ask(
+        'Has any NZ council actually ended a sister city relationship, or do they just let them go quiet?',
+      ).reply,
+    );
+    expect(text).toMatch(
+      /^Of the ties in the register, 6 are recorded as ended, dormant or paused:/,
+    );
+    expect(text).toContain('- Nelson and Eureka (since 2004, dormant), United States.');
+    expect(replyToPlain(ask('which sister city ties have gone quiet?').reply)).toMatch(
+      /^Of the ties in the register, 5 are recorded as dormant or paused:/,
+    );
+  });
+
+  it('leaves to the guidance a question about reasons, or about how to end a tie', () => {
+    for (const q of [
+      'Has any NZ council actually ended a sister city because of security worries?',
+      'how do we end a sister city relationship?',
+      'what happens if a council ends a sister city agreement?',
+    ])
+      expect(replyToPlain(ask(q).reply), q).not.toMatch(/^Of the ties in the register/);
   });
 });
 
