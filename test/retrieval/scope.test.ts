@@ -231,6 +231,20 @@ describe('declines added from the curated examples (opinions of people, politics
       'council-services',
     ],
     ['why are rates going up again', 'council-services'],
+    // From the study sets (round 7).
+    [
+      'A candidate in my ward is getting a lot of money from one business community. Should people vote for her or not?',
+      'political',
+    ],
+    [
+      'Half the table wants the sister city dumped, the other half says it is great for students. Can you just tell us which side is right?',
+      'political',
+    ],
+    [
+      'Kia ora, attaching the 12-page cooperation agreement our partner city sent over (pdf). Can you go through it and flag anything risky?',
+      'task',
+    ],
+    ['pls review the attached MOU before the hui', 'task'],
   ])('declines %j as %s', (q, kind) => {
     expect(detectOutOfScope(q)).toBe(kind);
   });
@@ -243,6 +257,8 @@ describe('declines added from the curated examples (opinions of people, politics
     'Can a candidate who got a donation from a foreign business still stand for council?',
     'what are the rules on voting on a matter where I have a foreign interest?',
     'does a sister city trip come out of the rates budget?',
+    'what should I check before signing an MOU with an attached annex of projects?',
+    'can people vote for a candidate who took a foreign donation?',
     'why would a foreign govt even care about a district council? we do rubbish collection and dog rego lol',
   ])('still answers %j as guidance', (q) => {
     expect(detectOutOfScope(q)).toBeUndefined();
