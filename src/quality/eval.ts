@@ -191,14 +191,14 @@ export async function loadStandardSets(dir: string): Promise<NamedSet[]> {
   return [
     { name: 'suite', set: suite, study: true },
     { name: 'blind dev', set: splitSet(blind, 'dev'), study: true },
-    { name: 'study 300', set: study, study: true },
+    { name: 'study 600', set: study, study: true },
     { name: 'blind test', set: splitSet(blind, 'test'), study: false },
     ...heldOut,
   ];
 }
 
 /** How many once-only sets there are (test/quality/final.yaml, final2.yaml … finalN.yaml). */
-const FINAL_SETS = 33;
+const FINAL_SETS = 37;
 
 /** The held-out sets after the blind test half, in the order they were written: name and file. */
 const HELD_OUT: [string, string][] = [
@@ -213,7 +213,7 @@ const HELD_OUT: [string, string][] = [
 export const STANDARD_SET_NAMES = [
   'suite',
   'blind dev',
-  'study 300',
+  'study 600',
   'blind test',
   ...HELD_OUT.map(([n]) => n),
 ];
