@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cachedPacked, isStringArray, type Packed } from '../disk-cache.js';
+import { cachedPacked, type Packed } from '../disk-cache.js';
 import { ANALYSIS_VERSION, foldText } from './normalise.js';
 
 /**
@@ -10,30 +10,34 @@ import { ANALYSIS_VERSION, foldText } from './normalise.js';
  */
 /** Pseudo-features added to every question when averaging, so short ones count for less. */
 const SHRINK = 6;
-/** Bumped when the features change, so old cache files are not used. */
-const FORMAT = 2;
+/** Bumped when the features or the stored layout change, so old cache files are not used. */
+const FORMAT = 3;
 
-/** The counts: each feature with its counts in and out of the remit. */
+/**
+ * The counts, in an open-addressing hash table keyed by two 32-bit hashes of each feature (a
+ * 64-bit key): it loads from the cache as four typed arrays, with no strings to parse and no map
+ * to build, which is most of what loading the model cost. Two features sharing all 64 bits would
+ * share their counts; among some 50,000 features that is about one chance in ten million.
+ */
 interface Counted {
-  features: string[];
+  keyA: Uint32Array;
+  keyB: Uint32Array;
   inCounts: Uint32Array;
   outCounts: Uint32Array;
+  /** Distinct features. */
+  features: number;
   inTotal: number;
   outTotal: number;
 }
 
 export class RemitModel {
-  /** Each feature's place in `inCounts` and `outCounts`. */
-  private readonly index = new Map<string, number>();
-  private readonly inCounts: Uint32Array;
-  private readonly outCounts: Uint32Array;
-  private readonly inTotal: number;
-  private readonly outTotal: number;
+  private readonly table: Counted;
+  private readonly mask: number;
   private readonly vocabulary: number;
 
   /**
-   * With `cacheDirs`, the counts are kept on disk between runs (`cachedPacked`: the features as
-   * JSON, the counts as binary arrays).
+   * With `cacheDirs`, the counts are kept on disk between runs (`cachedPacked`: the totals as
+   * JSON, the table as binary arrays).
    */
   constructor(
     inRemit: readonly string[],
@@ -43,63 +47,103 @@ export class RemitModel {
     const key = createHash('sha256')
       .update(JSON.stringify([FORMAT, ANALYSIS_VERSION, SHRINK, inRemit, outOfRemit]))
       .digest('hex');
-    const counted = cachedPacked(cacheDirs, `remit-${key.slice(0, 24)}.bin`, {
-      build: (): Counted => {
-        const inCounts = new Map<string, number>();
-        const outCounts = new Map<string, number>();
-        const inTotal = count(inRemit, inCounts);
-        const outTotal = count(outOfRemit, outCounts);
-        const features = [...new Set([...inCounts.keys(), ...outCounts.keys()])];
-        return {
-          features,
-          inCounts: Uint32Array.from(features, (f) => inCounts.get(f) ?? 0),
-          outCounts: Uint32Array.from(features, (f) => outCounts.get(f) ?? 0),
-          inTotal,
-          outTotal,
-        };
-      },
+    this.table = cachedPacked(cacheDirs, `remit-${key.slice(0, 24)}.bin`, {
+      build: () => buildTable(inRemit, outOfRemit),
       pack: (c) => ({
         meta: { features: c.features, inTotal: c.inTotal, outTotal: c.outTotal },
-        arrays: [c.inCounts, c.outCounts],
+        arrays: [c.keyA, c.keyB, c.inCounts, c.outCounts],
       }),
       unpack,
     });
-    counted.features.forEach((f, i) => {
-      this.index.set(f, i);
-    });
-    this.inCounts = counted.inCounts;
-    this.outCounts = counted.outCounts;
-    this.inTotal = counted.inTotal;
-    this.outTotal = counted.outTotal;
-    this.vocabulary = counted.features.length + 1;
+    this.mask = this.table.keyA.length - 1;
+    this.vocabulary = this.table.features + 1;
   }
 
   /** True when there are examples of both kinds to compare against. */
   get trained(): boolean {
-    return this.inTotal > 0 && this.outTotal > 0;
+    return this.table.inTotal > 0 && this.table.outTotal > 0;
   }
 
   /**
    * The mean log-likelihood ratio per feature (shrunk for short questions), in remit over out of
-   * it, clamped to ±3: positive
-   * reads like guidance questions, negative like declined ones, 0 when untrained or empty.
+   * it, clamped to ±3: positive reads like guidance questions, negative like declined ones, 0 when
+   * untrained or empty.
    */
   score(question: string): number {
     if (!this.trained) return 0;
     const features = featuresOf(question);
     if (features.length === 0) return 0;
+    const { inCounts, outCounts, inTotal, outTotal } = this.table;
     let sum = 0;
     for (const f of features) {
-      const i = this.index.get(f);
-      const a = i === undefined ? 0 : (this.inCounts[i] as number);
-      const b = i === undefined ? 0 : (this.outCounts[i] as number);
-      const pin = (a + 1) / (this.inTotal + this.vocabulary);
-      const pout = (b + 1) / (this.outTotal + this.vocabulary);
+      const i = slotOf(this.table, this.mask, f);
+      const a = i < 0 ? 0 : (inCounts[i] as number);
+      const b = i < 0 ? 0 : (outCounts[i] as number);
+      const pin = (a + 1) / (inTotal + this.vocabulary);
+      const pout = (b + 1) / (outTotal + this.vocabulary);
       sum += Math.log(pin / pout);
     }
     // A few features say little: a short question's score is shrunk towards 0.
     return Math.max(-3, Math.min(3, sum / (features.length + SHRINK)));
   }
+}
+
+/** Two independent 32-bit FNV-1a hashes of a string's UTF-16 code units (different offsets). */
+function hashes(text: string): [number, number] {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x9e3779b9;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
+  }
+  return [a >>> 0, b >>> 0];
+}
+
+/** Where `feature` sits in the table, or -1 when it was never counted. */
+function slotOf(t: Counted, mask: number, feature: string): number {
+  const [a, b] = hashes(feature);
+  // At most one pass round the table, whatever a damaged cache file holds.
+  for (let n = 0, i = a & mask; n <= mask; n++, i = (i + 1) & mask) {
+    // An empty slot has no counts: every stored feature was counted at least once.
+    if (!(t.inCounts[i] as number) && !(t.outCounts[i] as number)) return -1;
+    if (t.keyA[i] === a && t.keyB[i] === b) return i;
+  }
+  return -1;
+}
+
+/** Counts the features of both kinds of text into a table at most half full. */
+function buildTable(inRemit: readonly string[], outOfRemit: readonly string[]): Counted {
+  const inMap = new Map<string, number>();
+  const outMap = new Map<string, number>();
+  const inTotal = count(inRemit, inMap);
+  const outTotal = count(outOfRemit, outMap);
+  const features = [...new Set([...inMap.keys(), ...outMap.keys()])];
+  let size = 16;
+  while (size < features.length * 2) size *= 2;
+  const t: Counted = {
+    keyA: new Uint32Array(size),
+    keyB: new Uint32Array(size),
+    inCounts: new Uint32Array(size),
+    outCounts: new Uint32Array(size),
+    features: features.length,
+    inTotal,
+    outTotal,
+  };
+  for (const f of features) {
+    const [a, b] = hashes(f);
+    let i = a & (size - 1);
+    while (
+      ((t.inCounts[i] as number) || (t.outCounts[i] as number)) &&
+      !(t.keyA[i] === a && t.keyB[i] === b)
+    )
+      i = (i + 1) & (size - 1);
+    t.keyA[i] = a;
+    t.keyB[i] = b;
+    t.inCounts[i] = (t.inCounts[i] as number) + (inMap.get(f) ?? 0);
+    t.outCounts[i] = (t.outCounts[i] as number) + (outMap.get(f) ?? 0);
+  }
+  return t;
 }
 
 /** Folded words and adjacent pairs, each counted once per text. */
@@ -120,25 +164,35 @@ function count(texts: readonly string[], into: Map<string, number>): number {
   return total;
 }
 
-/** The counts in a packed value, or undefined when its parts do not fit together. */
+/** The table in a packed value, or undefined when its parts do not fit together. */
 function unpack(p: Packed): Counted | undefined {
   const m = p.meta as { features?: unknown; inTotal?: unknown; outTotal?: unknown } | null;
-  const [inCounts, outCounts] = p.arrays;
+  const [keyA, keyB, inCounts, outCounts] = p.arrays;
+  const size = keyA?.length ?? 0;
   if (
     !m ||
-    !isStringArray(m.features) ||
+    typeof m.features !== 'number' ||
     typeof m.inTotal !== 'number' ||
     typeof m.outTotal !== 'number' ||
+    !(keyA instanceof Uint32Array) ||
+    !(keyB instanceof Uint32Array) ||
     !(inCounts instanceof Uint32Array) ||
     !(outCounts instanceof Uint32Array) ||
-    inCounts.length !== m.features.length ||
-    outCounts.length !== m.features.length
+    // A power of two, more than the features (a full table would never end a search), all alike.
+    size < 2 ||
+    (size & (size - 1)) !== 0 ||
+    m.features >= size ||
+    keyB.length !== size ||
+    inCounts.length !== size ||
+    outCounts.length !== size
   )
     return undefined;
   return {
-    features: m.features,
+    keyA,
+    keyB,
     inCounts,
     outCounts,
+    features: m.features,
     inTotal: m.inTotal,
     outTotal: m.outTotal,
   };

@@ -73,7 +73,13 @@ describe('the remit model on disk', () => {
       file,
       encodePacked({
         meta: { ...meta, outTotal: meta.inTotal },
-        arrays: [saved.arrays[0] as Uint32Array, saved.arrays[0] as Uint32Array],
+        // The same counts on both sides: every feature reads as neither in nor out of remit.
+        arrays: [
+          saved.arrays[0],
+          saved.arrays[1],
+          saved.arrays[2],
+          saved.arrays[2],
+        ] as Uint32Array[],
       }),
     );
     expect(new RemitModel(IN, OUT, [dir]).score(QUESTION)).toBe(0);
@@ -86,6 +92,33 @@ describe('the remit model on disk', () => {
     expect(new RemitModel(IN, OUT, [dir]).score(QUESTION)).toBe(
       new RemitModel(IN, OUT).score(QUESTION),
     );
+    // A table whose parts do not fit together (not a power of two, or too full) is not used.
+    for (const [size, features] of [
+      [3, 1],
+      [4, 4],
+    ] as const) {
+      const full = new Uint32Array(size).fill(1);
+      await writeFile(
+        join(dir, name as string),
+        encodePacked({
+          meta: { features, inTotal: 1, outTotal: 1 },
+          arrays: [full, full, full, full],
+        }),
+      );
+      expect(new RemitModel(IN, OUT, [dir]).score(QUESTION)).toBe(
+        new RemitModel(IN, OUT).score(QUESTION),
+      );
+    }
+    // A damaged table with no empty slot still ends every lookup.
+    const crowded = new Uint32Array(4).fill(1);
+    await writeFile(
+      join(dir, name as string),
+      encodePacked({
+        meta: { features: 1, inTotal: 1, outTotal: 1 },
+        arrays: [crowded, crowded, crowded, crowded],
+      }),
+    );
+    expect(Number.isFinite(new RemitModel(IN, OUT, [dir]).score(QUESTION))).toBe(true);
     // Counts that do not match the features are not used either.
     await writeFile(
       join(dir, name as string),
