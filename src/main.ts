@@ -48,8 +48,6 @@ async function main(): Promise<void> {
   await stored?.start();
   const inbox: ChatInbox = stored ?? new WebInbox();
   notifiers.set('web', inbox);
-  advisor.scheduler.start(config.SCHEDULER_INTERVAL_MS);
-  void advisor.scheduler.tick();
   const signIn = createWebAccess({
     clock: systemClock,
     logger,
@@ -128,6 +126,10 @@ async function main(): Promise<void> {
     web.mount({ method: 'POST', path: teams.path, handler: (req, res) => teams.handle(req, res) });
   }
   const url = await web.listen(config.PORT, config.HOST);
+  // Reminders, escalations and the weekly digest start once the server answers, so a start (and
+  // its health check) does not wait for a first tick that may send messages.
+  advisor.scheduler.start(config.SCHEDULER_INTERVAL_MS);
+  void advisor.scheduler.tick();
   if (metrics && config.METRICS_PORT !== undefined) {
     const at = await metrics.listen(config.METRICS_PORT);
     logger.info({ url: at.href }, 'metrics listening on this machine only');
