@@ -254,9 +254,7 @@ export function firstTieReply(
     lines.push(
       `Next come ${listWords(next.map((t) => `${t.council.place} and ${t.r.city} (${sinceText(t.r)})`))}.`,
     );
-  lines.push(
-    `The register holds ${register.councils.length} councils, not every one in New Zealand${nz ? `; [${nz.directory.publisher}](${nz.directory.url}) keeps the national directory` : ''}.`,
-  );
+  lines.push(registerScope(register, nz));
   const sources: Source[] = [
     ...contenders.flatMap((t) => [...t.council.sources, ...tieSources(t.r)]),
     ...register.sources,
@@ -290,13 +288,9 @@ export function countryTiesReply(
         return `- **${c.place}**: ${own.join('; ')}`;
       })
       .join('\n'),
-    `Ask about a council by name for the notes on each tie. The register holds ${register.councils.length} councils, not every one in New Zealand${nz ? `; [${nz.directory.publisher}](${nz.directory.url}) keeps the national directory` : ''}.`,
+    `Ask about a council by name for the notes on each tie. ${registerScope(register, nz)}`,
   ];
-  const sources: Source[] = [
-    ...ties.flatMap((t) => [...t.council.sources, ...tieSources(t.r)]),
-    ...register.sources,
-  ];
-  return answer(registerId(first.council), lines.join('\n\n'), sources, register.reviewed);
+  return tiesAnswer(register, ties, lines);
 }
 
 /**
@@ -328,13 +322,32 @@ export function statusTiesReply(
           `- **${council.place}** and ${briefTie(r)}, ${r.country}${r.note ? `. ${r.note}` : ''}`,
       )
       .join('\n'),
-    `Ask about a council by name for the rest of its record. The register holds ${register.councils.length} councils, not every one in New Zealand${nz ? `; [${nz.directory.publisher}](${nz.directory.url}) keeps the national directory` : ''}.`,
+    `Ask about a council by name for the rest of its record. ${registerScope(register, nz)}`,
   ];
+  return tiesAnswer(register, ties, lines);
+}
+
+/** What the register covers: not every council, and where the national directory is. */
+function registerScope(register: Register, nz?: NzCouncils): string {
+  return `The register holds ${register.councils.length} councils, not every one in New Zealand${nz ? `; [${nz.directory.publisher}](${nz.directory.url}) keeps the national directory` : ''}.`;
+}
+
+/**
+ * A reply listing ties from across the register, citing each tie's council and sources; its id is
+ * the first tie's council.
+ */
+function tiesAnswer(
+  register: Register,
+  ties: readonly { council: RegisterCouncil; r: Relationship }[],
+  lines: string[],
+): Reply {
   const sources: Source[] = [
     ...ties.flatMap((t) => [...t.council.sources, ...tieSources(t.r)]),
     ...register.sources,
   ];
-  return answer(registerId(first.council), lines.join('\n\n'), sources, register.reviewed);
+  const first = ties[0]?.council;
+  if (!first) throw new Error('tiesAnswer needs a tie');
+  return answer(registerId(first), lines.join('\n\n'), sources, register.reviewed);
 }
 
 /**
