@@ -106,10 +106,11 @@ function guidanceAbout(knowledge: Knowledge, council: string): Entry[] {
 function asksWhichPlace(text: string): boolean {
   const folded = foldText(text);
   // "Is that where sister cities started?" asks where the idea began, not which place holds a tie.
+  // The gap is bounded so a long message of repeated "who" stays linear.
   return (
     /\b(which|what)\s+(\w+\s+){0,2}(nz|new zealand|councils?|city|cities|towns?|places?|districts?)\b/.test(
       folded,
-    ) || /\b(who|where)\b.*\b(nz|new zealand|councils?)\b/.test(folded)
+    ) || /\b(who|where)\b.{0,120}\b(nz|new zealand|councils?)\b/.test(folded)
   );
 }
 
