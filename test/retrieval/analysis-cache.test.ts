@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodePacked, encodePacked } from '../../src/disk-cache.js';
+import { loadKnowledge } from '../../src/knowledge/index.js';
 import { analyseAll } from '../../src/retrieval/analysis-cache.js';
 import { terms } from '../../src/retrieval/index.js';
-import { RemitModel } from '../../src/retrieval/remit.js';
+import { featuresOf, hashes, RemitModel } from '../../src/retrieval/remit.js';
+import { SHIPPED_KNOWLEDGE } from '../helpers/server.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -133,5 +135,16 @@ describe('the remit model on disk', () => {
     expect(new RemitModel(IN, more, [dir]).score(QUESTION)).toBe(
       new RemitModel(IN, more).score(QUESTION),
     );
+  });
+});
+
+describe("the remit model's keys", () => {
+  it('gives every feature of the shipped examples and declines a key of its own', async () => {
+    const k = await loadKnowledge(SHIPPED_KNOWLEDGE);
+    const texts = [...k.entries.flatMap((e) => [e.title, ...e.questions]), ...(k.declines ?? [])];
+    const features = new Set(texts.flatMap(featuresOf));
+    const keys = new Set([...features].map((f) => hashes(f).join(':')));
+    expect(features.size).toBeGreaterThan(40_000);
+    expect(keys.size).toBe(features.size);
   });
 });
