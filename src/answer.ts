@@ -4,7 +4,6 @@ import {
   findPlaces,
   type Knowledge,
   type Register,
-  type RegisterCouncil,
   type Relationship,
 } from './knowledge/index.js';
 import type { Reply } from './model.js';
@@ -142,11 +141,8 @@ function fromRegister(
 ): { answer: Answer; onlyIfNoGuidance: boolean } | undefined {
   const register = knowledge.register;
   if (!register) return undefined;
+  const partners = findPartnerCities(register, text);
   const { listed, unlisted } = findPlaces(knowledge, text);
-  const partners = [
-    ...findPartnerCities(register, text),
-    ...(listed.length === 1 ? onlyTieIn(register, listed[0] as RegisterCouncil, text) : []),
-  ];
   const asks = asksAboutTies(text);
   const done = (reply: Reply, onlyIfNoGuidance: boolean, related: Entry[] = []) => ({
     answer: {
@@ -209,22 +205,6 @@ function fromRegister(
     !aboutTheTie,
     related,
   );
-}
-
-/**
- * A question of time about a council's tie in a country ("whanganui's 30th anniversary trip to
- * japan", "when did Tauranga twin with a Japanese city?") means that tie, when the council has
- * only one there.
- */
-function onlyTieIn(
-  register: Register,
-  council: RegisterCouncil,
-  text: string,
-): { council: RegisterCouncil; rel: Relationship }[] {
-  if (!ASKS_WHEN.test(foldText(text))) return [];
-  const country = namedCountry(register, text);
-  const ties = council.relationships.filter((r) => r.country === country);
-  return ties.length === 1 && ties[0] ? [{ council, rel: ties[0] }] : [];
 }
 
 /** Countries a question may name, as the register spells them. */

@@ -203,29 +203,6 @@ describe('ties in one country, across the register', () => {
   });
 });
 
-describe("a council's only tie in a country, asked about by the country", () => {
-  it('answers a question of time with that tie and its note', () => {
-    const a = ask("whanganui's 30th anniversary trip to japan - who paid for what");
-    expect(a.reply.entryId).toBe('register:whanganui');
-    const text = replyToPlain(a.reply);
-    expect(text).toMatch(/^Whanganui and Nagaizumi-cho \(Japan\)/);
-    expect(text).toContain('paid only the airfares');
-    expect(replyToPlain(ask('when did Tauranga twin with a Japanese city?').reply)).toMatch(
-      /^Tauranga and Hitachi \(Japan\)/,
-    );
-  });
-
-  it('leaves a council with two ties there, or a question not about time, as before', () => {
-    // Hamilton has two ties in China: no one tie is meant.
-    expect(replyToPlain(ask("Hamilton's link with China - when did it start?").reply)).not.toMatch(
-      /^Hamilton and (Chengdu|Wuxi)/,
-    );
-    expect(
-      ask('Tauranga councillors visiting Japan next month, any tips on phones?').reply.entryId,
-    ).not.toBe('register:tauranga');
-  });
-});
-
 describe('ended and dormant ties, across the register', () => {
   it('lists the ties recorded as ended, with council, years, note and sources', () => {
     const a = ask('has any nz council actually ended a sister city? officially i mean');
