@@ -48,8 +48,37 @@ export function parseInline(line: string): Inline[] {
   return out;
 }
 
-/** Parses text into paragraphs and bullet lists. Blank lines separate paragraphs. */
-export function parseMarkdown(text: string): MdBlock[] {
+/**
+ * Texts parsed or made plain lately. Replies show the same curated answers again and again, so a
+ * small memory saves parsing them on every answer; past this many texts it starts again.
+ */
+const MEMO_LIMIT = 256;
+const parsedMemo = new Map<string, readonly MdBlock[]>();
+const plainMemo = new Map<string, string>();
+
+function remember<T>(memo: Map<string, T>, key: string, value: T): T {
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, value);
+  return value;
+}
+
+/**
+ * Parses text into paragraphs and bullet lists. Blank lines separate paragraphs. The result is
+ * shared with later calls for the same text, and frozen so that no caller can change it.
+ */
+export function parseMarkdown(text: string): readonly MdBlock[] {
+  return parsedMemo.get(text) ?? remember(parsedMemo, text, deepFreeze(parseBlocks(text)));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+function parseBlocks(text: string): MdBlock[] {
   const blocks: MdBlock[] = [];
   let para: string[] = [];
   let list: Inline[][] | undefined;
@@ -95,11 +124,14 @@ export function inlineToPlain(inlines: Inline[]): string {
 
 /** Renders markdown-subset text as plain text for terminals and the JSON API. */
 export function markdownToPlain(text: string): string {
-  return parseMarkdown(text)
+  const known = plainMemo.get(text);
+  if (known !== undefined) return known;
+  const plain = parseMarkdown(text)
     .map((b) =>
       b.type === 'para'
         ? inlineToPlain(b.inlines)
         : b.items.map((item) => `- ${inlineToPlain(item)}`).join('\n'),
     )
     .join('\n\n');
+  return remember(plainMemo, text, plain);
 }

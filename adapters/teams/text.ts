@@ -78,7 +78,7 @@ function packTokens(tokens: string[], max: number): string[] {
 }
 
 /** Renders parsed blocks as Teams markdown in pieces of at most `max` characters each. */
-export function renderMarkdown(blocks: MdBlock[], max = MAX_TEXT): string[] {
+export function renderMarkdown(blocks: readonly MdBlock[], max = MAX_TEXT): string[] {
   const out: string[] = [];
   let cur = '';
   const add = (piece: string, sep: string) => {

@@ -34,3 +34,21 @@ describe('markdown subset', () => {
     );
   });
 });
+
+describe('parsed texts are remembered', () => {
+  it('gives the same frozen blocks for the same text, which no caller can change', () => {
+    const text = 'A **bold** start.\n\n- one\n- two';
+    const first = parseMarkdown(text);
+    expect(parseMarkdown(text)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    const block = first[1];
+    if (block?.type !== 'list') throw new Error('expected a list');
+    expect(() => block.items.push([])).toThrow(TypeError);
+    expect(markdownToPlain(text)).toBe('A bold start.\n\n- one\n- two');
+  });
+
+  it('stays right after many different texts, past what it remembers', () => {
+    for (let i = 0; i < 600; i++) expect(markdownToPlain(`Text **${i}**`)).toBe(`Text ${i}`);
+    expect(markdownToPlain('A **bold** start.')).toBe('A bold start.');
+  });
+});
