@@ -16,7 +16,8 @@ interface Named<T> {
 
 /** Names folded once, longest first, each with the candidates it names. */
 interface Matcher<T> {
-  names: string[];
+  /** Folded names by their first word, each list longest first. */
+  byFirstWord: Map<string, string[]>;
   byName: Map<string, T[]>;
 }
 
@@ -28,7 +29,26 @@ function matcher<T>(candidates: Named<T>[]): Matcher<T> {
       if (n) byName.set(n, [...(byName.get(n) ?? []), c.value]);
     }
   }
-  return { names: [...byName.keys()].sort((a, b) => b.length - a.length), byName };
+  const byFirstWord = new Map<string, string[]>();
+  for (const name of [...byName.keys()].sort((a, b) => b.length - a.length)) {
+    const first = name.split(' ')[0] ?? '';
+    byFirstWord.set(first, [...(byFirstWord.get(first) ?? []), name]);
+  }
+  return { byFirstWord, byName };
+}
+
+/**
+ * The names that may occur in folded text: those whose first word is one of its words (or, for
+ * a one-word possessive such as "hamiltons", one of its words less a final "s"), longest first.
+ * Looking up the question's few words is much cheaper than searching it for every name.
+ */
+function namesIn(folded: string, byFirstWord: Map<string, string[]>): string[] {
+  const names = new Set<string>();
+  for (const word of folded.split(' ')) {
+    for (const w of word.endsWith('s') ? [word, word.slice(0, -1)] : [word])
+      for (const name of byFirstWord.get(w) ?? []) names.add(name);
+  }
+  return [...names].sort((a, b) => b.length - a.length);
 }
 
 /** Matchers are built once per register (or knowledge) and reused for every question. */
@@ -53,10 +73,14 @@ function cached<T>(owner: object, kind: string, build: () => Named<T>[]): Matche
  * does not also name "Otago". Macrons and case are folded; with `possessive`, "taurangas"
  * (a possessive without its apostrophe) names Tauranga too.
  */
-function matchNames<T>(text: string, { names, byName }: Matcher<T>, possessive: boolean): T[] {
+function matchNames<T>(
+  text: string,
+  { byFirstWord, byName }: Matcher<T>,
+  possessive: boolean,
+): T[] {
   let folded = ` ${foldText(text)} `;
   const found: { value: T; at: number }[] = [];
-  for (const name of names) {
+  for (const name of namesIn(folded, byFirstWord)) {
     if (!folded.includes(name)) continue;
     for (const form of possessive ? [` ${name} `, ` ${name}s `] : [` ${name} `]) {
       let at = folded.indexOf(form);

@@ -161,6 +161,10 @@ describe('the shipped register', () => {
     expect(place('does Queenstown have a sister city')).toEqual(['Queenstown-Lakes']);
     expect(place('Whangarei twin city')).toEqual(['Whangārei']);
     expect(place('Taurangas sister cities')).toEqual(['Tauranga']);
+    expect(place('New Plymouths sister cities, and Palmerston North’s')).toEqual([
+      'New Plymouth',
+      'Palmerston North',
+    ]);
     expect(place('Hamilton and Tauranga')).toEqual(['Hamilton', 'Tauranga']);
   });
 
