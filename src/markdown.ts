@@ -49,22 +49,33 @@ export function parseInline(line: string): Inline[] {
 }
 
 /**
- * Texts parsed or made plain lately. Replies show the same curated answers again and again, so a
- * small memory saves parsing them on every answer; past this many texts it starts again.
+ * Replies show the same curated answers again and again, so their texts are parsed and made plain
+ * once and remembered. Only texts marked as curated (`curatedText`: the guidance's own words, never
+ * what someone typed) are kept, so no user's text outlives its reply here; past this many the
+ * memory starts again.
  */
 const MEMO_LIMIT = 256;
+const curated = new Set<string>();
 const parsedMemo = new Map<string, readonly MdBlock[]>();
 const plainMemo = new Map<string, string>();
 
+/** Marks a reply text as curated guidance, which may be remembered once rendered; returns it. */
+export function curatedText(text: string): string {
+  if (curated.size >= MEMO_LIMIT) curated.clear();
+  curated.add(text);
+  return text;
+}
+
 function remember<T>(memo: Map<string, T>, key: string, value: T): T {
+  if (!curated.has(key)) return value;
   if (memo.size >= MEMO_LIMIT) memo.clear();
   memo.set(key, value);
   return value;
 }
 
 /**
- * Parses text into paragraphs and bullet lists. Blank lines separate paragraphs. The result is
- * shared with later calls for the same text, and frozen so that no caller can change it.
+ * Parses text into paragraphs and bullet lists. Blank lines separate paragraphs. A curated text's
+ * result is shared with later calls, so every result is frozen: no caller can change it.
  */
 export function parseMarkdown(text: string): readonly MdBlock[] {
   return parsedMemo.get(text) ?? remember(parsedMemo, text, deepFreeze(parseBlocks(text)));

@@ -1,6 +1,6 @@
 import { formatDate } from './clock.js';
 import type { Entry, Knowledge } from './knowledge/index.js';
-import { markdownToPlain } from './markdown.js';
+import { curatedText, markdownToPlain } from './markdown.js';
 import type { Block, Button, Reply } from './model.js';
 import type { Hit, OutOfScope, SmallTalk } from './retrieval/index.js';
 
@@ -57,7 +57,7 @@ export function answerReply(
   opts: { score?: number; today: string },
 ): Reply {
   const blocks: Block[] = [
-    { type: 'paragraph', text: `**${entry.title}**\n\n${entry.answer}` },
+    { type: 'paragraph', text: curatedText(`**${entry.title}**\n\n${entry.answer}`) },
     { type: 'sources', sources: entry.sources, reviewed: entry.reviewed },
   ];
   if (entry.reviewBy < opts.today) {
@@ -99,7 +99,7 @@ export function noGuidanceReply(knowledge: Knowledge, weak?: Hit): Reply {
       type: 'paragraph',
       text: "Sorry, I don't have guidance on that. I only answer from the council's curated guidance on sister-city relationships and foreign interference, and I won't guess.",
     },
-    { type: 'paragraph', text: `I can help with:\n${topics}` },
+    { type: 'paragraph', text: curatedText(`I can help with:\n${topics}`) },
     {
       type: 'paragraph',
       text: "If you're worried about a security matter, talk to your council's security contact.",
