@@ -69,27 +69,29 @@ function disputeText(r: Relationship): string | undefined {
   return Array.isArray(r.since) ? r.disputed.text : `Sources differ. ${r.disputed.text}`;
 }
 
-function relationshipLine(r: Relationship): string {
+/**
+ * A tie's kind (unless a sister city), years and status (unless active), in brackets after its
+ * city; with `markDisputed`, also that sources differ, unless its list of years already says so.
+ */
+function tieExtras(r: Relationship, markDisputed: boolean): string {
   const since = sinceText(r);
   const extras = [
     r.kind !== 'sister city' ? r.kind : undefined,
     since ? `since ${since}` : undefined,
+    markDisputed && r.disputed && !Array.isArray(r.since) ? 'sources differ' : undefined,
     r.status && r.status !== 'active' ? r.status : undefined,
   ].filter(Boolean);
+  return extras.length ? ` (${extras.join(', ')})` : '';
+}
+
+function relationshipLine(r: Relationship): string {
   const tail = [r.note, disputeText(r)].filter(Boolean).join(' ');
-  return `- **${r.city}**${r.region ? ` (${r.region})` : ''}, ${r.country}${extras.length ? ` (${extras.join(', ')})` : ''}${tail ? `. ${tail}` : ''}`;
+  return `- **${r.city}**${r.region ? ` (${r.region})` : ''}, ${r.country}${tieExtras(r, false)}${tail ? `. ${tail}` : ''}`;
 }
 
 /** A tie in a list across councils: its city, kind, years and status, without the notes. */
 function briefTie(r: Relationship): string {
-  const since = sinceText(r);
-  const extras = [
-    r.kind !== 'sister city' ? r.kind : undefined,
-    since ? `since ${since}` : undefined,
-    r.disputed ? 'sources differ' : undefined,
-    r.status && r.status !== 'active' ? r.status : undefined,
-  ].filter(Boolean);
-  return `${r.city}${extras.length ? ` (${extras.join(', ')})` : ''}`;
+  return `${r.city}${tieExtras(r, true)}`;
 }
 
 /** The opening sentences about one tie: its kind, year, status, note and any disagreement. */

@@ -173,6 +173,12 @@ describe('ties in one country, across the register', () => {
     expect(sourceUrls(a.reply).length).toBeGreaterThanOrEqual(5);
   });
 
+  it('says once that sources differ on a tie whose years they disagree on', () => {
+    const text = replyToPlain(ask('which NZ councils have a sister city in Japan?').reply);
+    expect(text).toContain('- Whanganui: Nagaizumi-cho (since 1984 or 1988: sources differ)');
+    expect(text).not.toContain('sources differ, sources differ');
+  });
+
   it('reads "links with korean cities" (no article, an adjective) as the same question', () => {
     const text = replyToPlain(ask('which nz councils have links with korean cities?').reply);
     expect(text).toMatch(/^Of the councils in the register, 4 have ties in South Korea:/);
