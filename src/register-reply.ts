@@ -236,13 +236,13 @@ export function firstTieReply(
   country: string,
   nz?: NzCouncils,
 ): Reply | undefined {
-  const ties = register.councils
-    .flatMap((council) => council.relationships.map((r) => ({ council, r, year: firstYear(r) })))
+  const ties = allTies(register)
+    .map((t) => ({ ...t, year: firstYear(t.r) }))
     .filter((t) => t.r.country === country && t.year !== undefined)
     .sort((a, b) => (a.year ?? 0) - (b.year ?? 0));
   const first = ties[0];
   if (!first) return undefined;
-  const name = /^united /i.test(country) ? `the ${country}` : country;
+  const name = countryName(country);
   // A tie whose earliest year is no later than the first one's latest could be the first.
   const latest = Array.isArray(first.r.since) ? Math.max(...first.r.since) : (first.year ?? 0);
   const contenders = ties.filter((t) => (t.year ?? 0) <= latest);
@@ -257,12 +257,16 @@ export function firstTieReply(
       `Next come ${listWords(next.map((t) => `${t.council.place} and ${t.r.city} (${sinceText(t.r)})`))}.`,
     );
   lines.push(registerScope(register, nz));
-  const sources: Source[] = [
-    ...contenders.flatMap((t) => [...t.council.sources, ...tieSources(t.r)]),
-    ...register.sources,
-  ];
-  return answer(registerId(first.council), lines.join('\n\n'), sources, register.reviewed);
+  return tiesAnswer(register, contenders, lines);
 }
+
+/** Every tie in the register, with its council. */
+function allTies(register: Register): { council: RegisterCouncil; r: Relationship }[] {
+  return register.councils.flatMap((council) => council.relationships.map((r) => ({ council, r })));
+}
+
+/** A country as a sentence names it: "the United States", "Japan". */
+const countryName = (country: string) => (/^united /i.test(country) ? `the ${country}` : country);
 
 /**
  * Every council in the register with a tie in one country ("which councils have a sister city in
@@ -274,13 +278,11 @@ export function countryTiesReply(
   country: string,
   nz?: NzCouncils,
 ): Reply | undefined {
-  const ties = register.councils
-    .flatMap((council) => council.relationships.map((r) => ({ council, r })))
+  const ties = allTies(register)
     .filter((t) => t.r.country === country)
     .sort((a, b) => (firstYear(a.r) ?? 9999) - (firstYear(b.r) ?? 9999));
-  const first = ties[0];
-  if (!first) return undefined;
-  const name = /^united /i.test(country) ? `the ${country}` : country;
+  if (!ties.length) return undefined;
+  const name = countryName(country);
   const councils = [...new Set(ties.map((t) => t.council))];
   const lines = [
     `Of the councils in the register, ${councils.length === 1 ? 'one has' : `${councils.length} have`} ties in ${name}:`,
@@ -307,15 +309,9 @@ export function statusTiesReply(
   country?: string,
   nz?: NzCouncils,
 ): Reply | undefined {
-  const ties = statuses.flatMap((status) =>
-    register.councils.flatMap((council) =>
-      council.relationships
-        .filter((r) => r.status === status && (!country || r.country === country))
-        .map((r) => ({ council, r })),
-    ),
-  );
-  const first = ties[0];
-  if (!first) return undefined;
+  const every = allTies(register).filter((t) => !country || t.r.country === country);
+  const ties = statuses.flatMap((status) => every.filter((t) => t.r.status === status));
+  if (!ties.length) return undefined;
   const lines = [
     `Of the ties in the register, ${ties.length === 1 ? 'one is' : `${ties.length} are`} recorded as ${listWords([...statuses], 'or')}:`,
     ties
