@@ -45,6 +45,27 @@ const ownFileUrl = {
   },
 };
 
+/**
+ * Zod's namespace export carries every one of its ~60 message locales: about half its code, 370 kB
+ * that each start would compile. The bot validates in English only (zod sets its English locale
+ * itself, from locales/en.js), so in the bundle `z.locales` and `z.core.locales` hold just `en`.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic[\\/]external|core[\\/]index)\.js$/.test(args.importer)
+        ? { path: join(dirname(args.importer), '..', 'locales', 'en-only.js'), namespace: 'zod-en' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-en' }, (args) => ({
+      contents: 'export { default as en } from "./en.js";',
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
 export async function bundle() {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
@@ -70,7 +91,7 @@ export async function bundle() {
     // in memory for the life of the process (several MB), since Node loads each map whole.
     sourcesContent: false,
     external: EXTERNAL,
-    plugins: [ownFileUrl],
+    plugins: [ownFileUrl, zodEnglishOnly],
     // CommonJS packages inside an ES module bundle still call require().
     banner: {
       js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",

@@ -3,9 +3,9 @@
  * Bundling moves every module into a few files, so anything a module finds from its own location
  * (static files, the build's caches, its own code's fingerprint) must still be found.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,5 +83,44 @@ describe('the bundled server', () => {
         JSON.parse(readFileSync(join(ROOT, 'dist', 'bundle', f), 'utf8')) as object,
         f,
       ).not.toHaveProperty('sourcesContent');
+  });
+
+  it("carries only the English one of zod's message locales, and still explains a bad entry in it", async () => {
+    const sources = readdirSync(join(ROOT, 'dist', 'bundle'))
+      .filter((f) => f.endsWith('.map'))
+      .flatMap(
+        (f) =>
+          (
+            JSON.parse(readFileSync(join(ROOT, 'dist', 'bundle', f), 'utf8')) as {
+              sources: string[];
+            }
+          ).sources,
+      );
+    const locales = sources.filter((s) => /zod\/v4\/locales\//.test(s));
+    // The English locale, and the bundle's own stand-in for zod's list of them (scripts/bundle.mjs).
+    expect(locales.sort()).toEqual([
+      '../../node_modules/zod/v4/locales/en.js',
+      'zod-en:/work/main/node_modules/zod/v4/locales/en-only.js'.replace('/work/main/', ROOT),
+    ]);
+
+    // A review date that is a number, not a date: the bundled CLI names the field, in English.
+    const dir = await mkdtemp(join(tmpdir(), 'bundle-knowledge-'));
+    try {
+      await cp(join(ROOT, 'knowledge'), dir, { recursive: true });
+      const file = join(dir, 'guidance', 'gifts-from-visiting-delegations.md');
+      const text = await readFile(file, 'utf8');
+      await writeFile(file, text.replace(/^reviewBy: .*$/m, 'reviewBy: 5'));
+      const run = spawnSync(process.execPath, ['dist/bundle/cli.mjs', 'knowledge', 'check'], {
+        cwd: ROOT,
+        env: { ...process.env, KNOWLEDGE_DIR: dir, DATA_DIR: dataDir },
+        encoding: 'utf8',
+      });
+      expect(run.status).toBe(1);
+      expect(run.stdout + run.stderr).toContain(
+        'gifts-from-visiting-delegations", field "reviewBy": Invalid input: expected string, received number',
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
