@@ -2,10 +2,10 @@ import { foldText } from './normalise.js';
 
 /**
  * The kind of specific detail a question asks for (a penalty, an amount, a count, a length of
- * time, a date, how things stand now), and whether an entry's text states one at all. A question that asks for a detail
- * its top entry never gives ("what's the maximum sentence in Australia?" against an entry on
- * Australia's scheme with no penalty in it) is often one the guidance does not answer, however
- * well its words match: the answer-or-decline model weighs that (`Features.detailMissing`).
+ * time, a date, how things stand now, facts about a place itself), and whether an entry's text
+ * states one at all. A question that asks for a detail its top entry never gives ("what's the
+ * maximum sentence in Australia?" against an entry on Australia's scheme with no penalty in it) is
+ * often one the guidance does not answer, however well its words match: the answer-or-decline model weighs that (`Features.detailMissing`).
  * Patterns run on folded text (lower case, no punctuation or macrons).
  */
 const DETAILS: { asks: RegExp; states: RegExp; statesRaw?: RegExp }[] = [
@@ -45,6 +45,12 @@ const DETAILS: { asks: RegExp; states: RegExp; statesRaw?: RegExp }[] = [
     // snapshot with a date on it; no entry can say what has happened since.
     asks: /\b(has|have|is|are) (anyone|anybody|it|they|the [a-z]+|[a-z]+ s)\b.{0,60}\b(yet|so far|to date)\b|\b(coming out|will [a-z ]{0,40}come out)\b|\b(when|what date) (is|does|will)\b.{0,50}\b(come out|be (released|published|out))\b|\b(what|which|whats)\b.{0,60}\b(right now|at the moment)\b|\bhow many\b.{0,80}\bsince (19|20)\d\d\b/,
     states: /(?!)/,
+  },
+  {
+    // Facts about a place itself ("Kunming's population", "Kumagaya's main industries"): the
+    // register and the guidance are about councils' ties and security, not about the cities.
+    asks: /\b(population|populations|how many (people|residents|inhabitants) (live|are there)|main industr(y|ies)|(biggest|main) employers?|gdp)\b/,
+    states: /\b(population|residents|inhabitants|industr(y|ies)|employers?|gdp)\b/,
   },
 ];
 

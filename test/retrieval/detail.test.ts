@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { detailMissing, detailsStated } from '../../src/retrieval/detail.js';
 
-const NONE = [false, false, false, false, false, false];
-const ALL = [true, true, true, true, true, true];
+const NONE = [false, false, false, false, false, false, false];
+const ALL = [true, true, true, true, true, true, true];
 
 describe('questions that ask for a specific detail', () => {
   it.each([
@@ -18,6 +18,8 @@ describe('questions that ask for a specific detail', () => {
     'when is the 2026 threat report coming out',
     'what level is MFAT showing for China right now?',
     'how many people has the SIS warned since 2021',
+    'Kunming population? need it for the intro of the sister city report',
+    "what are Kumagaya's main industries",
   ])('"%s" asks for one', (q) => {
     expect(detailMissing(q, NONE)).toBe(1);
     // An entry that states every kind of detail is not missing it.
@@ -34,6 +36,7 @@ describe('questions that ask for a specific detail', () => {
     'filling in the SIS web form right now and it asks how urgent this is',
     'when did the first threat report come out, and what did it say?',
     "I accepted a dinner and haven't put it on my return yet",
+    'which communities does the SIS say are targeted for transnational repression?',
   ])('"%s" asks for none', (q) => {
     expect(detailMissing(q, NONE)).toBe(0);
   });
@@ -46,7 +49,7 @@ describe('what an entry states', () => {
     ).toBe(false);
   });
 
-  it('finds penalties, amounts, counts, lengths of time and dates, each on its own', () => {
+  it('finds penalties, amounts, counts, lengths of time, dates and facts about a place, each on its own', () => {
     expect(detailsStated('up to 14 years imprisonment')).toEqual([
       true,
       false,
@@ -54,11 +57,13 @@ describe('what an entry states', () => {
       true,
       false,
       false,
+      false,
     ]);
     expect(detailsStated('gifts over $500 must be declared')).toEqual([
       false,
       true,
       true,
+      false,
       false,
       false,
       false,
@@ -70,6 +75,7 @@ describe('what an entry states', () => {
       true,
       false,
       false,
+      false,
     ]);
     expect(detailsStated('The Act came into force in May 2025.')).toEqual([
       false,
@@ -78,7 +84,11 @@ describe('what an entry states', () => {
       false,
       true,
       false,
+      false,
     ]);
     expect(detailsStated('Ask your security contact first.')).toEqual(NONE);
+    // Facts about a place: no guidance entry or register record gives a city's population.
+    expect(detailsStated('Suqian has a population of about 5 million.').at(-1)).toBe(true);
+    expect(detailsStated('Invercargill and Suqian signed an MOU in 2019.').at(-1)).toBe(false);
   });
 });

@@ -66,6 +66,15 @@ describe('register answers on the shipped knowledge', () => {
     );
   });
 
+  it("leaves a partner city's population to the guidance, which has none, yet still dates the tie", () => {
+    const population = ask('Kunming population? need it for the intro of the sister city report');
+    expect(population.answered).toBe(false);
+    expect(population.reply.entryId ?? '').not.toMatch(/^register:/);
+    const when = ask('when did New Plymouth become sister cities with Kunming?');
+    expect(when.reply.entryId).toBe('register:new-plymouth');
+    expect(replyToPlain(when.reply)).toContain('Kunming');
+  });
+
   it('points a council it lacks to Global Cities NZ, with an id evaluation can score', () => {
     const a = ask("what are Kaikōura's sister cities?");
     expect(a.reply.entryId).toBe('register:not-listed:kaikoura');
