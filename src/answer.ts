@@ -117,16 +117,15 @@ function asksWhichPlace(text: string): boolean {
 /** Which parts of a council's register entry beyond its ties a question asks about. */
 function registerTopics(text: string): RegisterTopic[] {
   const folded = foldText(text);
-  // "Wellington's gifts policy" or "Christchurch's travel policy" asks about rules for staff, which
-  // the guidance covers in general; a council's record holds its sister-city practice only.
-  const read = CONDUCT.test(folded) ? folded.replace(POLICY, ' ') : folded;
-  return TOPIC_WORDS.filter(([, re]) => re.test(read)).map(([topic]) => topic);
+  return TOPIC_WORDS.filter(([, re]) => re.test(folded)).map(([topic]) => topic);
 }
 
-/** What staff may accept, claim or carry: a council's policy on these is not its sister-city practice. */
+/**
+ * What staff may accept, claim or carry. A council's rules on these are not in its register record,
+ * which holds its sister-city ties and practice only; the guidance covers them in general.
+ */
 const CONDUCT =
   /\b(gifts?|presents?|hospitality|koha|allowances?|per diem|meals?|hotels?|accommodation|expenses|travel polic(y|ies)|conflicts? of interest|devices?|phones?|laptops?)\b/;
-const POLICY = /\b(polic(y|ies)|strateg(y|ies)|rules?|limits?|thresholds?|caps?)\b/g;
 
 /**
  * Answers from the sister-city register. A question that asks about ties ("Hamilton's sister
@@ -141,6 +140,9 @@ function fromRegister(
 ): { answer: Answer; onlyIfNoGuidance: boolean } | undefined {
   const register = knowledge.register;
   if (!register) return undefined;
+  // "Wellington's policy on gifts from its sister cities", "our partner city paid for my hotel":
+  // the record never answers these, not even when nothing else does.
+  if (CONDUCT.test(foldText(text))) return undefined;
   const partners = findPartnerCities(register, text);
   const { listed, unlisted } = findPlaces(knowledge, text);
   const asks = asksAboutTies(text);

@@ -66,6 +66,26 @@ describe('register answers on the shipped knowledge', () => {
     );
   });
 
+  it("leaves a council's rules on gifts, meals and hotels to the guidance, never to the council's record", () => {
+    const policy = ask(
+      "What's Christchurch City Council's internal policy on accepting presents from its sister cities?",
+    );
+    expect(policy.reply.entryId).toBe('gifts-from-visiting-delegations');
+    const hotel = ask(
+      'Our partner city in China covered my hotel and most meals when I went to Xiamen in May. Does any of that need to go on my return?',
+    );
+    expect(hotel.reply.entryId).toBe('declaring-gifts-and-overseas-trips');
+    // Not even as a fallback when the guidance has nothing: the record would not answer it either.
+    const limit = ask(
+      'Does Auckland Council have a written policy on staff accepting presents from partner cities? What is their limit?',
+    );
+    expect(limit.reply.entryId ?? '').not.toMatch(/^register:/);
+    // The ties themselves still come from the register.
+    expect(ask("what are Christchurch's sister cities?").reply.entryId).toBe(
+      'register:christchurch',
+    );
+  });
+
   it("leaves a partner city's population to the guidance, which has none, yet still dates the tie", () => {
     const population = ask('Kunming population? need it for the intro of the sister city report');
     expect(population.answered).toBe(false);
