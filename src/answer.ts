@@ -104,14 +104,18 @@ function guidanceAbout(knowledge: Knowledge, council: string): Entry[] {
 
 /** True when a question asks which place holds a tie: "which NZ city is twinned with Otaru?" */
 function asksWhichPlace(text: string): boolean {
-  const folded = foldText(text);
-  // "Is that where sister cities started?" asks where the idea began, not which place holds a tie.
-  // The gap is bounded so a long message of repeated "who" stays linear.
-  return (
-    /\b(which|what)\s+(\w+\s+){0,2}(nz|new zealand|councils?|city|cities|towns?|places?|districts?)\b/.test(
-      folded,
-    ) || /\b(who|where)\b.{0,120}\b(nz|new zealand|councils?)\b/.test(folded)
-  );
+  // "Is that where sister cities started?" asks where the idea began, not which place holds a tie;
+  // so does "Where did the twin-town idea start? … how many links does NZ have?", whose "NZ" is
+  // in another sentence: each sentence is read on its own. The gap is bounded so a long message
+  // of repeated "who" stays linear.
+  return text.split(/[?!\n]+|\.\s+(?=[A-Z])/).some((sentence) => {
+    const folded = foldText(sentence);
+    return (
+      /\b(which|what)\s+(\w+\s+){0,2}(nz|new zealand|councils?|city|cities|towns?|places?|districts?)\b/.test(
+        folded,
+      ) || /\b(who|where)\b.{0,120}\b(nz|new zealand|councils?)\b/.test(folded)
+    );
+  });
 }
 
 /** Which parts of a council's register entry beyond its ties a question asks about. */
@@ -219,13 +223,19 @@ const COUNTRY_WORDS: [RegExp, string][] = [
 ];
 
 /**
+ * The first or oldest of something: "the first sister city", "very first", "was first", "first
+ * ever", "oldest". "Do they have to tell Canberra first?" means beforehand.
+ */
+const FIRST_TIE =
+  /\b(the|very|its|their|our|a|was|were|is|be) (first|earliest|oldest)\b|\b(earliest|oldest|longest running|longest standing)\b|\bfirst (ever|nz|new zealand|kiwi|councils?|city|cities|sister|twin|twinning|ties?|links?|partners?|partnerships?|friendship|relationships?|one)\b/;
+
+/**
  * The country of a question that asks for the first or oldest tie with it, across councils
  * ("which council had the first sister city with mainland China?", "very first japan - nz link").
  */
 function firstTieCountry(text: string): string | undefined {
   const folded = foldText(text);
-  if (!/\b(first|earliest|oldest|longest running|longest standing)\b/.test(folded))
-    return undefined;
+  if (!FIRST_TIE.test(folded)) return undefined;
   const found = COUNTRY_WORDS.filter(([re]) => re.test(folded));
   return found.length === 1 ? found[0]?.[1] : undefined;
 }

@@ -179,6 +179,17 @@ describe('the oldest ties with a country, across the register', () => {
       /^register:/,
     );
   });
+
+  it('reads "first" as beforehand when it means that', () => {
+    const a = ask(
+      'If an Aussie council wants to sign a twinning deal with a city overseas, do they have to tell Canberra first? and afterwards?',
+    );
+    expect(a.reply.entryId).toBe('australia-foreign-arrangements-scheme');
+    expect(replyToPlain(a.reply)).not.toContain('the oldest tie');
+    expect(ask('who was first to twin with a chinese city?').reply.entryId).toBe(
+      'register:hastings',
+    );
+  });
 });
 
 describe('ties in one country, across the register', () => {
@@ -273,6 +284,21 @@ describe('ended and dormant ties, across the register', () => {
       'what happens if a council ends a sister city agreement?',
     ])
       expect(replyToPlain(ask(q).reply), q).not.toMatch(/^Of the ties in the register/);
+  });
+});
+
+describe('which place holds a tie, read one sentence at a time', () => {
+  it('answers "which NZ city is twinned with Otaru?" in the middle of a message', () => {
+    expect(ask('Kia ora. Which NZ city is twinned with Otaru? Thanks').reply.entryId).toBe(
+      'register:dunedin',
+    );
+  });
+
+  it('does not join "where did it start?" to "NZ" in a later sentence', () => {
+    const a = ask(
+      'Where did the whole twin-town idea start? something about Coventry and Stalingrad? and roughly how many links does NZ have, mostly in Asia?',
+    );
+    expect(a.reply.entryId).toBe('sister-cities-history-and-spread');
   });
 });
 
