@@ -174,3 +174,19 @@ function binOf(cuts: readonly number[], value: number): number {
   }
   return lo;
 }
+
+/**
+ * The threshold with the fewest failures. Where neighbouring thresholds tie on the fewest (the
+ * counts are whole questions, so they often do), the middle of that run: the choice least moved
+ * by a question or two either way, rather than whichever end the scan meets first.
+ */
+export function middleOfFewest(
+  rows: { threshold: number; failures: number }[],
+): number | undefined {
+  const fewest = Math.min(...rows.map((r) => r.failures));
+  const first = rows.findIndex((r) => r.failures <= fewest + 1e-9);
+  if (first < 0) return undefined;
+  let last = first;
+  while (last + 1 < rows.length && (rows[last + 1]?.failures ?? Infinity) <= fewest + 1e-9) last++;
+  return rows[Math.floor((first + last) / 2)]?.threshold;
+}

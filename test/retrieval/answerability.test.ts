@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boost } from '../../scripts/boost.js';
+import { boost, middleOfFewest } from '../../scripts/boost.js';
 import {
   type AnswerModel,
   checkModel,
@@ -136,5 +136,27 @@ describe('checkModel', () => {
   ])('refuses a model with %s, saying what is wrong', (_, raw, message) => {
     expect(() => checkModel(raw)).toThrow(message);
     expect(() => checkModel(raw)).toThrow(/npm run fit/);
+  });
+});
+
+describe('choosing the threshold (scripts/fit-answerability.ts)', () => {
+  const rows = (failures: number[]) =>
+    failures.map((f, i) => ({ threshold: 0.04 + i * 0.02, failures: f }));
+
+  it('takes the fewest failures', () => {
+    expect(middleOfFewest(rows([70, 69, 67, 68, 70]))).toBeCloseTo(0.08);
+  });
+
+  it('takes the middle of a run tied on the fewest, not its first', () => {
+    expect(middleOfFewest(rows([70, 69, 67, 67, 67, 70]))).toBeCloseTo(0.1);
+    expect(middleOfFewest(rows([67, 67, 70]))).toBeCloseTo(0.04);
+  });
+
+  it('keeps to the first run when another ties with it further on', () => {
+    expect(middleOfFewest(rows([70, 67, 68, 67, 67]))).toBeCloseTo(0.06);
+  });
+
+  it('has nothing to choose among no thresholds', () => {
+    expect(middleOfFewest([])).toBeUndefined();
   });
 });
