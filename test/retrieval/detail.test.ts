@@ -10,6 +10,9 @@ describe('questions that ask for a specific detail', () => {
     'fine for not listing overseas travel on the register',
     'how much did the mayoral trip cost ratepayers all up?',
     'how much does global cities nz charge councils each year',
+    'total cost to ratepayers of wgtn mayors 2023 asia trip?',
+    "what did the wellington mayor's 2023 trip to Xiamen, Tianjin and Seoul cost ratepayers?",
+    "What's Napier's annual budget for its sister city programme?",
     'how many people has the SIS warned since 2021?',
     'how long does SIS usually take to get back to you after the form',
     "what's the deadline each year for the pecuniary interests return?",
@@ -30,6 +33,7 @@ describe('questions that ask for a specific detail', () => {
     'is it fine to leave my laptop in the hotel safe?',
     'can I accept a gift from the delegation',
     'did our hosts pick up some of the costs for the staff?',
+    "Didn't Invercargill slash the budget for its twin towns? Did that end the relationships?",
     'what counts as foreign interference',
     'why are councils targets',
     // Telling a story in the present is not asking how things stand now.
