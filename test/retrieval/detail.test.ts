@@ -20,6 +20,8 @@ describe('questions that ask for a specific detail', () => {
     'has anyone been charged under the new offences yet?',
     'when is the 2026 threat report coming out',
     'what level is MFAT showing for China right now?',
+    'is Dunedin planning to revive its Portsmouth link?',
+    'Has Dunedin decided whether to revive its dormant Portsmouth link?',
     'how many people has the SIS warned since 2021',
     'Kunming population? need it for the intro of the sister city report',
     "what are Kumagaya's main industries",
@@ -40,6 +42,8 @@ describe('questions that ask for a specific detail', () => {
     'filling in the SIS web form right now and it asks how urgent this is',
     'when did the first threat report come out, and what did it say?',
     "I accepted a dinner and haven't put it on my return yet",
+    'we fly to Chengdu next week and his passport runs out in 4 months. is that going to be a problem?',
+    'we are planning to host a delegation in March, what should we check?',
     'which communities does the SIS say are targeted for transnational repression?',
   ])('"%s" asks for none', (q) => {
     expect(detailMissing(q, NONE)).toBe(0);
