@@ -42,8 +42,8 @@ const DETAILS: { asks: RegExp; states: RegExp; statesRaw?: RegExp }[] = [
   {
     // How things stand now, or what comes next: "has anyone been charged yet?", "when is the 2026
     // report coming out?", "what level is China on right now?", "is Dunedin planning to revive
-    // its Portsmouth link?" (someone else's plans; "are we going to…" asks what to do). The guidance is a reviewed
-    // snapshot with a date on it; no entry can say what has happened since.
+    // its Portsmouth link?" (someone else's plans; "are we going to…" asks what to do). The
+    // guidance is a reviewed snapshot with a date on it; no entry can say what has happened since.
     asks: /\b(has|have|is|are) (anyone|anybody|it|they|the [a-z]+|[a-z]+ s)\b.{0,60}\b(yet|so far|to date)\b|\b(coming out|will [a-z ]{0,40}come out)\b|\b(when|what date) (is|does|will)\b.{0,50}\b(come out|be (released|published|out))\b|\b(what|which|whats)\b.{0,60}\b(right now|at the moment)\b|\bhow many\b.{0,80}\bsince (19|20)\d\d\b|\b(is|are) (?!(we|i|you|that|it|this|there)\b)[a-z]+( [a-z]+)? (planning|going|intending) to\b|\b(has|have) (?!(we|i|you)\b)[a-z]+( [a-z]+)? decided (whether|if|to)\b|\bany plans? to\b|\bplanning for the\b/,
     states: /(?!)/,
   },
