@@ -245,6 +245,21 @@ describe('declines added from the curated examples (opinions of people, politics
       'task',
     ],
     ['pls review the attached MOU before the hui', 'task'],
+    ['Translate these welcome remarks into Japanese for the ceremony in Kumagaya', 'task'],
+    ['Write up a 3-day itinerary for the Saitama group arriving on the 12th.', 'task'],
+    ['book flights akl to chengdu for 3 people on 14 march pls', 'task'],
+    [
+      'Put together a four-day itinerary for the visiting Wuxi group, including a port tour',
+      'task',
+    ],
+    [
+      'The Japanese delegation lands Thursday and our speech is only in English. Can you translate it into Japanese for me?',
+      'task',
+    ],
+    [
+      'The mayor needs a 3-minute speech for the welcome hui on Friday. Could you write something with a bit of te reo?',
+      'task',
+    ],
   ])('declines %j as %s', (q, kind) => {
     expect(detectOutOfScope(q)).toBe(kind);
   });
@@ -260,6 +275,9 @@ describe('declines added from the curated examples (opinions of people, politics
     'what should I check before signing an MOU with an attached annex of projects?',
     'can people vote for a candidate who took a foreign donation?',
     'why would a foreign govt even care about a district council? we do rubbish collection and dog rego lol',
+    'what kind of stuff can you actually help me with? can you write things for me or only answer questions?',
+    'translated speeches from the sister city - anything to watch for in what they say?',
+    'we fly to Chengdu next week and his passport runs out in 4 months. is that going to be a problem?',
   ])('still answers %j as guidance', (q) => {
     expect(detectOutOfScope(q)).toBeUndefined();
   });
