@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import SearchableMap from 'minisearch/SearchableMap';
 import { cachedPacked, isStringArray, type Packed } from '../disk-cache.js';
+import { hashes, probe, type TableKeys, tableSize, validKeys } from './feature-table.js';
 import { ANALYSIS_VERSION, analyse } from './normalise.js';
 
 /**
@@ -53,7 +54,8 @@ export function intentFeatures(
 
 interface Weights {
   labels: string[];
-  vocabulary: Map<string, number>;
+  /** Each feature's place in the vocabulary, by its text (`featureId`). */
+  vocabulary: Vocabulary;
   /** How many training texts use each feature, in vocabulary order. */
   counts: Uint32Array;
   /**
@@ -64,6 +66,46 @@ interface Weights {
   cols: Uint16Array;
   values: Float32Array;
   bias: Float32Array;
+}
+
+/**
+ * The vocabulary as an open-addressing table (`feature-table.ts`): a slot's `ids` holds its
+ * feature's place plus one (0 for a free slot). Loading it reads three arrays instead of parsing
+ * 33,000 strings into a map. Only the single words the typo correction searches are kept as text.
+ */
+interface Vocabulary extends TableKeys {
+  ids: Uint32Array;
+  /** The single words of at least 4 letters, in vocabulary order: what a typo may be corrected to. */
+  words: string[];
+}
+
+/** The place of `feature` in the vocabulary, or undefined when the model never saw it. */
+function featureId(v: Vocabulary, feature: string): number | undefined {
+  const [a, b] = hashes(feature);
+  const i = probe(v, (slot) => (v.ids[slot] as number) > 0, a, b);
+  return i >= 0 && (v.ids[i] as number) > 0 ? (v.ids[i] as number) - 1 : undefined;
+}
+
+/** A word the typo correction may offer: a single word (not a pair) of at least 4 letters. */
+const correctable = (feature: string) => !feature.includes('_') && feature.length >= 4;
+
+/** The table for features in vocabulary order. */
+function vocabularyOf(features: readonly string[]): Vocabulary {
+  const size = tableSize(features.length);
+  const v: Vocabulary = {
+    keyA: new Uint32Array(size),
+    keyB: new Uint32Array(size),
+    ids: new Uint32Array(size),
+    words: features.filter(correctable),
+  };
+  features.forEach((f, id) => {
+    const [a, b] = hashes(f);
+    const i = probe(v, (slot) => (v.ids[slot] as number) > 0, a, b);
+    v.keyA[i] = a;
+    v.keyB[i] = b;
+    v.ids[i] = id + 1;
+  });
+  return v;
 }
 
 /** Feature-major dense weights (weights[feature * k + label]) as `Weights`' sparse rows. */
@@ -89,46 +131,56 @@ function sparse(dense: Float32Array, features: number, k: number) {
 
 const trained = new Map<string, Weights>();
 /** Bumped when the features or the training change, so old cache files are not used. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 /**
- * The weights on disk (`cachedPacked`): labels and vocabulary as JSON, the counts, the sparse rows
- * and the bias as binary arrays, read back as views.
+ * The weights on disk (`cachedPacked`): labels and the correctable words as JSON; the vocabulary
+ * table, the counts, the sparse rows and the bias as binary arrays, read back as views.
  */
 function pack(w: Weights): Packed {
+  const v = w.vocabulary;
   return {
-    meta: { format: FORMAT, labels: w.labels, vocabulary: [...w.vocabulary.keys()] },
-    arrays: [w.counts, w.rows, w.cols, w.values, w.bias],
+    meta: { format: FORMAT, labels: w.labels, words: v.words },
+    arrays: [w.counts, w.rows, w.cols, w.values, w.bias, v.keyA, v.keyB, v.ids],
   };
 }
 
 /** The weights in a packed value, or undefined when any part has the wrong shape. */
 function unpack(p: Packed): Weights | undefined {
-  const m = p.meta as { format?: unknown; labels?: unknown; vocabulary?: unknown } | null;
-  if (!m || m.format !== FORMAT || !isStringArray(m.labels) || !isStringArray(m.vocabulary))
+  const m = p.meta as { format?: unknown; labels?: unknown; words?: unknown } | null;
+  if (!m || m.format !== FORMAT || !isStringArray(m.labels) || !isStringArray(m.words))
     return undefined;
-  const [counts, rows, cols, values, bias] = p.arrays;
+  const [counts, rows, cols, values, bias, keyA, keyB, ids] = p.arrays;
   const k = m.labels.length;
-  const features = m.vocabulary.length;
   if (
     !(counts instanceof Uint32Array) ||
     !(rows instanceof Uint32Array) ||
     !(cols instanceof Uint16Array) ||
     !(values instanceof Float32Array) ||
     !(bias instanceof Float32Array) ||
-    counts.length !== features ||
+    !validKeys(keyA, keyB) ||
+    !(keyB instanceof Uint32Array) ||
+    !(ids instanceof Uint32Array)
+  )
+    return undefined;
+  const features = counts.length;
+  if (
     rows.length !== features + 1 ||
     cols.length !== values.length ||
     rows[features] !== cols.length ||
-    bias.length !== k
+    bias.length !== k ||
+    ids.length !== keyA.length ||
+    // No more than half full, as built: a lookup always meets a free slot.
+    keyA.length < features * 2
   )
     return undefined;
   for (let f = 0; f < features; f++)
     if ((rows[f] as number) > (rows[f + 1] as number)) return undefined;
   for (const c of cols) if (c >= k) return undefined;
+  for (const id of ids) if (id > features) return undefined;
   return {
     labels: m.labels,
-    vocabulary: new Map(m.vocabulary.map((f, i) => [f, i])),
+    vocabulary: { keyA, keyB, ids, words: m.words },
     counts,
     rows,
     cols,
@@ -178,7 +230,7 @@ export class IntentModel {
 
   private nearest(term: string): string | undefined {
     const { vocabulary, counts } = this.w;
-    const seen = counts[vocabulary.get(term) ?? -1] ?? 0;
+    const seen = counts[featureId(vocabulary, term) ?? -1] ?? 0;
     // A word seen in one example may itself be a typo there; a common neighbour is likelier.
     if (seen > RARE || term.length < 5 || /\d/.test(term)) return undefined;
     const max = term.length >= 8 ? 2 : 1;
@@ -186,7 +238,7 @@ export class IntentModel {
     let best: { word: string; distance: number; count: number; order: number } | undefined;
     for (const [known, [order, distance]] of this.words().fuzzyGet(term, max)) {
       if (known === term) continue;
-      const count = counts[vocabulary.get(known) ?? -1] ?? 0;
+      const count = counts[featureId(vocabulary, known) ?? -1] ?? 0;
       if (count <= seen * 3) continue;
       if (
         !best ||
@@ -209,8 +261,7 @@ export class IntentModel {
     if (!this.wordMap) {
       this.wordMap = new SearchableMap<number>();
       let order = 0;
-      for (const f of this.w.vocabulary.keys())
-        if (!f.includes('_') && f.length >= 4) this.wordMap.set(f, order++);
+      for (const f of this.w.vocabulary.words) this.wordMap.set(f, order++);
     }
     return this.wordMap;
   }
@@ -222,7 +273,7 @@ export class IntentModel {
     const out = new Map<string, number>();
     if (k === 0) return out;
     const ids = intentFeatures(text, (t) => this.correct(t))
-      .map((f) => vocabulary.get(f))
+      .map((f) => featureId(vocabulary, f))
       .filter((x): x is number => x !== undefined);
     const scores = sparseSoftmax(ids, this.w);
     labels.forEach((label, i) => {
@@ -329,7 +380,7 @@ function train(examples: readonly IntentExample[]): Weights {
   });
   return {
     labels,
-    vocabulary,
+    vocabulary: vocabularyOf([...vocabulary.keys()]),
     counts: Uint32Array.from(seen, (n) => n ?? 0),
     ...sparse(weights, vocabulary.size, k),
     bias,

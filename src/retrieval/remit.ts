@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { cachedPacked, type Packed } from '../disk-cache.js';
+import { hashes, probe, tableSize } from './feature-table.js';
 import { ANALYSIS_VERSION, foldText } from './normalise.js';
 
 /**
@@ -14,10 +15,10 @@ const SHRINK = 6;
 const FORMAT = 3;
 
 /**
- * The counts, in an open-addressing hash table keyed by two 32-bit hashes of each feature (a
- * 64-bit key): it loads from the cache as four typed arrays, with no strings to parse and no map
- * to build, which is most of what loading the model cost. Two features sharing both hashes would
- * share their counts; a test checks that none of the shipped knowledge's 50,000-odd features do.
+ * The counts, in an open-addressing hash table keyed by two 32-bit hashes of each feature
+ * (`feature-table.ts`): it loads from the cache as four typed arrays, which is most of what loading
+ * the model cost. A slot is taken when it has counts (every stored feature was counted at least
+ * once). A test checks that none of the shipped knowledge's 50,000-odd features share a key.
  */
 interface Counted {
   keyA: Uint32Array;
@@ -32,7 +33,6 @@ interface Counted {
 
 export class RemitModel {
   private readonly table: Counted;
-  private readonly mask: number;
   private readonly vocabulary: number;
 
   /**
@@ -55,7 +55,6 @@ export class RemitModel {
       }),
       unpack,
     });
-    this.mask = this.table.keyA.length - 1;
     this.vocabulary = this.table.features + 1;
   }
 
@@ -76,7 +75,7 @@ export class RemitModel {
     const { inCounts, outCounts, inTotal, outTotal } = this.table;
     let sum = 0;
     for (const f of features) {
-      const i = slotOf(this.table, this.mask, f);
+      const i = slotOf(this.table, f);
       const a = i < 0 ? 0 : (inCounts[i] as number);
       const b = i < 0 ? 0 : (outCounts[i] as number);
       const pin = (a + 1) / (inTotal + this.vocabulary);
@@ -88,31 +87,16 @@ export class RemitModel {
   }
 }
 
-/**
- * Two 32-bit hashes of a string's UTF-16 code units: FNV-1a, and an FNV variant with another
- * offset and a shift mixed in.
- */
-export function hashes(text: string): [number, number] {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ 0x9e3779b9;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
-  }
-  return [a >>> 0, b >>> 0];
+/** Where `feature` sits in the table, or -1 when it was never counted. */
+function slotOf(t: Counted, feature: string): number {
+  const [a, b] = hashes(feature);
+  const i = probe(t, (slot) => taken(t, slot), a, b);
+  return i >= 0 && taken(t, i) ? i : -1;
 }
 
-/** Where `feature` sits in the table, or -1 when it was never counted. */
-function slotOf(t: Counted, mask: number, feature: string): number {
-  const [a, b] = hashes(feature);
-  // At most one pass round the table, whatever a damaged cache file holds.
-  for (let n = 0, i = a & mask; n <= mask; n++, i = (i + 1) & mask) {
-    // An empty slot has no counts: every stored feature was counted at least once.
-    if (!(t.inCounts[i] as number) && !(t.outCounts[i] as number)) return -1;
-    if (t.keyA[i] === a && t.keyB[i] === b) return i;
-  }
-  return -1;
+/** A slot is taken when it holds counts. */
+function taken(t: Counted, slot: number): boolean {
+  return (t.inCounts[slot] as number) > 0 || (t.outCounts[slot] as number) > 0;
 }
 
 /** Counts the features of both kinds of text into a table at most half full. */
@@ -122,8 +106,7 @@ function buildTable(inRemit: readonly string[], outOfRemit: readonly string[]): 
   const inTotal = count(inRemit, inMap);
   const outTotal = count(outOfRemit, outMap);
   const features = [...new Set([...inMap.keys(), ...outMap.keys()])];
-  let size = 16;
-  while (size < features.length * 2) size *= 2;
+  const size = tableSize(features.length);
   const t: Counted = {
     keyA: new Uint32Array(size),
     keyB: new Uint32Array(size),
@@ -135,12 +118,8 @@ function buildTable(inRemit: readonly string[], outOfRemit: readonly string[]): 
   };
   for (const f of features) {
     const [a, b] = hashes(f);
-    let i = a & (size - 1);
-    while (
-      ((t.inCounts[i] as number) || (t.outCounts[i] as number)) &&
-      !(t.keyA[i] === a && t.keyB[i] === b)
-    )
-      i = (i + 1) & (size - 1);
+    // At most half full, so there is always a free slot.
+    const i = probe(t, (slot) => taken(t, slot), a, b);
     t.keyA[i] = a;
     t.keyB[i] = b;
     t.inCounts[i] = (t.inCounts[i] as number) + (inMap.get(f) ?? 0);

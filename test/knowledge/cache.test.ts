@@ -96,15 +96,47 @@ describe('the intent classifier cache', () => {
     const loaded = new (await freshModel())(other, [cacheDir]).predict('declare my trip');
     for (const [label, p] of expected) expect(loaded.get(label)).toBeCloseTo(p, 5);
     // A corrupt file is not used: the model retrains and writes a good one.
-    await writeFile(path, '{"format": 2, "labels": [');
+    await writeFile(path, '{"format": 3, "labels": [');
     const retrained = new (await freshModel())(other, [cacheDir]).predict('declare my trip');
     for (const [label, p] of expected) expect(retrained.get(label)).toBeCloseTo(p, 5);
     const good = decodePacked(await readFile(path));
     if (!good) throw new Error('the rewritten file does not decode');
-    expect((good.meta as { format?: number }).format).toBe(2);
+    expect((good.meta as { format?: number }).format).toBe(3);
     // A file whose arrays disagree with its vocabulary is not used either.
     await writeFile(path, encodePacked({ ...good, arrays: good.arrays.slice(1) }));
     const again = new (await freshModel())(other, [cacheDir]).predict('declare my trip');
     for (const [label, p] of expected) expect(again.get(label)).toBeCloseTo(p, 5);
+  });
+
+  it('retrains rather than use a damaged vocabulary table', async () => {
+    const other = [...examples, { text: 'report an approach', label: 'report' }];
+    const expected = new IntentModel(other, [cacheDir]).predict('report the approach');
+    const [file] = (await readdir(cacheDir)).filter((f) => f.startsWith('intent-'));
+    const path = join(cacheDir, file ?? '');
+    const good = decodePacked(await readFile(path));
+    if (!good) throw new Error('the file does not decode');
+    const [counts, rows, cols, values, bias, keyA, keyB, ids] = good.arrays as Uint32Array[];
+    const damaged = [
+      // A slot naming a feature the model does not have.
+      [counts, rows, cols, values, bias, keyA, keyB, Uint32Array.from(ids ?? [], () => 1e6)],
+      // A table too small for its features (it could fill up, and a lookup never end).
+      [
+        counts,
+        rows,
+        cols,
+        values,
+        bias,
+        new Uint32Array(2),
+        new Uint32Array(2),
+        new Uint32Array(2),
+      ],
+      // Key arrays of different lengths, or not a power of two.
+      [counts, rows, cols, values, bias, keyA, new Uint32Array(3), ids],
+    ];
+    for (const arrays of damaged) {
+      await writeFile(path, encodePacked({ ...good, arrays: arrays as Uint32Array[] }));
+      const used = new (await freshModel())(other, [cacheDir]).predict('report the approach');
+      for (const [label, p] of expected) expect(used.get(label)).toBeCloseTo(p, 5);
+    }
   });
 });

@@ -5,8 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodePacked, encodePacked } from '../../src/disk-cache.js';
 import { loadKnowledge } from '../../src/knowledge/index.js';
 import { analyseAll } from '../../src/retrieval/analysis-cache.js';
+import { hashes } from '../../src/retrieval/feature-table.js';
 import { terms } from '../../src/retrieval/index.js';
-import { featuresOf, hashes, RemitModel } from '../../src/retrieval/remit.js';
+import { intentFeatures } from '../../src/retrieval/intent.js';
+import { featuresOf, RemitModel } from '../../src/retrieval/remit.js';
 import { SHIPPED_KNOWLEDGE } from '../helpers/server.js';
 
 let dir: string;
@@ -135,6 +137,17 @@ describe('the remit model on disk', () => {
     expect(new RemitModel(IN, more, [dir]).score(QUESTION)).toBe(
       new RemitModel(IN, more).score(QUESTION),
     );
+  });
+});
+
+describe("the intent classifier's keys", () => {
+  it('gives every feature of the shipped examples a key of its own', async () => {
+    const k = await loadKnowledge(SHIPPED_KNOWLEDGE);
+    const texts = k.entries.flatMap((e) => [e.title, ...e.questions]);
+    const features = new Set(texts.flatMap((t) => intentFeatures(t)));
+    const keys = new Set([...features].map((f) => hashes(f).join(':')));
+    expect(features.size).toBeGreaterThan(30_000);
+    expect(keys.size).toBe(features.size);
   });
 });
 

@@ -1,0 +1,63 @@
+/**
+ * Open addressing for models that look features (words, word pairs) up by their text: each slot
+ * holds two 32-bit hashes of one feature (a 64-bit key), in two typed arrays that load from a
+ * cache file as they are, with no strings to parse and no map to build. Two features sharing both
+ * hashes would share a slot; tests check that none of the shipped knowledge's features do.
+ */
+
+/** A table's keys; which slots are taken is the owner's to say (`taken`). */
+export interface TableKeys {
+  keyA: Uint32Array;
+  keyB: Uint32Array;
+}
+
+/**
+ * Two 32-bit hashes of a string's UTF-16 code units: FNV-1a, and an FNV variant with another
+ * offset and a shift mixed in.
+ */
+export function hashes(text: string): [number, number] {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x9e3779b9;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
+  }
+  return [a >>> 0, b >>> 0];
+}
+
+/** Slots for `features` keys: a power of two, at least twice as many, so no table is over half full. */
+export function tableSize(features: number): number {
+  let size = 16;
+  while (size < features * 2) size *= 2;
+  return size;
+}
+
+/**
+ * The slot holding the key (a, b), or the first free slot on its probe path (where it would go),
+ * or -1 when a whole pass round the table found neither: a damaged table never loops forever.
+ */
+export function probe(
+  keys: TableKeys,
+  taken: (slot: number) => boolean,
+  a: number,
+  b: number,
+): number {
+  const mask = keys.keyA.length - 1;
+  for (let n = 0, i = a & mask; n <= mask; n++, i = (i + 1) & mask) {
+    if (!taken(i)) return i;
+    if (keys.keyA[i] === a && keys.keyB[i] === b) return i;
+  }
+  return -1;
+}
+
+/** True when the arrays can be a table: equal lengths, a power of two, at least 2. */
+export function validKeys(keyA: unknown, keyB: unknown): keyA is Uint32Array {
+  return (
+    keyA instanceof Uint32Array &&
+    keyB instanceof Uint32Array &&
+    keyA.length >= 2 &&
+    (keyA.length & (keyA.length - 1)) === 0 &&
+    keyB.length === keyA.length
+  );
+}
