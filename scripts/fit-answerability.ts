@@ -176,9 +176,10 @@ console.log(
 // study sets and the blind dev half. It is the one with the fewest failures there (the middle of
 // a run of thresholds tied on the fewest), counting an in-scope question not answered right, an
 // out-of-scope question answered, and a wrong entry once more (the worst outcome), while the suite
-// keeps 90 % or more right with every out-of-scope question declined. (Chosen on the training writers' questions instead, held out by fold, the
-// threshold came out far higher: their out-of-scope questions are easier to tell apart, and on
-// held-out-like questions it cost many right answers for few more declines.)
+// keeps 90 % or more right with every out-of-scope question declined. (Chosen on the training
+// writers' questions instead, held out by fold, the threshold came out far higher: their
+// out-of-scope questions are easier to tell apart, and on held-out-like questions it cost many
+// right answers for few more declines.)
 const calibration: QuestionSet = {
   inScope: [...study.inScope, ...(sets[1]?.[1].inScope ?? [])],
   outOfScope: [...study.outOfScope, ...(sets[1]?.[1].outOfScope ?? [])],
