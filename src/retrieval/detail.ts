@@ -5,7 +5,8 @@ import { foldText } from './normalise.js';
  * time, a date, how things stand now, facts about a place itself), and whether an entry's text
  * states one at all. A question that asks for a detail its top entry never gives ("what's the
  * maximum sentence in Australia?" against an entry on Australia's scheme with no penalty in it) is
- * often one the guidance does not answer, however well its words match: the answer-or-decline model weighs that (`Features.detailMissing`).
+ * often one the guidance does not answer, however well its words match: the answer-or-decline
+ * model weighs that (`Features.detailMissing`).
  * Patterns run on folded text (lower case, no punctuation or macrons).
  */
 const DETAILS: { asks: RegExp; states: RegExp; statesRaw?: RegExp }[] = [

@@ -255,7 +255,7 @@ export class IntentModel {
 
   /**
    * The single words the model knows (not word pairs), at least 4 letters long, each with its
-   * place in the vocabulary, searchable by edit distance.
+   * place among them (the order the model learnt them in), searchable by edit distance.
    */
   private words(): SearchableMap<number> {
     if (!this.wordMap) {
