@@ -73,10 +73,17 @@ function asksAboutTies(text: string): boolean {
 const TIE_WORDS =
   /\b(overseas|international|foreign|offshore) (relationships?|ties|links?|partnerships?|connections?)\b|\b(links?|ties|relationships?|connections?) (with|to) ((a|an|any|some) )?(\w+ )?(cit(y|ies)|towns?|municipalit(y|ies))\b/;
 
-const TOPIC_WORDS: [RegisterTopic, RegExp][] = [
+/**
+ * Words that ask about a part of a council's record. The second pattern's words are commoner ("run",
+ * "spend", "managed"): they count only in a question that also asks about ties ("who runs
+ * Tauranga's sister cities?"), not in one that names the council in passing ("our comms team in
+ * Napier wants to run some accounts through it").
+ */
+const TOPIC_WORDS: [RegisterTopic, RegExp, RegExp?][] = [
   [
     'practice',
-    /\b(reviews?|reviewed|reviewing|polic(y|ies)|strateg(y|ies)|how often|every (term|year)|committees?|budgets?|funding|funded|spend|spent|costs?|run|runs|managed?|manages|oversees?|govern(s|ance)?)\b/,
+    /\b(reviews?|reviewed|reviewing|polic(y|ies)|strateg(y|ies)|how often|every (term|year)|committees?|budgets?|funding)\b/,
+    /\b(funded|spend|spent|costs?|run|runs|managed?|manages|oversees?|govern(s|ance)?)\b/,
   ],
   [
     'advice',
@@ -118,10 +125,15 @@ function asksWhichPlace(text: string): boolean {
   });
 }
 
-/** Which parts of a council's register entry beyond its ties a question asks about. */
-function registerTopics(text: string): RegisterTopic[] {
+/**
+ * Which parts of a council's register entry beyond its ties a question asks about; `asksTies`
+ * when it also asks about ties.
+ */
+function registerTopics(text: string, asksTies: boolean): RegisterTopic[] {
   const folded = foldText(text);
-  return TOPIC_WORDS.filter(([, re]) => re.test(folded)).map(([topic]) => topic);
+  return TOPIC_WORDS.filter(
+    ([, words, withTies]) => words.test(folded) || (asksTies && withTies?.test(folded)),
+  ).map(([topic]) => topic);
 }
 
 /**
@@ -193,7 +205,7 @@ function fromRegister(
   if (!council) return undefined;
   const partner = partners.find((p) => p.council === council)?.rel;
   const councilNamed = listed.includes(council);
-  const topics = councilNamed ? registerTopics(text) : [];
+  const topics = councilNamed ? registerTopics(text, asks) : [];
   const asksFacts = topics.some((t) => council[t].length > 0);
   // Naming a place is not enough: "just got back from Kumagaya" is about the trip, not the tie.
   if (!(asks || asksFacts || (partner && councilNamed))) return undefined;

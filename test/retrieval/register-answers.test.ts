@@ -66,6 +66,19 @@ describe('register answers on the shipped knowledge', () => {
     );
   });
 
+  it('reads "run" or "spend" as about a council\'s record only in a question about its ties', () => {
+    const passing = ask(
+      'what does the UK Think Before You Link app do? one of our comms team in Napier wants to run some recruiter accounts through it',
+    );
+    expect(passing.reply.entryId).toBe('fake-online-profiles');
+    expect(ask("who runs Tauranga's sister cities?").reply.entryId).toBe('register:tauranga');
+    // Words that ask about the record on their own still do.
+    expect(ask('how often does Hamilton review its sister cities?').reply.entryId).toBe(
+      'register:hamilton',
+    );
+    expect(ask('does Hamilton check trips with MFAT?').reply.entryId).toBe('register:hamilton');
+  });
+
   it("leaves a council's rules on gifts, meals and hotels to the guidance, never to the council's record", () => {
     const policy = ask(
       "What's Christchurch City Council's internal policy on accepting presents from its sister cities?",
