@@ -55,14 +55,17 @@ export interface Answer {
   retrieval?: Retrieval;
 }
 
-/** True when the question is about sister-city ties ("sister city", "twin", "partner city"). */
-function asksAboutTies(text: string): boolean {
+/**
+ * True when the question is about sister-city ties ("sister city", "twin", "partner city");
+ * `folded` is the question as `foldText` gives it.
+ */
+function asksAboutTies(text: string, folded: string): boolean {
   return (
     analyse(text).some((g) => g.includes('sistercity')) ||
     /\b(partner|friendship|friendly|twin) cit(y|ies)\b|\b(twinned|partnered|paired|linked) (with|to)\b/i.test(
       text,
     ) ||
-    TIE_WORDS.test(foldText(text))
+    TIE_WORDS.test(folded)
   );
 }
 
@@ -126,11 +129,10 @@ function asksWhichPlace(text: string): boolean {
 }
 
 /**
- * Which parts of a council's register entry beyond its ties a question asks about; `asksTies`
- * when it also asks about ties.
+ * Which parts of a council's register entry beyond its ties a (folded) question asks about;
+ * `asksTies` when it also asks about ties.
  */
-function registerTopics(text: string, asksTies: boolean): RegisterTopic[] {
-  const folded = foldText(text);
+function registerTopics(folded: string, asksTies: boolean): RegisterTopic[] {
   return TOPIC_WORDS.filter(
     ([, words, withTies]) => words.test(folded) || (asksTies && withTies?.test(folded)),
   ).map(([topic]) => topic);
@@ -158,10 +160,11 @@ function fromRegister(
   if (!register) return undefined;
   // "Wellington's policy on gifts from its sister cities", "our partner city paid for my hotel":
   // the record never answers these, not even when nothing else does.
-  if (CONDUCT.test(foldText(text))) return undefined;
+  const folded = foldText(text);
+  if (CONDUCT.test(folded)) return undefined;
   const partners = findPartnerCities(register, text);
   const { listed, unlisted } = findPlaces(knowledge, text);
-  const asks = asksAboutTies(text);
+  const asks = asksAboutTies(text, folded);
   const done = (reply: Reply, onlyIfNoGuidance: boolean, related: Entry[] = []) => ({
     answer: {
       reply,
@@ -171,21 +174,21 @@ function fromRegister(
     onlyIfNoGuidance,
   });
   // "Which council had the first sister city in China?": the oldest ties across the register.
-  const country = !listed.length && !unlisted.length && asks ? firstTieCountry(text) : undefined;
+  const country = !listed.length && !unlisted.length && asks ? firstTieCountry(folded) : undefined;
   if (country) {
     const reply = firstTieReply(register, country, knowledge.nzCouncils);
     if (reply) return done(reply, false);
   }
   // "Has any NZ council actually ended a sister city?": the ties recorded as ended (or dormant).
-  const statuses = !listed.length && !unlisted.length && asks ? askedStatuses(text) : undefined;
+  const statuses = !listed.length && !unlisted.length && asks ? askedStatuses(folded) : undefined;
   if (statuses) {
-    const country = namedCountry(register, text);
+    const country = namedCountry(register, folded);
     const reply = statusTiesReply(register, statuses, country, knowledge.nzCouncils);
     if (reply) return done(reply, false);
   }
   // "Which councils have a sister city in Korea?": every council with a tie there.
   const inCountry =
-    !listed.length && !unlisted.length && asks ? councilsTiedIn(register, text) : undefined;
+    !listed.length && !unlisted.length && asks ? councilsTiedIn(register, folded) : undefined;
   if (inCountry) {
     const reply = countryTiesReply(register, inCountry, knowledge.nzCouncils);
     if (reply) return done(reply, false);
@@ -205,7 +208,7 @@ function fromRegister(
   if (!council) return undefined;
   const partner = partners.find((p) => p.council === council)?.rel;
   const councilNamed = listed.includes(council);
-  const topics = councilNamed ? registerTopics(text, asks) : [];
+  const topics = councilNamed ? registerTopics(folded, asks) : [];
   const asksFacts = topics.some((t) => council[t].length > 0);
   // Naming a place is not enough: "just got back from Kumagaya" is about the trip, not the tie.
   if (!(asks || asksFacts || (partner && councilNamed))) return undefined;
@@ -215,7 +218,7 @@ function fromRegister(
   // A council and its own partner city named with a question of time ("Dunedin-Edinburgh, how
   // old?", "marlborough tendo, how did that start") asks about the tie itself.
   const aboutTheTie =
-    (councilNamed && partner !== undefined && ASKS_WHEN.test(foldText(text))) ||
+    (councilNamed && partner !== undefined && ASKS_WHEN.test(folded)) ||
     ((councilNamed || asksWhichPlace(text)) && (asks || asksFacts));
   const related = guidanceAbout(knowledge, council.council);
   return done(
@@ -242,11 +245,10 @@ const FIRST_TIE =
   /\b(the|very|its|their|our|a|was|were|is|be) (first|earliest|oldest)\b|\b(earliest|oldest|longest running|longest standing)\b|\bfirst (ever|nz|new zealand|kiwi|councils?|city|cities|sister|twin|twinning|ties?|links?|partners?|partnerships?|friendship|relationships?|one)\b/;
 
 /**
- * The country of a question that asks for the first or oldest tie with it, across councils
+ * The country of a (folded) question that asks for the first or oldest tie with it, across councils
  * ("which council had the first sister city with mainland China?", "very first japan - nz link").
  */
-function firstTieCountry(text: string): string | undefined {
-  const folded = foldText(text);
+function firstTieCountry(folded: string): string | undefined {
   if (!FIRST_TIE.test(folded)) return undefined;
   const found = COUNTRY_WORDS.filter(([re]) => re.test(folded));
   return found.length === 1 ? found[0]?.[1] : undefined;
@@ -264,11 +266,10 @@ const QUIET =
   /\b(dormant|inactive|gone quiet|go quiet|gone cold|lapsed|fizzled|died off|not active|no longer active)\b/;
 
 /**
- * The statuses a question asks for across the register ("has any NZ council actually ended a
+ * The statuses a (folded) question asks for across the register ("has any NZ council actually ended a
  * sister city, or do they just let them go quiet?"): ended ties, dormant ones, or both.
  */
-function askedStatuses(text: string): NonNullable<Relationship['status']>[] | undefined {
-  const folded = foldText(text);
+function askedStatuses(folded: string): NonNullable<Relationship['status']>[] | undefined {
   // The register records no reasons: "…ended a sister city because of security worries?" is a
   // question for the guidance on how councils are handling their ties.
   if (!ASKS_ANY.test(folded) || GIVES_REASON.test(folded)) return undefined;
@@ -278,9 +279,8 @@ function askedStatuses(text: string): NonNullable<Relationship['status']>[] | un
   return statuses.length ? statuses : undefined;
 }
 
-/** The one country a question names, if it names exactly one the register knows. */
-function namedCountry(register: Register, text: string): string | undefined {
-  const folded = foldText(text);
+/** The one country a (folded) question names, if it names exactly one the register knows. */
+function namedCountry(register: Register, folded: string): string | undefined {
   const named = new Set<string>();
   for (const [re, country] of [...COUNTRY_WORDS, ...registerCountries(register)])
     if (re.test(folded)) named.add(country);
@@ -292,13 +292,12 @@ const ASKS_WHICH_COUNCILS =
   /\b(which|what|any|how many)\s+(nz\s+|new zealand\s+|kiwi\s+|other\s+)?(councils?|cities|towns|places|districts|regions)\b(\s+\w+){0,3}?\s+(have|has|had|with|are|is|twinned|linked|paired|got)\b/;
 
 /**
- * The one country of a question that asks which councils have ties there ("any NZ councils twinned
+ * The one country of a (folded) question that asks which councils have ties there ("any NZ councils twinned
  * with somewhere in Belgium?"): the countries the register knows, by name or by the words above.
  */
-function councilsTiedIn(register: Register, text: string): string | undefined {
-  const folded = foldText(text);
+function councilsTiedIn(register: Register, folded: string): string | undefined {
   if (!ASKS_WHICH_COUNCILS.test(folded)) return undefined;
-  return namedCountry(register, text);
+  return namedCountry(register, folded);
 }
 
 const countryNames = new WeakMap<Register, [RegExp, string][]>();
