@@ -51,13 +51,11 @@ export function probe(
   return -1;
 }
 
-/** True when the arrays can be a table: equal lengths, a power of two, at least 2. */
-export function validKeys(keyA: unknown, keyB: unknown): keyA is Uint32Array {
-  return (
-    keyA instanceof Uint32Array &&
-    keyB instanceof Uint32Array &&
-    keyA.length >= 2 &&
-    (keyA.length & (keyA.length - 1)) === 0 &&
-    keyB.length === keyA.length
-  );
+/** The arrays as a table's keys when they can be: two Uint32Arrays of one length, a power of two. */
+export function tableKeys(keyA: unknown, keyB: unknown): TableKeys | undefined {
+  if (!(keyA instanceof Uint32Array) || !(keyB instanceof Uint32Array)) return undefined;
+  const size = keyA.length;
+  return size >= 2 && (size & (size - 1)) === 0 && keyB.length === size
+    ? { keyA, keyB }
+    : undefined;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import SearchableMap from 'minisearch/SearchableMap';
 import { cachedPacked, isStringArray, type Packed } from '../disk-cache.js';
-import { hashes, probe, type TableKeys, tableSize, validKeys } from './feature-table.js';
+import { hashes, probe, type TableKeys, tableKeys, tableSize } from './feature-table.js';
 import { ANALYSIS_VERSION, analyse } from './normalise.js';
 
 /**
@@ -152,14 +152,14 @@ function unpack(p: Packed): Weights | undefined {
     return undefined;
   const [counts, rows, cols, values, bias, keyA, keyB, ids] = p.arrays;
   const k = m.labels.length;
+  const keys = tableKeys(keyA, keyB);
   if (
     !(counts instanceof Uint32Array) ||
     !(rows instanceof Uint32Array) ||
     !(cols instanceof Uint16Array) ||
     !(values instanceof Float32Array) ||
     !(bias instanceof Float32Array) ||
-    !validKeys(keyA, keyB) ||
-    !(keyB instanceof Uint32Array) ||
+    !keys ||
     !(ids instanceof Uint32Array)
   )
     return undefined;
@@ -169,9 +169,9 @@ function unpack(p: Packed): Weights | undefined {
     cols.length !== values.length ||
     rows[features] !== cols.length ||
     bias.length !== k ||
-    ids.length !== keyA.length ||
+    ids.length !== keys.keyA.length ||
     // No more than half full, as built: a lookup always meets a free slot.
-    keyA.length < features * 2
+    keys.keyA.length < features * 2
   )
     return undefined;
   for (let f = 0; f < features; f++)
@@ -180,7 +180,7 @@ function unpack(p: Packed): Weights | undefined {
   for (const id of ids) if (id > features) return undefined;
   return {
     labels: m.labels,
-    vocabulary: { keyA, keyB, ids, words: m.words },
+    vocabulary: { ...keys, ids, words: m.words },
     counts,
     rows,
     cols,

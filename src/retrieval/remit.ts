@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { cachedPacked, type Packed } from '../disk-cache.js';
-import { hashes, probe, tableSize } from './feature-table.js';
+import { hashes, probe, tableKeys, tableSize } from './feature-table.js';
 import { ANALYSIS_VERSION, foldText } from './normalise.js';
 
 /**
@@ -150,28 +150,23 @@ function count(texts: readonly string[], into: Map<string, number>): number {
 function unpack(p: Packed): Counted | undefined {
   const m = p.meta as { features?: unknown; inTotal?: unknown; outTotal?: unknown } | null;
   const [keyA, keyB, inCounts, outCounts] = p.arrays;
-  const size = keyA?.length ?? 0;
+  const keys = tableKeys(keyA, keyB);
   if (
     !m ||
     typeof m.features !== 'number' ||
     typeof m.inTotal !== 'number' ||
     typeof m.outTotal !== 'number' ||
-    !(keyA instanceof Uint32Array) ||
-    !(keyB instanceof Uint32Array) ||
+    !keys ||
     !(inCounts instanceof Uint32Array) ||
     !(outCounts instanceof Uint32Array) ||
-    // A power of two, more than the features (a full table would never end a search), all alike.
-    size < 2 ||
-    (size & (size - 1)) !== 0 ||
-    m.features >= size ||
-    keyB.length !== size ||
-    inCounts.length !== size ||
-    outCounts.length !== size
+    // More slots than features (a full table would never end a search), counts for each.
+    m.features >= keys.keyA.length ||
+    inCounts.length !== keys.keyA.length ||
+    outCounts.length !== keys.keyA.length
   )
     return undefined;
   return {
-    keyA,
-    keyB,
+    ...keys,
     inCounts,
     outCounts,
     features: m.features,
