@@ -175,18 +175,31 @@ function binOf(cuts: readonly number[], value: number): number {
   return lo;
 }
 
+/** The targets of issue #11: correct first answers, out-of-scope declined, wrong entries. */
+export const TARGETS = { correct: 0.9, declined: 0.95, wrong: 0.03 } as const;
+
 /**
- * The threshold with the fewest failures. Where neighbouring thresholds tie on the fewest (the
- * counts are whole questions, so they often do), the middle of that run: the choice least moved
- * by a question or two either way, rather than whichever end the scan meets first.
+ * How far figures fall short of the worst-met target, as a share (negative when every target is
+ * met: then minus the smallest margin). Lower is better.
  */
-export function middleOfFewest(
-  rows: { threshold: number; failures: number }[],
-): number | undefined {
-  const fewest = Math.min(...rows.map((r) => r.failures));
-  const first = rows.findIndex((r) => r.failures <= fewest + 1e-9);
+export function worstShortfall(f: { correct: number; declined: number; wrong: number }): number {
+  return Math.max(
+    TARGETS.correct - f.correct,
+    TARGETS.declined - f.declined,
+    f.wrong - TARGETS.wrong,
+  );
+}
+
+/**
+ * The threshold with the lowest cost. Where neighbouring thresholds tie on the lowest (the
+ * figures come from whole questions, so they often do), the middle of that run: the choice least
+ * moved by a question or two either way, rather than whichever end the scan meets first.
+ */
+export function middleOfLowest(rows: { threshold: number; cost: number }[]): number | undefined {
+  const lowest = Math.min(...rows.map((r) => r.cost));
+  const first = rows.findIndex((r) => r.cost <= lowest + 1e-9);
   if (first < 0) return undefined;
   let last = first;
-  while (last + 1 < rows.length && (rows[last + 1]?.failures ?? Infinity) <= fewest + 1e-9) last++;
+  while (last + 1 < rows.length && (rows[last + 1]?.cost ?? Infinity) <= lowest + 1e-9) last++;
   return rows[Math.floor((first + last) / 2)]?.threshold;
 }

@@ -30,7 +30,7 @@ import {
   probability,
 } from '../src/retrieval/answerability.js';
 import { Retriever, stripGreeting, stripNoise } from '../src/retrieval/index.js';
-import { type BoostOptions, boost, middleOfFewest } from './boost.js';
+import { type BoostOptions, boost, middleOfLowest, worstShortfall } from './boost.js';
 
 /** Review dates are compared with this day; any fixed day gives the same figures. */
 const TODAY = '2026-11-30';
@@ -169,23 +169,25 @@ console.log(
   `Samples: ${samples.length} (${samples.filter((s) => s.y).length} with the right top entry; ${samples.filter((s) => s.set === 'declines').length} curated declines, cross-fitted); ${TREES.rounds} trees of depth ${TREES.depth}`,
 );
 console.log(
-  'threshold | suite: correct wrong declined | dev: correct wrong declined | study sets and dev: correct wrong declined failures | writers (held out by fold, retrieval alone): correct wrong declined',
+  'threshold | suite: correct wrong declined | dev: correct wrong declined | study sets and dev: correct wrong declined failures shortfall | writers (held out by fold, retrieval alone): correct wrong declined',
 );
 // The threshold is chosen on questions written exactly as the held-out sets are (blind writers
 // working from the facts files, labelled from the entries), which the trees never learn from: the
-// study sets and the blind dev half. It is the one with the fewest failures there (the middle of
-// a run of thresholds tied on the fewest), counting an in-scope question not answered right, an
-// out-of-scope question answered, and a wrong entry once more (the worst outcome), while the suite
-// keeps 90 % or more right with every out-of-scope question declined. (Chosen on the training
-// writers' questions instead, held out by fold, the threshold came out far higher: their
-// out-of-scope questions are easier to tell apart, and on held-out-like questions it cost many
-// right answers for few more declines.)
+// study sets and the blind dev half. It is the one that comes closest to meeting all three of
+// issue #11's targets there (90 % right, 95 % of out-of-scope questions declined, 3 % or fewer
+// wrong entries): the lowest worst shortfall, so the largest smallest margin once all are met,
+// taking the middle of a run of tied thresholds. The suite must keep 90 % or more right with
+// every out-of-scope question declined. (Until round 9 it was the threshold with the fewest
+// failures, counting a wrong entry twice: on the study sets that sat at 0.06 to 0.12, missing the
+// declines target by 3 to 4 points to keep 3 to 4 points more right answers. Chosen on the
+// training writers' questions instead, held out by fold, the threshold comes out far higher:
+// their out-of-scope questions are easier to tell apart.)
 const calibration: QuestionSet = {
   inScope: [...study.inScope, ...(sets[1]?.[1].inScope ?? [])],
   outOfScope: [...study.outOfScope, ...(sets[1]?.[1].outOfScope ?? [])],
 };
-/** Each threshold the suite allows, in order, with its failures on the study sets and dev half. */
-const allowed: { threshold: number; failures: number }[] = [];
+/** Each threshold the suite allows, in order, with its worst shortfall on the study sets and dev half. */
+const allowed: { threshold: number; cost: number }[] = [];
 for (let t = 0.04; t <= 0.9001; t += 0.02) {
   const at = { ...model, threshold: Math.round(t * 100) / 100 };
   const r = new Retriever(knowledge, at);
@@ -199,14 +201,19 @@ for (let t = 0.04; t <= 0.9001; t += 0.02) {
   const failures =
     ((1 - cal.top1) * inScope + cal.wrongEntry * inScope + (1 - cal.refusalRecall) * out) /
     (inScope + out);
+  const shortfall = worstShortfall({
+    correct: cal.top1,
+    declined: cal.refusalRecall,
+    wrong: cal.wrongEntry,
+  });
   const w = writerFigures(at.threshold);
   console.log(
-    `${at.threshold.toFixed(2)}      | ${pct(suite.top1)} ${pct(suite.wrongEntry)} ${pct(suite.refusalRecall)}  | ${pct(dev.top1)} ${pct(dev.wrongEntry)} ${pct(dev.refusalRecall)} | ${pct(cal.top1)} ${pct(cal.wrongEntry)} ${pct(cal.refusalRecall)} ${pct(failures)} | ${pct(w.correct)} ${pct(w.wrong)} ${pct(w.declined)}`,
+    `${at.threshold.toFixed(2)}      | ${pct(suite.top1)} ${pct(suite.wrongEntry)} ${pct(suite.refusalRecall)}  | ${pct(dev.top1)} ${pct(dev.wrongEntry)} ${pct(dev.refusalRecall)} | ${pct(cal.top1)} ${pct(cal.wrongEntry)} ${pct(cal.refusalRecall)} ${pct(failures)} ${pct(shortfall)} | ${pct(w.correct)} ${pct(w.wrong)} ${pct(w.declined)}`,
   );
   if (suite.top1 >= 0.9 && suite.refusalRecall === 1)
-    allowed.push({ threshold: at.threshold, failures });
+    allowed.push({ threshold: at.threshold, cost: shortfall });
 }
-const chosen = middleOfFewest(allowed);
+const chosen = middleOfLowest(allowed);
 if (chosen === undefined) {
   console.error('No threshold keeps the suite at its targets; the model file is left as it was.');
   process.exit(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boost, middleOfFewest } from '../../scripts/boost.js';
+import { boost, middleOfLowest, worstShortfall } from '../../scripts/boost.js';
 import {
   type AnswerModel,
   checkModel,
@@ -140,23 +140,45 @@ describe('checkModel', () => {
 });
 
 describe('choosing the threshold (scripts/fit-answerability.ts)', () => {
-  const rows = (failures: number[]) =>
-    failures.map((f, i) => ({ threshold: 0.04 + i * 0.02, failures: f }));
+  const rows = (costs: number[]) => costs.map((cost, i) => ({ threshold: 0.04 + i * 0.02, cost }));
 
-  it('takes the fewest failures', () => {
-    expect(middleOfFewest(rows([70, 69, 67, 68, 70]))).toBeCloseTo(0.08);
+  it('takes the lowest cost', () => {
+    expect(middleOfLowest(rows([70, 69, 67, 68, 70]))).toBeCloseTo(0.08);
   });
 
-  it('takes the middle of a run tied on the fewest, not its first', () => {
-    expect(middleOfFewest(rows([70, 69, 67, 67, 67, 70]))).toBeCloseTo(0.1);
-    expect(middleOfFewest(rows([67, 67, 70]))).toBeCloseTo(0.04);
+  it('takes the middle of a run tied on the lowest, not its first', () => {
+    expect(middleOfLowest(rows([70, 69, 67, 67, 67, 70]))).toBeCloseTo(0.1);
+    expect(middleOfLowest(rows([67, 67, 70]))).toBeCloseTo(0.04);
   });
 
   it('keeps to the first run when another ties with it further on', () => {
-    expect(middleOfFewest(rows([70, 67, 68, 67, 67]))).toBeCloseTo(0.06);
+    expect(middleOfLowest(rows([70, 67, 68, 67, 67]))).toBeCloseTo(0.06);
   });
 
   it('has nothing to choose among no thresholds', () => {
-    expect(middleOfFewest([])).toBeUndefined();
+    expect(middleOfLowest([])).toBeUndefined();
+  });
+
+  it('measures figures by the target they miss most, or meet by least', () => {
+    // Declined misses 95 % by 3.3 points; correct and wrong are met.
+    expect(worstShortfall({ correct: 0.935, declined: 0.917, wrong: 0.032 })).toBeCloseTo(0.033);
+    // Wrong entries miss 3 % by 1 point.
+    expect(worstShortfall({ correct: 0.95, declined: 0.97, wrong: 0.04 })).toBeCloseTo(0.01);
+    // All met: minus the smallest margin (declined, 0.1 points).
+    expect(worstShortfall({ correct: 0.905, declined: 0.951, wrong: 0.022 })).toBeCloseTo(-0.001);
+  });
+
+  it('prefers the threshold that meets every target to the one with fewest failures', () => {
+    // Lower thresholds answer more: more right, more wrong, fewer out-of-scope declined.
+    const curve = [
+      { threshold: 0.1, correct: 0.939, declined: 0.926, wrong: 0.032 },
+      { threshold: 0.2, correct: 0.912, declined: 0.936, wrong: 0.03 },
+      { threshold: 0.3, correct: 0.905, declined: 0.951, wrong: 0.022 },
+      { threshold: 0.4, correct: 0.886, declined: 0.956, wrong: 0.019 },
+    ];
+    const chosen = middleOfLowest(
+      curve.map((c) => ({ threshold: c.threshold, cost: worstShortfall(c) })),
+    );
+    expect(chosen).toBe(0.3);
   });
 });

@@ -249,9 +249,10 @@ describe('ties in one country, across the register', () => {
     expect(
       ask('do aussie councils need to tell canberra about their sister city deals').reply.entryId,
     ).not.toMatch(/^register:/);
-    // About dropping a tie, not listing them.
+    // About dropping a tie, not listing them (retrieval may answer or decline it).
     expect(
-      ask('has any NZ council actually dumped a Chinese sister city over security?').reply.entryId,
+      ask('has any NZ council actually dumped a Chinese sister city over security?').reply
+        .entryId ?? 'declined',
     ).not.toMatch(/^register:/);
     // An MOU with a city, not a council's ties.
     expect(
