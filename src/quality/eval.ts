@@ -4,6 +4,8 @@ import { answerText } from '../answer.js';
 import { DECLINE_EXAMPLE_KINDS } from '../knowledge/declines.js';
 import type { Knowledge } from '../knowledge/index.js';
 import { parseYamlText } from '../knowledge/problems.js';
+import type { Reply } from '../model.js';
+import { Actions } from '../replies.js';
 import { Retriever } from '../retrieval/index.js';
 
 /** Out-of-scope questions are labelled with the same kinds as the curated declines. */
@@ -73,6 +75,11 @@ export interface EvalReport {
   top3: number;
   /** In-scope questions answered with an entry that was not expected: the worst outcome. */
   wrongEntry: number;
+  /**
+   * In-scope questions refused ("no guidance") whose reply still offers an expected entry as
+   * the closest guidance: one tap from the answer, though not counted as correct.
+   */
+  refusedRightSuggested: number;
   /** Of the questions the bot refused or declined, the share that really were out of scope. */
   refusalPrecision: number;
   /** Of the out-of-scope questions, the share the bot refused or declined. */
@@ -89,6 +96,14 @@ function labelOf(id: string | undefined): string {
   return id?.startsWith('register:not-listed:') ? 'register:not-listed' : (id ?? '');
 }
 
+/** True when a reply offers the entry `id` as a button (a refusal's closest guidance). */
+function suggests(reply: Reply, id: string): boolean {
+  return reply.blocks.some(
+    (b) =>
+      b.type === 'buttons' && b.buttons.some((x) => x.id === Actions.showEntry && x.value === id),
+  );
+}
+
 /** Runs every question through the same answering path as the bot and scores it. */
 export function evaluate(
   knowledge: Knowledge,
@@ -101,6 +116,7 @@ export function evaluate(
   let wrong = 0;
   let refusedIn = 0;
   let refusedOut = 0;
+  let suggested = 0;
   const misses: Miss[] = [];
   const outOfScopeAnswered: Miss[] = [];
   const unsourced: string[] = [];
@@ -121,6 +137,7 @@ export function evaluate(
     else misses.push({ q, expected: expect.join(' | '), got });
     if (a.answered && !right) wrong++;
     if (a.ranked.slice(0, 3).some((id) => expect.includes(labelOf(id)))) top3++;
+    if (a.reply.kind === 'no-guidance' && expect.some((id) => suggests(a.reply, id))) suggested++;
   }
   for (const { q, kind } of set.outOfScope) {
     const a = answerText(knowledge, retriever, q, today);
@@ -135,6 +152,7 @@ export function evaluate(
     top1: rate(top1, set.inScope.length),
     top3: rate(top3, set.inScope.length),
     wrongEntry: set.inScope.length === 0 ? 0 : wrong / set.inScope.length,
+    refusedRightSuggested: set.inScope.length === 0 ? 0 : suggested / set.inScope.length,
     refusalPrecision: rate(refusedOut, refused),
     refusalRecall: rate(refusedOut, set.outOfScope.length),
     outOfScopeAnswered,
@@ -152,6 +170,7 @@ export function formatReport(r: EvalReport): string {
     `Top-1 accuracy:    ${pct(r.top1)}`,
     `Top-3 accuracy:    ${pct(r.top3)}`,
     `Wrong entry:       ${pct(r.wrongEntry)}`,
+    `Refused, right entry suggested: ${pct(r.refusedRightSuggested)}`,
     `Refusal precision: ${pct(r.refusalPrecision)}`,
     `Refusal recall:    ${pct(r.refusalRecall)}`,
   ];
@@ -239,13 +258,13 @@ export function figures(r: EvalReport): Figures {
 /** A Markdown table of several reports side by side, as the README shows it. */
 export function formatTable(rows: { name: string; report: EvalReport }[]): string {
   const lines = [
-    '| Set | In scope | Out of scope | Correct first answer, with a source | Top 3 | Out of scope declined | Wrong entry |',
-    '|---|---|---|---|---|---|---|',
+    '| Set | In scope | Out of scope | Correct first answer, with a source | Top 3 | Out of scope declined | Wrong entry | Refused, right entry suggested |',
+    '|---|---|---|---|---|---|---|---|',
   ];
   for (const { name, report: r } of rows) {
     const f = figures(r);
     lines.push(
-      `| ${name} | ${r.inScope} | ${r.outOfScope} | ${f.correct.toFixed(1)}% | ${f.top3.toFixed(1)}% | ${f.declined.toFixed(1)}% | ${f.wrong.toFixed(1)}% |`,
+      `| ${name} | ${r.inScope} | ${r.outOfScope} | ${f.correct.toFixed(1)}% | ${f.top3.toFixed(1)}% | ${f.declined.toFixed(1)}% | ${f.wrong.toFixed(1)}% | ${pct(r.refusedRightSuggested)} |`,
     );
   }
   return lines.join('\n');

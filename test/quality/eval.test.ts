@@ -6,7 +6,9 @@ import {
   loadKnowledge,
   reviewKnowledge,
 } from '../../src/knowledge/index.js';
-import { evaluate, formatReport } from '../../src/quality/eval.js';
+import { evaluate, formatReport, formatTable } from '../../src/quality/eval.js';
+import { DEFAULT_MODEL } from '../../src/retrieval/answerability.js';
+import { Retriever } from '../../src/retrieval/index.js';
 import { FIXTURE_KNOWLEDGE } from '../helpers/server.js';
 
 let k: Knowledge;
@@ -40,6 +42,35 @@ describe('evaluate', () => {
     ]);
     expect(report.misses.map((m) => m.got)).toEqual(['travel-devices', 'no-guidance']);
     expect(formatReport(report)).toContain('Top-1 accuracy:    50.0%');
+  });
+});
+
+describe('refusals that still suggest the right entry', () => {
+  const set = {
+    inScope: [
+      { q: 'what counts as foreign interference', expect: ['fi-definition'] },
+      { q: 'can I take my laptop overseas', expect: ['gifts-koha'] }, // suggests another entry
+      { q: 'recipe for pavlova', expect: ['fi-definition'] }, // too weak to suggest anything
+    ],
+    outOfScope: [],
+  };
+
+  it('counts a refusal whose closest guidance is an expected entry, and only that', () => {
+    // A threshold nothing reaches: every question is refused, with its closest entry if any.
+    const strict = new Retriever(k, { ...DEFAULT_MODEL, threshold: 0.999 });
+    const report = evaluate(k, set, '2026-11-27', strict);
+    expect(report.top1).toBe(0);
+    expect(report.refusedRightSuggested).toBeCloseTo(1 / 3);
+    expect(formatReport(report)).toMatch(/Refused, right entry suggested: 33\.3%/);
+    expect(formatTable([{ name: 'strict', report }])).toMatch(
+      /\| strict \| 3 \| 0 \| 0\.0% .* \| 33\.3% \|$/m,
+    );
+  });
+
+  it('does not count an answered question', () => {
+    const report = evaluate(k, set, '2026-11-27');
+    expect(report.top1).toBeGreaterThan(0);
+    expect(report.refusedRightSuggested).toBe(0);
   });
 });
 
