@@ -179,14 +179,30 @@ function binOf(cuts: readonly number[], value: number): number {
 export const TARGETS = { correct: 0.9, declined: 0.95, wrong: 0.03 } as const;
 
 /**
- * How far figures fall short of the worst-met target, as a share (negative when every target is
- * met: then minus the smallest margin). Lower is better.
+ * How far figures fall short of the targets in all, as a share: the gap to each missed target,
+ * summed (0 when all three are met).
  */
-export function worstShortfall(f: { correct: number; declined: number; wrong: number }): number {
-  return Math.max(
-    TARGETS.correct - f.correct,
-    TARGETS.declined - f.declined,
-    f.wrong - TARGETS.wrong,
+export function totalShortfall(f: { correct: number; declined: number; wrong: number }): number {
+  return (
+    Math.max(0, TARGETS.correct - f.correct) +
+    Math.max(0, TARGETS.declined - f.declined) +
+    Math.max(0, f.wrong - TARGETS.wrong)
+  );
+}
+
+/**
+ * The threshold closest to meeting the targets: the lowest total shortfall; among thresholds
+ * tied on it, the fewest failures; where neighbouring thresholds still tie, the middle of the run.
+ */
+export function chooseThreshold(
+  rows: { threshold: number; shortfall: number; failures: number }[],
+): number | undefined {
+  const lowest = Math.min(...rows.map((r) => r.shortfall));
+  return middleOfLowest(
+    rows.map((r) => ({
+      threshold: r.threshold,
+      cost: r.shortfall <= lowest + 1e-9 ? r.failures : Number.POSITIVE_INFINITY,
+    })),
   );
 }
 

@@ -30,7 +30,7 @@ import {
   probability,
 } from '../src/retrieval/answerability.js';
 import { Retriever, stripGreeting, stripNoise } from '../src/retrieval/index.js';
-import { type BoostOptions, boost, middleOfLowest, worstShortfall } from './boost.js';
+import { type BoostOptions, boost, chooseThreshold, totalShortfall } from './boost.js';
 
 /** Review dates are compared with this day; any fixed day gives the same figures. */
 const TODAY = '2026-11-30';
@@ -173,21 +173,23 @@ console.log(
 );
 // The threshold is chosen on questions written exactly as the held-out sets are (blind writers
 // working from the facts files, labelled from the entries), which the trees never learn from: the
-// study sets and the blind dev half. It is the one that comes closest to meeting all three of
-// issue #11's targets there (90 % right, 95 % of out-of-scope questions declined, 3 % or fewer
-// wrong entries): the lowest worst shortfall, so the largest smallest margin once all are met,
-// taking the middle of a run of tied thresholds. The suite must keep 90 % or more right with
-// every out-of-scope question declined. (Until round 9 it was the threshold with the fewest
-// failures, counting a wrong entry twice: on the study sets that sat at 0.06 to 0.12, missing the
-// declines target by 3 to 4 points to keep 3 to 4 points more right answers. Chosen on the
+// study sets and the blind dev half. It is the one closest to meeting issue #11's three targets
+// there (90 % right, 95 % of out-of-scope questions declined, 3 % or fewer wrong entries): the
+// lowest total shortfall, the gaps to the missed targets summed; among thresholds tied on that,
+// the fewest failures (an in-scope question not answered right, an out-of-scope question
+// answered, and a wrong entry once more, the worst outcome); then the middle of a tied run. The
+// suite must keep 90 % or more right with every out-of-scope question declined. (Until round 9
+// it was the fewest failures alone, which sat at 0.06 to 0.12 and missed the declines target by 3
+// to 4 points; the worst-missed target alone, tried in round 9, chose 0.48 on the 1,000 study
+// questions, giving up 3.4 points of right answers there for 1.3 of declines. Chosen on the
 // training writers' questions instead, held out by fold, the threshold comes out far higher:
 // their out-of-scope questions are easier to tell apart.)
 const calibration: QuestionSet = {
   inScope: [...study.inScope, ...(sets[1]?.[1].inScope ?? [])],
   outOfScope: [...study.outOfScope, ...(sets[1]?.[1].outOfScope ?? [])],
 };
-/** Each threshold the suite allows, in order, with its worst shortfall on the study sets and dev half. */
-const allowed: { threshold: number; cost: number }[] = [];
+/** Each threshold the suite allows, in order, with its shortfall and failures on the study sets and dev half. */
+const allowed: { threshold: number; shortfall: number; failures: number }[] = [];
 for (let t = 0.04; t <= 0.9001; t += 0.02) {
   const at = { ...model, threshold: Math.round(t * 100) / 100 };
   const r = new Retriever(knowledge, at);
@@ -201,7 +203,7 @@ for (let t = 0.04; t <= 0.9001; t += 0.02) {
   const failures =
     ((1 - cal.top1) * inScope + cal.wrongEntry * inScope + (1 - cal.refusalRecall) * out) /
     (inScope + out);
-  const shortfall = worstShortfall({
+  const shortfall = totalShortfall({
     correct: cal.top1,
     declined: cal.refusalRecall,
     wrong: cal.wrongEntry,
@@ -211,9 +213,9 @@ for (let t = 0.04; t <= 0.9001; t += 0.02) {
     `${at.threshold.toFixed(2)}      | ${pct(suite.top1)} ${pct(suite.wrongEntry)} ${pct(suite.refusalRecall)}  | ${pct(dev.top1)} ${pct(dev.wrongEntry)} ${pct(dev.refusalRecall)} | ${pct(cal.top1)} ${pct(cal.wrongEntry)} ${pct(cal.refusalRecall)} ${pct(failures)} ${pct(shortfall)} | ${pct(w.correct)} ${pct(w.wrong)} ${pct(w.declined)}`,
   );
   if (suite.top1 >= 0.9 && suite.refusalRecall === 1)
-    allowed.push({ threshold: at.threshold, cost: shortfall });
+    allowed.push({ threshold: at.threshold, shortfall, failures });
 }
-const chosen = middleOfLowest(allowed);
+const chosen = chooseThreshold(allowed);
 if (chosen === undefined) {
   console.error('No threshold keeps the suite at its targets; the model file is left as it was.');
   process.exit(1);

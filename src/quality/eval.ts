@@ -210,7 +210,7 @@ export async function loadStandardSets(dir: string): Promise<NamedSet[]> {
   return [
     { name: 'suite', set: suite, study: true },
     { name: 'blind dev', set: splitSet(blind, 'dev'), study: true },
-    { name: 'study 600', set: study, study: true },
+    { name: 'study 1000', set: study, study: true },
     { name: 'blind test', set: splitSet(blind, 'test'), study: false },
     ...heldOut,
   ];
@@ -232,7 +232,7 @@ const HELD_OUT: [string, string][] = [
 export const STANDARD_SET_NAMES = [
   'suite',
   'blind dev',
-  'study 600',
+  'study 1000',
   'blind test',
   ...HELD_OUT.map(([n]) => n),
 ];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boost, middleOfLowest, worstShortfall } from '../../scripts/boost.js';
+import { boost, chooseThreshold, middleOfLowest, totalShortfall } from '../../scripts/boost.js';
 import {
   type AnswerModel,
   checkModel,
@@ -159,26 +159,62 @@ describe('choosing the threshold (scripts/fit-answerability.ts)', () => {
     expect(middleOfLowest([])).toBeUndefined();
   });
 
-  it('measures figures by the target they miss most, or meet by least', () => {
+  it('sums the gaps to the targets that are missed', () => {
     // Declined misses 95 % by 3.3 points; correct and wrong are met.
-    expect(worstShortfall({ correct: 0.935, declined: 0.917, wrong: 0.032 })).toBeCloseTo(0.033);
-    // Wrong entries miss 3 % by 1 point.
-    expect(worstShortfall({ correct: 0.95, declined: 0.97, wrong: 0.04 })).toBeCloseTo(0.01);
-    // All met: minus the smallest margin (declined, 0.1 points).
-    expect(worstShortfall({ correct: 0.905, declined: 0.951, wrong: 0.022 })).toBeCloseTo(-0.001);
+    expect(totalShortfall({ correct: 0.935, declined: 0.917, wrong: 0.032 })).toBeCloseTo(0.035);
+    expect(totalShortfall({ correct: 0.935, declined: 0.917, wrong: 0.03 })).toBeCloseTo(0.033);
+    // Correct misses by 1 point and declined by 2: 3 in all.
+    expect(totalShortfall({ correct: 0.89, declined: 0.93, wrong: 0.01 })).toBeCloseTo(0.03);
+    // All met: nothing short, however wide the margins.
+    expect(totalShortfall({ correct: 0.905, declined: 0.951, wrong: 0.022 })).toBe(0);
+    expect(totalShortfall({ correct: 0.99, declined: 0.99, wrong: 0 })).toBe(0);
   });
 
-  it('prefers the threshold that meets every target to the one with fewest failures', () => {
-    // Lower thresholds answer more: more right, more wrong, fewer out-of-scope declined.
+  // Lower thresholds answer more: more right, more wrong, fewer out-of-scope declined.
+  const row = (
+    threshold: number,
+    correct: number,
+    declined: number,
+    wrong: number,
+    failures: number,
+  ) => ({
+    threshold,
+    shortfall: totalShortfall({ correct, declined, wrong }),
+    failures,
+  });
+
+  it('prefers a threshold that meets every target to the one with fewest failures', () => {
     const curve = [
-      { threshold: 0.1, correct: 0.939, declined: 0.926, wrong: 0.032 },
-      { threshold: 0.2, correct: 0.912, declined: 0.936, wrong: 0.03 },
-      { threshold: 0.3, correct: 0.905, declined: 0.951, wrong: 0.022 },
-      { threshold: 0.4, correct: 0.886, declined: 0.956, wrong: 0.019 },
+      row(0.1, 0.939, 0.926, 0.032, 9.0),
+      row(0.2, 0.912, 0.936, 0.03, 9.4),
+      row(0.3, 0.905, 0.951, 0.022, 9.9),
+      row(0.4, 0.886, 0.956, 0.019, 10.6),
     ];
-    const chosen = middleOfLowest(
-      curve.map((c) => ({ threshold: c.threshold, cost: worstShortfall(c) })),
-    );
-    expect(chosen).toBe(0.3);
+    expect(chooseThreshold(curve)).toBe(0.3);
+  });
+
+  it('among thresholds equally short of the targets, takes the fewest failures', () => {
+    // 0.2 to 0.4 are each 2 points short in all. 0.5 gives up 3.5 points of right answers for half
+    // a point of declines, which the worst-missed target alone would prefer (1.5 points short on
+    // each, against 2).
+    const curve = [
+      row(0.1, 0.94, 0.92, 0.028, 8.8),
+      row(0.2, 0.92, 0.93, 0.025, 9.1),
+      row(0.3, 0.91, 0.93, 0.022, 9.6),
+      row(0.4, 0.9, 0.93, 0.02, 10.0),
+      row(0.5, 0.885, 0.935, 0.018, 11.2),
+    ];
+    expect(chooseThreshold(curve)).toBe(0.2);
+  });
+
+  it('takes the middle of neighbouring thresholds tied on both', () => {
+    const curve = [
+      row(0.1, 0.94, 0.92, 0.028, 8.8),
+      row(0.2, 0.92, 0.93, 0.025, 9.1),
+      row(0.3, 0.92, 0.93, 0.025, 9.1),
+      row(0.4, 0.92, 0.93, 0.025, 9.1),
+    ];
+    expect(chooseThreshold(curve)).toBe(0.3);
+    expect(chooseThreshold([])).toBeUndefined();
   });
 });
