@@ -92,6 +92,11 @@ export interface Reply {
   blocks: Block[];
   /** The guidance entry an answer came from. */
   entryId?: string;
+  /**
+   * For an answer listing ties from across the register ("which councils have a sister city in
+   * Korea?"), the id of every council it lists; `entryId` is the first of them.
+   */
+  covers?: string[];
   /** Retrieval score of the entry, for answers and refusals. */
   score?: number;
   /**

@@ -332,7 +332,7 @@ function registerScope(register: Register, nz?: NzCouncils): string {
 
 /**
  * A reply listing ties from across the register, citing each tie's council and sources; its id is
- * the first tie's council.
+ * the first tie's council, and it covers every council listed.
  */
 function tiesAnswer(
   register: Register,
@@ -345,7 +345,10 @@ function tiesAnswer(
   ];
   const first = ties[0]?.council;
   if (!first) throw new Error('tiesAnswer needs a tie');
-  return answer(registerId(first), lines.join('\n\n'), sources, register.reviewed);
+  return {
+    ...answer(registerId(first), lines.join('\n\n'), sources, register.reviewed),
+    covers: [...new Set(ties.map((t) => registerId(t.council)))],
+  };
 }
 
 /**

@@ -1,11 +1,14 @@
 /** Register answers on the shipped knowledge: what staff see for the councils it holds, and for one it lacks. */
 import { describe, expect, it } from 'vitest';
+import { loadKnowledge } from '../../src/knowledge/index.js';
 import type { Reply } from '../../src/model.js';
+import { evaluate } from '../../src/quality/eval.js';
 import { replyToPlain } from '../../src/replies.js';
 import { answering } from '../helpers/answering.js';
 import { SHIPPED_KNOWLEDGE } from '../helpers/server.js';
 
 const { ask } = answering(SHIPPED_KNOWLEDGE, '2026-11-30');
+const knowledge = await loadKnowledge(SHIPPED_KNOWLEDGE);
 const sourceUrls = (r: Reply) =>
   r.blocks.flatMap((b) => (b.type === 'sources' ? b.sources.map((s) => s.url) : []));
 const RNZ_2025 = 'https://amp.rnz.co.nz/article/c3bc8af8-edfc-4f04-acd7-e3883fc49f18';
@@ -242,6 +245,26 @@ describe('ties in one country, across the register', () => {
     expect(text).toMatch(/^Of the councils in the register, 2 have ties in Belgium:/);
     expect(text).toContain('- Hamilton: Ieper');
     expect(text).toContain('- Waimakariri: Zonnebeke');
+  });
+
+  it('names every council a listing covers, first the one it takes its id from', () => {
+    const a = ask('any nz councils twinned with somewhere in belgium?');
+    expect(a.reply.entryId).toBe('register:hamilton');
+    expect(a.reply.covers).toEqual(['register:hamilton', 'register:waimakariri']);
+    // A single council's record covers nothing beyond its id.
+    expect(ask('when did Tauranga twin with Yantai?').reply.covers).toBeUndefined();
+  });
+
+  it('is scored right when it lists a council a question answered from many records expects', () => {
+    const q = 'any nz councils twinned with somewhere in belgium?';
+    const score = (expect: string[]) =>
+      evaluate(knowledge, { inScope: [{ q, expect }], outOfScope: [] }, '2026-11-30').top1;
+    // Labelled with several councils (at most four are allowed), any one listed will do.
+    expect(score(['register:waimakariri', 'register:dunedin'])).toBe(1);
+    // Labelled with one council, the answer must be that council's.
+    expect(score(['register:waimakariri'])).toBe(0);
+    // Listing none of the councils expected is wrong.
+    expect(score(['register:dunedin', 'register:nelson'])).toBe(0);
   });
 
   it('leaves other questions that name a country and councils alone', () => {
