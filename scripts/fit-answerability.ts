@@ -30,7 +30,8 @@ import {
   probability,
 } from '../src/retrieval/answerability.js';
 import { Retriever, stripGreeting, stripNoise } from '../src/retrieval/index.js';
-import { type BoostOptions, boost, chooseThreshold, totalShortfall } from './boost.js';
+import { type BoostOptions, boost } from './boost.js';
+import { chanceAllMet, chooseThreshold, DRAWS } from './threshold.js';
 
 /** Review dates are compared with this day; any fixed day gives the same figures. */
 const TODAY = '2026-11-30';
@@ -169,27 +170,36 @@ console.log(
   `Samples: ${samples.length} (${samples.filter((s) => s.y).length} with the right top entry; ${samples.filter((s) => s.set === 'declines').length} curated declines, cross-fitted); ${TREES.rounds} trees of depth ${TREES.depth}`,
 );
 console.log(
-  'threshold | suite: correct wrong declined | dev: correct wrong declined | study sets and dev: correct wrong declined failures shortfall | writers (held out by fold, retrieval alone): correct wrong declined',
+  `threshold | suite: correct wrong declined | dev: correct wrong declined | study sets and dev: correct wrong declined failures, all three met in drawn sets of ${DRAWS.inScope}+${DRAWS.outOfScope} | writers (held out by fold, retrieval alone): correct wrong declined`,
 );
 // The threshold is chosen on questions written exactly as the held-out sets are (blind writers
 // working from the facts files, labelled from the entries), which the trees never learn from: the
-// study sets and the blind dev half. It is the one closest to meeting issue #11's three targets
-// there (90 % right, 95 % of out-of-scope questions declined, 3 % or fewer wrong entries): the
-// lowest total shortfall, the gaps to the missed targets summed; among thresholds tied on that,
-// the fewest failures (an in-scope question not answered right, an out-of-scope question
+// study sets and the blind dev half. Issue #11 is done when a set of questions meets three
+// targets at once (90 % right, 95 % of out-of-scope questions declined, 3 % or fewer wrong
+// entries), and the held-out sets are about 100 questions each; so the threshold is the one under
+// which a set of 72 in-scope and 28 out-of-scope questions drawn from these most often meets all
+// three (3,000 draws, the same for every threshold, from a fixed seed). Among thresholds tied on
+// that, the fewest failures (an in-scope question not answered right, an out-of-scope question
 // answered, and a wrong entry once more, the worst outcome); then the middle of a tied run. The
-// suite must keep 90 % or more right with every out-of-scope question declined. (Until round 9
-// it was the fewest failures alone, which sat at 0.06 to 0.12 and missed the declines target by 3
-// to 4 points; the worst-missed target alone, tried in round 9, chose 0.48 on the 1,000 study
-// questions, giving up 3.4 points of right answers there for 1.3 of declines. Chosen on the
-// training writers' questions instead, held out by fold, the threshold comes out far higher:
-// their out-of-scope questions are easier to tell apart.)
+// suite must keep 90 % or more right with every out-of-scope question declined. (Until round 9 it
+// was the fewest failures alone, which sat at 0.06 to 0.12, missing the declines target by 3 to 4
+// points. Rules on the pooled figures, tried in round 9 (the worst-missed target, or the total
+// shortfall), were unstable: the pooled figures are nearly flat from 0.26 to 0.66, and questions
+// resampled moved their choice across that whole range. Chosen on the training writers'
+// questions instead, held out by fold, the threshold comes out far higher: their out-of-scope
+// questions are easier to tell apart.)
 const calibration: QuestionSet = {
   inScope: [...study.inScope, ...(sets[1]?.[1].inScope ?? [])],
   outOfScope: [...study.outOfScope, ...(sets[1]?.[1].outOfScope ?? [])],
 };
-/** Each threshold the suite allows, in order, with its shortfall and failures on the study sets and dev half. */
-const allowed: { threshold: number; shortfall: number; failures: number }[] = [];
+/** Each threshold in order, with what the suite, the dev half and the calibration questions give. */
+const rows: {
+  threshold: number;
+  suite: EvalReport;
+  dev: EvalReport;
+  cal: EvalReport;
+  failures: number;
+}[] = [];
 for (let t = 0.04; t <= 0.9001; t += 0.02) {
   const at = { ...model, threshold: Math.round(t * 100) / 100 };
   const r = new Retriever(knowledge, at);
@@ -203,18 +213,19 @@ for (let t = 0.04; t <= 0.9001; t += 0.02) {
   const failures =
     ((1 - cal.top1) * inScope + cal.wrongEntry * inScope + (1 - cal.refusalRecall) * out) /
     (inScope + out);
-  const shortfall = totalShortfall({
-    correct: cal.top1,
-    declined: cal.refusalRecall,
-    wrong: cal.wrongEntry,
-  });
-  const w = writerFigures(at.threshold);
-  console.log(
-    `${at.threshold.toFixed(2)}      | ${pct(suite.top1)} ${pct(suite.wrongEntry)} ${pct(suite.refusalRecall)}  | ${pct(dev.top1)} ${pct(dev.wrongEntry)} ${pct(dev.refusalRecall)} | ${pct(cal.top1)} ${pct(cal.wrongEntry)} ${pct(cal.refusalRecall)} ${pct(failures)} ${pct(shortfall)} | ${pct(w.correct)} ${pct(w.wrong)} ${pct(w.declined)}`,
-  );
-  if (suite.top1 >= 0.9 && suite.refusalRecall === 1)
-    allowed.push({ threshold: at.threshold, shortfall, failures });
+  rows.push({ threshold: at.threshold, suite, dev, cal, failures });
 }
+const chances = chanceAllMet(rows.map((r) => r.cal.outcomes));
+/** The thresholds the suite allows, with their chance and failures. */
+const allowed: { threshold: number; chance: number; failures: number }[] = [];
+rows.forEach(({ threshold, suite, dev, cal, failures }, i) => {
+  const chance = chances[i] ?? 0;
+  const w = writerFigures(threshold);
+  console.log(
+    `${threshold.toFixed(2)}      | ${pct(suite.top1)} ${pct(suite.wrongEntry)} ${pct(suite.refusalRecall)}  | ${pct(dev.top1)} ${pct(dev.wrongEntry)} ${pct(dev.refusalRecall)} | ${pct(cal.top1)} ${pct(cal.wrongEntry)} ${pct(cal.refusalRecall)} ${pct(failures)} ${pct(chance)} | ${pct(w.correct)} ${pct(w.wrong)} ${pct(w.declined)}`,
+  );
+  if (suite.top1 >= 0.9 && suite.refusalRecall === 1) allowed.push({ threshold, chance, failures });
+});
 const chosen = chooseThreshold(allowed);
 if (chosen === undefined) {
   console.error('No threshold keeps the suite at its targets; the model file is left as it was.');

@@ -86,6 +86,11 @@ export interface EvalReport {
   refusalRecall: number;
   /** Out-of-scope questions that got a guidance answer. */
   outOfScopeAnswered: Miss[];
+  /**
+   * Each question's outcome, in the set's order: an in-scope question answered right (with a
+   * source), with a wrong entry, or not answered; an out-of-scope question answered or not.
+   */
+  outcomes: { inScope: ('right' | 'wrong' | 'unanswered')[]; outOfScopeAnswered: boolean[] };
   /** Answers that carried no source: must be zero. */
   unsourced: string[];
   misses: Miss[];
@@ -132,6 +137,7 @@ export function evaluate(
   let suggested = 0;
   const misses: Miss[] = [];
   const outOfScopeAnswered: Miss[] = [];
+  const outcomes: EvalReport['outcomes'] = { inScope: [], outOfScopeAnswered: [] };
   const unsourced: string[] = [];
   const hasSource = (a: ReturnType<typeof answerText>) =>
     a.reply.blocks.some((b) => b.type === 'sources' && b.sources.length > 0);
@@ -150,6 +156,9 @@ export function evaluate(
     if (right && hasSource(a)) top1++;
     else misses.push({ q, expected: expect.join(' | '), got });
     if (a.answered && !right) wrong++;
+    outcomes.inScope.push(
+      right && hasSource(a) ? 'right' : a.answered && !right ? 'wrong' : 'unanswered',
+    );
     if (a.ranked.slice(0, 3).some((id) => expect.includes(labelOf(id)))) top3++;
     if (a.reply.kind === 'no-guidance' && expect.some((id) => suggests(a.reply, id))) suggested++;
   }
@@ -157,6 +166,7 @@ export function evaluate(
     const a = answerText(knowledge, retriever, q, today);
     if (a.answered) outOfScopeAnswered.push({ q, expected: kind, got: a.reply.entryId ?? '?' });
     else refusedOut++;
+    outcomes.outOfScopeAnswered.push(a.answered);
   }
   const refused = refusedIn + refusedOut;
   const rate = (n: number, of: number) => (of === 0 ? 1 : n / of);
@@ -170,6 +180,7 @@ export function evaluate(
     refusalPrecision: rate(refusedOut, refused),
     refusalRecall: rate(refusedOut, set.outOfScope.length),
     outOfScopeAnswered,
+    outcomes,
     unsourced,
     misses,
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boost, chooseThreshold, middleOfLowest, totalShortfall } from '../../scripts/boost.js';
+import { boost } from '../../scripts/boost.js';
 import {
   type AnswerModel,
   checkModel,
@@ -136,85 +136,5 @@ describe('checkModel', () => {
   ])('refuses a model with %s, saying what is wrong', (_, raw, message) => {
     expect(() => checkModel(raw)).toThrow(message);
     expect(() => checkModel(raw)).toThrow(/npm run fit/);
-  });
-});
-
-describe('choosing the threshold (scripts/fit-answerability.ts)', () => {
-  const rows = (costs: number[]) => costs.map((cost, i) => ({ threshold: 0.04 + i * 0.02, cost }));
-
-  it('takes the lowest cost', () => {
-    expect(middleOfLowest(rows([70, 69, 67, 68, 70]))).toBeCloseTo(0.08);
-  });
-
-  it('takes the middle of a run tied on the lowest, not its first', () => {
-    expect(middleOfLowest(rows([70, 69, 67, 67, 67, 70]))).toBeCloseTo(0.1);
-    expect(middleOfLowest(rows([67, 67, 70]))).toBeCloseTo(0.04);
-  });
-
-  it('keeps to the first run when another ties with it further on', () => {
-    expect(middleOfLowest(rows([70, 67, 68, 67, 67]))).toBeCloseTo(0.06);
-  });
-
-  it('has nothing to choose among no thresholds', () => {
-    expect(middleOfLowest([])).toBeUndefined();
-  });
-
-  it('sums the gaps to the targets that are missed', () => {
-    // Declined misses 95 % by 3.3 points; correct and wrong are met.
-    expect(totalShortfall({ correct: 0.935, declined: 0.917, wrong: 0.032 })).toBeCloseTo(0.035);
-    expect(totalShortfall({ correct: 0.935, declined: 0.917, wrong: 0.03 })).toBeCloseTo(0.033);
-    // Correct misses by 1 point and declined by 2: 3 in all.
-    expect(totalShortfall({ correct: 0.89, declined: 0.93, wrong: 0.01 })).toBeCloseTo(0.03);
-    // All met: nothing short, however wide the margins.
-    expect(totalShortfall({ correct: 0.905, declined: 0.951, wrong: 0.022 })).toBe(0);
-    expect(totalShortfall({ correct: 0.99, declined: 0.99, wrong: 0 })).toBe(0);
-  });
-
-  // Lower thresholds answer more: more right, more wrong, fewer out-of-scope declined.
-  const row = (
-    threshold: number,
-    correct: number,
-    declined: number,
-    wrong: number,
-    failures: number,
-  ) => ({
-    threshold,
-    shortfall: totalShortfall({ correct, declined, wrong }),
-    failures,
-  });
-
-  it('prefers a threshold that meets every target to the one with fewest failures', () => {
-    const curve = [
-      row(0.1, 0.939, 0.926, 0.032, 9.0),
-      row(0.2, 0.912, 0.936, 0.03, 9.4),
-      row(0.3, 0.905, 0.951, 0.022, 9.9),
-      row(0.4, 0.886, 0.956, 0.019, 10.6),
-    ];
-    expect(chooseThreshold(curve)).toBe(0.3);
-  });
-
-  it('among thresholds equally short of the targets, takes the fewest failures', () => {
-    // 0.2 to 0.4 are each 2 points short in all. 0.5 gives up 3.5 points of right answers for half
-    // a point of declines, which the worst-missed target alone would prefer (1.5 points short on
-    // each, against 2).
-    const curve = [
-      row(0.1, 0.94, 0.92, 0.028, 8.8),
-      row(0.2, 0.92, 0.93, 0.025, 9.1),
-      row(0.3, 0.91, 0.93, 0.022, 9.6),
-      row(0.4, 0.9, 0.93, 0.02, 10.0),
-      row(0.5, 0.885, 0.935, 0.018, 11.2),
-    ];
-    expect(chooseThreshold(curve)).toBe(0.2);
-  });
-
-  it('takes the middle of neighbouring thresholds tied on both', () => {
-    const curve = [
-      row(0.1, 0.94, 0.92, 0.028, 8.8),
-      row(0.2, 0.92, 0.93, 0.025, 9.1),
-      row(0.3, 0.92, 0.93, 0.025, 9.1),
-      row(0.4, 0.92, 0.93, 0.025, 9.1),
-    ];
-    expect(chooseThreshold(curve)).toBe(0.3);
-    expect(chooseThreshold([])).toBeUndefined();
   });
 });
