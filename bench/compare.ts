@@ -9,6 +9,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
+import { seededRandom } from '../scripts/seeded-random.js';
 import { CONCURRENCY, ms, percentile } from './stats.js';
 
 /** Rounds per arm (each one steady segment and one burst). */
@@ -249,25 +250,13 @@ function measures(rounds: RoundResult[]) {
   };
 }
 
-/** A seeded generator, so a rerun of the same figures gives the same interval. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Ratio a/b of each measure, with a 95% bootstrap interval that resamples rounds in pairs. */
 export function ratios(a: RoundResult[], b: RoundResult[], resamples = 1000) {
   const point = measures(a);
   const base = measures(b);
   const keys = ['p50', 'p99', 'burst99'] as const;
   const boot: Record<(typeof keys)[number], number[]> = { p50: [], p99: [], burst99: [] };
-  const random = rng(42);
+  const random = seededRandom(42);
   const n = Math.min(a.length, b.length);
   for (let k = 0; k < resamples; k++) {
     const pick = Array.from({ length: n }, () => Math.floor(random() * n));

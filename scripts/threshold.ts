@@ -4,6 +4,8 @@
  * questions the trees never learnt from.
  */
 
+import { seededRandom } from './seeded-random.js';
+
 /** The targets of issue #11: correct first answers, out-of-scope declined, wrong entries. */
 export const TARGETS = { correct: 0.9, declined: 0.95, wrong: 0.03 } as const;
 
@@ -22,18 +24,6 @@ export interface Draws {
 }
 export const DRAWS: Draws = { sets: 3000, inScope: 72, outOfScope: 28, seed: 1 };
 
-/** A small seeded generator (mulberry32), so the same questions give the same choice. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * For each threshold's outcomes (the same questions in the same order), the share of drawn sets
  * (questions drawn with replacement) that meet all three targets. Every threshold is judged on
@@ -43,7 +33,7 @@ export function chanceAllMet(curve: readonly Outcomes[], draws: Draws = DRAWS): 
   const first = curve[0];
   if (!first || !first.inScope.length || !first.outOfScopeAnswered.length)
     return curve.map(() => 0);
-  const next = generator(draws.seed);
+  const next = seededRandom(draws.seed);
   const pick = (n: number) => Math.floor(next() * n);
   const met = curve.map(() => 0);
   for (let s = 0; s < draws.sets; s++) {
