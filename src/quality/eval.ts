@@ -153,12 +153,11 @@ export function evaluate(
     if (!a.answered) refusedIn++;
     const right =
       a.answered && (expect.includes(labelOf(a.reply.entryId)) || listsExpected(a.reply, expect));
-    if (right && hasSource(a)) top1++;
+    const outcome = right && hasSource(a) ? 'right' : a.answered && !right ? 'wrong' : 'unanswered';
+    outcomes.inScope.push(outcome);
+    if (outcome === 'right') top1++;
     else misses.push({ q, expected: expect.join(' | '), got });
-    if (a.answered && !right) wrong++;
-    outcomes.inScope.push(
-      right && hasSource(a) ? 'right' : a.answered && !right ? 'wrong' : 'unanswered',
-    );
+    if (outcome === 'wrong') wrong++;
     if (a.ranked.slice(0, 3).some((id) => expect.includes(labelOf(id)))) top3++;
     if (a.reply.kind === 'no-guidance' && expect.some((id) => suggests(a.reply, id))) suggested++;
   }
