@@ -31,8 +31,7 @@ export const DRAWS: Draws = { sets: 3000, inScope: 72, outOfScope: 28, seed: 1 }
  */
 export function chanceAllMet(curve: readonly Outcomes[], draws: Draws = DRAWS): number[] {
   const first = curve[0];
-  if (!first || !first.inScope.length || !first.outOfScopeAnswered.length)
-    return curve.map(() => 0);
+  if (!first?.inScope.length || !first.outOfScopeAnswered.length) return curve.map(() => 0);
   const next = seededRandom(draws.seed);
   const pick = (n: number) => Math.floor(next() * n);
   const met = curve.map(() => 0);
