@@ -162,8 +162,14 @@ function fromRegister(
   // the record never answers these, not even when nothing else does.
   const folded = foldText(text);
   if (CONDUCT.test(folded)) return undefined;
-  const partners = findPartnerCities(register, text);
   const { listed, unlisted } = findPlaces(knowledge, text);
+  // "Tell Canberra first", "does Beijing have to sign off?": a national capital named as the one
+  // who is told or who approves is its country's government, not a partner city ("the tie with
+  // Canberra" still is), unless an NZ council is named or the question asks which NZ place.
+  const partners = findPartnerCities(register, text).filter(
+    (p) =>
+      !actsAsGovernment(foldText(p.rel.city), folded) || listed.length > 0 || asksWhichPlace(text),
+  );
   const asks = asksAboutTies(text, folded);
   const done = (reply: Reply, onlyIfNoGuidance: boolean, related: Entry[] = []) => ({
     answer: {
@@ -226,6 +232,24 @@ function fromRegister(
     !aboutTheTie,
     related,
   );
+}
+
+/** National capitals, which questions often name for their governments. */
+const CAPITALS =
+  /^(canberra|beijing|tokyo|seoul|taipei|washington( dc)?|ottawa|london|paris|berlin|moscow|new delhi|jakarta|hanoi|manila|bangkok|suva|apia)$/;
+
+/**
+ * True when `city` (folded) is a national capital that the folded question names as a government:
+ * one that is told, asked or registered with ("tell Canberra", "like Aussie councils do with
+ * Canberra"), or that approves ("does Beijing have to sign off?").
+ */
+function actsAsGovernment(city: string, folded: string): boolean {
+  if (!CAPITALS.test(city)) return false;
+  const told =
+    '(tell|tells|told|telling|notify|notifies|notified|inform|informs|informed|ask|asked|check with|checked with|report to|reported to|register (it |them )?with|approval (from|of)|sign ?off (from|by)|permission (from|of)|consent (from|of)|do with|did with|does with)';
+  const acts =
+    '((has|have|had|must|needs?|would|will|should) to (sign|approve|agree|know|be told|be notified|ok|okay)|approves?|signs? off|decides?|okays?)';
+  return new RegExp(`\\b${told} ${city}\\b|\\b${city} ${acts}\\b`).test(folded);
 }
 
 /** Countries a question may name, as the register spells them. */

@@ -1,5 +1,6 @@
 /** Register answers on the shipped knowledge: what staff see for the councils it holds, and for one it lacks. */
 import { describe, expect, it } from 'vitest';
+import { prepareQuestion } from '../../src/answer.js';
 import { loadKnowledge } from '../../src/knowledge/index.js';
 import type { Reply } from '../../src/model.js';
 import { evaluate } from '../../src/quality/eval.js';
@@ -245,6 +246,38 @@ describe('ties in one country, across the register', () => {
     expect(text).toMatch(/^Of the councils in the register, 2 have ties in Belgium:/);
     expect(text).toContain('- Hamilton: Ieper');
     expect(text).toContain('- Waimakariri: Zonnebeke');
+  });
+
+  it('reads a national capital named on its own as its government, not a partner city', () => {
+    const registerOf = (q: string) => {
+      const p = prepareQuestion(knowledge, q);
+      return p.kind === 'register'
+        ? p.answer.reply.entryId
+        : p.kind === 'search'
+          ? p.register?.reply.entryId
+          : undefined;
+    };
+    // Canberra and Beijing are Wellington's partner cities, but here they are governments: no
+    // council's record, not even as a fallback when the guidance is unsure.
+    expect(
+      registerOf('do aussie councils need to tell canberra about their sister city deals'),
+    ).toBeUndefined();
+    expect(
+      registerOf(
+        'Does Beijing have to sign off when a Chinese city agrees a sister-city deal with a foreign council?',
+      ),
+    ).toBeUndefined();
+    // Asking which NZ place is tied to the capital, or naming the council, still goes there.
+    expect(registerOf('which NZ city is twinned with Canberra?')).toBe('register:wellington');
+    expect(registerOf('how long have Wellington and Beijing been sister cities?')).toBe(
+      'register:wellington',
+    );
+    // A capital spoken of as a partner city, or a partner city that is no capital, keeps its
+    // fallback.
+    expect(registerOf('tell me about the sister city tie with Canberra')).toBe(
+      'register:wellington',
+    );
+    expect(registerOf('anything on the Kumagaya sister city link?')).toBe('register:invercargill');
   });
 
   it('names every council a listing covers, first the one it takes its id from', () => {
