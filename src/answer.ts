@@ -244,13 +244,18 @@ const CAPITALS =
  * Canberra"), or that approves ("does Beijing have to sign off?").
  */
 function actsAsGovernment(city: string, folded: string): boolean {
-  if (!CAPITALS.test(city)) return false;
-  const told =
-    '(tell|tells|told|telling|notify|notifies|notified|inform|informs|informed|ask|asked|check with|checked with|report to|reported to|register (it |them )?with|approval (from|of)|sign ?off (from|by)|permission (from|of)|consent (from|of)|do with|did with|does with)';
-  const acts =
-    '((has|have|had|must|needs?|would|will|should) to (sign|approve|agree|know|be told|be notified|ok|okay)|approves?|signs? off|decides?|okays?)';
-  return new RegExp(`\\b${told} ${city}\\b|\\b${city} ${acts}\\b`).test(folded);
+  return (
+    CAPITALS.test(city) &&
+    new RegExp(`\\b${TOLD} ${city}\\b|\\b${city} ${APPROVES}\\b`).test(folded)
+  );
 }
+
+/** Words before a government that is told, asked or registered with. */
+const TOLD =
+  '(tell|tells|told|telling|notify|notifies|notified|inform|informs|informed|ask|asked|check with|checked with|report to|reported to|register (it |them )?with|approval (from|of)|sign ?off (from|by)|permission (from|of)|consent (from|of)|do with|did with|does with)';
+/** Words after a government that approves. */
+const APPROVES =
+  '((has|have|had|must|needs?|would|will|should) to (sign|approve|agree|know|be told|be notified|ok|okay)|approves?|signs? off|decides?|okays?)';
 
 /** Countries a question may name, as the register spells them. */
 const COUNTRY_WORDS: [RegExp, string][] = [

@@ -51,6 +51,25 @@ export function probe(
   return -1;
 }
 
+/** The slot holding `feature`, or -1 when the table does not hold it. */
+export function lookup(keys: TableKeys, taken: (slot: number) => boolean, feature: string): number {
+  const [a, b] = hashes(feature);
+  const i = probe(keys, taken, a, b);
+  return i >= 0 && taken(i) ? i : -1;
+}
+
+/**
+ * Writes `feature`'s key into its slot and returns the slot, for the caller to fill (and so mark
+ * taken). A table built no more than half full always has one.
+ */
+export function insert(keys: TableKeys, taken: (slot: number) => boolean, feature: string): number {
+  const [a, b] = hashes(feature);
+  const i = probe(keys, taken, a, b);
+  keys.keyA[i] = a;
+  keys.keyB[i] = b;
+  return i;
+}
+
 /** The arrays as a table's keys when they can be: two Uint32Arrays of one length, a power of two. */
 export function tableKeys(keyA: unknown, keyB: unknown): TableKeys | undefined {
   if (!(keyA instanceof Uint32Array) || !(keyB instanceof Uint32Array)) return undefined;

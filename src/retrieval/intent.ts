@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import SearchableMap from 'minisearch/SearchableMap';
 import { cachedPacked, isStringArray, type Packed } from '../disk-cache.js';
-import { hashes, probe, type TableKeys, tableKeys, tableSize } from './feature-table.js';
+import { insert, lookup, type TableKeys, tableKeys, tableSize } from './feature-table.js';
 import { ANALYSIS_VERSION, analyse } from './normalise.js';
 
 /**
@@ -81,9 +81,8 @@ interface Vocabulary extends TableKeys {
 
 /** The place of `feature` in the vocabulary, or undefined when the model never saw it. */
 function featureId(v: Vocabulary, feature: string): number | undefined {
-  const [a, b] = hashes(feature);
-  const i = probe(v, (slot) => (v.ids[slot] as number) > 0, a, b);
-  return i >= 0 && (v.ids[i] as number) > 0 ? (v.ids[i] as number) - 1 : undefined;
+  const i = lookup(v, (slot) => (v.ids[slot] as number) > 0, feature);
+  return i < 0 ? undefined : (v.ids[i] as number) - 1;
 }
 
 /** A word the typo correction may offer: a single word (not a pair) of at least 4 letters. */
@@ -99,11 +98,7 @@ function vocabularyOf(features: readonly string[]): Vocabulary {
     words: features.filter(correctable),
   };
   features.forEach((f, id) => {
-    const [a, b] = hashes(f);
-    const i = probe(v, (slot) => (v.ids[slot] as number) > 0, a, b);
-    v.keyA[i] = a;
-    v.keyB[i] = b;
-    v.ids[i] = id + 1;
+    v.ids[insert(v, (slot) => (v.ids[slot] as number) > 0, f)] = id + 1;
   });
   return v;
 }

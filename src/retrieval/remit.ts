@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { cachedPacked, type Packed } from '../disk-cache.js';
-import { hashes, probe, tableKeys, tableSize } from './feature-table.js';
+import { insert, lookup, tableKeys, tableSize } from './feature-table.js';
 import { ANALYSIS_VERSION, foldText } from './normalise.js';
 
 /**
@@ -89,9 +89,7 @@ export class RemitModel {
 
 /** Where `feature` sits in the table, or -1 when it was never counted. */
 function slotOf(t: Counted, feature: string): number {
-  const [a, b] = hashes(feature);
-  const i = probe(t, (slot) => taken(t, slot), a, b);
-  return i >= 0 && taken(t, i) ? i : -1;
+  return lookup(t, (slot) => taken(t, slot), feature);
 }
 
 /** A slot is taken when it holds counts. */
@@ -117,11 +115,7 @@ function buildTable(inRemit: readonly string[], outOfRemit: readonly string[]): 
     outTotal,
   };
   for (const f of features) {
-    const [a, b] = hashes(f);
-    // At most half full, so there is always a free slot.
-    const i = probe(t, (slot) => taken(t, slot), a, b);
-    t.keyA[i] = a;
-    t.keyB[i] = b;
+    const i = insert(t, (slot) => taken(t, slot), f);
     t.inCounts[i] = (t.inCounts[i] as number) + (inMap.get(f) ?? 0);
     t.outCounts[i] = (t.outCounts[i] as number) + (outMap.get(f) ?? 0);
   }
