@@ -26,8 +26,10 @@ import {
 import {
   type AnswerModel,
   FEATURE_NAMES,
+  type FeatureName,
   type Features,
   probability,
+  REMIT_FEATURES,
 } from '../src/retrieval/answerability.js';
 import { Retriever, stripGreeting, stripNoise } from '../src/retrieval/index.js';
 import { type BoostOptions, boost } from './boost.js';
@@ -130,9 +132,9 @@ const FOLDS = 4;
 /** The trees' settings, compared on the writers' questions held out by fold. */
 const TREES: BoostOptions = { rounds: 150, rate: 0.1, depth: 3, minLeaf: 50 };
 
-function fitTrees(data: Sample[]): AnswerModel {
+function fitTrees(data: Sample[], names: readonly FeatureName[] = FEATURE_NAMES): AnswerModel {
   const fitted = boost(
-    FEATURE_NAMES,
+    names,
     data.map((d) => d.x),
     data.map((d) => d.y),
     TREES,
@@ -192,41 +194,50 @@ const calibration: QuestionSet = {
   inScope: [...study.inScope, ...(sets[1]?.[1].inScope ?? [])],
   outOfScope: [...study.outOfScope, ...(sets[1]?.[1].outOfScope ?? [])],
 };
-/** Each threshold in order, with what the suite, the dev half and the calibration questions give. */
-const rows: {
-  threshold: number;
-  suite: EvalReport;
-  dev: EvalReport;
-  cal: EvalReport;
-  failures: number;
-}[] = [];
-for (let t = 0.04; t <= 0.9001; t += 0.02) {
-  const at = { ...model, threshold: Math.round(t * 100) / 100 };
-  const r = new Retriever(knowledge, at);
-  const [suite, dev] = sets.map(([, set]) => evaluate(knowledge, set, TODAY, r)) as [
-    EvalReport,
-    EvalReport,
-  ];
-  const cal = evaluate(knowledge, calibration, TODAY, r);
-  const inScope = calibration.inScope.length;
-  const out = calibration.outOfScope.length;
-  const failures =
-    ((1 - cal.top1) * inScope + cal.wrongEntry * inScope + (1 - cal.refusalRecall) * out) /
-    (inScope + out);
-  rows.push({ threshold: at.threshold, suite, dev, cal, failures });
+/**
+ * Sweeps the thresholds for the model `at(t)` gives on knowledge `k`, printing each with what the
+ * suite, the dev half, the calibration questions and (given `writers`) the writers' questions
+ * give, and returns the chosen one, or undefined when no threshold keeps the suite at its targets.
+ */
+function sweep(k: Knowledge, at: (t: number) => AnswerModel, writers: boolean): number | undefined {
+  const rows: {
+    threshold: number;
+    suite: EvalReport;
+    dev: EvalReport;
+    cal: EvalReport;
+    failures: number;
+  }[] = [];
+  for (let t = 0.04; t <= 0.9001; t += 0.02) {
+    const threshold = Math.round(t * 100) / 100;
+    const r = new Retriever(k, at(threshold));
+    const [suite, dev] = sets.map(([, set]) => evaluate(k, set, TODAY, r)) as [
+      EvalReport,
+      EvalReport,
+    ];
+    const cal = evaluate(k, calibration, TODAY, r);
+    const inScope = calibration.inScope.length;
+    const out = calibration.outOfScope.length;
+    const failures =
+      ((1 - cal.top1) * inScope + cal.wrongEntry * inScope + (1 - cal.refusalRecall) * out) /
+      (inScope + out);
+    rows.push({ threshold, suite, dev, cal, failures });
+  }
+  const chances = chanceAllMet(rows.map((r) => r.cal.outcomes));
+  /** The thresholds the suite allows, with their chance and failures. */
+  const allowed: { threshold: number; chance: number; failures: number }[] = [];
+  rows.forEach(({ threshold, suite, dev, cal, failures }, i) => {
+    const chance = chances[i] ?? 0;
+    const w = writers ? writerFigures(threshold) : undefined;
+    console.log(
+      `${threshold.toFixed(2)}      | ${pct(suite.top1)} ${pct(suite.wrongEntry)} ${pct(suite.refusalRecall)}  | ${pct(dev.top1)} ${pct(dev.wrongEntry)} ${pct(dev.refusalRecall)} | ${pct(cal.top1)} ${pct(cal.wrongEntry)} ${pct(cal.refusalRecall)} ${pct(failures)} ${pct(chance)} | ${w ? `${pct(w.correct)} ${pct(w.wrong)} ${pct(w.declined)}` : '-'}`,
+    );
+    if (suite.top1 >= 0.9 && suite.refusalRecall === 1)
+      allowed.push({ threshold, chance, failures });
+  });
+  return chooseThreshold(allowed);
 }
-const chances = chanceAllMet(rows.map((r) => r.cal.outcomes));
-/** The thresholds the suite allows, with their chance and failures. */
-const allowed: { threshold: number; chance: number; failures: number }[] = [];
-rows.forEach(({ threshold, suite, dev, cal, failures }, i) => {
-  const chance = chances[i] ?? 0;
-  const w = writerFigures(threshold);
-  console.log(
-    `${threshold.toFixed(2)}      | ${pct(suite.top1)} ${pct(suite.wrongEntry)} ${pct(suite.refusalRecall)}  | ${pct(dev.top1)} ${pct(dev.wrongEntry)} ${pct(dev.refusalRecall)} | ${pct(cal.top1)} ${pct(cal.wrongEntry)} ${pct(cal.refusalRecall)} ${pct(failures)} ${pct(chance)} | ${pct(w.correct)} ${pct(w.wrong)} ${pct(w.declined)}`,
-  );
-  if (suite.top1 >= 0.9 && suite.refusalRecall === 1) allowed.push({ threshold, chance, failures });
-});
-const chosen = chooseThreshold(allowed);
+
+const chosen = sweep(knowledge, (threshold) => ({ ...model, threshold }), true);
 if (chosen === undefined) {
   console.error('No threshold keeps the suite at its targets; the model file is left as it was.');
   process.exit(1);
@@ -234,15 +245,43 @@ if (chosen === undefined) {
 model.threshold = chosen;
 console.log(`Chosen threshold: ${chosen}`);
 
+// Guidance with no curated declines (out-of-scope.yaml) has no remit to measure: trees fitted on
+// the same questions without the remit signals decide there, with a threshold chosen the same way
+// on the same questions, answered as such guidance would answer them.
+const rest = FEATURE_NAMES.filter((n) => !REMIT_FEATURES.includes(n));
+const withoutRemit = fitTrees(samples, rest);
+console.log('\nWithout curated declines: trees without the remit signals');
+const alone = sweep(
+  { ...knowledge, declines: [] },
+  (threshold) => ({ ...model, withoutRemit: { ...withoutRemit, threshold } }),
+  false,
+);
+if (alone === undefined) {
+  console.error(
+    'No threshold keeps the suite at its targets without the remit signals; the model file is left as it was.',
+  );
+  process.exit(1);
+}
+withoutRemit.threshold = alone;
+model.withoutRemit = withoutRemit;
+console.log(`Chosen threshold without curated declines: ${alone}`);
+
 if (!process.argv.includes('--dry-run')) {
-  // One tree a line: the file is data, written whole by this script.
+  /** A model's fields, one tree a line, indented by `pad`. */
+  const fields = (m: AnswerModel, pad: string) => [
+    `${pad}"base": ${Math.round(m.base * 1e6) / 1e6},`,
+    `${pad}"threshold": ${m.threshold},`,
+    `${pad}"trees": [`,
+    m.trees.map((t) => `${pad}  ${JSON.stringify(t)}`).join(',\n'),
+    `${pad}]`,
+  ];
+  // The file is data, written whole by this script.
   const body = [
     '{',
-    `  "base": ${Math.round(model.base * 1e6) / 1e6},`,
-    `  "threshold": ${model.threshold},`,
-    '  "trees": [',
-    model.trees.map((t) => `    ${JSON.stringify(t)}`).join(',\n'),
-    '  ]',
+    ...fields(model, '  ').with(-1, '  ],'),
+    '  "withoutRemit": {',
+    ...fields(withoutRemit, '    '),
+    '  }',
     '}',
     '',
   ].join('\n');

@@ -26,7 +26,7 @@ import {
 import { Metrics } from './metrics.js';
 import type { Notifier, Platform } from './model.js';
 import { BUILD_CACHE } from './paths.js';
-import { type AnswerModel, DEFAULT_MODEL, Retriever } from './retrieval/index.js';
+import { type AnswerModel, DEFAULT_MODEL, Retriever, withThreshold } from './retrieval/index.js';
 import { Scheduler } from './scheduler.js';
 import { runShutdown } from './shutdown.js';
 import type { InboxStore } from './storage/inbox.js';
@@ -62,9 +62,12 @@ export async function loadContent(
   });
 }
 
-/** The fitted answer model, with the threshold `ANSWER_THRESHOLD` sets instead when it is set. */
+/**
+ * The fitted answer model, with the threshold `ANSWER_THRESHOLD` sets instead when it is set (for
+ * guidance with or without curated declines alike).
+ */
 export function answerModel(threshold: number | undefined): AnswerModel {
-  return threshold === undefined ? DEFAULT_MODEL : { ...DEFAULT_MODEL, threshold };
+  return threshold === undefined ? DEFAULT_MODEL : withThreshold(DEFAULT_MODEL, threshold);
 }
 
 /** Where start-up caches are read from: the data folder's own, then the build's. */

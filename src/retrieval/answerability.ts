@@ -35,6 +35,11 @@ export interface Features {
    * one too.
    */
   uncovered: number;
+  /**
+   * How much the question reads like the top entry's own example questions rather than like the
+   * declined ones (±3): `remit` for that entry alone.
+   */
+  entryRemit: number;
 }
 
 export const FEATURE_NAMES = [
@@ -51,6 +56,7 @@ export const FEATURE_NAMES = [
   'intentAgree',
   'detailMissing',
   'uncovered',
+  'entryRemit',
 ] as const satisfies readonly (keyof Features)[];
 
 export type FeatureName = (typeof FEATURE_NAMES)[number];
@@ -70,7 +76,15 @@ export interface AnswerModel {
   base: number;
   trees: readonly Tree[];
   threshold: number;
+  /**
+   * Trees fitted without the two remit signals, with a threshold of their own, for guidance with
+   * no curated declines (`out-of-scope.yaml`) to compare questions with.
+   */
+  withoutRemit?: AnswerModel;
 }
+
+/** The signals that compare a question with the curated declines. */
+export const REMIT_FEATURES: readonly FeatureName[] = ['remit', 'entryRemit'];
 
 /**
  * The model fitted by `npm run fit` on the suite, the blind set's dev half, the curated declines
@@ -83,8 +97,10 @@ export const DEFAULT_MODEL: AnswerModel = checkModel(FITTED);
  * feature and a finite cut, every leaf is a finite number. A damaged file stops the start with
  * what is wrong, instead of answering on nonsense.
  */
-export function checkModel(raw: unknown): AnswerModel {
-  const known = new Set<string>(FEATURE_NAMES);
+export function checkModel(
+  raw: unknown,
+  known: ReadonlySet<string> = new Set(FEATURE_NAMES),
+): AnswerModel {
   const fail = (why: string): never => {
     throw new Error(
       `The answerability model (src/retrieval/answer-model.json) ${why}. Run npm run fit.`,
@@ -100,7 +116,7 @@ export function checkModel(raw: unknown): AnswerModel {
         isTree(node[2]) &&
         isTree(node[3]);
   if (typeof raw !== 'object' || raw === null) return fail('is not an object');
-  const { base, threshold, trees } = raw as Record<string, unknown>;
+  const { base, threshold, trees, withoutRemit } = raw as Record<string, unknown>;
   if (typeof base !== 'number' || !Number.isFinite(base)) fail('has no numeric base');
   if (typeof threshold !== 'number' || !(threshold > 0 && threshold < 1))
     fail('has no threshold between 0 and 1');
@@ -108,7 +124,28 @@ export function checkModel(raw: unknown): AnswerModel {
   trees.forEach((t, i) => {
     if (!isTree(t)) fail(`has a malformed tree (number ${i + 1})`);
   });
-  return { base: base as number, threshold: threshold as number, trees: trees as Tree[] };
+  const model: AnswerModel = {
+    base: base as number,
+    threshold: threshold as number,
+    trees: trees as Tree[],
+  };
+  if (withoutRemit === undefined) return model;
+  // Its trees may not split on what they are meant to do without.
+  const rest = new Set([...known].filter((n) => !REMIT_FEATURES.includes(n as FeatureName)));
+  try {
+    return { ...model, withoutRemit: checkModel(withoutRemit, rest) };
+  } catch (err) {
+    return fail(`has a malformed model without the remit signals (${(err as Error).message})`);
+  }
+}
+
+/** The model with `threshold` in place of its own, and of its model without the remit signals'. */
+export function withThreshold(model: AnswerModel, threshold: number): AnswerModel {
+  return {
+    ...model,
+    threshold,
+    ...(model.withoutRemit ? { withoutRemit: { ...model.withoutRemit, threshold } } : {}),
+  };
 }
 
 /** The model's probability that the top entry answers the question. */

@@ -1,4 +1,10 @@
-export { type AnswerModel, DEFAULT_MODEL, type Features, probability } from './answerability.js';
+export {
+  type AnswerModel,
+  DEFAULT_MODEL,
+  type Features,
+  probability,
+  withThreshold,
+} from './answerability.js';
 export { detailMissing, detailsStated } from './detail.js';
 export { stripNoise } from './noise.js';
 export { analyse, foldText, terms } from './normalise.js';

@@ -146,6 +146,7 @@ export class Retriever {
       examples.map((x) => x.text),
       knowledge.declines ?? [],
       dirs,
+      examples.map((x) => x.label),
     );
   }
 
@@ -173,9 +174,17 @@ export class Retriever {
     return Math.max(detailMissing(question, stated), countryMissing(question, countries));
   }
 
+  /**
+   * The answerability model in use: trees fitted without the remit signals when the guidance has
+   * no curated declines to compare questions with.
+   */
+  private get decider(): AnswerModel {
+    return this.remit.trained ? this.model : (this.model.withoutRemit ?? this.model);
+  }
+
   /** The answerability model's threshold: a question's confidence must reach it to be answered. */
   get threshold(): number {
-    return this.model.threshold;
+    return this.decider.threshold;
   }
 
   /** Rarer terms matter more. */
@@ -210,6 +219,7 @@ export class Retriever {
     const best = fused[0];
     if (!top || !best) return none;
     const second = fused[1]?.score ?? 0;
+    const remit = this.remit.scores(question, top.entry.id);
     const features: Features = {
       coverage: top.coverage,
       exampleCoverage: best.ex ? this.coverage(known, best.ex) : 0,
@@ -218,7 +228,8 @@ export class Retriever {
       margin: best.score > 0 ? 1 - second / best.score : 0,
       agree: best.ex && best.ex.score === exampleMax ? 1 : 0,
       entryAgree: best.r.score === entryMax ? 1 : 0,
-      remit: this.remit.score(question),
+      remit: remit.all,
+      entryRemit: remit.entry,
       intent: intent.get(String(best.r.id)) ?? 0,
       intentAgree: intentTop[0]?.[0] === String(best.r.id) ? 1 : 0,
       detailMissing: this.detailMissing(question, top.entry),
@@ -230,8 +241,9 @@ export class Retriever {
           )
         : top.coverage,
     };
-    const confidence = known.length === 0 ? 0 : probability(this.model, features);
-    const answered = confidence >= this.model.threshold;
+    const model = this.decider;
+    const confidence = known.length === 0 ? 0 : probability(model, features);
+    const answered = confidence >= model.threshold;
     return {
       answered,
       queryTerms: g.queryTerms,

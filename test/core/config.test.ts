@@ -41,9 +41,16 @@ describe('config', () => {
     expect(() => loadConfig({ ANSWER_THRESHOLD: 'strict' })).toThrow(
       /ANSWER_THRESHOLD: must be a number/,
     );
-    // Unset keeps the fitted model; set changes the threshold and nothing else.
+    // Unset keeps the fitted model; set changes the threshold (with curated declines and without)
+    // and nothing else.
     expect(answerModel(undefined)).toBe(DEFAULT_MODEL);
-    expect(answerModel(0.5)).toEqual({ ...DEFAULT_MODEL, threshold: 0.5 });
+    const without = DEFAULT_MODEL.withoutRemit;
+    if (!without) throw new Error('the fitted model has no trees for guidance without declines');
+    expect(answerModel(0.5)).toEqual({
+      ...DEFAULT_MODEL,
+      threshold: 0.5,
+      withoutRemit: { ...without, threshold: 0.5 },
+    });
   });
 
   it('says which Slack setting is missing', () => {

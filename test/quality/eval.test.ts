@@ -7,7 +7,7 @@ import {
   reviewKnowledge,
 } from '../../src/knowledge/index.js';
 import { evaluate, formatReport, formatTable } from '../../src/quality/eval.js';
-import { DEFAULT_MODEL } from '../../src/retrieval/answerability.js';
+import { DEFAULT_MODEL, withThreshold } from '../../src/retrieval/answerability.js';
 import { Retriever } from '../../src/retrieval/index.js';
 import { FIXTURE_KNOWLEDGE } from '../helpers/server.js';
 
@@ -57,7 +57,7 @@ describe('refusals that still suggest the right entry', () => {
 
   it('counts a refusal whose closest guidance is an expected entry, and only that', () => {
     // A threshold nothing reaches: every question is refused, with its closest entry if any.
-    const strict = new Retriever(k, { ...DEFAULT_MODEL, threshold: 0.999 });
+    const strict = new Retriever(k, withThreshold(DEFAULT_MODEL, 0.999));
     const report = evaluate(k, set, '2026-11-27', strict);
     expect(report.top1).toBe(0);
     expect(report.refusedRightSuggested).toBeCloseTo(1 / 3);

@@ -8,7 +8,7 @@ import { analyseAll } from '../../src/retrieval/analysis-cache.js';
 import { hashes } from '../../src/retrieval/feature-table.js';
 import { terms } from '../../src/retrieval/index.js';
 import { intentFeatures } from '../../src/retrieval/intent.js';
-import { featuresOf, RemitModel } from '../../src/retrieval/remit.js';
+import { entryKey, featuresOf, RemitModel } from '../../src/retrieval/remit.js';
 import { SHIPPED_KNOWLEDGE } from '../helpers/server.js';
 
 let dir: string;
@@ -159,5 +159,71 @@ describe("the remit model's keys", () => {
     const keys = new Set([...features].map((f) => hashes(f).join(':')));
     expect(features.size).toBeGreaterThan(40_000);
     expect(keys.size).toBe(features.size);
+  });
+
+  it("gives every entry's own features a key of their own", async () => {
+    const k = await loadKnowledge(SHIPPED_KNOWLEDGE);
+    const pairs = new Map(
+      k.entries.flatMap((e, i) =>
+        [e.title, ...e.questions].flatMap((t) =>
+          featuresOf(t).map((f): [string, [string, number]] => [`${i}\t${f}`, [f, i]]),
+        ),
+      ),
+    );
+    const keys = new Set([...pairs.values()].map(([f, i]) => entryKey(...hashes(f), i).join(':')));
+    expect(pairs.size).toBeGreaterThan(50_000);
+    expect(keys.size).toBe(pairs.size);
+  });
+});
+
+describe("the remit model's score for one entry", () => {
+  const IN = [
+    'can I take my council laptop to China',
+    'should I bring my work phone overseas',
+    'can I accept a gift from the delegation',
+    'do I have to declare a koha from visitors',
+  ];
+  const LABELS = ['devices', 'devices', 'gifts', 'gifts'];
+  const OUT = ['my laptop will not connect to the wifi', 'reset my phone password please'];
+  const QUESTION = 'taking my council laptop to Japan, yes or no?';
+
+  it("reads a question as its own entry's rather than as a decline", () => {
+    const m = new RemitModel(IN, OUT, [], LABELS);
+    // Against the entry whose examples it resembles it scores higher than against another entry.
+    expect(m.scoreFor(QUESTION, 'devices')).toBeGreaterThan(m.scoreFor(QUESTION, 'gifts'));
+    expect(m.scoreFor('my laptop will not connect', 'devices')).toBeLessThan(0);
+    // Without labels, or for an entry it never saw, it has nothing to say.
+    expect(new RemitModel(IN, OUT).scoreFor(QUESTION, 'devices')).toBe(0);
+    expect(m.scoreFor(QUESTION, 'no-such-entry')).toBe(0);
+    expect(m.scoreFor('', 'devices')).toBe(0);
+    expect(() => new RemitModel(IN, OUT, [], ['devices'])).toThrow(/one label per text/);
+  });
+
+  it('scores the same from a file, and counts again when the file is damaged', async () => {
+    const fresh = new RemitModel(IN, OUT, [], LABELS).scoreFor(QUESTION, 'devices');
+    expect(new RemitModel(IN, OUT, [dir], LABELS).scoreFor(QUESTION, 'devices')).toBe(fresh);
+    const [name] = (await readdir(dir)).filter((f) => f.startsWith('remit-entries-'));
+    if (!name) throw new Error("the entries' counts were not kept");
+    // Planted counts prove the file is what is read: no entry has examples any more.
+    const file = join(dir, name);
+    const saved = decodePacked(await readFile(file));
+    if (!saved) throw new Error("the entries' file does not decode");
+    const meta = saved.meta as { labels: string[]; totals: number[] };
+    await writeFile(
+      file,
+      encodePacked({ meta: { ...meta, labels: ['elsewhere', 'other'] }, arrays: saved.arrays }),
+    );
+    expect(new RemitModel(IN, OUT, [dir], LABELS).scoreFor(QUESTION, 'devices')).toBe(0);
+    // Parts that do not fit together (totals missing, a table with no free slot) are not used.
+    for (const broken of [
+      { meta: { labels: meta.labels }, arrays: saved.arrays },
+      {
+        meta,
+        arrays: [Uint32Array.of(1, 1), Uint32Array.of(1, 1), Uint32Array.of(1, 1)],
+      },
+    ]) {
+      await writeFile(file, encodePacked(broken));
+      expect(new RemitModel(IN, OUT, [dir], LABELS).scoreFor(QUESTION, 'devices')).toBe(fresh);
+    }
   });
 });

@@ -7,6 +7,8 @@ import {
   FEATURE_NAMES,
   type Features,
   probability,
+  type Tree,
+  withThreshold,
 } from '../../src/retrieval/answerability.js';
 
 /** Features with every signal at `value`, then the given ones. */
@@ -73,6 +75,16 @@ describe('the shipped answerability model', () => {
     expect(DEFAULT_MODEL.trees.length).toBeGreaterThan(10);
     expect(DEFAULT_MODEL.threshold).toBeGreaterThan(0);
     expect(DEFAULT_MODEL.threshold).toBeLessThan(1);
+    // Both remit signals are used; the trees for guidance without declines use neither.
+    const walk = (t: Tree): string[] =>
+      typeof t === 'number' ? [] : [t[0], ...walk(t[2]), ...walk(t[3])];
+    const splits = (trees: readonly Tree[]) => new Set(trees.flatMap(walk));
+    expect([...splits(DEFAULT_MODEL.trees)]).toEqual(
+      expect.arrayContaining(['remit', 'entryRemit']),
+    );
+    const without = DEFAULT_MODEL.withoutRemit;
+    expect(without?.trees.length).toBeGreaterThan(10);
+    expect([...splits(without?.trees ?? [])].filter((f) => f.includes('emit'))).toEqual([]);
   });
 
   it('is surer of a question its top entry covers well than of one it barely covers', () => {
@@ -113,6 +125,15 @@ describe('the shipped answerability model', () => {
 describe('checkModel', () => {
   const good = { base: -1, threshold: 0.4, trees: [['coverage', 0.5, -1, 1], 0.25] };
 
+  it('takes a model with trees of its own for guidance without curated declines', () => {
+    const model = checkModel({ ...good, withoutRemit: { ...good, threshold: 0.6 } });
+    expect(model.withoutRemit?.threshold).toBe(0.6);
+    expect(withThreshold(model, 0.3)).toMatchObject({
+      threshold: 0.3,
+      withoutRemit: { threshold: 0.3 },
+    });
+  });
+
   it('takes a well-formed model', () => {
     const model = checkModel(good);
     expect(probability(model, features(0, { coverage: 0.9 }))).toBeCloseTo(
@@ -133,6 +154,16 @@ describe('checkModel', () => {
     ],
     ['a split with a missing branch', { ...good, trees: [0, ['coverage', 0.5, 0]] }, /number 2/],
     ['a leaf that is not a number', { ...good, trees: [['coverage', 0.5, 0, 'x']] }, /malformed/],
+    [
+      'trees without curated declines that split on the remit',
+      { ...good, withoutRemit: { ...good, trees: [['entryRemit', 0, -1, 1]] } },
+      /without the remit signals \(.*malformed tree/,
+    ],
+    [
+      'trees without curated declines that are not a model',
+      { ...good, withoutRemit: { base: 1 } },
+      /without the remit signals \(.*threshold/,
+    ],
   ])('refuses a model with %s, saying what is wrong', (_, raw, message) => {
     expect(() => checkModel(raw)).toThrow(message);
     expect(() => checkModel(raw)).toThrow(/npm run fit/);
