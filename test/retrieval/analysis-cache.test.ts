@@ -214,13 +214,12 @@ describe("the remit model's score for one entry", () => {
       encodePacked({ meta: { ...meta, labels: ['elsewhere', 'other'] }, arrays: saved.arrays }),
     );
     expect(new RemitModel(IN, OUT, [dir], LABELS).scoreFor(QUESTION, 'devices')).toBe(0);
-    // Parts that do not fit together (totals missing, a table with no free slot) are not used.
+    // Parts that do not fit together (totals missing, keys out of order, counts of another
+    // length) are not used.
     for (const broken of [
       { meta: { labels: meta.labels }, arrays: saved.arrays },
-      {
-        meta,
-        arrays: [Uint32Array.of(1, 1), Uint32Array.of(1, 1), Uint32Array.of(1, 1)],
-      },
+      { meta, arrays: [Uint32Array.of(2, 1), Uint32Array.of(1, 1), Uint16Array.of(1, 1)] },
+      { meta, arrays: [Uint32Array.of(1, 2), Uint32Array.of(1, 1), Uint16Array.of(1)] },
     ]) {
       await writeFile(file, encodePacked(broken));
       expect(new RemitModel(IN, OUT, [dir], LABELS).scoreFor(QUESTION, 'devices')).toBe(fresh);
