@@ -286,6 +286,11 @@ export async function createAdvisor(
         recording: config.RECORD_UNANSWERED,
       })
     : undefined;
+  if (!content.knowledge.declines?.length)
+    logger.warn(
+      { file: join(config.KNOWLEDGE_DIR, 'out-of-scope.yaml') },
+      'The knowledge has no curated examples of declined questions, so the bot decides what to answer without comparing questions with them: expect fewer right answers. Add out-of-scope.yaml to the knowledge folder (start from the shipped one).',
+    );
   const bot = assembleBot({
     ...content,
     retriever: new Retriever(content.knowledge, answerModel(config.ANSWER_THRESHOLD), undefined, [
