@@ -40,7 +40,7 @@ interface Counted {
 
 /**
  * Each entry's own counts of the same features, keyed by entry and feature together, with each
- * entry's total, for `scoreFor`.
+ * entry's total, for `scores`.
  */
 interface EntryCounted {
   /** Each counted pair's key (`entryKey`), sorted by keyA then keyB, for a binary search. */
@@ -77,7 +77,7 @@ export class RemitModel {
   /**
    * With `cacheDirs`, the counts are kept on disk between runs (`cachedPacked`: the totals as
    * JSON, the table as binary arrays). With `labels` (each in-remit text's entry, in order), each
-   * entry's own counts are kept too, for `scoreFor`.
+   * entry's own counts are kept too, for `scores`.
    */
   constructor(
     inRemit: readonly string[],
@@ -129,17 +129,13 @@ export class RemitModel {
   }
 
   /**
-   * The same for one entry: how much the question reads like that entry's own example questions
-   * rather than like the declined ones (±3). "taking my council laptop to Japan" shares words
-   * with declined travel and IT questions, and reads like the devices entry's examples far more.
-   * An entry's few examples are smoothed towards all of them. 0 without labels, for an unknown
-   * entry, or when untrained.
+   * `all` as `score` gives it, and `entry`, the same for the entry `label` alone: how much the
+   * question reads like that entry's own example questions rather than like the declined ones
+   * (±3). "taking my council laptop to Japan" shares words with declined travel and IT
+   * questions, and reads like the devices entry's examples far more. An entry's few examples are
+   * smoothed towards all of them. `entry` is 0 without labels, for an unknown entry, or when
+   * untrained. Each feature is looked up once for both.
    */
-  scoreFor(question: string, label: string): number {
-    return this.scores(question, label).entry;
-  }
-
-  /** Both scores at once (`all`, and `entry` for `label`), each feature looked up once. */
   scores(question: string, label?: string): { all: number; entry: number } {
     if (!this.trained) return { all: 0, entry: 0 };
     const features = featuresOf(question);

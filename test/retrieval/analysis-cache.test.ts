@@ -190,18 +190,18 @@ describe("the remit model's score for one entry", () => {
   it("reads a question as its own entry's rather than as a decline", () => {
     const m = new RemitModel(IN, OUT, [], LABELS);
     // Against the entry whose examples it resembles it scores higher than against another entry.
-    expect(m.scoreFor(QUESTION, 'devices')).toBeGreaterThan(m.scoreFor(QUESTION, 'gifts'));
-    expect(m.scoreFor('my laptop will not connect', 'devices')).toBeLessThan(0);
+    expect(m.scores(QUESTION, 'devices').entry).toBeGreaterThan(m.scores(QUESTION, 'gifts').entry);
+    expect(m.scores('my laptop will not connect', 'devices').entry).toBeLessThan(0);
     // Without labels, or for an entry it never saw, it has nothing to say.
-    expect(new RemitModel(IN, OUT).scoreFor(QUESTION, 'devices')).toBe(0);
-    expect(m.scoreFor(QUESTION, 'no-such-entry')).toBe(0);
-    expect(m.scoreFor('', 'devices')).toBe(0);
+    expect(new RemitModel(IN, OUT).scores(QUESTION, 'devices').entry).toBe(0);
+    expect(m.scores(QUESTION, 'no-such-entry').entry).toBe(0);
+    expect(m.scores('', 'devices').entry).toBe(0);
     expect(() => new RemitModel(IN, OUT, [], ['devices'])).toThrow(/one label per text/);
   });
 
   it('scores the same from a file, and counts again when the file is damaged', async () => {
-    const fresh = new RemitModel(IN, OUT, [], LABELS).scoreFor(QUESTION, 'devices');
-    expect(new RemitModel(IN, OUT, [dir], LABELS).scoreFor(QUESTION, 'devices')).toBe(fresh);
+    const fresh = new RemitModel(IN, OUT, [], LABELS).scores(QUESTION, 'devices').entry;
+    expect(new RemitModel(IN, OUT, [dir], LABELS).scores(QUESTION, 'devices').entry).toBe(fresh);
     const [name] = (await readdir(dir)).filter((f) => f.startsWith('remit-entries-'));
     if (!name) throw new Error("the entries' counts were not kept");
     // Planted counts prove the file is what is read: no entry has examples any more.
@@ -213,7 +213,7 @@ describe("the remit model's score for one entry", () => {
       file,
       encodePacked({ meta: { ...meta, labels: ['elsewhere', 'other'] }, arrays: saved.arrays }),
     );
-    expect(new RemitModel(IN, OUT, [dir], LABELS).scoreFor(QUESTION, 'devices')).toBe(0);
+    expect(new RemitModel(IN, OUT, [dir], LABELS).scores(QUESTION, 'devices').entry).toBe(0);
     // Parts that do not fit together (totals missing, keys out of order, counts of another
     // length) are not used.
     for (const broken of [
@@ -222,7 +222,7 @@ describe("the remit model's score for one entry", () => {
       { meta, arrays: [Uint32Array.of(1, 2), Uint32Array.of(1, 1), Uint16Array.of(1)] },
     ]) {
       await writeFile(file, encodePacked(broken));
-      expect(new RemitModel(IN, OUT, [dir], LABELS).scoreFor(QUESTION, 'devices')).toBe(fresh);
+      expect(new RemitModel(IN, OUT, [dir], LABELS).scores(QUESTION, 'devices').entry).toBe(fresh);
     }
   });
 });
