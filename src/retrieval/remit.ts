@@ -159,15 +159,15 @@ export class RemitModel {
     const e = label === undefined ? undefined : this.entryOf.get(label);
     const entries = e === undefined ? undefined : this.entries;
     const total = e === undefined ? 0 : (entries?.totals[e] ?? 0);
-    const { inCounts, outCounts, inTotal, outTotal } = this.table;
     const table = this.table;
+    const { inCounts, outCounts, inTotal, outTotal } = table;
     const isTaken = (slot: number) => taken(table, slot);
     let all = 0;
     let entry = 0;
     for (const f of features) {
       const [ka, kb] = hashes(f);
       const i = probe(table, isTaken, ka, kb);
-      const held = i >= 0 && taken(this.table, i);
+      const held = i >= 0 && isTaken(i);
       const a = held ? (inCounts[i] as number) : 0;
       const b = held ? (outCounts[i] as number) : 0;
       const pin = (a + 1) / (inTotal + this.vocabulary);
@@ -203,7 +203,7 @@ function shrunk(sum: number, features: number): number {
   return Math.max(-3, Math.min(3, sum / (features + SHRINK)));
 }
 
-/** Counts each text's features under its label, in a table at most half full. */
+/** Counts each text's features under its label, as keys sorted for `findPair`. */
 function buildEntryTable(texts: readonly string[], labels: readonly string[]): EntryCounted {
   const order = [...new Set(labels)];
   const totals = order.map(() => 0);
