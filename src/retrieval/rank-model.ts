@@ -3,9 +3,9 @@
 import type { RankWeights } from './fusion.js';
 
 export const RANKING: RankWeights = {
-  entry: 0.1687,
-  example: 0.1124,
-  focus: 0.1079,
-  intent: 0.2367,
-  coverage: 0.3744,
+  entry: 0.1547,
+  example: 0.1396,
+  focus: 0.1288,
+  intent: 0.2173,
+  coverage: 0.3596,
 };

@@ -5,11 +5,11 @@ import { chat, type FakeOpenAI, startFakeOpenAI } from './fake-openai.js';
 
 /**
  * A question the offline retriever ranks right but is not sure enough of to answer: on an entry's
- * topic, with words the guidance never uses (below the answer threshold, above the picker's floor).
+ * topic, in words the fixture guidance barely uses (below the answer threshold, above the picker's floor).
  * The servers set their own threshold (ANSWER_THRESHOLD), so the question stays unsure here
  * whatever threshold the fit chooses for the shipped guidance.
  */
-const UNSURE = 'the visitors left a jade vase, can I keep it';
+const UNSURE = 'the visitors left a present, can I keep it';
 const THRESHOLD = { ANSWER_THRESHOLD: '0.5' };
 
 let llm: FakeOpenAI;
