@@ -157,6 +157,30 @@ export function buildIndex(docs: readonly IndexDoc[], boosts: readonly number[])
   return { ids: docs.map((d) => d.id), terms: [...freq.keys()], offsets, docs: docsOf, scores };
 }
 
+/**
+ * A match whose matched terms are worked out only when read: a question has a leader in nearly
+ * every group of `bestByGroup`, and the caller reads the terms of one or two. They must be read
+ * before the index's next search; reading later throws.
+ */
+class LazyMatch implements Bm25Match {
+  private full: Bm25Match | undefined;
+  constructor(
+    private readonly index: Bm25Index,
+    readonly id: string,
+    readonly doc: number,
+    readonly score: number,
+    private readonly pass: number,
+  ) {}
+  get terms(): string[] {
+    this.full ??= this.index.matchOf(this.doc, this.pass);
+    return this.full.terms;
+  }
+  get queryTerms(): string[] {
+    this.full ??= this.index.matchOf(this.doc, this.pass);
+    return this.full.queryTerms;
+  }
+}
+
 export class Bm25Index {
   /** Each term's place in `PackedIndex.terms`. */
   private readonly termAt = new Map<string, number>();
@@ -223,20 +247,57 @@ export class Bm25Index {
   bestByGroup(queryTerms: readonly string[], groupOf: ArrayLike<number>): Map<number, Bm25Match> {
     const leaders = this.leaders(this.pass(queryTerms), groupOf);
     const out = new Map<number, Bm25Match>();
-    for (const [group, doc] of leaders) out.set(group, this.match(doc));
+    for (const [group, doc] of leaders) out.set(group, this.lazyMatch(doc));
     return out;
+  }
+
+  /**
+   * The full match of `doc` for lazy matches (`LazyMatch`): valid only while `pass` is this index's
+   * latest search, since the next one reuses the scratch space the terms come from.
+   */
+  matchOf(doc: number, pass: number): Bm25Match {
+    if (pass !== this.passes) throw new Error('a lazy match was read after a later search');
+    return this.match(doc);
+  }
+
+  private lazyMatch(doc: number): Bm25Match {
+    return new LazyMatch(this, this.ids[doc] as string, doc, this.final(doc), this.passes);
   }
 
   /** The best-scoring matched document of each group (one group, 0, without `groupOf`), after `pass`. */
   private leaders(touched: number, groupOf?: ArrayLike<number>): Map<number, number> {
     const best = new Map<number, number>();
+    if (groupOf) {
+      // Per group, its leader so far (-1 none), in an array rather than the map: this runs for
+      // every matched document, thousands a question over the example questions.
+      const groups: number[] = [];
+      for (let i = 0; i < touched; i++) {
+        const doc = this.touched[i] as number;
+        const group = groupOf[doc] as number;
+        if (group >= this.groupLeader.length) {
+          const grown = new Int32Array(Math.max(group + 1, this.groupLeader.length * 2)).fill(-1);
+          grown.set(this.groupLeader);
+          this.groupLeader = grown;
+        }
+        const held = this.groupLeader[group] as number;
+        if (held === -1) {
+          this.groupLeader[group] = doc;
+          groups.push(group);
+        } else if (this.final(doc) > this.final(held)) this.groupLeader[group] = doc;
+      }
+      for (const group of groups) {
+        best.set(group, this.groupLeader[group] as number);
+        this.groupLeader[group] = -1;
+      }
+      return best;
+    }
+    let leader = -1;
     for (let i = 0; i < touched; i++) {
       const doc = this.touched[i] as number;
-      const group = groupOf ? (groupOf[doc] as number) : 0;
-      const held = best.get(group);
       // Ties go to the document matched first, as in a stable sort.
-      if (held === undefined || this.final(doc) > this.final(held)) best.set(group, doc);
+      if (leader === -1 || this.final(doc) > this.final(leader)) leader = doc;
     }
+    if (leader !== -1) best.set(0, leader);
     return best;
   }
 
@@ -251,6 +312,10 @@ export class Bm25Index {
   private readonly head: Int32Array;
   private readonly touched: Int32Array;
   private touchedCount = 0;
+  /** Per group, the leader found so far by `leaders` (-1 none); all -1 between calls. */
+  private groupLeader = new Int32Array(0);
+  /** Searches so far: a lazy match is valid only until the next. */
+  private passes = 0;
   /** Each match of a document: the variant that matched, and the question term it came from. */
   private poolVariant = new Int32Array(4096);
   private poolQuestionTerm = new Int32Array(4096);
@@ -260,6 +325,7 @@ export class Bm25Index {
 
   /** Scores every document for the question; returns how many were matched. */
   private pass(queryTerms: readonly string[]): number {
+    this.passes++;
     for (let i = 0; i < this.touchedCount; i++) this.head[this.touched[i] as number] = -2;
     let touched = 0;
     let pooled = 0;

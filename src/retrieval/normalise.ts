@@ -22,8 +22,35 @@ export const ANALYSIS_VERSION = ((): string => {
   }
 })();
 
+/**
+ * The last few texts folded or analysed, with their results. One question is folded by the small
+ * talk, scope, detail and remit checks and analysed by the ranking and the classifier in turn;
+ * each does it once. The results are shared: callers must not change them.
+ */
+class Recent<T> {
+  private readonly keys: string[] = [];
+  private readonly values: T[] = [];
+  private next = 0;
+  constructor(private readonly size: number) {}
+  get(key: string, make: (key: string) => T): T {
+    const at = this.keys.indexOf(key);
+    if (at >= 0) return this.values[at] as T;
+    const value = make(key);
+    this.keys[this.next] = key;
+    this.values[this.next] = value;
+    this.next = (this.next + 1) % this.size;
+    return value;
+  }
+}
+const folded = new Recent<string>(4);
+const analysed = new Recent<readonly (readonly string[])[]>(4);
+
 /** Lower-cases, strips diacritics (macrons included) and turns punctuation into spaces. */
 export function foldText(text: string): string {
+  return folded.get(text, fold);
+}
+
+function fold(text: string): string {
   return text
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')
@@ -218,7 +245,11 @@ export function wordTerms(word: string): string[] {
  * its canonical synonym. Phrases ("twin town", "Ministry of Foreign Affairs") become one
  * canonical term first. Indexing uses every term; the confidence rule counts groups.
  */
-export function analyse(text: string): string[][] {
+export function analyse(text: string): readonly (readonly string[])[] {
+  return analysed.get(text, analyseText);
+}
+
+function analyseText(text: string): string[][] {
   let folded = foldText(text);
   for (const [re, token] of PHRASES) folded = folded.replace(re, ` ${token} `);
   const groups: string[][] = [];

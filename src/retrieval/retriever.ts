@@ -354,7 +354,7 @@ export class Retriever {
    * has. A gap that asks more ("is there a group size limit for registering on SafeTravel?") does
    * not count against a plain question it contains ("how do I register on SafeTravel?").
    */
-  private closestUncovered(known: string[][], query: string[]): number {
+  private closestUncovered(known: Groups, query: string[]): number {
     const best = this.uncovered.best(query);
     if (!best) return 0;
     let gap = this.gapConcepts.get(best.doc);
@@ -368,13 +368,13 @@ export class Retriever {
   }
 
   /** The concepts of each known gap, analysed when a question first comes close to it. */
-  private readonly gapConcepts = new Map<number, string[][]>();
+  private readonly gapConcepts = new Map<number, Groups>();
 
   /**
    * Weighted share of the question's known concepts that `result` matched. A concept matches
    * through any of its terms; a fuzzy or prefix match earns part of the credit.
    */
-  private coverage(known: string[][], result: Bm25Match): number {
+  private coverage(known: Groups, result: Bm25Match): number {
     // Few terms each: a scan is cheaper than building sets, and this runs for every candidate.
     const approx = result.queryTerms;
     const exact = result.terms;
@@ -391,7 +391,7 @@ export class Retriever {
    * The share of `groups` that `credit` gives (1, part, or 0 for each), each group weighed by its
    * canonical term (the last): a synonym adds no extra weight.
    */
-  private weightedShare(groups: string[][], credit: (group: string[]) => number): number {
+  private weightedShare(groups: Groups, credit: (group: readonly string[]) => number): number {
     let total = 0;
     let hit = 0;
     for (const group of groups) {
@@ -426,7 +426,7 @@ export function focusOf(question: string): string | undefined {
 }
 
 /** Drops repeated concepts, so "phone and laptop" counts the device concept once. */
-function dedupeGroups(groups: string[][]): string[][] {
+function dedupeGroups(groups: Groups): Groups {
   const seen = new Set<string>();
   return groups.filter((g) => {
     const key = g[g.length - 1] ?? '';
@@ -435,6 +435,9 @@ function dedupeGroups(groups: string[][]): string[][] {
     return true;
   });
 }
+
+/** A text's concept groups, as `analyse` gives them (shared: never changed). */
+type Groups = readonly (readonly string[])[];
 
 function toDoc(e: Entry): Doc {
   return {

@@ -129,9 +129,21 @@ describe('the BM25 index', () => {
         expect(r.id).toBe(first.get(group)?.id);
         expect(r.score).toBeCloseTo(first.get(group)?.score ?? -1, 9);
       }
+      // Each leader's matched terms, worked out when read, are those a full search gives it.
+      const full = new Map(ours.search(terms(q)).map((r) => [r.doc, r]));
+      const leaders = ours.bestByGroup(terms(q), entryOf);
+      for (const r of leaders.values()) {
+        expect(r.terms).toEqual(full.get(r.doc)?.terms);
+        expect(r.queryTerms).toEqual(full.get(r.doc)?.queryTerms);
+      }
       // The single best match is the first that search ranks, ties included.
       expect(ours.best(terms(q))).toEqual(ours.search(terms(q))[0]);
     }
+    // A leader's terms come from the search's scratch space: read after the next search, they
+    // would belong to another question, so reading them then throws.
+    const [stale] = ours.bestByGroup(terms(questions[0] ?? ''), entryOf).values();
+    ours.search(terms('gifts'));
+    expect(() => stale?.terms).toThrow(/after a later search/);
     expect(ours.search(terms('zzzzzz'))).toEqual([]);
     expect(ours.best(terms('zzzzzz'))).toBeUndefined();
   });
