@@ -71,10 +71,10 @@ function asksAboutTies(text: string, folded: string): boolean {
 
 /**
  * Other ways of asking about a council's ties: "its international ties", "our overseas links",
- * "a link with a city in Korea", "links with any cities overseas".
+ * "a link with a city in Korea", "a link with a South Korean city", "links with any cities overseas".
  */
 const TIE_WORDS =
-  /\b(overseas|international|foreign|offshore) (relationships?|ties|links?|partnerships?|connections?)\b|\b(links?|ties|relationships?|connections?) (with|to) ((a|an|any|some) )?(\w+ )?(cit(y|ies)|towns?|municipalit(y|ies))\b/;
+  /\b(overseas|international|foreign|offshore) (relationships?|ties|links?|partnerships?|connections?)\b|\b(links?|ties|relationships?|connections?) (with|to) ((a|an|any|some) )?(\w+ ){0,2}(cit(y|ies)|towns?|municipalit(y|ies))\b/;
 
 /**
  * Words that ask about a part of a council's record. The second pattern's words are commoner ("run",

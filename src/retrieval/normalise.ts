@@ -75,7 +75,7 @@ const PHRASES: [RegExp, string][] = [
   [/\bspy agency\b|\bintelligence service\b/g, 'nzsis'],
   [/\bprotective security requirements\b/g, 'psr'],
   [
-    /\bsister (city|cities|citys|citie|town|towns)\b|\btwin (town|towns|city|cities)\b|\btwinning\b/g,
+    /\bsister (city|cities|citys|citie|cites|citeis|citties|cties|ctiy|cty|town|towns)\b|\btwin (town|towns|city|cities)\b|\btwinning\b/g,
     'sistercity',
   ],
   [/\bsafe travel\b/g, 'safetravel'],

@@ -377,7 +377,19 @@ describe("other ways of asking about a council's ties", () => {
     ["Which of Hutt City's overseas relationships are dormant?", 'register:lower-hutt'],
     ['Tauranga - what are its international ties?', 'register:tauranga'],
     ['does Rotorua have links with any cities overseas?', 'register:rotorua'],
+    ["rotorua's sister cites?? who are they", 'register:rotorua'],
+    ['hamilton sister ctiy list', 'register:hamilton'],
   ])('%s', (question, id) => {
     expect(ask(question).reply.entryId).toBe(id);
+  });
+
+  it('lists the councils with a tie in a country named by two words ("a South Korean city")', () => {
+    const a = ask('Which NZ councils have some kind of link with a South Korean city?');
+    expect(replyToPlain(a.reply)).toMatch(/have ties in South Korea/);
+    expect(replyToPlain(a.reply)).toContain('- Christchurch:');
+    // One word between "with a" and "city" still counts, as it always did.
+    expect(replyToPlain(ask('which councils have a link with a Korean city?').reply)).toMatch(
+      /have ties in South Korea/,
+    );
   });
 });
