@@ -2,8 +2,9 @@
  * Fits the answerability model (boosted trees, src/retrieval/answer-model.json) on labelled
  * questions that may be studied: the project's suite, the blind set's dev half, the curated
  * declines and the training writers' questions; its threshold on the study sets and the dev half.
- * The blind test half and the fresh and final sets are never read here. Run with `npm run fit`;
- * `--dry-run` prints the fit without writing it.
+ * The blind test half, fresh and the held-out final sets (test/quality/) are never read here;
+ * the former final sets in scripts/training/ are training writers like the others. Run with
+ * `npm run fit`; `--dry-run` prints the fit without writing it.
  *
  * Label: 1 when the top-ranked entry is one the question expects, else 0 (an out-of-scope
  * question, or a wrong top entry). In-scope questions count when they reach retrieval (small talk,
