@@ -6,6 +6,6 @@ export const RANKING: RankWeights = {
   entry: 0.1547,
   example: 0.1396,
   focus: 0.1288,
-  intent: 0.2173,
-  coverage: 0.3596,
+  intent: 0.2172,
+  coverage: 0.3598,
 };
