@@ -42,7 +42,7 @@ const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/;
  * view of its parent, so an answer cut from its file would keep the whole file, example questions
  * and all, in memory for the life of the process (about 2 MB over the shipped guidance).
  */
-export const detached = (text: string): string => Buffer.from(text, 'utf8').toString('utf8');
+const detached = (text: string): string => Buffer.from(text, 'utf8').toString('utf8');
 
 /** Parses one guidance file (Markdown with YAML front matter). */
 export function parseEntry(

@@ -241,11 +241,11 @@ export async function loadStandardSets(dir: string): Promise<NamedSet[]> {
 }
 
 /**
- * The once-only sets still held out (test/quality/finalN.yaml), in the order they were written.
+ * The final sets still held out (test/quality/finalN.yaml), in the order they were written.
  * In round 11 the odd-numbered sets up to final57 became training data
  * (scripts/training/writer-finalN.yaml); the even-numbered ones and every later set stay held out.
  */
-export const FINAL_SETS = [
+const FINAL_SETS = [
   ...Array.from({ length: 28 }, (_, i) => 2 * i + 2),
   ...Array.from({ length: 8 }, (_, i) => 58 + i),
 ];

@@ -22,6 +22,9 @@ export const ANALYSIS_VERSION = ((): string => {
   }
 })();
 
+/** A text's concept groups, as `analyse` gives them: shared between callers, so never changed. */
+export type Groups = readonly (readonly string[])[];
+
 /**
  * The last few texts folded or analysed, with their results. One question is folded by the small
  * talk, scope, detail and remit checks and analysed by the ranking and the classifier in turn;
@@ -43,7 +46,7 @@ class Recent<T> {
   }
 }
 const folded = new Recent<string>(4);
-const analysed = new Recent<readonly (readonly string[])[]>(4);
+const analysed = new Recent<Groups>(4);
 
 /** Lower-cases, strips diacritics (macrons included) and turns punctuation into spaces. */
 export function foldText(text: string): string {
@@ -245,7 +248,7 @@ export function wordTerms(word: string): string[] {
  * its canonical synonym. Phrases ("twin town", "Ministry of Foreign Affairs") become one
  * canonical term first. Indexing uses every term; the confidence rule counts groups.
  */
-export function analyse(text: string): readonly (readonly string[])[] {
+export function analyse(text: string): Groups {
   return analysed.get(text, analyseText);
 }
 

@@ -6,7 +6,7 @@ import { type Candidate, fuse, type RankParts, type RankWeights } from './fusion
 import { IntentModel } from './intent.js';
 import { countryMissing, type EntryCountries, entryCountries } from './jurisdiction.js';
 import { buildLexicon } from './lexicon.js';
-import { analyse, terms } from './normalise.js';
+import { analyse, type Groups, terms } from './normalise.js';
 import { RANKING } from './rank-model.js';
 import { RemitModel } from './remit.js';
 
@@ -435,9 +435,6 @@ function dedupeGroups(groups: Groups): Groups {
     return true;
   });
 }
-
-/** A text's concept groups, as `analyse` gives them (shared: never changed). */
-type Groups = readonly (readonly string[])[];
 
 function toDoc(e: Entry): Doc {
   return {
