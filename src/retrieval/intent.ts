@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import SearchableMap from 'minisearch/SearchableMap';
 import { cachedPacked, isStringArray, type Packed } from '../disk-cache.js';
+import { labelledDigest } from './examples-digest.js';
 import { insert, lookup, type TableKeys, tableKeys, tableSize } from './feature-table.js';
 import { ANALYSIS_VERSION, analyse } from './normalise.js';
 
@@ -191,9 +192,17 @@ export class IntentModel {
    * `cacheDirs`: folders where trained weights may already be, read in order; new weights are
    * written to the first (the data folder), not to the others (such as the build's own cache).
    */
-  constructor(examples: readonly IntentExample[], cacheDirs: string | readonly string[] = []) {
+  constructor(
+    examples: readonly IntentExample[],
+    cacheDirs: string | readonly string[] = [],
+    /** `labelledDigest` of the examples' texts and labels, when the caller has it already. */
+    digest = labelledDigest(
+      examples.map((e) => e.text),
+      examples.map((e) => e.label),
+    ),
+  ) {
     const key = createHash('sha256')
-      .update(JSON.stringify([FORMAT, ANALYSIS_VERSION, examples.map((e) => [e.label, e.text])]))
+      .update(JSON.stringify([FORMAT, ANALYSIS_VERSION, digest]))
       .digest('hex');
     const dirs = typeof cacheDirs === 'string' ? [cacheDirs] : cacheDirs;
     let w = trained.get(key);

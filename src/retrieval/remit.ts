@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { cachedPacked, type Packed } from '../disk-cache.js';
+import { labelledDigest } from './examples-digest.js';
 import { hashes, insert, probe, tableKeys, tableSize } from './feature-table.js';
 import { ANALYSIS_VERSION, foldText } from './normalise.js';
 
@@ -99,14 +100,16 @@ export class RemitModel {
     outOfRemit: readonly string[],
     cacheDirs: readonly string[] = [],
     labels?: readonly string[],
+    /** `labelledDigest` of `inRemit` and `labels`, when the caller has it already. */
+    digest = labelledDigest(inRemit, labels),
   ) {
     const key = createHash('sha256')
-      .update(JSON.stringify([FORMAT, ANALYSIS_VERSION, SHRINK, inRemit, outOfRemit]))
+      .update(JSON.stringify([FORMAT, ANALYSIS_VERSION, SHRINK, digest, outOfRemit]))
       .digest('hex');
     if (labels) {
       if (labels.length !== inRemit.length) throw new Error('RemitModel: one label per text');
       const entryKey = createHash('sha256')
-        .update(JSON.stringify([FORMAT, 'sorted', ANALYSIS_VERSION, inRemit, labels]))
+        .update(JSON.stringify([FORMAT, 'sorted', ANALYSIS_VERSION, digest]))
         .digest('hex');
       this.entries = cachedPacked(cacheDirs, `remit-entries-${entryKey.slice(0, 24)}.bin`, {
         build: () => buildEntryTable(inRemit, labels),

@@ -2,6 +2,7 @@ import type { Entry, Knowledge } from '../knowledge/index.js';
 import { type AnswerModel, DEFAULT_MODEL, type Features, probability } from './answerability.js';
 import { Bm25Index, type Bm25Match, Vocabulary } from './bm25.js';
 import { detailMissing, detailsStated } from './detail.js';
+import { labelledDigest } from './examples-digest.js';
 import { type Candidate, fuse, type RankParts, type RankWeights } from './fusion.js';
 import { IntentModel } from './intent.js';
 import { countryMissing, type EntryCountries, entryCountries } from './jurisdiction.js';
@@ -141,13 +142,12 @@ export class Retriever {
     this.docFreq = lexicon.docFreq;
     this.size = docs.length;
     for (const [t, df] of this.docFreq) this.termWeight.set(t, Math.log(1 + this.size / df));
-    this.intent = new IntentModel(examples, dirs);
-    this.remit = new RemitModel(
-      examples.map((x) => x.text),
-      knowledge.declines ?? [],
-      dirs,
-      examples.map((x) => x.label),
-    );
+    // Both models learn from the examples: their cache keys share one digest of them.
+    const texts = examples.map((x) => x.text);
+    const labels = examples.map((x) => x.label);
+    const digest = labelledDigest(texts, labels);
+    this.intent = new IntentModel(examples, dirs, digest);
+    this.remit = new RemitModel(texts, knowledge.declines ?? [], dirs, labels, digest);
   }
 
   /**
