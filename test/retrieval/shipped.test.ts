@@ -58,6 +58,28 @@ const CLOSE_CALLS: [string, string[]][] = [
   ],
 ];
 
+/**
+ * The five questions issue #11 opened with, as a new user typed them. Each must lead to a right
+ * entry: answered from it, or, when the answerability model is not sure enough, offering it as
+ * the closest guidance. In round 11 the first and third are refused with the entry offered.
+ */
+const ISSUE_EXAMPLES: [string, string[]][] = [
+  [
+    'Should we sign an MOU with a Chinese state-owned company during the visit?',
+    ['agreements-with-foreign-entities'],
+  ],
+  [
+    'what are the signs someone is trying to recruit me',
+    ['what-to-do-if-approached', 'signs-of-cultivation'],
+  ],
+  [
+    'what do I do if someone from the delegation asks about our port',
+    ['signs-of-elicitation', 'hosting-a-foreign-delegation', 'what-to-do-if-approached'],
+  ],
+  ['How do I report a concern about someone from the delegation?', ['how-to-report-a-concern']],
+  ['can I bring my council laptop and phone to China', ['phones-and-laptops-overseas']],
+];
+
 const OUT_OF_SCOPE = [
   "what's the weather in Invercargill?",
   'who won the rugby last night',
@@ -81,15 +103,18 @@ describe('answer quality on the shipped knowledge', () => {
     expect([expected].flat()).toContain(a.top?.entry.id);
   });
 
-  it.each(CLOSE_CALLS)('"%s" is answered from, or offers, one of %s', (q, expected) => {
-    const a = answerText(knowledge, retriever, q, '2026-11-27');
-    const offered = a.answered
-      ? a.top?.entry.id
-      : a.reply.blocks
-          .flatMap((b) => (b.type === 'buttons' ? b.buttons : []))
-          .find((b) => b.id === Actions.showEntry)?.value;
-    expect(expected).toContain(offered);
-  });
+  it.each([...CLOSE_CALLS, ...ISSUE_EXAMPLES])(
+    '"%s" is answered from, or offers, one of %s',
+    (q, expected) => {
+      const a = answerText(knowledge, retriever, q, '2026-11-27');
+      const offered = a.answered
+        ? a.top?.entry.id
+        : a.reply.blocks
+            .flatMap((b) => (b.type === 'buttons' ? b.buttons : []))
+            .find((b) => b.id === Actions.showEntry)?.value;
+      expect(expected).toContain(offered);
+    },
+  );
 
   it('judges guidance without curated declines by trees fitted without the remit signals', () => {
     expect(retriever.threshold).toBe(DEFAULT_MODEL.threshold);
