@@ -43,8 +43,14 @@ export function fileClock(file: string, everyMs = 100): Clock {
 
 /** The calendar day in New Zealand (YYYY-MM-DD), which is what review dates mean. */
 export function nzDay(at: Date): string {
-  return NZ_DAY.format(at);
+  // Formatting takes tens of microseconds and every answer asks; New Zealand's offsets are whole
+  // hours, so the day cannot change within a minute.
+  const minute = Math.floor(at.getTime() / 60_000);
+  if (minute !== lastDay.minute) lastDay = { minute, day: NZ_DAY.format(at) };
+  return lastDay.day;
 }
+
+let lastDay = { minute: Number.NaN, day: '' };
 
 // Built once: constructing an Intl formatter is far slower than using one.
 const NZ_DAY = new Intl.DateTimeFormat('en-CA', {
