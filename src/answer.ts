@@ -4,6 +4,7 @@ import {
   findPlaces,
   type Knowledge,
   type Register,
+  type RegisterCouncil,
   type Relationship,
 } from './knowledge/index.js';
 import type { Reply } from './model.js';
@@ -216,6 +217,15 @@ function fromRegister(
   const councilNamed = listed.includes(council);
   const topics = councilNamed ? registerTopics(folded, asks) : [];
   const asksFacts = topics.some((t) => council[t].length > 0);
+  // "Whanganui sent a delegation to Japan for the 30th: who paid for what?" never says "sister
+  // city", but asks what a note in the council's record says: the record answers it if no
+  // guidance entry does.
+  const noted =
+    !(asks || asksFacts || partner) && councilNamed ? notedIn(council, text, listed) : undefined;
+  if (noted) {
+    const related = guidanceAbout(knowledge, council.council);
+    return done(registerReply(register, council, { ...noted, related }), true, related);
+  }
   // Naming a place is not enough: "just got back from Kumagaya" is about the trip, not the tie.
   if (!(asks || asksFacts || (partner && councilNamed))) return undefined;
   const elsewhere = partners.filter((p) => p.council !== council);
@@ -232,6 +242,43 @@ function fromRegister(
     !aboutTheTie,
     related,
   );
+}
+
+/** How many of a question's own words one note must hold, at least, and what share of them. */
+const NOTE_MIN_WORDS = 3;
+const NOTE_MIN_SHARE = 0.6;
+
+/**
+ * The note in a council's record (on a tie, or on its practice, advice or history) that holds
+ * most of what the question asks about in its own words, as what to show: at least three of the
+ * question's words and three in five of them, leaving out place names, which only say whose
+ * record it is. Undefined when no note does.
+ */
+function notedIn(
+  council: RegisterCouncil,
+  text: string,
+  /** The councils the question names. */
+  listed: readonly RegisterCouncil[],
+): { partner?: Relationship; topics: RegisterTopic[] } | undefined {
+  const places = new Set(
+    [
+      ...listed.flatMap((c) => [c.place, ...c.aliases]),
+      ...council.relationships.flatMap((r) => [r.city, r.country, ...r.aliases]),
+    ].flatMap((name) => analyse(name).flat()),
+  );
+  const asked = analyse(text).filter((group) => !group.some((t) => places.has(t)));
+  if (asked.length < NOTE_MIN_WORDS) return undefined;
+  const holds = (note: string) => {
+    const said = new Set(analyse(note).flat());
+    const held = asked.filter((group) => group.some((t) => said.has(t))).length;
+    return held >= NOTE_MIN_WORDS && held >= asked.length * NOTE_MIN_SHARE;
+  };
+  const partner = council.relationships.find((r) => r.note !== undefined && holds(r.note));
+  if (partner) return { partner, topics: [] };
+  const topic = (['practice', 'advice', 'notes'] as const).find((t) =>
+    council[t].some((f) => holds(f.text)),
+  );
+  return topic ? { topics: [topic] } : undefined;
 }
 
 /** National capitals, which questions often name for their governments. */

@@ -153,6 +153,33 @@ describe('register answers on the shipped knowledge', () => {
     expect(text).toContain('- Christchurch (Dorset), England (United Kingdom) (since 1972)');
   });
 
+  it("answers from a note in a council's record when the question says it in its own words", () => {
+    // No "sister city", no partner city: only the note on Whanganui's tie with Nagaizumi says it.
+    // The record is the answer when no guidance entry is (as for the first question today).
+    for (const q of [
+      'whanganui sent a delegation to japan for the 30th - who paid for what?',
+      "Whanganui's 30th anniversary delegation to Japan: what did the council pay for?",
+    ]) {
+      const p = prepareQuestion(knowledge, q);
+      const fallback = p.kind === 'search' ? p.register?.reply : undefined;
+      expect(fallback?.entryId, q).toBe('register:whanganui');
+      if (!fallback) continue;
+      expect(replyToPlain(fallback), q).toContain('paid only the airfares');
+      expect(sourceUrls(fallback).length, q).toBeGreaterThan(0);
+    }
+    const a = ask('whanganui sent a delegation to japan for the 30th - who paid for what?');
+    expect(a.answered).toBe(true);
+    expect(a.reply.entryId).toBe('register:whanganui');
+    // The council's name and one shared word are not enough; nor is a question on staff's rules.
+    for (const q of [
+      'whanganui delegation to japan next year, who pays?',
+      'our Whanganui delegation: can I keep the gift our hosts paid for?',
+    ]) {
+      const p = prepareQuestion(knowledge, q);
+      expect(p.kind === 'search' ? p.register : undefined, q).toBeUndefined();
+    }
+  });
+
   it('offers guidance written about the council as related questions', () => {
     const a = ask("what are Auckland's sister cities?");
     expect(a.reply.blocks).toContainEqual({
