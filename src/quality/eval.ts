@@ -247,7 +247,7 @@ export async function loadStandardSets(dir: string): Promise<NamedSet[]> {
  */
 const FINAL_SETS = [
   ...Array.from({ length: 28 }, (_, i) => 2 * i + 2),
-  ...Array.from({ length: 8 }, (_, i) => 58 + i),
+  ...Array.from({ length: 12 }, (_, i) => 58 + i),
 ];
 
 /** The held-out sets after the blind test half, in the order they were written: name and file. */

@@ -53,14 +53,41 @@ export function foldText(text: string): string {
   return folded.get(text, fold);
 }
 
+/**
+ * Words whose "'s" is "is" or "has" ("what's", "it's"): they keep it, folded to "whats", which the
+ * declining rules and the stop words expect.
+ */
+const KEEPS_S = new Set([
+  'what',
+  'that',
+  'it',
+  'let',
+  'there',
+  'here',
+  'he',
+  'she',
+  'who',
+  'where',
+  'how',
+  'when',
+  'why',
+]);
+
 function fold(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/[’‘']/g, '')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+  return (
+    text
+      .normalize('NFD')
+      .replace(/\p{M}+/gu, '')
+      .toLowerCase()
+      // A possessive says whose, not what: "the SIS's report" is about the SIS ("siss" would be a
+      // word nobody else uses), and "someone's" is someone.
+      .replace(/([\p{L}\p{N}]+)[’‘']s(?![\p{L}\p{N}])/gu, (_, w: string) =>
+        KEEPS_S.has(w) ? `${w}s` : w,
+      )
+      .replace(/[’‘']/g, '')
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim()
+  );
 }
 
 /**

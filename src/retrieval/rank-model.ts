@@ -3,9 +3,9 @@
 import type { RankWeights } from './fusion.js';
 
 export const RANKING: RankWeights = {
-  entry: 0.1547,
-  example: 0.1396,
-  focus: 0.1288,
-  intent: 0.2172,
+  entry: 0.1545,
+  example: 0.1379,
+  focus: 0.1296,
+  intent: 0.2181,
   coverage: 0.3598,
 };

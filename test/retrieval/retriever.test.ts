@@ -31,6 +31,18 @@ describe('normalisation', () => {
     expect(terms('Security Intelligence Service')).toEqual(['nzsis']);
     expect(terms('SIS')).toContain('nzsis');
   });
+  it("reads a possessive as its word, and keeps the \"'s\" of a contraction", () => {
+    // "siss" and "nzs" were words nobody else uses; "sis" and "nz" are known.
+    expect(foldText("the SIS's report on NZ’s ports")).toBe('the sis report on nz ports');
+    expect(terms("the SIS's report")).toEqual(terms('the SIS report'));
+    expect(terms("someone's trying to groom me")).toEqual(terms('someone trying to groom me'));
+    expect(foldText("Hamilton's sister cities, the councils' ties")).toBe(
+      'hamilton sister cities the councils ties',
+    );
+    // "What's" is "what is": the declining rules and the stop words expect "whats".
+    expect(foldText("What's that, it's who's?")).toBe('whats that its whos');
+    expect(foldText("O'Brien's koha")).toBe('obrien koha');
+  });
   it('drops stop words', () => {
     expect(terms('what is the')).toEqual([]);
   });
