@@ -31,7 +31,7 @@ describe('normalisation', () => {
     expect(terms('Security Intelligence Service')).toEqual(['nzsis']);
     expect(terms('SIS')).toContain('nzsis');
   });
-  it("reads a possessive as its word, and keeps the \"'s\" of a contraction", () => {
+  it('reads a possessive as its word, and keeps the "\'s" of a contraction', () => {
     // "siss" and "nzs" were words nobody else uses; "sis" and "nz" are known.
     expect(foldText("the SIS's report on NZ’s ports")).toBe('the sis report on nz ports');
     expect(terms("the SIS's report")).toEqual(terms('the SIS report'));
