@@ -248,11 +248,43 @@ function fromRegister(
 const NOTE_MIN_WORDS = 3;
 const NOTE_MIN_SHARE = 0.6;
 
+/** A council's place names and its notes, analysed once (the analysis keeps only a few texts). */
+interface CouncilTerms {
+  /** The council's own names. */
+  names: ReadonlySet<string>;
+  /** Its partner cities' and their countries' names. */
+  partners: ReadonlySet<string>;
+  /** Each note's terms, with the tie it is on or the part of the record it is in. */
+  notes: { said: ReadonlySet<string>; partner?: Relationship; topic?: RegisterTopic }[];
+}
+const councilTermsCache = new WeakMap<RegisterCouncil, CouncilTerms>();
+
+function councilTerms(council: RegisterCouncil): CouncilTerms {
+  let t = councilTermsCache.get(council);
+  if (!t) {
+    const termsOf = (texts: string[]) => new Set(texts.flatMap((x) => analyse(x).flat()));
+    t = {
+      names: termsOf([council.place, ...council.aliases]),
+      partners: termsOf(council.relationships.flatMap((r) => [r.city, r.country, ...r.aliases])),
+      notes: [
+        ...council.relationships.flatMap((r) =>
+          r.note ? [{ said: termsOf([r.note]), partner: r }] : [],
+        ),
+        ...(['practice', 'advice', 'notes'] as const).flatMap((topic) =>
+          council[topic].map((f) => ({ said: termsOf([f.text]), topic })),
+        ),
+      ],
+    };
+    councilTermsCache.set(council, t);
+  }
+  return t;
+}
+
 /**
  * The note in a council's record (on a tie, or on its practice, advice or history) that holds
  * most of what the question asks about in its own words, as what to show: at least three of the
  * question's words and three in five of them, leaving out place names, which only say whose
- * record it is. Undefined when no note does.
+ * record it is. Ties' notes come first. Undefined when no note does.
  */
 function notedIn(
   council: RegisterCouncil,
@@ -260,25 +292,19 @@ function notedIn(
   /** The councils the question names. */
   listed: readonly RegisterCouncil[],
 ): { partner?: Relationship; topics: RegisterTopic[] } | undefined {
-  const places = new Set(
-    [
-      ...listed.flatMap((c) => [c.place, ...c.aliases]),
-      ...council.relationships.flatMap((r) => [r.city, r.country, ...r.aliases]),
-    ].flatMap((name) => analyse(name).flat()),
-  );
-  const asked = analyse(text).filter((group) => !group.some((t) => places.has(t)));
+  const own = councilTerms(council);
+  const named = listed.map(councilTerms);
+  const isPlace = (t: string) => own.partners.has(t) || named.some((c) => c.names.has(t));
+  const asked = analyse(text).filter((group) => !group.some(isPlace));
   if (asked.length < NOTE_MIN_WORDS) return undefined;
-  const holds = (note: string) => {
-    const said = new Set(analyse(note).flat());
+  const note = own.notes.find(({ said }) => {
     const held = asked.filter((group) => group.some((t) => said.has(t))).length;
     return held >= NOTE_MIN_WORDS && held >= asked.length * NOTE_MIN_SHARE;
-  };
-  const partner = council.relationships.find((r) => r.note !== undefined && holds(r.note));
-  if (partner) return { partner, topics: [] };
-  const topic = (['practice', 'advice', 'notes'] as const).find((t) =>
-    council[t].some((f) => holds(f.text)),
-  );
-  return topic ? { topics: [topic] } : undefined;
+  });
+  if (!note) return undefined;
+  return note.partner
+    ? { partner: note.partner, topics: [] }
+    : { topics: note.topic ? [note.topic] : [] };
 }
 
 /** National capitals, which questions often name for their governments. */
