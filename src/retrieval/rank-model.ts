@@ -3,9 +3,9 @@
 import type { RankWeights } from './fusion.js';
 
 export const RANKING: RankWeights = {
-  entry: 0.1545,
-  example: 0.1379,
-  focus: 0.1296,
-  intent: 0.2181,
-  coverage: 0.3598,
+  entry: 0.1479,
+  example: 0.1646,
+  focus: 0.1372,
+  intent: 0.2099,
+  coverage: 0.3403,
 };
