@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { cachedPacked, type Packed } from '../disk-cache.js';
 import { labelledDigest } from './examples-digest.js';
-import { hashes, insert, probe, tableKeys, tableSize } from './feature-table.js';
+import { hashes } from './feature-table.js';
 import { ANALYSIS_VERSION, foldText } from './normalise.js';
 
 /**
@@ -20,17 +20,22 @@ const SHRINK = 6;
  */
 const ENTRY_PRIOR = 50;
 /** Bumped when the features or the stored layout change, so old cache files are not used. */
-const FORMAT = 3;
+const FORMAT = 4;
 
-/**
- * The counts, in an open-addressing hash table keyed by two 32-bit hashes of each feature
- * (`feature-table.ts`): it loads from the cache as four typed arrays, which is most of what loading
- * the model cost. A slot is taken when it has counts (every stored feature was counted at least
- * once). A test checks that none of the shipped knowledge's 50,000-odd features share a key.
- */
-interface Counted {
+/** Keys of two 32-bit hashes each, sorted by keyA then keyB, for `findPair`. */
+interface SortedKeys {
   keyA: Uint32Array;
   keyB: Uint32Array;
+}
+
+/**
+ * The counts, keyed by two 32-bit hashes of each feature (`hashes`) and sorted for `findPair`: they
+ * load from the cache as four typed arrays, which is most of what loading the model cost, with no
+ * slot left free. (Until round 13 they sat in an open-addressing table at most half full: at
+ * 70,000-odd features that doubled to 262,144 slots, 4 MB, against 1.1 MB sorted.) A test checks
+ * that none of the shipped knowledge's features share a key.
+ */
+interface Counted extends SortedKeys {
   inCounts: Uint32Array;
   outCounts: Uint32Array;
   /** Distinct features. */
@@ -40,13 +45,10 @@ interface Counted {
 }
 
 /**
- * Each entry's own counts of the same features, keyed by entry and feature together, with each
- * entry's total, for `scores`.
+ * Each entry's own counts of the same features, keyed by entry and feature together (`entryKey`),
+ * with each entry's total, for `scores`.
  */
-interface EntryCounted {
-  /** Each counted pair's key (`entryKey`), sorted by keyA then keyB, for a binary search. */
-  keyA: Uint32Array;
-  keyB: Uint32Array;
+interface EntryCounted extends SortedKeys {
   /** The pair's count, at most 65,535. */
   counts: Uint16Array;
   labels: string[];
@@ -68,10 +70,10 @@ function bucketStarts(keyA: Uint32Array): Uint32Array {
 
 /**
  * Where the key (a, b) sits in the sorted keys, or -1: a binary search within its bucket, a few
- * keys long. Sorted arrays rather than a hash table: the entries' 90,000-odd pairs take about
- * 0.9 MB (and the buckets 64 kB) instead of 3 MB, with nothing to leave free.
+ * keys long. Sorted arrays rather than a hash table: the entries' 100,000-odd pairs take about
+ * 1 MB (and the buckets 64 kB) instead of 3 MB, with nothing to leave free.
  */
-function findPair(t: EntryCounted, starts: Uint32Array, a: number, b: number): number {
+function findPair(t: SortedKeys, starts: Uint32Array, a: number, b: number): number {
   let lo = starts[a >>> BUCKET_SHIFT] as number;
   let hi = starts[(a >>> BUCKET_SHIFT) + 1] as number;
   while (lo < hi) {
@@ -85,6 +87,8 @@ function findPair(t: EntryCounted, starts: Uint32Array, a: number, b: number): n
 
 export class RemitModel {
   private readonly table: Counted;
+  /** Where each bucket of the table's sorted keys starts. */
+  private readonly tableStarts: Uint32Array;
   private readonly vocabulary: number;
   private readonly entries?: EntryCounted;
   private readonly starts: Uint32Array = new Uint32Array(0);
@@ -130,6 +134,7 @@ export class RemitModel {
       }),
       unpack,
     });
+    this.tableStarts = bucketStarts(this.table.keyA);
     this.vocabulary = this.table.features + 1;
   }
 
@@ -164,13 +169,12 @@ export class RemitModel {
     const total = e === undefined ? 0 : (entries?.totals[e] ?? 0);
     const table = this.table;
     const { inCounts, outCounts, inTotal, outTotal } = table;
-    const isTaken = (slot: number) => taken(table, slot);
     let all = 0;
     let entry = 0;
     for (const f of features) {
       const [ka, kb] = hashes(f);
-      const i = probe(table, isTaken, ka, kb);
-      const held = i >= 0 && isTaken(i);
+      const i = findPair(table, this.tableStarts, ka, kb);
+      const held = i >= 0;
       const a = held ? (inCounts[i] as number) : 0;
       const b = held ? (outCounts[i] as number) : 0;
       const pin = (a + 1) / (inTotal + this.vocabulary);
@@ -252,43 +256,49 @@ function unpackEntries(p: Packed): EntryCounted | undefined {
     counts.length !== keyA.length
   )
     return undefined;
-  // A binary search needs the keys in order.
-  for (let i = 1; i < keyA.length; i++) {
-    const a = keyA[i - 1] as number;
-    const b = keyA[i] as number;
-    if (a > b || (a === b && (keyB[i - 1] as number) >= (keyB[i] as number))) return undefined;
-  }
+  if (!sorted(keyA, keyB)) return undefined;
   return { keyA, keyB, counts, labels: m.labels as string[], totals: m.totals as number[] };
 }
 
-/** A slot is taken when it holds counts. */
-function taken(t: Counted, slot: number): boolean {
-  return (t.inCounts[slot] as number) > 0 || (t.outCounts[slot] as number) > 0;
+/** True when the keys are in strictly increasing order (keyA, then keyB), as `findPair` needs. */
+function sorted(keyA: Uint32Array, keyB: Uint32Array): boolean {
+  for (let i = 1; i < keyA.length; i++) {
+    const a = keyA[i - 1] as number;
+    const b = keyA[i] as number;
+    if (a > b || (a === b && (keyB[i - 1] as number) >= (keyB[i] as number))) return false;
+  }
+  return true;
 }
 
-/** Counts the features of both kinds of text into a table at most half full. */
+/**
+ * Counts the features of both kinds of text, as keys sorted for `findPair`. Two features sharing
+ * both hashes would share one key's counts (a test checks the shipped knowledge has none).
+ */
 function buildTable(inRemit: readonly string[], outOfRemit: readonly string[]): Counted {
   const inMap = new Map<string, number>();
   const outMap = new Map<string, number>();
   const inTotal = count(inRemit, inMap);
   const outTotal = count(outOfRemit, outMap);
-  const features = [...new Set([...inMap.keys(), ...outMap.keys()])];
-  const size = tableSize(features.length);
-  const t: Counted = {
-    keyA: new Uint32Array(size),
-    keyB: new Uint32Array(size),
-    inCounts: new Uint32Array(size),
-    outCounts: new Uint32Array(size),
-    features: features.length,
+  const rows = [...new Set([...inMap.keys(), ...outMap.keys()])]
+    .map((f) => [...hashes(f), inMap.get(f) ?? 0, outMap.get(f) ?? 0])
+    .sort((x, y) => (x[0] as number) - (y[0] as number) || (x[1] as number) - (y[1] as number));
+  const merged: number[][] = [];
+  for (const r of rows) {
+    const last = merged.at(-1);
+    if (last && last[0] === r[0] && last[1] === r[1]) {
+      last[2] = (last[2] as number) + (r[2] as number);
+      last[3] = (last[3] as number) + (r[3] as number);
+    } else merged.push(r);
+  }
+  return {
+    keyA: Uint32Array.from(merged, (r) => r[0] as number),
+    keyB: Uint32Array.from(merged, (r) => r[1] as number),
+    inCounts: Uint32Array.from(merged, (r) => r[2] as number),
+    outCounts: Uint32Array.from(merged, (r) => r[3] as number),
+    features: merged.length,
     inTotal,
     outTotal,
   };
-  for (const f of features) {
-    const i = insert(t, (slot) => taken(t, slot), f);
-    t.inCounts[i] = (t.inCounts[i] as number) + (inMap.get(f) ?? 0);
-    t.outCounts[i] = (t.outCounts[i] as number) + (outMap.get(f) ?? 0);
-  }
-  return t;
 }
 
 /** Folded words and adjacent pairs, each counted once per text. */
@@ -313,23 +323,26 @@ function count(texts: readonly string[], into: Map<string, number>): number {
 function unpack(p: Packed): Counted | undefined {
   const m = p.meta as { features?: unknown; inTotal?: unknown; outTotal?: unknown } | null;
   const [keyA, keyB, inCounts, outCounts] = p.arrays;
-  const keys = tableKeys(keyA, keyB);
   if (
     !m ||
     typeof m.features !== 'number' ||
     typeof m.inTotal !== 'number' ||
     typeof m.outTotal !== 'number' ||
-    !keys ||
+    !(keyA instanceof Uint32Array) ||
+    !(keyB instanceof Uint32Array) ||
     !(inCounts instanceof Uint32Array) ||
     !(outCounts instanceof Uint32Array) ||
-    // More slots than features (a full table would never end a search), counts for each.
-    m.features >= keys.keyA.length ||
-    inCounts.length !== keys.keyA.length ||
-    outCounts.length !== keys.keyA.length
+    // One key and two counts for each feature, the keys in order.
+    m.features !== keyA.length ||
+    keyB.length !== keyA.length ||
+    inCounts.length !== keyA.length ||
+    outCounts.length !== keyA.length ||
+    !sorted(keyA, keyB)
   )
     return undefined;
   return {
-    ...keys,
+    keyA,
+    keyB,
     inCounts,
     outCounts,
     features: m.features,

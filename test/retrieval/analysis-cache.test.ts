@@ -96,33 +96,37 @@ describe('the remit model on disk', () => {
     expect(new RemitModel(IN, OUT, [dir]).score(QUESTION)).toBe(
       new RemitModel(IN, OUT).score(QUESTION),
     );
-    // A table whose parts do not fit together (not a power of two, or too full) is not used.
-    for (const [size, features] of [
-      [3, 1],
-      [4, 4],
+    // Counts whose parts do not fit together are not used: keys out of order (a binary search
+    // would miss some), repeated keys, or a feature count that is not the number of keys.
+    const inOrder = Uint32Array.of(1, 2, 3);
+    for (const [keyA, keyB, features] of [
+      [Uint32Array.of(3, 2, 1), inOrder, 3],
+      [Uint32Array.of(1, 2, 2), Uint32Array.of(1, 2, 2), 3],
+      [inOrder, inOrder, 2],
+      [inOrder, inOrder, 4],
     ] as const) {
-      const full = new Uint32Array(size).fill(1);
       await writeFile(
         join(dir, name as string),
         encodePacked({
           meta: { features, inTotal: 1, outTotal: 1 },
-          arrays: [full, full, full, full],
+          arrays: [keyA, keyB, inOrder, inOrder],
         }),
       );
       expect(new RemitModel(IN, OUT, [dir]).score(QUESTION)).toBe(
         new RemitModel(IN, OUT).score(QUESTION),
       );
     }
-    // A damaged table with no empty slot still ends every lookup.
-    const crowded = new Uint32Array(4).fill(1);
+    // Nor are keys and counts of different lengths.
     await writeFile(
       join(dir, name as string),
       encodePacked({
-        meta: { features: 1, inTotal: 1, outTotal: 1 },
-        arrays: [crowded, crowded, crowded, crowded],
+        meta: { features: 3, inTotal: 1, outTotal: 1 },
+        arrays: [inOrder, inOrder, inOrder, Uint32Array.of(1)],
       }),
     );
-    expect(Number.isFinite(new RemitModel(IN, OUT, [dir]).score(QUESTION))).toBe(true);
+    expect(new RemitModel(IN, OUT, [dir]).score(QUESTION)).toBe(
+      new RemitModel(IN, OUT).score(QUESTION),
+    );
     // Counts that do not match the features are not used either.
     await writeFile(
       join(dir, name as string),
