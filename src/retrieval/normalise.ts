@@ -74,21 +74,28 @@ const KEEPS_S = new Set([
 ]);
 
 function fold(text: string): string {
-  return (
-    text
-      .normalize('NFD')
-      .replace(/\p{M}+/gu, '')
-      .toLowerCase()
+  // Text in plain ASCII has no accents to strip, and text with no apostrophe no possessive: most
+  // questions skip both.
+  let s = ASCII.test(text)
+    ? text.toLowerCase()
+    : text
+        .normalize('NFD')
+        .replace(/\p{M}+/gu, '')
+        .toLowerCase();
+  if (APOSTROPHE.test(s))
+    s = s
       // A possessive says whose, not what: "the SIS's report" is about the SIS ("siss" would be a
       // word nobody else uses), and "someone's" is someone.
       .replace(/([\p{L}\p{N}]+)[’‘']s(?![\p{L}\p{N}])/gu, (_, w: string) =>
         KEEPS_S.has(w) ? `${w}s` : w,
       )
-      .replace(/[’‘']/g, '')
-      .replace(/[^\p{L}\p{N}]+/gu, ' ')
-      .trim()
-  );
+      .replace(/[’‘']/g, '');
+  return s.replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }
+
+/** Printable ASCII and white space: no accents to strip (other text takes the longer way). */
+const ASCII = /^[\t\n\r -~]*$/;
+const APOSTROPHE = /[’‘']/;
 
 /**
  * Multi-word phrases rewritten to one canonical token before splitting, so

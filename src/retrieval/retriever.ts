@@ -392,15 +392,31 @@ export class Retriever {
    * canonical term (the last): a synonym adds no extra weight.
    */
   private weightedShare(groups: Groups, credit: (group: readonly string[]) => number): number {
+    const weights = this.weightsOf(groups);
     let total = 0;
     let hit = 0;
-    for (const group of groups) {
-      const w = this.weight(group[group.length - 1] ?? '');
+    for (const [i, group] of groups.entries()) {
+      const w = weights[i] as number;
       total += w;
       hit += w * credit(group);
     }
     return total === 0 ? 0 : hit / total;
   }
+
+  /**
+   * Each group's weight (its canonical term's), worked out once for a question's groups: coverage
+   * weighs the same groups for every candidate, hundreds a question.
+   */
+  private weightsOf(groups: Groups): number[] {
+    let weights = this.groupWeights.get(groups);
+    if (!weights) {
+      weights = groups.map((group) => this.weight(group[group.length - 1] ?? ''));
+      this.groupWeights.set(groups, weights);
+    }
+    return weights;
+  }
+
+  private readonly groupWeights = new WeakMap<Groups, number[]>();
 
   private related(top: Hit, rest: Hit[]): Hit[] {
     const picked = rest.filter((h) => h.score >= top.score * RELATED_SHARE && h.coverage >= 0.3);

@@ -43,6 +43,15 @@ describe('normalisation', () => {
     expect(foldText("What's that, it's who's?")).toBe('whats that its whos');
     expect(foldText("O'Brien's koha")).toBe('obrien koha');
   });
+  it('folds plain ASCII text as it folds the same words with accents or apostrophes', () => {
+    // Plain ASCII skips the accent and possessive steps; the result must not depend on that.
+    expect(foldText('Maori  Wards, Tena KOE!')).toBe('maori wards tena koe');
+    expect(foldText('Māori  Wards, Tēnā KOE!')).toBe('maori wards tena koe');
+    // Decomposed accents (a letter and a combining mark) fold the same as precomposed ones.
+    expect(foldText('Ma\u0304ori')).toBe('maori');
+    expect(foldText('the SIS’s report')).toBe(foldText("the SIS's report"));
+    expect(foldText('tab\tand\nnew line')).toBe('tab and new line');
+  });
   it('drops stop words', () => {
     expect(terms('what is the')).toEqual([]);
   });
