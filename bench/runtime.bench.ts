@@ -5,7 +5,9 @@
  *     start-up's memory once the process is quiet), and after 5,000 answers;
  *   - POST /api/chat, 50 concurrent: p50/p99 (50 in flight) and burst p99 (50 at once), after a
  *     warm-up (BENCH_WARMUP requests a server, 1,000 by default, timed and printed apart);
- *   - the CLI answering 1,000 questions (bench/questions.txt x 25) end to end, start-up included.
+ *   - the CLI answering 1,000 questions (bench/questions.txt x 25) end to end, start-up included,
+ *     and 1,000 distinct ones (the study sets' questions): repeated questions meet warm caches
+ *     (each word's spelling variants are looked up once), as real traffic mostly does not.
  * The two arms are this checkout's `npm start` (compiled) and, by default, the same sources
  * under tsx (`npm run dev` without watch), or with BENCH_BEFORE=/path another checkout's own
  * `npm start` and `npm run cli`. A third arm, the floor (bench/floor.mjs: a fixed reply through
@@ -22,6 +24,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
+import { parse } from 'yaml';
 import { printTable } from './compare.js';
 import { CONCURRENCY, ms, percentile } from './stats.js';
 
@@ -40,6 +43,15 @@ const QUESTIONS = readFileSync(join(ROOT, 'bench/questions.txt'), 'utf8')
 const BATCH = Array.from({ length: 25 }, () => QUESTIONS)
   .flat()
   .join('\n');
+/** The study sets' 1,000 questions, each asked once, one a line. */
+const DISTINCT = (() => {
+  const sets = parse(readFileSync(join(ROOT, 'test/quality/study.yaml'), 'utf8')) as Record<
+    'inScope' | 'outOfScope',
+    { q: string }[]
+  >;
+  return [...sets.inScope, ...sets.outOfScope].map((x) => x.q.replace(/\s+/g, ' ')).join('\n');
+})();
+const DISTINCT_COUNT = DISTINCT.split('\n').length;
 
 interface Build {
   name: string;
@@ -167,16 +179,16 @@ async function chat(url: string, agent: Agent, i: number, user = 'u'): Promise<n
   return performance.now() - t0;
 }
 
-async function runCli(b: Build): Promise<number> {
+async function runCli(b: Build, batch = BATCH, expected = 1000): Promise<number> {
   const t0 = performance.now();
   const child = spawn(b.cli[0], b.cli[1], { cwd: b.cwd, stdio: ['pipe', 'pipe', 'inherit'] });
   let lines = 0;
   child.stdout.on('data', (d: Buffer) => {
     for (const c of d) if (c === 10) lines++;
   });
-  child.stdin.end(BATCH);
+  child.stdin.end(batch);
   await new Promise((r) => child.once('exit', r));
-  if (lines !== 1000) throw new Error(`${b.name} CLI printed ${lines} lines`);
+  if (lines !== expected) throw new Error(`${b.name} CLI printed ${lines} lines`);
   return performance.now() - t0;
 }
 
@@ -253,8 +265,12 @@ async function main(): Promise<void> {
   for (const { r } of servers) await stopServer(r);
   // CLI batches, alternating.
   const cli = new Map<string, number[]>(BUILDS.map((b) => [b.name, []]));
+  const distinct = new Map<string, number[]>(BUILDS.map((b) => [b.name, []]));
   for (let i = 0; i < CLI_RUNS; i++)
-    for (const b of i % 2 ? [...BUILDS].reverse() : BUILDS) cli.get(b.name)!.push(await runCli(b));
+    for (const b of i % 2 ? [...BUILDS].reverse() : BUILDS) {
+      cli.get(b.name)!.push(await runCli(b));
+      distinct.get(b.name)!.push(await runCli(b, DISTINCT, DISTINCT_COUNT));
+    }
 
   const answers = WARMUP + rounds * (perRound + CONCURRENCY);
   printTable(
@@ -264,6 +280,7 @@ async function main(): Promise<void> {
       `RSS 2 s after start / settled / after ${answers} answers`,
       '/api/chat p50 / p99 / burst p99',
       'CLI 1,000 questions (median)',
+      `CLI ${DISTINCT_COUNT} distinct questions (median)`,
     ],
     BUILDS.map((b) => {
       const s = starts.get(b.name)!;
@@ -271,12 +288,14 @@ async function main(): Promise<void> {
       const steady = [...l.steady].sort((x, y) => x - y);
       const burst = [...l.burst].sort((x, y) => x - y);
       const c = median(cli.get(b.name)!);
+      const d = median(distinct.get(b.name)!);
       return [
         b.name,
         `${ms(median(s))} ms, ${ms(Math.min(...s))} ms`,
         `${mb(idle.get(b.name) ?? 0)} / ${mb(settled.get(b.name) ?? 0)} / ${mb(loaded.get(b.name) ?? 0)}`,
         `${ms(percentile(steady, 50))} / ${ms(percentile(steady, 99))} / ${ms(percentile(burst, 99))} ms`,
         `${(c / 1000).toFixed(2)} s, ${Math.round(1000 / (c / 1000))} q/s`,
+        `${(d / 1000).toFixed(2)} s, ${Math.round(DISTINCT_COUNT / (d / 1000))} q/s`,
       ];
     }),
   );
