@@ -22,6 +22,7 @@ import {
   outOfScopeReply,
   replyToPlain,
   smallTalkReply,
+  unsureReply,
 } from './replies.js';
 import {
   analyse,
@@ -41,6 +42,17 @@ import {
 
 /** A suggestion below this coverage is too weak even to offer as "the closest guidance". */
 const SUGGEST_COVERAGE = 0.3;
+/**
+ * A refusal with a confidence of at least this share of the threshold is a near miss: most often
+ * the right entry, just short of sure. On the study sets, the dev half and the suite, 22 of the 36
+ * refusals at half the threshold or more had a right entry first (5 a wrong one, 9 were out of
+ * scope). A near miss offers the closest entries to tap, without the list of everything the bot
+ * covers.
+ */
+const NEAR_SHARE = 0.5;
+/** Entries a near miss offers, at most; after the first, each must score this share of its score. */
+const NEAR_OFFERS = 3;
+const NEAR_RUNNER_UP = 0.5;
 
 /** The outcome of answering one question. */
 export interface Answer {
@@ -565,9 +577,19 @@ function fromRetrieval(
       retrieval: r,
     };
   }
-  const weak = r.top && r.top.coverage >= SUGGEST_COVERAGE ? r.top : undefined;
+  const top = r.top;
+  const near = top && r.confidence >= NEAR_SHARE * r.threshold;
+  const weak = top && top.coverage >= SUGGEST_COVERAGE ? top : undefined;
   return {
-    reply: noGuidanceReply(knowledge, weak),
+    reply: near
+      ? unsureReply(
+          r.hits
+            .filter((h, i) => i === 0 || h.score >= NEAR_RUNNER_UP * top.score)
+            .slice(0, NEAR_OFFERS)
+            .map((h) => h.entry),
+          top.score,
+        )
+      : noGuidanceReply(knowledge, weak),
     answered: false,
     top: r.top,
     ranked,

@@ -117,6 +117,35 @@ export function noGuidanceReply(knowledge: Knowledge, weak?: Hit): Reply {
   return { kind: 'no-guidance', blocks, score: weak?.score };
 }
 
+/**
+ * The reply to a near miss: no answer, but the closest entries to tap. It leaves out the list of
+ * everything the bot covers, which would name the very topic just refused.
+ */
+export function unsureReply(closest: Entry[], score?: number): Reply {
+  return {
+    kind: 'no-guidance',
+    blocks: [
+      {
+        type: 'paragraph',
+        text:
+          closest.length === 1
+            ? "I'm not sure I have guidance on exactly that, and I won't guess. This is the closest I have. Is it what you need?"
+            : "I'm not sure I have guidance on exactly that, and I won't guess. These are the closest I have. Is one of them what you need?",
+      },
+      {
+        type: 'buttons',
+        buttons: closest.map((e) => ({ id: Actions.showEntry, label: e.title, value: e.id })),
+      },
+      {
+        type: 'paragraph',
+        text: "If not, try asking in other words. If you're worried about a security matter, talk to your council's security contact.",
+      },
+      askContactButton(),
+    ],
+    score,
+  };
+}
+
 /** Replies to greetings, thanks, help and goodbyes. */
 export function smallTalkReply(kind: SmallTalk): Reply {
   const intro =

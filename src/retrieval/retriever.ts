@@ -33,6 +33,8 @@ export interface Retrieval {
   /** What the answerability model saw for the top entry, and its verdict (0-1). */
   features?: Features;
   confidence: number;
+  /** The threshold `confidence` was compared with: answered when it reaches it. */
+  threshold: number;
 }
 
 const FIELDS = ['title', 'questions', 'keywords', 'answer'] as const;
@@ -204,6 +206,7 @@ export class Retriever {
       related: [],
       hits: [],
       confidence: 0,
+      threshold: this.threshold,
     };
     if (!g.parts) return none;
     const { known, concepts, parts, entryMax, exampleMax, intent, intentTop, focus, focusGroups } =
@@ -252,6 +255,7 @@ export class Retriever {
       hits,
       features,
       confidence,
+      threshold: model.threshold,
     };
   }
 

@@ -14,6 +14,7 @@ describe('entriesFor', () => {
     related: [hit(b, 6), hit(c, 0)],
     hits: [],
     confidence: 0.9,
+    threshold: 0.68,
   };
 
   it('sends the top entry and related entries that matched the question', () => {
