@@ -73,6 +73,11 @@ export function answerReply(
   return { kind: 'answer', blocks, entryId: entry.id, score: opts.score };
 }
 
+/** A button that shows an entry, labelled with its title. */
+function entryButton(entry: Entry): Button {
+  return { id: Actions.showEntry, label: entry.title, value: entry.id };
+}
+
 /** "Related questions:" and a button for each entry, or nothing when there are none. */
 export function relatedBlocks(entries: Entry[]): Block[] {
   if (!entries.length) return [];
@@ -80,11 +85,7 @@ export function relatedBlocks(entries: Entry[]): Block[] {
     { type: 'paragraph', text: 'Related questions:' },
     {
       type: 'buttons',
-      buttons: entries.map((e) => ({
-        id: Actions.showEntry,
-        label: e.title,
-        value: e.id,
-      })),
+      buttons: entries.map(entryButton),
     },
   ];
 }
@@ -106,7 +107,7 @@ export function noGuidanceReply(knowledge: Knowledge, weak?: Hit): Reply {
     },
   ];
   const buttons: Button[] = weak
-    ? [{ id: Actions.showEntry, label: weak.entry.title, value: weak.entry.id }]
+    ? [entryButton(weak.entry)]
     : EXAMPLE_QUESTIONS.map((q) => ({ id: Actions.ask, label: q, value: q }));
   blocks.push({
     type: 'paragraph',
@@ -134,7 +135,7 @@ export function unsureReply(closest: Entry[], score?: number): Reply {
       },
       {
         type: 'buttons',
-        buttons: closest.map((e) => ({ id: Actions.showEntry, label: e.title, value: e.id })),
+        buttons: closest.map(entryButton),
       },
       {
         type: 'paragraph',
@@ -243,7 +244,7 @@ export function outOfScopeReply(knowledge: Knowledge, kind: OutOfScope): Reply {
   const buttons = entries
     .map((id) => knowledge.byId.get(id))
     .filter((e): e is Entry => e !== undefined)
-    .map((e) => ({ id: Actions.showEntry, label: e.title, value: e.id }));
+    .map(entryButton);
   if (buttons.length) blocks.push({ type: 'buttons', buttons });
   return { kind: 'declined', blocks };
 }
