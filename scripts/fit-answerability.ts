@@ -38,6 +38,16 @@ import { chanceAllMet, chooseThreshold, DRAWS } from './threshold.js';
 
 /** Review dates are compared with this day; any fixed day gives the same figures. */
 const TODAY = '2026-11-30';
+/** Signals left out of every fit (`--without a,b`), to measure what they add. */
+const leftOut = new Set(
+  process.argv.flatMap((a, i) => (process.argv[i - 1] === '--without' ? a.split(',') : [])),
+);
+for (const name of leftOut)
+  if (!(FEATURE_NAMES as readonly string[]).includes(name)) {
+    console.error(`--without: there is no signal "${name}" (${FEATURE_NAMES.join(', ')})`);
+    process.exit(1);
+  }
+const USED = FEATURE_NAMES.filter((n) => !leftOut.has(n));
 const root = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 const knowledge = await loadKnowledge(root('knowledge'));
 const retriever = new Retriever(knowledge);
@@ -133,7 +143,7 @@ const FOLDS = 4;
 /** The trees' settings, compared on the writers' questions held out by fold. */
 const TREES: BoostOptions = { rounds: 150, rate: 0.1, depth: 3, minLeaf: 50 };
 
-function fitTrees(data: Sample[], names: readonly FeatureName[] = FEATURE_NAMES): AnswerModel {
+function fitTrees(data: Sample[], names: readonly FeatureName[] = USED): AnswerModel {
   const fitted = boost(
     names,
     data.map((d) => d.x),
@@ -249,7 +259,7 @@ console.log(`Chosen threshold: ${chosen}`);
 // Guidance with no curated declines (out-of-scope.yaml) has no remit to measure: trees fitted on
 // the same questions without the remit signals decide there, with a threshold chosen the same way
 // on the same questions, answered as such guidance would answer them.
-const rest = FEATURE_NAMES.filter((n) => !REMIT_FEATURES.includes(n));
+const rest = USED.filter((n) => !REMIT_FEATURES.includes(n));
 const withoutRemit = fitTrees(samples, rest);
 console.log('\nWithout curated declines: trees without the remit signals');
 const alone = sweep(
@@ -286,6 +296,9 @@ if (!process.argv.includes('--dry-run')) {
     '}',
     '',
   ].join('\n');
-  await writeFile(root('src/retrieval/answer-model.json'), body);
-  console.log('Wrote src/retrieval/answer-model.json');
+  const out = process.argv[process.argv.indexOf('--out') + 1];
+  const file =
+    process.argv.includes('--out') && out ? out : root('src/retrieval/answer-model.json');
+  await writeFile(file, body);
+  console.log(`Wrote ${file}`);
 }

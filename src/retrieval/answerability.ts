@@ -40,6 +40,13 @@ export interface Features {
    * declined ones (±3): `remit` for that entry alone.
    */
   entryRemit: number;
+  /**
+   * P(top entry) ÷ (P(top entry) + P(known gap)) from a second intent classifier that learnt the
+   * known gaps as one more class (0-1; 1 when there are none): where `uncovered` looks for the one
+   * nearest gap, this learns which words make a question a gap ("exact titles", "so far", "how
+   * long does it take") on every gap at once.
+   */
+  notGap: number;
 }
 
 export const FEATURE_NAMES = [
@@ -57,6 +64,7 @@ export const FEATURE_NAMES = [
   'detailMissing',
   'uncovered',
   'entryRemit',
+  'notGap',
 ] as const satisfies readonly (keyof Features)[];
 
 export type FeatureName = (typeof FEATURE_NAMES)[number];
@@ -83,8 +91,11 @@ export interface AnswerModel {
   withoutRemit?: AnswerModel;
 }
 
-/** The signals that compare a question with the curated declines. */
-export const REMIT_FEATURES: readonly FeatureName[] = ['remit', 'entryRemit'];
+/**
+ * The signals learnt from `out-of-scope.yaml`: the two that compare a question with the curated
+ * declines, and the one that compares it with the known gaps.
+ */
+export const REMIT_FEATURES: readonly FeatureName[] = ['remit', 'entryRemit', 'notGap'];
 
 /**
  * The model fitted by `npm run fit` on the suite, the blind set's dev half, the curated declines

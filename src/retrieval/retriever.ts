@@ -59,6 +59,8 @@ const INTENT_TOP = 3;
 const DENSE_SHARE = 0.5;
 /** Dense hits considered: the lexical top entries plus this many from the dense ranking. */
 const DENSE_TOP = 5;
+/** The known gaps' class in the gap-aware classifier (no entry id has an underscore). */
+const GAP = '__gap__';
 
 /** An entry's score from an optional dense ranking (cosine similarity). */
 export interface DenseHit {
@@ -90,6 +92,8 @@ export class Retriever {
   private readonly size: number;
   private readonly remit: RemitModel;
   private readonly intent: IntentModel;
+  /** The intent classifier again, with the known gaps as one more class (none without gaps). */
+  private readonly gaps: IntentModel | undefined;
 
   /** Place names (from the sister-city register) set the scene; they are not what a question is about. */
   private readonly places: Set<string>;
@@ -149,6 +153,14 @@ export class Retriever {
     const labels = examples.map((x) => x.label);
     const digest = labelledDigest(texts, labels);
     this.intent = new IntentModel(examples, dirs, digest);
+    const uncovered = knowledge.uncovered ?? [];
+    this.gaps = uncovered.length
+      ? new IntentModel(
+          [...examples, ...uncovered.map((text) => ({ text, label: GAP }))],
+          dirs,
+          `${digest}:${labelledDigest(uncovered)}`,
+        )
+      : undefined;
     this.remit = new RemitModel(texts, knowledge.declines ?? [], dirs, labels, digest);
   }
 
@@ -237,6 +249,7 @@ export class Retriever {
       intentAgree: intentTop[0]?.[0] === String(best.r.id) ? 1 : 0,
       detailMissing: this.detailMissing(question, top.entry),
       uncovered: this.closestUncovered(known, g.query),
+      notGap: this.notGap(question, top.entry.id),
       focusCoverage: focus
         ? this.coverage(
             focusGroups.filter((g) => known.some((k) => k === g || k.at(-1) === g.at(-1))),
@@ -350,6 +363,18 @@ export class Retriever {
       focus,
       focusGroups,
     };
+  }
+
+  /**
+   * How much likelier the entry is than a known gap, to the classifier that learnt both: its
+   * probability over the two together (1 when there are no known gaps).
+   */
+  private notGap(question: string, id: string): number {
+    if (!this.gaps) return 1;
+    const p = this.gaps.predict(question);
+    const entry = p.get(id) ?? 0;
+    const gap = p.get(GAP) ?? 0;
+    return entry + gap > 0 ? entry / (entry + gap) : 1;
   }
 
   /**

@@ -52,3 +52,35 @@ describe('the closest known gap', () => {
     expect(b.answered).toBe(a.answered);
   });
 });
+
+describe('the gap-aware classifier', () => {
+  /** Known gaps that share a way of asking: totals and counts nobody has published. */
+  const GAPS = [
+    'how many koha has the council declared in total since 2021',
+    'what is the total value of all the gifts declared so far this year',
+    'how many gifts in total has the mayor declared since 2020',
+    'total number of presents declared by councillors so far',
+  ];
+
+  it('is 1 when there are no known gaps', () => {
+    expect(without.search('can I accept a gift from a visiting delegation?').features?.notGap).toBe(
+      1,
+    );
+  });
+
+  it('reads a question worded like the gaps as likelier a gap than the entry', () => {
+    const gaps = new Retriever({ ...base, uncovered: GAPS });
+    const gapLike = gaps.search('how many gifts have councillors declared in total so far?');
+    const plain = gaps.search('can I accept a gift from a visiting delegation?');
+    expect(gapLike.top?.entry.id).toBe('gifts-koha');
+    expect(plain.top?.entry.id).toBe('gifts-koha');
+    expect(gapLike.features?.notGap).toBeLessThan(0.5);
+    expect(plain.features?.notGap).toBeGreaterThan(0.5);
+    // The ranking is the plain classifier's: the gaps change only this signal.
+    expect(gapLike.hits.map((h) => h.entry.id)).toEqual(
+      without
+        .search('how many gifts have councillors declared in total so far?')
+        .hits.map((h) => h.entry.id),
+    );
+  });
+});
