@@ -245,9 +245,9 @@ export async function loadStandardSets(dir: string): Promise<NamedSet[]> {
  * In round 11 the odd-numbered sets up to final57, and in round 13 those from final59 to final69,
  * became training data (scripts/training/writer-finalN.yaml), as did the odd-numbered sets written
  * in round 13 (final71 to final93); the even-numbered ones up to final80, and final82 and final84
- * (round 14), and final86 and final88 (round 15), are held out.
+ * (round 14), and final86 to final92 (round 15), are held out.
  */
-const FINAL_SETS = Array.from({ length: 44 }, (_, i) => 2 * i + 2);
+const FINAL_SETS = Array.from({ length: 46 }, (_, i) => 2 * i + 2);
 
 /** The held-out sets after the blind test half, in the order they were written: name and file. */
 const HELD_OUT: [string, string][] = [
