@@ -3,7 +3,8 @@
  * in-scope question becomes an example question of the first entry it expects, and each
  * out-of-scope question a curated example in out-of-scope.yaml with its kind (the remit model
  * learns from the declined kinds; questions of kind `uncovered`, in the domain but not answered by
- * the guidance, are compared one by one instead: `Features.uncovered`). Questions already there
+ * the guidance, are compared one by one instead, `Features.uncovered`, and a second intent
+ * classifier learns them as a class of their own, `Features.notGap`). Questions already there
  * are skipped, so running it twice changes nothing. Then run `npm run fit:ranking` and
  * `npm run fit`.
  *   node scripts/apply-training.mjs scripts/training/writer-t17.yaml [KNOWLEDGE_DIR]
