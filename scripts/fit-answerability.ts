@@ -38,10 +38,11 @@ import { chanceAllMet, chooseThreshold, DRAWS } from './threshold.js';
 
 /** Review dates are compared with this day; any fixed day gives the same figures. */
 const TODAY = '2026-11-30';
+/** The values given after `flag` on the command line, split at commas (`--except a,b`). */
+const option = (flag: string) =>
+  process.argv.flatMap((a, i) => (process.argv[i - 1] === flag ? a.split(',') : []));
 /** Signals left out of every fit (`--without a,b`), to measure what they add. */
-const leftOut = new Set(
-  process.argv.flatMap((a, i) => (process.argv[i - 1] === '--without' ? a.split(',') : [])),
-);
+const leftOut = new Set(option('--without'));
 for (const name of leftOut)
   if (!(FEATURE_NAMES as readonly string[]).includes(name)) {
     console.error(`--without: there is no signal "${name}" (${FEATURE_NAMES.join(', ')})`);
@@ -113,9 +114,7 @@ for (const fold of [0, 1]) {
 // also examples of their entries, so each writer's questions are scored by a retriever built
 // without that writer's examples and declines (cross-fitting by writer). `--except NAME` leaves a
 // writer out altogether, to validate on.
-const except = new Set(
-  process.argv.flatMap((a, i) => (process.argv[i - 1] === '--except' ? a.split(',') : [])),
-);
+const except = new Set(option('--except'));
 const trainingDir = root('scripts/training');
 const writers = (await readdir(trainingDir))
   .filter((f) => /^writer-.+\.yaml$/.test(f))
@@ -296,9 +295,7 @@ if (!process.argv.includes('--dry-run')) {
     '}',
     '',
   ].join('\n');
-  const out = process.argv[process.argv.indexOf('--out') + 1];
-  const file =
-    process.argv.includes('--out') && out ? out : root('src/retrieval/answer-model.json');
+  const file = option('--out').join(',') || root('src/retrieval/answer-model.json');
   await writeFile(file, body);
   console.log(`Wrote ${file}`);
 }
