@@ -200,6 +200,11 @@ export class IntentModel {
       examples.map((e) => e.text),
       examples.map((e) => e.label),
     ),
+    /**
+     * A model trained on the first of these examples, whose typo-correction word list this one
+     * shares instead of keeping a copy (the retriever's gap classifier shares the plain one's).
+     */
+    private readonly base?: IntentModel,
   ) {
     const key = createHash('sha256')
       .update(JSON.stringify([FORMAT, ANALYSIS_VERSION, digest]))
@@ -240,7 +245,7 @@ export class IntentModel {
     const max = term.length >= 8 ? 2 : 1;
     // The nearest word, then the commonest, then the first the model learnt.
     let best: { word: string; distance: number; count: number; order: number } | undefined;
-    for (const [known, [order, distance]] of this.words().fuzzyGet(term, max)) {
+    for (const [known, [order, distance]] of this.fuzzyWords(term, max)) {
       if (known === term) continue;
       const count = counts[featureId(vocabulary, known) ?? -1] ?? 0;
       if (count <= seen * 3) continue;
@@ -259,15 +264,36 @@ export class IntentModel {
 
   /**
    * The single words the model knows (not word pairs), at least 4 letters long, each with its
-   * place among them (the order the model learnt them in), searchable by edit distance.
+   * place among them (the order the model learnt them in), searchable by edit distance; `from`
+   * leaves out the first words (those a base model holds).
    */
-  private words(): SearchableMap<number> {
+  private words(from = 0): SearchableMap<number> {
     if (!this.wordMap) {
       this.wordMap = new SearchableMap<number>();
-      let order = 0;
-      for (const f of this.w.vocabulary.words) this.wordMap.set(f, order++);
+      const words = this.w.vocabulary.words;
+      for (let order = from; order < words.length; order++)
+        this.wordMap.set(words[order] as string, order);
     }
     return this.wordMap;
+  }
+
+  /** How many of the words come first in the base model's list, in the same order (0: none). */
+  private shared?: number;
+
+  /**
+   * The known words within `max` edits of `term`, with their place and distance. A model built on
+   * a base model's examples plus more learnt the base's words first, in the same order, so it
+   * searches the base's list and keeps only its own extra words.
+   */
+  private *fuzzyWords(term: string, max: number): Iterable<[string, [number, number]]> {
+    if (this.shared === undefined) {
+      const mine = this.w.vocabulary.words;
+      const theirs = this.base?.w.vocabulary.words ?? [];
+      const prefix = theirs.length <= mine.length && theirs.every((w, i) => mine[i] === w);
+      this.shared = prefix ? theirs.length : 0;
+    }
+    if (this.shared > 0 && this.base) yield* this.base.words().fuzzyGet(term, max);
+    yield* this.words(this.shared).fuzzyGet(term, max);
   }
 
   /** The probability of each label for a question (labels with no examples never appear). */

@@ -159,6 +159,7 @@ export class Retriever {
           [...examples, ...uncovered.map((text) => ({ text, label: GAP }))],
           dirs,
           `${digest}:${labelledDigest(uncovered)}`,
+          this.intent,
         )
       : undefined;
     this.remit = new RemitModel(texts, knowledge.declines ?? [], dirs, labels, digest);

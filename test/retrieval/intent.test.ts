@@ -44,3 +44,33 @@ describe('typo correction in the intent classifier', () => {
     expect(correct(model, 'delegation')).toBeUndefined();
   });
 });
+
+describe('a model that shares a base model’s word list', () => {
+  // The gap classifier learns the plain one's examples plus more: it searches the plain one's
+  // word list for typos and keeps only its extra words, with the same corrections as its own.
+  const extra = [
+    { text: 'prosecutions so far under the interference offence', label: 'gap' },
+    { text: 'prosecutions so far this year', label: 'gap' },
+    { text: 'delegates prosecutions totals', label: 'gap' },
+  ];
+  const base = new IntentModel(examples);
+  const shared = new IntentModel([...examples, ...extra], [], undefined, base);
+  const alone = new IntentModel([...examples, ...extra]);
+
+  it('corrects every word as a model with its own list does', () => {
+    for (const t of ['photoz', 'delegatoin', 'prosecutoin', 'interferance', 'phtoo', 'hotels'])
+      expect(correct(shared, t)).toBe(correct(alone, t));
+    expect(correct(shared, 'prosecutoin')).toBe('prosecution'); // a word only the extra examples have
+    expect(shared.predict('how many prosecutoins so far')).toEqual(
+      alone.predict('how many prosecutoins so far'),
+    );
+  });
+
+  it('keeps only the words the base lacks', () => {
+    correct(shared, 'photoz');
+    const own = (shared as unknown as { wordMap?: { size: number } }).wordMap?.size ?? 0;
+    const all = (alone as unknown as { w: { vocabulary: { words: string[] } } }).w.vocabulary.words;
+    expect(own).toBeGreaterThan(0);
+    expect(own).toBeLessThan(all.length);
+  });
+});
