@@ -55,9 +55,14 @@ export function intentFeatures(
 
 interface Weights {
   labels: string[];
-  /** Each feature's place in the vocabulary, by its text (`featureId`). */
+  /**
+   * How many features, first in the vocabulary, are a base model's own, in its order: they are
+   * looked up in its table, not kept twice. 0 for a model with no base.
+   */
+  first: number;
+  /** Each feature's place in the vocabulary from `first` on, by its text (`featureId`). */
   vocabulary: Vocabulary;
-  /** How many training texts use each feature, in vocabulary order. */
+  /** How many training texts use each feature, in vocabulary order (all of them). */
   counts: Uint32Array;
   /**
    * The non-zero weights, by feature (most are zero after pruning): feature f's are at
@@ -76,7 +81,10 @@ interface Weights {
  */
 interface Vocabulary extends TableKeys {
   ids: Uint32Array;
-  /** The single words of at least 4 letters, in vocabulary order: what a typo may be corrected to. */
+  /**
+   * The table's single words of at least 4 letters, in vocabulary order: what a typo may be
+   * corrected to (with a base model, its words come first).
+   */
   words: string[];
 }
 
@@ -127,7 +135,7 @@ function sparse(dense: Float32Array, features: number, k: number) {
 
 const trained = new Map<string, Weights>();
 /** Bumped when the features or the training change, so old cache files are not used. */
-const FORMAT = 3;
+const FORMAT = 4;
 
 /**
  * The weights on disk (`cachedPacked`): labels and the correctable words as JSON; the vocabulary
@@ -136,16 +144,27 @@ const FORMAT = 3;
 function pack(w: Weights): Packed {
   const v = w.vocabulary;
   return {
-    meta: { format: FORMAT, labels: w.labels, words: v.words },
+    meta: { format: FORMAT, labels: w.labels, words: v.words, first: w.first },
     arrays: [w.counts, w.rows, w.cols, w.values, w.bias, v.keyA, v.keyB, v.ids],
   };
 }
 
-/** The weights in a packed value, or undefined when any part has the wrong shape. */
-function unpack(p: Packed): Weights | undefined {
-  const m = p.meta as { format?: unknown; labels?: unknown; words?: unknown } | null;
+/**
+ * The weights in a packed value, or undefined when any part has the wrong shape or they share
+ * features with a base model other than `base`.
+ */
+function unpack(p: Packed, base?: Weights): Weights | undefined {
+  const m = p.meta as {
+    format?: unknown;
+    labels?: unknown;
+    words?: unknown;
+    first?: unknown;
+  } | null;
   if (!m || m.format !== FORMAT || !isStringArray(m.labels) || !isStringArray(m.words))
     return undefined;
+  const shared = base?.counts.length;
+  const first = m.first === 0 ? 0 : shared !== undefined && m.first === shared ? shared : -1;
+  if (first < 0) return undefined;
   const [counts, rows, cols, values, bias, keyA, keyB, ids] = p.arrays;
   const k = m.labels.length;
   const keys = tableKeys(keyA, keyB);
@@ -161,21 +180,23 @@ function unpack(p: Packed): Weights | undefined {
     return undefined;
   const features = counts.length;
   if (
+    features < first ||
     rows.length !== features + 1 ||
     cols.length !== values.length ||
     rows[features] !== cols.length ||
     bias.length !== k ||
     ids.length !== keys.keyA.length ||
     // No more than half full, as built: a lookup always meets a free slot.
-    keys.keyA.length < features * 2
+    keys.keyA.length < (features - first) * 2
   )
     return undefined;
   for (let f = 0; f < features; f++)
     if ((rows[f] as number) > (rows[f + 1] as number)) return undefined;
   for (const c of cols) if (c >= k) return undefined;
-  for (const id of ids) if (id > features) return undefined;
+  for (const id of ids) if (id > features - first) return undefined;
   return {
     labels: m.labels,
+    first,
     vocabulary: { ...keys, ids, words: m.words },
     counts,
     rows,
@@ -187,6 +208,8 @@ function unpack(p: Packed): Weights | undefined {
 
 export class IntentModel {
   private readonly w: Weights;
+  /** The weights' cache key: a hash of the training data (and of the base model's key). */
+  private readonly key: string;
 
   /**
    * `cacheDirs`: folders where trained weights may already be, read in order; new weights are
@@ -201,21 +224,23 @@ export class IntentModel {
       examples.map((e) => e.label),
     ),
     /**
-     * A model trained on the first of these examples, whose typo-correction word list this one
-     * shares instead of keeping a copy (the retriever's gap classifier shares the plain one's).
+     * A model trained on the first of these examples, whose feature table and typo-correction
+     * word list this one shares instead of keeping a copy (the retriever's gap classifier shares
+     * the plain one's).
      */
     private readonly base?: IntentModel,
   ) {
-    const key = createHash('sha256')
-      .update(JSON.stringify([FORMAT, ANALYSIS_VERSION, digest]))
+    this.key = createHash('sha256')
+      .update(JSON.stringify([FORMAT, ANALYSIS_VERSION, digest, base?.key ?? null]))
       .digest('hex');
+    const key = this.key;
     const dirs = typeof cacheDirs === 'string' ? [cacheDirs] : cacheDirs;
     let w = trained.get(key);
     if (!w) {
       w = cachedPacked(dirs, `intent-${key.slice(0, 24)}.bin`, {
-        build: () => train(examples),
+        build: () => train(examples, base?.w),
         pack,
-        unpack,
+        unpack: (p) => unpack(p, base?.w),
       });
     }
     trained.set(key, w);
@@ -238,8 +263,8 @@ export class IntentModel {
   private readonly corrections = new Map<string, string | undefined>();
 
   private nearest(term: string): string | undefined {
-    const { vocabulary, counts } = this.w;
-    const seen = counts[featureId(vocabulary, term) ?? -1] ?? 0;
+    const { counts } = this.w;
+    const seen = counts[this.id(term) ?? -1] ?? 0;
     // A word seen in one example may itself be a typo there; a common neighbour is likelier.
     if (seen > RARE || term.length < 5 || /\d/.test(term)) return undefined;
     const max = term.length >= 8 ? 2 : 1;
@@ -247,7 +272,7 @@ export class IntentModel {
     let best: { word: string; distance: number; count: number; order: number } | undefined;
     for (const [known, [order, distance]] of this.fuzzyWords(term, max)) {
       if (known === term) continue;
-      const count = counts[featureId(vocabulary, known) ?? -1] ?? 0;
+      const count = counts[this.id(known) ?? -1] ?? 0;
       if (count <= seen * 3) continue;
       if (
         !best ||
@@ -260,50 +285,58 @@ export class IntentModel {
     return best?.word;
   }
 
+  /** A feature's place in the vocabulary, or undefined when the model never saw it. */
+  private id(feature: string): number | undefined {
+    const { first, vocabulary } = this.w;
+    if (first > 0) {
+      const shared = this.base?.id(feature);
+      if (shared !== undefined) return shared;
+    }
+    const own = featureId(vocabulary, feature);
+    return own === undefined ? undefined : first + own;
+  }
+
+  /** Whether the base model's features and words come first here, kept in its tables. */
+  private get sharesBase(): boolean {
+    return this.w.first > 0 && this.base !== undefined;
+  }
+
   private wordMap?: SearchableMap<number>;
 
   /**
-   * The single words the model knows (not word pairs), at least 4 letters long, each with its
-   * place among them (the order the model learnt them in), searchable by edit distance; `from`
-   * leaves out the first words (those a base model holds).
+   * The single words in the model's own table (not word pairs), at least 4 letters long, each
+   * with its place among all its words (the order the model learnt them in), searchable by edit
+   * distance.
    */
-  private words(from = 0): SearchableMap<number> {
+  private words(): SearchableMap<number> {
     if (!this.wordMap) {
       this.wordMap = new SearchableMap<number>();
       const words = this.w.vocabulary.words;
-      for (let order = from; order < words.length; order++)
-        this.wordMap.set(words[order] as string, order);
+      const from = this.sharesBase ? (this.base?.w.vocabulary.words.length ?? 0) : 0;
+      words.forEach((word, i) => {
+        this.wordMap?.set(word, from + i);
+      });
     }
     return this.wordMap;
   }
 
-  /** How many of the words come first in the base model's list, in the same order (0: none). */
-  private shared?: number;
-
   /**
-   * The known words within `max` edits of `term`, with their place and distance. A model built on
-   * a base model's examples plus more learnt the base's words first, in the same order, so it
-   * searches the base's list and keeps only its own extra words.
+   * The known words within `max` edits of `term`, with their place and distance: the base
+   * model's first, when it shares them.
    */
   private *fuzzyWords(term: string, max: number): Iterable<[string, [number, number]]> {
-    if (this.shared === undefined) {
-      const mine = this.w.vocabulary.words;
-      const theirs = this.base?.w.vocabulary.words ?? [];
-      const prefix = theirs.length <= mine.length && theirs.every((w, i) => mine[i] === w);
-      this.shared = prefix ? theirs.length : 0;
-    }
-    if (this.shared > 0 && this.base) yield* this.base.words().fuzzyGet(term, max);
-    yield* this.words(this.shared).fuzzyGet(term, max);
+    if (this.sharesBase && this.base) yield* this.base.words().fuzzyGet(term, max);
+    yield* this.words().fuzzyGet(term, max);
   }
 
   /** The probability of each label for a question (labels with no examples never appear). */
   predict(text: string): Map<string, number> {
-    const { labels, vocabulary } = this.w;
+    const { labels } = this.w;
     const k = labels.length;
     const out = new Map<string, number>();
     if (k === 0) return out;
     const ids = intentFeatures(text, (t) => this.correct(t))
-      .map((f) => featureId(vocabulary, f))
+      .map((f) => this.id(f))
       .filter((x): x is number => x !== undefined);
     const scores = sparseSoftmax(ids, this.w);
     labels.forEach((label, i) => {
@@ -350,8 +383,22 @@ function normalise(z: Float64Array, k: number): Float64Array {
   return z;
 }
 
-/** Stochastic gradient descent on the cross-entropy, with a little L2 and a decaying rate. */
-function train(examples: readonly IntentExample[]): Weights {
+/**
+ * Whether `features` begin with all of `base`'s, in its order: true for a model trained on the
+ * base's examples followed by more, since features are numbered as the examples first use them.
+ */
+function extendsBase(base: Weights, features: readonly string[]): boolean {
+  if (base.first !== 0 || features.length < base.counts.length) return false;
+  for (let i = 0; i < base.counts.length; i++)
+    if (featureId(base.vocabulary, features[i] as string) !== i) return false;
+  return true;
+}
+
+/**
+ * Stochastic gradient descent on the cross-entropy, with a little L2 and a decaying rate. With a
+ * `base` whose features come first, only the features after them get a table of their own.
+ */
+function train(examples: readonly IntentExample[], base?: Weights): Weights {
   const labels = [...new Set(examples.map((e) => e.label))];
   const labelIndex = new Map(labels.map((l, i) => [l, i]));
   const vocabulary = new Map<string, number>();
@@ -408,9 +455,12 @@ function train(examples: readonly IntentExample[]): Weights {
   weights.forEach((w, i) => {
     if (Math.abs(w) < PRUNE) weights[i] = 0;
   });
+  const features = [...vocabulary.keys()];
+  const first = base && extendsBase(base, features) ? base.counts.length : 0;
   return {
     labels,
-    vocabulary: vocabularyOf([...vocabulary.keys()]),
+    first,
+    vocabulary: vocabularyOf(features.slice(first)),
     counts: Uint32Array.from(seen, (n) => n ?? 0),
     ...sparse(weights, vocabulary.size, k),
     bias,

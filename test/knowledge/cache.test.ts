@@ -96,12 +96,12 @@ describe('the intent classifier cache', () => {
     const loaded = new (await freshModel())(other, [cacheDir]).predict('declare my trip');
     for (const [label, p] of expected) expect(loaded.get(label)).toBeCloseTo(p, 5);
     // A corrupt file is not used: the model retrains and writes a good one.
-    await writeFile(path, '{"format": 3, "labels": [');
+    await writeFile(path, '{"format": 4, "labels": [');
     const retrained = new (await freshModel())(other, [cacheDir]).predict('declare my trip');
     for (const [label, p] of expected) expect(retrained.get(label)).toBeCloseTo(p, 5);
     const good = decodePacked(await readFile(path));
     if (!good) throw new Error('the rewritten file does not decode');
-    expect((good.meta as { format?: number }).format).toBe(3);
+    expect((good.meta as { format?: number }).format).toBe(4);
     // A file whose arrays disagree with its vocabulary is not used either.
     await writeFile(path, encodePacked({ ...good, arrays: good.arrays.slice(1) }));
     const again = new (await freshModel())(other, [cacheDir]).predict('declare my trip');
@@ -138,5 +138,33 @@ describe('the intent classifier cache', () => {
       const used = new (await freshModel())(other, [cacheDir]).predict('report the approach');
       for (const [label, p] of expected) expect(used.get(label)).toBeCloseTo(p, 5);
     }
+  });
+
+  it('uses a model that shares a base’s table only with that base', async () => {
+    const Model = await freshModel();
+    const base = new Model(examples, [cacheDir]);
+    const more = [...examples, { text: 'visa for the mayor', label: 'visas' }];
+    const expected = new Model(more, [cacheDir], undefined, base).predict('mayor visa');
+    const files = (await readdir(cacheDir)).filter((f) => f.startsWith('intent-'));
+    const shared = files.map((f) => join(cacheDir, f));
+    const decoded = await Promise.all(shared.map(async (f) => decodePacked(await readFile(f))));
+    const meta = decoded.map((d) => (d?.meta as { first?: number }).first ?? -1);
+    // The base's own file, and one that starts where the base's features end.
+    expect(meta).toContain(0);
+    const at = meta.findIndex((m) => m > 0);
+    const good = decoded[at];
+    const path = shared[at] ?? '';
+    if (!good) throw new Error('the shared file does not decode');
+    // A shared file claiming another base's length is not used: the model retrains and rewrites it.
+    const wrong = { ...(good.meta as object), first: (meta[at] ?? 0) - 1 };
+    await writeFile(path, encodePacked({ ...good, meta: wrong }));
+    const Fresh = await freshModel();
+    const again = new Fresh(more, [cacheDir], undefined, new Fresh(examples, [cacheDir]));
+    expect(again.predict('mayor visa')).toEqual(expected);
+    expect((decodePacked(await readFile(path))?.meta as { first?: number }).first).toBe(meta[at]);
+    // Nor is it used by a model with no base: that one has a file of its own.
+    const alone = new Fresh(more, [cacheDir]).predict('mayor visa');
+    for (const [label, p] of expected) expect(alone.get(label)).toBeCloseTo(p, 5);
+    expect((await readdir(cacheDir)).filter((f) => f.startsWith('intent-'))).toHaveLength(3);
   });
 });

@@ -66,6 +66,25 @@ describe('a model that shares a base model’s word list', () => {
     );
   });
 
+  type Inner = { w: { first: number; counts: Uint32Array; vocabulary: { ids: Uint32Array } } };
+  const weights = (m: IntentModel) => (m as unknown as Inner).w;
+  const inTable = (m: IntentModel) => weights(m).vocabulary.ids.filter((id) => id > 0).length;
+
+  it('keeps only the features the base lacks in a table of its own, and predicts the same', () => {
+    expect(weights(shared).first).toBe(weights(base).counts.length);
+    expect(inTable(shared)).toBe(weights(alone).counts.length - weights(base).counts.length);
+    expect(inTable(alone)).toBe(weights(alone).counts.length);
+    for (const q of ['gift from the delegation', 'prosecutions so far', 'phone photos', 'nothing'])
+      expect(shared.predict(q)).toEqual(alone.predict(q));
+  });
+
+  it('keeps a whole table when the base’s examples do not come first', () => {
+    const other = new IntentModel([...extra, ...examples], [], undefined, base);
+    expect(weights(other).first).toBe(0);
+    expect(inTable(other)).toBe(weights(other).counts.length);
+    expect(other.predict('gift from the delegation').get('gifts')).toBeGreaterThan(0.5);
+  });
+
   it('keeps only the words the base lacks', () => {
     correct(shared, 'photoz');
     const own = (shared as unknown as { wordMap?: { size: number } }).wordMap?.size ?? 0;
