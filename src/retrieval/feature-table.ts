@@ -26,10 +26,17 @@ export function hashes(text: string): [number, number] {
   return [a >>> 0, b >>> 0];
 }
 
-/** Slots for `features` keys: a power of two, at least twice as many, so no table is over half full. */
+/**
+ * The most of a table's slots its keys may take. Linear probing stays short up to here (about two
+ * slots looked at to find a key, five to find it missing, at three quarters full), and every
+ * lookup meets a free slot.
+ */
+export const MAX_LOAD = 0.75;
+
+/** Slots for `features` keys: the least power of two they fill no more than `MAX_LOAD` of. */
 export function tableSize(features: number): number {
   let size = 16;
-  while (size < features * 2) size *= 2;
+  while (features > size * MAX_LOAD) size *= 2;
   return size;
 }
 

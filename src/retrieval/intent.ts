@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import SearchableMap from 'minisearch/SearchableMap';
 import { cachedPacked, isStringArray, type Packed } from '../disk-cache.js';
 import { labelledDigest } from './examples-digest.js';
-import { insert, lookup, type TableKeys, tableKeys, tableSize } from './feature-table.js';
+import { insert, lookup, MAX_LOAD, type TableKeys, tableKeys, tableSize } from './feature-table.js';
 import { ANALYSIS_VERSION, analyse } from './normalise.js';
 
 /**
@@ -135,7 +135,7 @@ function sparse(dense: Float32Array, features: number, k: number) {
 
 const trained = new Map<string, Weights>();
 /** Bumped when the features or the training change, so old cache files are not used. */
-const FORMAT = 4;
+const FORMAT = 5;
 
 /**
  * The weights on disk (`cachedPacked`): labels and the correctable words as JSON; the vocabulary
@@ -186,8 +186,8 @@ function unpack(p: Packed, base?: Weights): Weights | undefined {
     rows[features] !== cols.length ||
     bias.length !== k ||
     ids.length !== keys.keyA.length ||
-    // No more than half full, as built: a lookup always meets a free slot.
-    keys.keyA.length < (features - first) * 2
+    // No fuller than built: a lookup always meets a free slot.
+    features - first > keys.keyA.length * MAX_LOAD
   )
     return undefined;
   for (let f = 0; f < features; f++)

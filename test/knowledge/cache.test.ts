@@ -96,12 +96,12 @@ describe('the intent classifier cache', () => {
     const loaded = new (await freshModel())(other, [cacheDir]).predict('declare my trip');
     for (const [label, p] of expected) expect(loaded.get(label)).toBeCloseTo(p, 5);
     // A corrupt file is not used: the model retrains and writes a good one.
-    await writeFile(path, '{"format": 4, "labels": [');
+    await writeFile(path, '{"format": 5, "labels": [');
     const retrained = new (await freshModel())(other, [cacheDir]).predict('declare my trip');
     for (const [label, p] of expected) expect(retrained.get(label)).toBeCloseTo(p, 5);
     const good = decodePacked(await readFile(path));
     if (!good) throw new Error('the rewritten file does not decode');
-    expect((good.meta as { format?: number }).format).toBe(4);
+    expect((good.meta as { format?: number }).format).toBe(5);
     // A file whose arrays disagree with its vocabulary is not used either.
     await writeFile(path, encodePacked({ ...good, arrays: good.arrays.slice(1) }));
     const again = new (await freshModel())(other, [cacheDir]).predict('declare my trip');
