@@ -86,6 +86,12 @@ export async function bundle() {
     platform: 'node',
     format: 'esm',
     target: 'node20',
+    // Whitespace and syntax only: names stay as written, for profiles and stack traces. V8 keeps
+    // each script's source text for the life of the process, and compiles what it reads: with
+    // these, 2 s after start the server's resident memory was about 5 MB lower (96-98 MB against
+    // 101-103 MB over eight alternating starts each), and start-up no slower.
+    minifyWhitespace: true,
+    minifySyntax: true,
     sourcemap: true,
     // Stack traces need only the mappings and the source paths; the sources' own text would sit
     // in memory for the life of the process (several MB), since Node loads each map whole.

@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +78,32 @@ describe('the bundled server', () => {
     );
     expect(sources).toContain('../../src/retrieval/retriever.ts');
     expect(sources).toContain('../../adapters/web/server.ts');
+    // The bundle is minified (whitespace and syntax), and its code still maps to the right lines.
+    for (const [needle, source, line] of [
+      ['function extendsBase(', 'src/retrieval/intent.ts', /^function extendsBase\(/m],
+      ['function sparseSoftmax(', 'src/retrieval/intent.ts', /^function sparseSoftmax\(/m],
+    ] as const) {
+      const file = readdirSync(join(ROOT, 'dist', 'bundle')).find(
+        (f) =>
+          f.endsWith('.mjs') &&
+          readFileSync(join(ROOT, 'dist', 'bundle', f), 'utf8').includes(needle),
+      );
+      if (!file) throw new Error(`no chunk has ${needle}`);
+      const code = readFileSync(join(ROOT, 'dist', 'bundle', file), 'utf8');
+      const at = code.indexOf(needle);
+      const row = code.slice(0, at).split('\n').length - 1;
+      const column = at - (code.lastIndexOf('\n', at - 1) + 1);
+      const map = new SourceMap(
+        JSON.parse(readFileSync(join(ROOT, 'dist', 'bundle', `${file}.map`), 'utf8')),
+      );
+      const entry = map.findEntry(row, column) as {
+        originalSource?: string;
+        originalLine?: number;
+      };
+      expect(entry.originalSource, needle).toMatch(new RegExp(`${source.replaceAll('.', '\\.')}$`));
+      const lines = readFileSync(join(ROOT, source), 'utf8').split('\n');
+      expect(lines[entry.originalLine ?? -1], needle).toMatch(line);
+    }
     // Only the mappings: Node keeps a loaded map whole, and the sources' text is megabytes.
     for (const f of maps)
       expect(
