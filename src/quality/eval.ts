@@ -247,7 +247,7 @@ export async function loadStandardSets(dir: string): Promise<NamedSet[]> {
  * in round 13 (final71 to final93); the even-numbered ones up to final80, and final82 and final84
  * (round 14), and final86 to final92 (round 15), are held out.
  */
-const FINAL_SETS = Array.from({ length: 46 }, (_, i) => 2 * i + 2);
+const FINAL_SETS = Array.from({ length: 48 }, (_, i) => 2 * i + 2);
 
 /** The held-out sets after the blind test half, in the order they were written: name and file. */
 const HELD_OUT: [string, string][] = [
