@@ -67,7 +67,7 @@ export function lookup(keys: TableKeys, taken: (slot: number) => boolean, featur
 
 /**
  * Writes `feature`'s key into its slot and returns the slot, for the caller to fill (and so mark
- * taken). A table built no more than half full always has one.
+ * taken). A table built no fuller than `MAX_LOAD` always has one.
  */
 export function insert(keys: TableKeys, taken: (slot: number) => boolean, feature: string): number {
   const [a, b] = hashes(feature);
