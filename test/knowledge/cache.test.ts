@@ -148,7 +148,8 @@ describe('the intent classifier cache', () => {
     const files = (await readdir(cacheDir)).filter((f) => f.startsWith('intent-'));
     const shared = files.map((f) => join(cacheDir, f));
     const decoded = await Promise.all(shared.map(async (f) => decodePacked(await readFile(f))));
-    const meta = decoded.map((d) => (d?.meta as { first?: number }).first ?? -1);
+    const firstOf = (meta: unknown) => (meta as { first?: number } | undefined)?.first ?? -1;
+    const meta = decoded.map((d) => firstOf(d?.meta));
     // The base's own file, and one that starts where the base's features end.
     expect(meta).toContain(0);
     const at = meta.findIndex((m) => m > 0);
@@ -161,7 +162,7 @@ describe('the intent classifier cache', () => {
     const Fresh = await freshModel();
     const again = new Fresh(more, [cacheDir], undefined, new Fresh(examples, [cacheDir]));
     expect(again.predict('mayor visa')).toEqual(expected);
-    expect((decodePacked(await readFile(path))?.meta as { first?: number }).first).toBe(meta[at]);
+    expect(firstOf(decodePacked(await readFile(path))?.meta)).toBe(meta[at]);
     // Nor is it used by a model with no base: that one has a file of its own.
     const alone = new Fresh(more, [cacheDir]).predict('mayor visa');
     for (const [label, p] of expected) expect(alone.get(label)).toBeCloseTo(p, 5);
