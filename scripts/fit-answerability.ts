@@ -12,7 +12,7 @@
  * even one a decline rule catches first: those rules were written from the same questions, so
  * the retrieval decision must hold without them on data it has not seen.
  */
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { prepareQuestion } from '../src/answer.js';
@@ -34,7 +34,7 @@ import {
 } from '../src/retrieval/answerability.js';
 import { Retriever, stripGreeting, stripNoise } from '../src/retrieval/index.js';
 import { type BoostOptions, boost } from './boost.js';
-import { chanceAllMet, chooseThreshold, DRAWS } from './threshold.js';
+import { chanceAllMet, chooseThreshold, crossChecked, DRAWS, failureShare } from './threshold.js';
 
 /** Review dates are compared with this day; any fixed day gives the same figures. */
 const TODAY = '2026-11-30';
@@ -58,6 +58,39 @@ const sets: [string, QuestionSet][] = [
   ['suite', await loadQuestionSet(root('test/quality/questions.yaml'))],
   ['dev', splitSet(await loadQuestionSet(root('test/quality/blind.yaml')), 'dev')],
 ];
+
+// The threshold is chosen on questions written exactly as the held-out sets are (blind writers
+// working from the facts files, labelled from the entries), which the trees never learn from: the
+// study sets and the blind dev half. Issue #11 is done when a set of questions meets three
+// targets at once (90 % right, 95 % of out-of-scope questions declined, 3 % or fewer wrong
+// entries), and the held-out sets are about 100 questions each; so the threshold is the one under
+// which a set of 72 in-scope and 28 out-of-scope questions drawn from these most often meets all
+// three (3,000 draws, the same for every threshold, from a fixed seed). Among thresholds tied on
+// that, the fewest failures (an in-scope question not answered right, an out-of-scope question
+// answered, and a wrong entry once more, the worst outcome); then the middle of a tied run. The
+// suite must keep 90 % or more right with every out-of-scope question declined. (Until round 9 it
+// was the fewest failures alone, which sat at 0.06 to 0.12, missing the declines target by 3 to 4
+// points. Rules on the pooled figures, tried in round 9 (the worst-missed target, or the total
+// shortfall), were unstable: the pooled figures are nearly flat from 0.26 to 0.66, and questions
+// resampled moved their choice across that whole range. Chosen on the training writers'
+// questions instead, held out by fold, the threshold comes out far higher: their out-of-scope
+// questions are easier to tell apart.)
+const calibration: QuestionSet = {
+  inScope: [...study.inScope, ...(sets[1]?.[1].inScope ?? [])],
+  outOfScope: [...study.outOfScope, ...(sets[1]?.[1].outOfScope ?? [])],
+};
+const pct = (n: number) => `${(n * 100).toFixed(1)}%`.padStart(6);
+const HEADER = `threshold | suite: correct wrong declined | dev: correct wrong declined | study sets and dev: correct wrong declined failures, all three met in drawn sets of ${DRAWS.inScope}+${DRAWS.outOfScope} | writers (held out by fold, retrieval alone): correct wrong declined`;
+
+// `--sweep-only [--model FILE]`: the sweep and its cross-check for a model already fitted (the
+// shipped one by default), without fitting anything; quick enough to compare two models' files.
+if (process.argv.includes('--sweep-only')) {
+  const file = option('--model').join(',') || root('src/retrieval/answer-model.json');
+  const fitted = JSON.parse(await readFile(file, 'utf8')) as AnswerModel;
+  console.log(`${file} (threshold ${fitted.threshold})\n${HEADER}`);
+  sweep(knowledge, (threshold) => ({ ...fitted, threshold }), false);
+  process.exit(0);
+}
 
 interface Sample {
   set: string;
@@ -177,33 +210,10 @@ function writerFigures(t: number) {
 }
 
 const model = fitTrees(samples);
-const pct = (n: number) => `${(n * 100).toFixed(1)}%`.padStart(6);
 console.log(
   `Samples: ${samples.length} (${samples.filter((s) => s.y).length} with the right top entry; ${samples.filter((s) => s.set === 'declines').length} curated declines, cross-fitted); ${TREES.rounds} trees of depth ${TREES.depth}`,
 );
-console.log(
-  `threshold | suite: correct wrong declined | dev: correct wrong declined | study sets and dev: correct wrong declined failures, all three met in drawn sets of ${DRAWS.inScope}+${DRAWS.outOfScope} | writers (held out by fold, retrieval alone): correct wrong declined`,
-);
-// The threshold is chosen on questions written exactly as the held-out sets are (blind writers
-// working from the facts files, labelled from the entries), which the trees never learn from: the
-// study sets and the blind dev half. Issue #11 is done when a set of questions meets three
-// targets at once (90 % right, 95 % of out-of-scope questions declined, 3 % or fewer wrong
-// entries), and the held-out sets are about 100 questions each; so the threshold is the one under
-// which a set of 72 in-scope and 28 out-of-scope questions drawn from these most often meets all
-// three (3,000 draws, the same for every threshold, from a fixed seed). Among thresholds tied on
-// that, the fewest failures (an in-scope question not answered right, an out-of-scope question
-// answered, and a wrong entry once more, the worst outcome); then the middle of a tied run. The
-// suite must keep 90 % or more right with every out-of-scope question declined. (Until round 9 it
-// was the fewest failures alone, which sat at 0.06 to 0.12, missing the declines target by 3 to 4
-// points. Rules on the pooled figures, tried in round 9 (the worst-missed target, or the total
-// shortfall), were unstable: the pooled figures are nearly flat from 0.26 to 0.66, and questions
-// resampled moved their choice across that whole range. Chosen on the training writers'
-// questions instead, held out by fold, the threshold comes out far higher: their out-of-scope
-// questions are easier to tell apart.)
-const calibration: QuestionSet = {
-  inScope: [...study.inScope, ...(sets[1]?.[1].inScope ?? [])],
-  outOfScope: [...study.outOfScope, ...(sets[1]?.[1].outOfScope ?? [])],
-};
+console.log(HEADER);
 /**
  * Sweeps the thresholds for the model `at(t)` gives on knowledge `k`, printing each with what the
  * suite, the dev half, the calibration questions and (given `writers`) the writers' questions
@@ -225,12 +235,7 @@ function sweep(k: Knowledge, at: (t: number) => AnswerModel, writers: boolean): 
       EvalReport,
     ];
     const cal = evaluate(k, calibration, TODAY, r);
-    const inScope = calibration.inScope.length;
-    const out = calibration.outOfScope.length;
-    const failures =
-      ((1 - cal.top1) * inScope + cal.wrongEntry * inScope + (1 - cal.refusalRecall) * out) /
-      (inScope + out);
-    rows.push({ threshold, suite, dev, cal, failures });
+    rows.push({ threshold, suite, dev, cal, failures: failureShare(cal.outcomes) });
   }
   const chances = chanceAllMet(rows.map((r) => r.cal.outcomes));
   /** The thresholds the suite allows, with their chance and failures. */
@@ -244,6 +249,17 @@ function sweep(k: Knowledge, at: (t: number) => AnswerModel, writers: boolean): 
     if (suite.top1 >= 0.9 && suite.refusalRecall === 1)
       allowed.push({ threshold, chance, failures });
   });
+  const check = crossChecked(
+    rows.map((r) => ({
+      threshold: r.threshold,
+      outcomes: r.cal.outcomes,
+      allowed: r.suite.top1 >= 0.9 && r.suite.refusalRecall === 1,
+    })),
+  );
+  const [a, b] = check.halves;
+  console.log(
+    `Cross-checked (chosen on half the study and dev questions, judged on the other half): ${a?.chosen} on the first half -> ${pct(a?.judged ?? 0)} on the second; ${b?.chosen} on the second -> ${pct(b?.judged ?? 0)} on the first; mean ${pct(check.chance)}`,
+  );
   return chooseThreshold(allowed);
 }
 

@@ -90,3 +90,58 @@ export function chooseThreshold(
     })),
   );
 }
+
+/** Every other question of `o`, in scope and out of scope alike, from the first (0) or second (1). */
+export function half(o: Outcomes, start: 0 | 1): Outcomes {
+  return {
+    inScope: o.inScope.filter((_, i) => i % 2 === start),
+    outOfScopeAnswered: o.outOfScopeAnswered.filter((_, i) => i % 2 === start),
+  };
+}
+
+/**
+ * The fit's failure share: in-scope questions not answered right, once more for each answered
+ * with a wrong entry (the worst outcome), and out-of-scope questions answered, over all questions.
+ */
+export function failureShare(o: Outcomes): number {
+  let failures = 0;
+  for (const x of o.inScope) failures += x === 'right' ? 0 : x === 'wrong' ? 2 : 1;
+  for (const answered of o.outOfScopeAnswered) if (answered) failures++;
+  return failures / (o.inScope.length + o.outOfScopeAnswered.length || 1);
+}
+
+/** A threshold's outcomes, and whether the suite allows it. */
+export interface SweepRow {
+  threshold: number;
+  outcomes: Outcomes;
+  allowed: boolean;
+}
+
+/**
+ * The drawn-set chance without the choice's own optimism. The chance a fit reports is the best
+ * over every threshold on the same questions, so it favours a model whose figures there happen
+ * to peak. Here the threshold is chosen (as `chooseThreshold` does) on one half of the questions
+ * and judged on the other, both ways round; `chance` is the mean of the two judged halves.
+ */
+export function crossChecked(
+  rows: readonly SweepRow[],
+  draws: Draws = DRAWS,
+): { halves: { chosen: number | undefined; judged: number }[]; chance: number } {
+  const allowed = rows.filter((r) => r.allowed);
+  const halves = ([0, 1] as const).map((start) => {
+    const on = allowed.map((r) => half(r.outcomes, start));
+    const other = allowed.map((r) => half(r.outcomes, start === 0 ? 1 : 0));
+    const chances = chanceAllMet(on, draws);
+    const chosen = chooseThreshold(
+      allowed.map((r, i) => ({
+        threshold: r.threshold,
+        chance: chances[i] ?? 0,
+        failures: failureShare(on[i] as Outcomes),
+      })),
+    );
+    const at = allowed.findIndex((r) => r.threshold === chosen);
+    const judged = at < 0 ? 0 : (chanceAllMet([other[at] as Outcomes], draws)[0] ?? 0);
+    return { chosen, judged };
+  });
+  return { halves, chance: ((halves[0]?.judged ?? 0) + (halves[1]?.judged ?? 0)) / 2 };
+}

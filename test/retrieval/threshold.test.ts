@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   chanceAllMet,
   chooseThreshold,
+  crossChecked,
   type Draws,
+  failureShare,
+  half,
   middleOfLowest,
   type Outcomes,
 } from '../../scripts/threshold.js';
@@ -90,5 +93,59 @@ describe('choosing the threshold (scripts/fit-answerability.ts)', () => {
       ]),
     ).toBe(0.4);
     expect(chooseThreshold([])).toBeUndefined();
+  });
+});
+
+describe('the cross-checked chance (scripts/threshold.ts)', () => {
+  /** Outcomes whose even-numbered questions go one way and odd-numbered ones another. */
+  const split = (evenGood: boolean, oddGood: boolean): Outcomes => ({
+    inScope: Array.from({ length: 100 }, (_, i) =>
+      (i % 2 === 0 ? evenGood : oddGood) ? 'right' : 'unanswered',
+    ),
+    outOfScopeAnswered: Array.from({ length: 40 }, (_, i) => !(i % 2 === 0 ? evenGood : oddGood)),
+  });
+
+  it('splits the questions into alternate halves and counts failures as the fit does', () => {
+    const o = outcomes(90, 4, 6, 40, 2);
+    expect(half(o, 0).inScope).toHaveLength(50);
+    expect(half(o, 1).outOfScopeAnswered).toHaveLength(20);
+    expect([...half(o, 0).inScope, ...half(o, 1).inScope].sort()).toEqual([...o.inScope].sort());
+    // 10 not right, a wrong entry counted once more (4), 2 out-of-scope answered, of 140.
+    expect(failureShare(o)).toBeCloseTo(16 / 140, 12);
+  });
+
+  it('judges the threshold chosen on one half by the other half', () => {
+    // Each threshold is perfect on one half and fails the other: chosen on a half, it looks
+    // certain to pass there, and fails where it is judged.
+    const rows = [
+      { threshold: 0.3, outcomes: split(true, false), allowed: true },
+      { threshold: 0.5, outcomes: split(false, true), allowed: true },
+    ];
+    const check = crossChecked(rows, draws);
+    expect(check.halves.map((h) => h.chosen)).toEqual([0.3, 0.5]);
+    expect(chanceAllMet([half(split(true, false), 0)], draws)).toEqual([1]);
+    expect(check.chance).toBe(0);
+    // A threshold good on both halves passes wherever it is judged.
+    const good = crossChecked(
+      [
+        { threshold: 0.4, outcomes: split(true, true), allowed: true },
+        { threshold: 0.5, outcomes: split(false, false), allowed: true },
+      ],
+      draws,
+    );
+    expect(good.halves.map((h) => h.chosen)).toEqual([0.4, 0.4]);
+    expect(good.chance).toBe(1);
+  });
+
+  it('never chooses a threshold the suite does not allow', () => {
+    const check = crossChecked(
+      [
+        { threshold: 0.4, outcomes: split(true, true), allowed: false },
+        { threshold: 0.6, outcomes: split(true, false), allowed: true },
+      ],
+      draws,
+    );
+    expect(check.halves.map((h) => h.chosen)).toEqual([0.6, 0.6]);
+    expect(check.chance).toBe(0.5);
   });
 });
