@@ -226,6 +226,7 @@ function sweep(k: Knowledge, at: (t: number) => AnswerModel, writers: boolean): 
     dev: EvalReport;
     cal: EvalReport;
     failures: number;
+    allows: boolean;
   }[] = [];
   for (let t = 0.04; t <= 0.9001; t += 0.02) {
     const threshold = Math.round(t * 100) / 100;
@@ -235,25 +236,26 @@ function sweep(k: Knowledge, at: (t: number) => AnswerModel, writers: boolean): 
       EvalReport,
     ];
     const cal = evaluate(k, calibration, TODAY, r);
-    rows.push({ threshold, suite, dev, cal, failures: failureShare(cal.outcomes) });
+    // The suite must keep 90 % or more right with every out-of-scope question declined.
+    const allows = suite.top1 >= 0.9 && suite.refusalRecall === 1;
+    rows.push({ threshold, suite, dev, cal, failures: failureShare(cal.outcomes), allows });
   }
   const chances = chanceAllMet(rows.map((r) => r.cal.outcomes));
   /** The thresholds the suite allows, with their chance and failures. */
   const allowed: { threshold: number; chance: number; failures: number }[] = [];
-  rows.forEach(({ threshold, suite, dev, cal, failures }, i) => {
+  rows.forEach(({ threshold, suite, dev, cal, failures, allows }, i) => {
     const chance = chances[i] ?? 0;
     const w = writers ? writerFigures(threshold) : undefined;
     console.log(
       `${threshold.toFixed(2)}      | ${pct(suite.top1)} ${pct(suite.wrongEntry)} ${pct(suite.refusalRecall)}  | ${pct(dev.top1)} ${pct(dev.wrongEntry)} ${pct(dev.refusalRecall)} | ${pct(cal.top1)} ${pct(cal.wrongEntry)} ${pct(cal.refusalRecall)} ${pct(failures)} ${pct(chance)} | ${w ? `${pct(w.correct)} ${pct(w.wrong)} ${pct(w.declined)}` : '-'}`,
     );
-    if (suite.top1 >= 0.9 && suite.refusalRecall === 1)
-      allowed.push({ threshold, chance, failures });
+    if (allows) allowed.push({ threshold, chance, failures });
   });
   const check = crossChecked(
     rows.map((r) => ({
       threshold: r.threshold,
       outcomes: r.cal.outcomes,
-      allowed: r.suite.top1 >= 0.9 && r.suite.refusalRecall === 1,
+      allowed: r.allows,
     })),
   );
   const [a, b] = check.halves;

@@ -233,17 +233,16 @@ export class IntentModel {
     this.key = createHash('sha256')
       .update(JSON.stringify([FORMAT, ANALYSIS_VERSION, digest, base?.key ?? null]))
       .digest('hex');
-    const key = this.key;
     const dirs = typeof cacheDirs === 'string' ? [cacheDirs] : cacheDirs;
-    let w = trained.get(key);
+    let w = trained.get(this.key);
     if (!w) {
-      w = cachedPacked(dirs, `intent-${key.slice(0, 24)}.bin`, {
+      w = cachedPacked(dirs, `intent-${this.key.slice(0, 24)}.bin`, {
         build: () => train(examples, base?.w),
         pack,
         unpack: (p) => unpack(p, base?.w),
       });
     }
-    trained.set(key, w);
+    trained.set(this.key, w);
     this.w = w;
   }
 
