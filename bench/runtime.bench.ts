@@ -43,13 +43,19 @@ const QUESTIONS = readFileSync(join(ROOT, 'bench/questions.txt'), 'utf8')
 const BATCH = Array.from({ length: 25 }, () => QUESTIONS)
   .flat()
   .join('\n');
-/** The study sets' 1,000 questions, each asked once, one a line. */
+/**
+ * The first 1,000 study questions (ids EE to TT, written as study sets; the 1,000 that joined in
+ * round 17 are left out so the figure stays comparable), each asked once, one a line.
+ */
 const DISTINCT = (() => {
   const sets = parse(readFileSync(join(ROOT, 'test/quality/study.yaml'), 'utf8')) as Record<
     'inScope' | 'outOfScope',
-    { q: string }[]
+    { id: string; q: string }[]
   >;
-  return [...sets.inScope, ...sets.outOfScope].map((x) => x.q.replace(/\s+/g, ' ')).join('\n');
+  return [...sets.inScope, ...sets.outOfScope]
+    .filter((x) => /^(EE|FF|GG|P[A-D]|RR|SS|TT)\d/.test(x.id))
+    .map((x) => x.q.replace(/\s+/g, ' '))
+    .join('\n');
 })();
 const DISTINCT_COUNT = DISTINCT.split('\n').length;
 

@@ -234,7 +234,7 @@ export async function loadStandardSets(dir: string): Promise<NamedSet[]> {
   return [
     { name: 'suite', set: suite, study: true },
     { name: 'blind dev', set: splitSet(blind, 'dev'), study: true },
-    { name: 'study 1000', set: study, study: true },
+    { name: 'study 2000', set: study, study: true },
     { name: 'blind test', set: splitSet(blind, 'test'), study: false },
     ...heldOut,
   ];
@@ -245,9 +245,11 @@ export async function loadStandardSets(dir: string): Promise<NamedSet[]> {
  * In round 11 the odd-numbered sets up to final57, and in round 13 those from final59 to final69,
  * became training data (scripts/training/writer-finalN.yaml), as did the odd-numbered sets written
  * in round 13 (final71 to final93); the even-numbered ones up to final80, and final82 and final84
- * (round 14), and final86 to final92 (round 15), are held out.
+ * (round 14), and final86 to final92 (round 15), are held out. In round 17 the oldest twenty of
+ * them moved: final2 to final20 became training data, and final22 to final40 study sets
+ * (test/quality/study.yaml).
  */
-const FINAL_SETS = Array.from({ length: 48 }, (_, i) => 2 * i + 2);
+const FINAL_SETS = Array.from({ length: 28 }, (_, i) => 2 * i + 42);
 
 /** The held-out sets after the blind test half, in the order they were written: name and file. */
 const HELD_OUT: [string, string][] = [
@@ -259,7 +261,7 @@ const HELD_OUT: [string, string][] = [
 export const STANDARD_SET_NAMES = [
   'suite',
   'blind dev',
-  'study 1000',
+  'study 2000',
   'blind test',
   ...HELD_OUT.map(([n]) => n),
 ];

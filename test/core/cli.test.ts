@@ -127,12 +127,12 @@ describe('cli', () => {
   it('eval prints the question sets side by side, and misses only for the sets that may be studied', () => {
     const run = cli(['eval', '--misses']);
     expect(run.status).toBe(0);
-    for (const set of ['suite', 'blind dev', 'blind test', 'fresh 100', 'final2 100'])
+    for (const set of ['suite', 'blind dev', 'blind test', 'fresh 100', 'final42 100'])
       expect(run.stdout).toMatch(new RegExp(`^\\| ${set} \\| \\d+ \\| \\d+ \\| \\d+\\.\\d%`, 'm'));
     expect(run.stdout).toContain('## blind dev');
     expect(run.stdout).not.toContain('## blind test');
     expect(run.stdout).not.toContain('## fresh 100');
-    expect(run.stdout).not.toContain('## final2 100');
+    expect(run.stdout).not.toContain('## final42 100');
   });
 
   it('eval on one file prints its figures and misses', () => {

@@ -47,7 +47,7 @@ describe('the blind and fresh question sets', () => {
     for (const s of blind)
       for (const q of [...s.set.inScope, ...s.set.outOfScope])
         expect(half(q.id)).toBe(s.name === 'blind dev' ? 'dev' : 'test');
-    for (const name of ['fresh 100', 'final2 100']) {
+    for (const name of ['fresh 100', 'final42 100']) {
       const fresh = sets.find((s) => s.name === name)?.set;
       expect((fresh?.inScope.length ?? 0) + (fresh?.outOfScope.length ?? 0)).toBe(100);
     }
