@@ -84,10 +84,11 @@ function asksAboutTies(text: string, folded: string): boolean {
 
 /**
  * Other ways of asking about a council's ties: "its international ties", "our overseas links",
- * "a link with a city in Korea", "a link with a South Korean city", "links with any cities overseas".
+ * "its overseas city links", "intl links", "a link with a city in Korea", "a link with a South
+ * Korean city", "links with any cities overseas".
  */
 const TIE_WORDS =
-  /\b(overseas|international|foreign|offshore) (relationships?|ties|links?|partnerships?|connections?)\b|\b(links?|ties|relationships?|connections?) (with|to) ((a|an|any|some) )?(\w+ ){0,2}(cit(y|ies)|towns?|municipalit(y|ies))\b/;
+  /\b(overseas|international|intl|foreign|offshore) ((city|cities|town|towns|sister|twin) )?(relationships?|ties|links?|partnerships?|connections?)\b|\b(links?|ties|relationships?|connections?) (with|to) ((a|an|any|some) )?(\w+ ){0,2}(cit(y|ies)|towns?|municipalit(y|ies))\b/;
 
 /**
  * Words that ask about a part of a council's record. The second pattern's words are commoner ("run",
@@ -344,7 +345,7 @@ const APPROVES =
 
 /** Countries a question may name, as the register spells them. */
 const COUNTRY_WORDS: [RegExp, string][] = [
-  [/\b(china|chinese|prc)\b/, 'China'],
+  [/\b(china|chinese|prc|peoples? republic)\b/, 'China'],
   [/\b(japan|japanese)\b/, 'Japan'],
   [/\b(usa?|america|american|united states|states)\b/, 'United States'],
   [/\b(australia|australian|aussie|oz)\b/, 'Australia'],
@@ -401,9 +402,12 @@ function namedCountry(register: Register, folded: string): string | undefined {
   return named.size === 1 ? [...named][0] : undefined;
 }
 
-/** "Which councils have…", "any NZ councils twinned with…", "which councils on your list have…". */
+/**
+ * "Which councils have…", "any NZ councils twinned with…", "which councils on your list have…",
+ * "give me a few NZ councils with…".
+ */
 const ASKS_WHICH_COUNCILS =
-  /\b(which|what|any|how many)\s+(nz\s+|new zealand\s+|kiwi\s+|other\s+)?(councils?|cities|towns|places|districts|regions)\b(\s+\w+){0,3}?\s+(have|has|had|with|are|is|twinned|linked|paired|got)\b/;
+  /\b(which|what|any|how many|(?:give|name|list|show)(?: me)? (?:a few|some|a couple of))\s+(nz\s+|new zealand\s+|kiwi\s+|other\s+)?(councils?|cities|towns|places|districts|regions)\b(\s+\w+){0,3}?\s+(have|has|had|with|are|is|twinned|linked|paired|got)\b/;
 
 /**
  * The one country of a (folded) question that asks which councils have ties there ("any NZ councils twinned

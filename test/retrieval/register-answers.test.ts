@@ -234,6 +234,14 @@ describe('the oldest ties with a country, across the register', () => {
       'register:hastings',
     );
   });
+
+  it('knows China as "the People\'s Republic"', () => {
+    const a = ask(
+      "which NZ council was the very first to sign a sister city deal with the People's Republic?",
+    );
+    expect(a.reply.entryId).toBe('register:hastings');
+    expect(replyToPlain(a.reply)).toMatch(/Hastings has the oldest tie with China\./);
+  });
 });
 
 describe('ties in one country, across the register', () => {
@@ -406,6 +414,11 @@ describe("other ways of asking about a council's ties", () => {
     ['does Rotorua have links with any cities overseas?', 'register:rotorua'],
     ["rotorua's sister cites?? who are they", 'register:rotorua'],
     ['hamilton sister ctiy list', 'register:hamilton'],
+    // A word between "overseas" and "links", an abbreviation, and a possessive typed without its
+    // apostrophe.
+    ["which of upper hutt's overseas city links are still active?", 'register:upper-hutt'],
+    ['tauranga intl links - any dormant?', 'register:tauranga'],
+    ['what are palmerston norths overseas sister relationships', 'register:palmerston-north'],
   ])('%s', (question, id) => {
     expect(ask(question).reply.entryId).toBe(id);
   });
@@ -418,5 +431,16 @@ describe("other ways of asking about a council's ties", () => {
     expect(replyToPlain(ask('which councils have a link with a Korean city?').reply)).toMatch(
       /have ties in South Korea/,
     );
+  });
+
+  it('reads "give me a few councils with…" as asking which councils, and "a few councils" alone as not', () => {
+    expect(
+      replyToPlain(ask('can you name a few NZ councils with japanese sister cities?').reply),
+    ).toMatch(/have ties in Japan/);
+    expect(
+      replyToPlain(
+        ask('a few councils with japanese sister cities got NZSIS briefings, should we?').reply,
+      ),
+    ).not.toMatch(/have ties in Japan/);
   });
 });
