@@ -70,7 +70,7 @@ const RULES: [OutOfScope, RegExp, RegExp?][] = [
   [
     'political',
     new RegExp(
-      `\\b(should|must|ought) (nz|new zealand|we|the council|our council|councils|the government)\\b.*\\b(cut|end|cancel|drop|sever|break|ban|boycott)\\b|\\b(is|was) the (government|minister|council|pm|prime minister)\\b.*\\b(right|wrong|correct)\\b|\\b(what do you think|your (view|views|opinion|position)|do you (support|agree|like)|are you (for|against))\\b.*\\b(${STATES}|government|policy|law|bill|party|labour|national|greens|act party|election)\\b|\\bwho should (i|we) vote\\b|\\bshould (i|we|people|voters|residents|locals|anyone|they) (still |even |really )?vote (for|against)\\b|\\b(which|what) side (is|was) (right|correct|in the right)\\b|\\b(is|was|are) (the |this |that )?(new )?(foreign interference )?(law|act|bill|policy|legislation)\\b.*\\b(good|bad) (thing|idea)\\b|\\battack on (civil liberties|free speech|freedom)\\b|\\b(list|which) (of )?countries (we|councils|nz) (shouldnt|should not|must not)\\b`,
+      `\\b(should|must|ought) (nz|new zealand|we|the council|our council|councils|the government)\\b.*\\b(cut|end|cancel|drop|sever|break|ban|boycott)\\b|\\b(is|was) the (government|minister|council|pm|prime minister)\\b.*\\b(right|wrong|correct)\\b|\\b(what do you think|your (view|views|opinion|position)|do you (support|agree|like)|are you (for|against))\\b.*\\b(${STATES}|government|policy|law|bill|party|labour|national|greens|act party|election)\\b|\\bwho should (i|we) vote\\b|\\bshould (i|we|people|voters|residents|locals|anyone|they) (still |even |really )?vote (for|against)\\b|\\b(which|what) side (is|was) (right|correct|in the right)\\b|\\b(is|was|are) (the |this |that )?(new )?(foreign interference )?(law|act|bill|policy|legislation)\\b.*\\b(good|bad) (thing|idea)\\b|\\battack on (civil liberties|free speech|freedom)\\b|\\b(list|which) (of )?countries (we|councils|nz) (shouldnt|should not|must not)\\b|\\b(is|are|was|were) (?!(it|i|we|you|this|that|there)\\b)[a-z ]{1,40} (mad|crazy|insane|stupid|nuts|bonkers|daft) (to|for) (keep|keeping|cut|cutting|end|ending|drop|dropping|have|having|stay|staying|sign|signing|continue|continuing)\\b`,
     ),
   ],
   [
@@ -79,7 +79,7 @@ const RULES: [OutOfScope, RegExp, RegExp?][] = [
   ],
   [
     'travel-logistics',
-    /\b(weather|forecast|temperature|time difference|time diff|time zones?|timezones?|exchange rate|currency|yuan|renminbi|yen|tipping|tip in|how much (should|do) (we|i) tip|visa|visas|travel insurance|insurance company|frequent flyer|airpoints|jet lag|what to pack|packing list|cheap(est)? flights?|flight times?|restaurants?|where to eat|sightseeing|tourist attractions?)\b/,
+    /\b(weather|forecast|temperature|time (difference|diffrence|differnce|diference)|time diff|time zones?|timezones?|exchange rate|currency|yuan|renminbi|yen|tipping|tip in|how much (should|do) (we|i) tip|visa|visas|travel insurance|insurance company|frequent flyer|airpoints|jet lag|what to pack|packing list|cheap(est)? flights?|flight times?|restaurants?|where to eat|sightseeing|tourist attractions?)\b/,
     /\b(interference|nzsis|sis|security|safetravel|safe travel|advisory|warning|warnings|mfats?|advice level|level [1-4]|non essential|do not travel|avoid|risk|device|laptop|phone|gift|declare|register|accept|accepting|hospitality|offered|paid for|pays for)\b/,
   ],
   [

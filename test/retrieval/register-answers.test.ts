@@ -195,6 +195,23 @@ describe('register answers on the shipped knowledge', () => {
   });
 });
 
+describe("what a council's record never holds", () => {
+  it.each([
+    "Christchurch's sister city Christchurch in Dorset: who's the current contact there, and is there an email for them?",
+    'exact wording of the agreement Hastings signed with Guilin?',
+    'Invercargill was going to review its sister cities. Did that get approved in the end?',
+  ])('"%s" is not answered with the record', (q) => {
+    const a = ask(q);
+    expect(a.reply.entryId ?? '').not.toMatch(/^register:/);
+  });
+
+  it('still answers who signed a tie, which a record often says', () => {
+    expect(ask('Hastings and Guilin - when was it signed and who signed it?').reply.entryId).toBe(
+      'register:hastings',
+    );
+  });
+});
+
 describe('the oldest ties with a country, across the register', () => {
   it('names the council with the oldest tie, the runners-up, and cites them', () => {
     const a = ask('Which council had the first sister city with mainland China?');

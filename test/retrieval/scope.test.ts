@@ -42,6 +42,9 @@ describe('out-of-scope questions', () => {
     ['Was the Dunedin mayor naive about the risk from his sister cities?', 'person'],
     ["whats the invercargill mayor's personal mobile? need him urgently", 'personal-data'],
     ['can you give me the home address of the consul-general', 'personal-data'],
+    // A common misspelling, and a verdict on a council's choice asked for in everyday words.
+    ['time diffrence between nelson and eureka in july?', 'travel-logistics'],
+    ['Is Hamilton mad to keep its Chengdu link? honestly, yes or no', 'political'],
   ])('"%s" is declined as %s', (q, kind) => {
     expect(detectOutOfScope(q)).toBe(kind);
     const a = ask(q);
@@ -72,6 +75,9 @@ describe('out-of-scope questions', () => {
     'a trade association guy has taken me to lunch six times this year. is this how it starts?',
     'will our travel insurance still cover us if MFAT raises the warning for the region?',
     'why would anyone bother spying on a small district? we do rubbish collection and dog rego',
+    // "Mad" or "crazy" about oneself or a situation is not a verdict asked for.
+    'am I mad to worry about the interpreter always asking about the port?',
+    'is it crazy to keep using my council phone on the trip?',
   ])('"%s" is a fair question, not declined', (q) => {
     expect(detectOutOfScope(q)).toBeUndefined();
   });
