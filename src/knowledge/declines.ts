@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DECLINE_KINDS } from '../retrieval/scope.js';
-import { knowledgeError, parseYamlText } from './problems.js';
+import { type Checked, checkYamlText, knowledgeError } from './problems.js';
 
 export const DECLINES_FILE = 'out-of-scope.yaml';
 
@@ -37,15 +37,14 @@ export async function loadDeclines(dir: string): Promise<Declines> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { declines: [], uncovered: [] };
     throw err;
   }
-  let data: unknown;
+  let parsed: Checked<z.output<typeof DeclinesSchema>>;
   try {
-    data = parseYamlText(text);
+    parsed = checkYamlText(text, DeclinesSchema, import.meta.url);
   } catch (err) {
     throw knowledgeError([
       { file: DECLINES_FILE, message: `not valid YAML: ${(err as Error).message.split('\n')[0]}` },
     ]);
   }
-  const parsed = DeclinesSchema.safeParse(data);
   if (!parsed.success)
     throw knowledgeError(
       parsed.error.issues.map((issue) => ({

@@ -5,9 +5,15 @@ import type { z } from 'zod';
 import { AdvisorError, ErrorCode } from '../errors.js';
 import { loadDeclines } from './declines.js';
 import { loadNzCouncils, NZ_COUNCILS_FILE, type NzCouncils } from './nz-councils.js';
-import { type KnowledgeProblem, knowledgeError, parseYamlText, withYamlCache } from './problems.js';
+import {
+  type Checked,
+  checkYamlText,
+  type KnowledgeProblem,
+  knowledgeError,
+  withYamlCache,
+} from './problems.js';
 import { loadRegister, REGISTER_FILE, type Register } from './register.js';
-import { type Entry, EntryFrontMatterSchema } from './schema.js';
+import { type Entry, EntryFrontMatterSchema, SCHEMA_MODULE } from './schema.js';
 
 /** The largest answer body we accept; longer text belongs in several entries. */
 export const MAX_ANSWER_CHARS = 2500;
@@ -55,9 +61,9 @@ export function parseEntry(
       problems: [{ file, message: 'must start with a front matter block between two "---" lines' }],
     };
   }
-  let data: unknown;
+  let parsed: Checked<z.output<typeof EntryFrontMatterSchema>>;
   try {
-    data = parseYamlText(match[1] ?? '');
+    parsed = checkYamlText(match[1] ?? '', EntryFrontMatterSchema, SCHEMA_MODULE);
   } catch (err) {
     const line = isYamlError(err) ? ` (line ${(err.linePos?.[0]?.line ?? 0) + 1})` : '';
     return {
@@ -69,12 +75,14 @@ export function parseEntry(
       ],
     };
   }
-  const idGuess =
-    typeof data === 'object' && data !== null && typeof (data as { id?: unknown }).id === 'string'
-      ? (data as { id: string }).id
-      : undefined;
-  const parsed = EntryFrontMatterSchema.safeParse(data);
-  if (!parsed.success) return { problems: zodProblems(file, idGuess, parsed.error) };
+  if (!parsed.success) {
+    const { data } = parsed;
+    const idGuess =
+      typeof data === 'object' && data !== null && typeof (data as { id?: unknown }).id === 'string'
+        ? (data as { id: string }).id
+        : undefined;
+    return { problems: zodProblems(file, idGuess, parsed.error) };
+  }
   const answer = detached((match[2] ?? '').trim());
   const problems: KnowledgeProblem[] = [];
   if (answer.length < 20)

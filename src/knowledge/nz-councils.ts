@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { knowledgeError, listProblems, readOptionalYaml } from './problems.js';
+import { knowledgeError, listProblems, readOptionalChecked } from './problems.js';
 import { SourceSchema } from './schema.js';
 
 const NzCouncilSchema = z.strictObject({
@@ -35,12 +35,16 @@ export const NZ_COUNCILS_FILE = 'nz-councils.yaml';
 
 /** Loads the list of NZ councils if the file exists; a broken file stops start-up naming the council. */
 export async function loadNzCouncils(dir: string): Promise<NzCouncils | undefined> {
-  const data = await readOptionalYaml(dir, NZ_COUNCILS_FILE);
-  if (data === undefined) return undefined;
-  const parsed = NzCouncilsSchema.safeParse(data);
+  const parsed = await readOptionalChecked(
+    dir,
+    NZ_COUNCILS_FILE,
+    NzCouncilsSchema,
+    import.meta.url,
+  );
+  if (parsed === undefined) return undefined;
   if (parsed.success) return parsed.data;
   throw knowledgeError(
-    listProblems(NZ_COUNCILS_FILE, data, parsed.error.issues, 'councils', (c) =>
+    listProblems(NZ_COUNCILS_FILE, parsed.data, parsed.error.issues, 'councils', (c) =>
       typeof c.name === 'string' ? `council ${c.name}` : undefined,
     ),
   );

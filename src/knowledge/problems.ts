@@ -1,8 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type * as Yaml from 'yaml';
+import { type ZodError, type ZodType, z } from 'zod';
 import { readJson, writeJson } from '../disk-cache.js';
 import { AdvisorError, ErrorCode } from '../errors.js';
 
@@ -23,8 +26,9 @@ export function formatProblem(p: KnowledgeProblem): string {
 /**
  * Parsed YAML kept between runs, keyed by a hash of the text: parsing the knowledge folder's YAML
  * is most of its loading time, and the same text always parses to the same value (the core
- * schema gives only strings, numbers, booleans, nulls, lists and maps). Validation still runs on
- * every load. Texts that fail to parse are never kept.
+ * schema gives only strings, numbers, booleans, nulls, lists and maps). Texts that fail to parse
+ * are never kept. A text checked against a schema (`checkYamlText`) is kept as the checked value
+ * too, keyed also by the checking code, so an unchanged file is not checked again.
  */
 const CACHE_FORMAT = 1;
 const parsedCache = new Map<string, string>();
@@ -113,20 +117,110 @@ function parseYaml(text: string): unknown {
 
 /** Reads and parses an optional YAML file in the knowledge folder: `undefined` when it is absent. */
 export async function readOptionalYaml(dir: string, file: string): Promise<unknown> {
-  let text: string;
+  const text = await readOptionalText(dir, file);
+  return text === undefined ? undefined : yamlOf(file, () => parseYamlText(text));
+}
+
+/** An optional file's text: `undefined` when it is absent. */
+async function readOptionalText(dir: string, file: string): Promise<string | undefined> {
   try {
-    text = await readFile(join(dir, file), 'utf8');
+    return await readFile(join(dir, file), 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
+}
+
+/** Runs `parse`, turning a YAML error into a problem that names the file. */
+function yamlOf<T>(file: string, parse: () => T): T {
   try {
-    return parseYamlText(text);
+    return parse();
   } catch (err) {
     throw knowledgeError([
       { file, message: `not valid YAML: ${(err as Error).message.split('\n')[0]}` },
     ]);
   }
+}
+
+/** A checked YAML text: the checked value, or the schema's issues with the parsed value they are about. */
+export type Checked<T> =
+  | { success: true; data: T }
+  | { success: false; error: ZodError; data: unknown };
+
+/** What the checking code is: one fingerprint per schema, worked out when first needed. */
+const fingerprints = new WeakMap<ZodType, string>();
+
+/**
+ * A fingerprint of the code that checks against `schema`, defined in the module at `moduleUrl`:
+ * that module's file (in the bundle, the chunk holding it, rules and messages included), the
+ * schema's shape as JSON Schema (which names the lists of kinds and the patterns it takes from
+ * other modules) and zod's version. A file that cannot be read gives a fingerprint no cache has.
+ */
+function fingerprint(schema: ZodType, moduleUrl: string): string {
+  let print = fingerprints.get(schema);
+  if (print === undefined) {
+    try {
+      const { major, minor, patch } = z.core.version;
+      print = createHash('sha256')
+        .update(readFileSync(fileURLToPath(moduleUrl)))
+        .update(JSON.stringify(z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' })))
+        .update(`zod ${major}.${minor}.${patch}`)
+        .digest('base64url');
+    } catch {
+      print = randomUUID();
+    }
+    fingerprints.set(schema, print);
+  }
+  return print;
+}
+
+/**
+ * Parses a YAML text and checks it against `schema` (defined in the module at `moduleUrl`), as
+ * `schema.safeParse(parseYamlText(text))` would. Inside `withYamlCache`, a text that passed the
+ * same check before comes back from the cache as the checked value, unparsed and unchecked: zod's
+ * first runs are most of what loading unchanged knowledge costs. Only passing texts are kept. A
+ * YAML error is thrown, as `parseYamlText` throws it.
+ */
+export function checkYamlText<T>(text: string, schema: ZodType<T>, moduleUrl: string): Checked<T> {
+  if (!recording) return checkValue(parseYamlText(text), schema);
+  const textKey = hashText(text);
+  const key = `checked:${fingerprint(schema, moduleUrl)}:${textKey}`;
+  const cached = parsedCache.get(key);
+  if (cached !== undefined) {
+    recording.set(key, cached);
+    return { success: true, data: JSON.parse(cached) as T };
+  }
+  const checked = checkValue(parseYamlText(text), schema);
+  if (checked.success) {
+    // The checked value stands in for the parsed one; a text that fails keeps its parsed value.
+    recording.delete(textKey);
+    recording.set(key, JSON.stringify(checked.data));
+    misses++;
+  }
+  return checked;
+}
+
+function checkValue<T>(data: unknown, schema: ZodType<T>): Checked<T> {
+  const parsed = schema.safeParse(data);
+  return parsed.success
+    ? { success: true, data: parsed.data }
+    : { success: false, error: parsed.error, data };
+}
+
+/**
+ * Reads an optional YAML file in the knowledge folder and checks it (see `checkYamlText`):
+ * `undefined` when it is absent.
+ */
+export async function readOptionalChecked<T>(
+  dir: string,
+  file: string,
+  schema: ZodType<T>,
+  moduleUrl: string,
+): Promise<Checked<T> | undefined> {
+  const text = await readOptionalText(dir, file);
+  return text === undefined
+    ? undefined
+    : yamlOf(file, () => checkYamlText(text, schema, moduleUrl));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { foldText } from '../retrieval/normalise.js';
-import { knowledgeError, listProblems, readOptionalYaml } from './problems.js';
+import { knowledgeError, listProblems, readOptionalChecked } from './problems.js';
 import { isoDay, SourceSchema } from './schema.js';
 
 /** What kind of tie a relationship is, in the words councils use. */
@@ -122,12 +122,11 @@ export const REGISTER_FILE = 'sister-cities.yaml';
 
 /** Loads the register if the file exists; a broken file stops start-up naming the council and field. */
 export async function loadRegister(dir: string): Promise<Register | undefined> {
-  const data = await readOptionalYaml(dir, REGISTER_FILE);
-  if (data === undefined) return undefined;
-  const parsed = RegisterSchema.safeParse(data);
+  const parsed = await readOptionalChecked(dir, REGISTER_FILE, RegisterSchema, import.meta.url);
+  if (parsed === undefined) return undefined;
   if (!parsed.success)
     throw knowledgeError(
-      listProblems(REGISTER_FILE, data, parsed.error.issues, 'councils', (c) =>
+      listProblems(REGISTER_FILE, parsed.data, parsed.error.issues, 'councils', (c) =>
         typeof c.place === 'string' ? `council ${c.place}` : undefined,
       ),
     );

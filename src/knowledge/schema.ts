@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** This module, whose rules check an entry: `checkYamlText` keys what it keeps by its code. */
+export const SCHEMA_MODULE = import.meta.url;
+
 /** A calendar date written YYYY-MM-DD. */
 export const isoDay = z
   .string()

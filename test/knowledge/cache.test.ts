@@ -3,8 +3,14 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { loadContent } from '../../src/app.js';
 import { decodePacked, encodePacked } from '../../src/disk-cache.js';
+import { DeclinesSchema } from '../../src/knowledge/declines.js';
+import { NzCouncilsSchema } from '../../src/knowledge/nz-councils.js';
+import { checkYamlText, withYamlCache } from '../../src/knowledge/problems.js';
+import { RegisterSchema } from '../../src/knowledge/register.js';
+import { EntryFrontMatterSchema } from '../../src/knowledge/schema.js';
 import { IntentModel } from '../../src/retrieval/intent.js';
 
 const FIXTURE = new URL('../fixtures/knowledge', import.meta.url).pathname;
@@ -60,6 +66,65 @@ describe('the parsed-YAML cache', () => {
     await expect(loadContent(knowledgeDir, [cacheDir])).resolves.toBeTruthy();
     await writeFile(join(knowledgeDir, 'sister-cities.yaml'), 'councils: [unclosed\n');
     await expect(loadContent(knowledgeDir, [cacheDir])).rejects.toThrow(/sister-cities\.yaml/);
+  });
+});
+
+describe('the checked-YAML cache', () => {
+  const schemas = () => [EntryFrontMatterSchema, DeclinesSchema, RegisterSchema, NzCouncilsSchema];
+
+  it('does not check an unchanged file again, and gives the same knowledge', async () => {
+    const fresh = await loadContent(knowledgeDir);
+    await loadContent(knowledgeDir, [cacheDir]);
+    const spies = schemas().map((schema) => vi.spyOn(schema, 'safeParse'));
+    try {
+      const cached = await loadContent(knowledgeDir, [cacheDir]);
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+      expect(plain(cached)).toEqual(plain(fresh));
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+  });
+
+  it('checks a changed file again, so a mistake in it is still caught', async () => {
+    await loadContent(knowledgeDir, [cacheDir]);
+    const path = join(knowledgeDir, 'guidance', 'gifts-koha.md');
+    const text = await readFile(path, 'utf8');
+    await writeFile(path, text.replace(/^reviewBy: .*$/m, 'reviewBy: 2020-01-01'));
+    const spy = vi.spyOn(EntryFrontMatterSchema, 'safeParse');
+    try {
+      await expect(loadContent(knowledgeDir, [cacheDir])).rejects.toThrow(
+        /gifts-koha.*field "reviewBy": must be later than reviewed/s,
+      );
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('checks again when the checking code changes', async () => {
+    const code = join(dir, 'rules.js');
+    const schema = z.strictObject({ name: z.string() });
+    const load = () =>
+      withYamlCache([cacheDir], async () =>
+        checkYamlText('name: Aroha\n', schema, `file://${code}`),
+      );
+    await writeFile(code, 'rules, version 1');
+    expect(await load()).toEqual({ success: true, data: { name: 'Aroha' } });
+    const spy = vi.spyOn(schema, 'safeParse');
+    try {
+      await load();
+      expect(spy).not.toHaveBeenCalled();
+      // A new process would read the changed file; here a new schema object stands for it.
+      await writeFile(code, 'rules, version 2');
+      const changed = z.strictObject({ name: z.string() });
+      const changedSpy = vi.spyOn(changed, 'safeParse');
+      await withYamlCache([cacheDir], async () =>
+        checkYamlText('name: Aroha\n', changed, `file://${code}`),
+      );
+      expect(changedSpy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 
