@@ -115,12 +115,6 @@ function parseYaml(text: string): unknown {
   return doc.toJS();
 }
 
-/** Reads and parses an optional YAML file in the knowledge folder: `undefined` when it is absent. */
-export async function readOptionalYaml(dir: string, file: string): Promise<unknown> {
-  const text = await readOptionalText(dir, file);
-  return text === undefined ? undefined : yamlOf(file, () => parseYamlText(text));
-}
-
 /** An optional file's text: `undefined` when it is absent. */
 async function readOptionalText(dir: string, file: string): Promise<string | undefined> {
   try {
@@ -149,6 +143,19 @@ export type Checked<T> =
 
 /** What the checking code is: one fingerprint per schema, worked out when first needed. */
 const fingerprints = new WeakMap<ZodType, string>();
+/** Each module file's digest, read once: in the bundle, several schemas share one chunk. */
+const moduleDigests = new Map<string, string>();
+
+function moduleDigest(moduleUrl: string): string {
+  let digest = moduleDigests.get(moduleUrl);
+  if (digest === undefined) {
+    digest = createHash('sha256')
+      .update(readFileSync(fileURLToPath(moduleUrl)))
+      .digest('base64url');
+    moduleDigests.set(moduleUrl, digest);
+  }
+  return digest;
+}
 
 /**
  * A fingerprint of the code that checks against `schema`, defined in the module at `moduleUrl`:
@@ -162,7 +169,7 @@ function fingerprint(schema: ZodType, moduleUrl: string): string {
     try {
       const { major, minor, patch } = z.core.version;
       print = createHash('sha256')
-        .update(readFileSync(fileURLToPath(moduleUrl)))
+        .update(moduleDigest(moduleUrl))
         .update(JSON.stringify(z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' })))
         .update(`zod ${major}.${minor}.${patch}`)
         .digest('base64url');

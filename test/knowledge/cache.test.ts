@@ -8,7 +8,6 @@ import { loadContent } from '../../src/app.js';
 import { decodePacked, encodePacked } from '../../src/disk-cache.js';
 import { DeclinesSchema } from '../../src/knowledge/declines.js';
 import { NzCouncilsSchema } from '../../src/knowledge/nz-councils.js';
-import { checkYamlText, withYamlCache } from '../../src/knowledge/problems.js';
 import { RegisterSchema } from '../../src/knowledge/register.js';
 import { EntryFrontMatterSchema } from '../../src/knowledge/schema.js';
 import { IntentModel } from '../../src/retrieval/intent.js';
@@ -104,28 +103,22 @@ describe('the checked-YAML cache', () => {
 
   it('checks again when the checking code changes', async () => {
     const code = join(dir, 'rules.js');
-    const schema = z.strictObject({ name: z.string() });
-    const load = () =>
-      withYamlCache([cacheDir], async () =>
-        checkYamlText('name: Aroha\n', schema, `file://${code}`),
+    /** Loads one text in a fresh copy of the module, as a new process would, with `rules` as its code. */
+    const checksIn = async (rules: string) => {
+      await writeFile(code, rules);
+      vi.resetModules();
+      const fresh = await import('../../src/knowledge/problems.js');
+      const schema = z.strictObject({ name: z.string() });
+      const spy = vi.spyOn(schema, 'safeParse');
+      const checked = await fresh.withYamlCache([cacheDir], async () =>
+        fresh.checkYamlText('name: Aroha\n', schema, `file://${code}`),
       );
-    await writeFile(code, 'rules, version 1');
-    expect(await load()).toEqual({ success: true, data: { name: 'Aroha' } });
-    const spy = vi.spyOn(schema, 'safeParse');
-    try {
-      await load();
-      expect(spy).not.toHaveBeenCalled();
-      // A new process would read the changed file; here a new schema object stands for it.
-      await writeFile(code, 'rules, version 2');
-      const changed = z.strictObject({ name: z.string() });
-      const changedSpy = vi.spyOn(changed, 'safeParse');
-      await withYamlCache([cacheDir], async () =>
-        checkYamlText('name: Aroha\n', changed, `file://${code}`),
-      );
-      expect(changedSpy).toHaveBeenCalledTimes(1);
-    } finally {
-      spy.mockRestore();
-    }
+      expect(checked).toEqual({ success: true, data: { name: 'Aroha' } });
+      return spy.mock.calls.length;
+    };
+    expect(await checksIn('rules, version 1')).toBe(1);
+    expect(await checksIn('rules, version 1')).toBe(0);
+    expect(await checksIn('rules, version 2')).toBe(1);
   });
 });
 
