@@ -1,8 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { DECLINE_KINDS } from '../retrieval/scope.js';
-import { type Checked, checkYamlText, knowledgeError } from './problems.js';
+import { knowledgeError, readOptionalChecked } from './problems.js';
 
 export const DECLINES_FILE = 'out-of-scope.yaml';
 
@@ -30,21 +28,8 @@ export const DeclinesSchema = z.strictObject({
  * not. The file is optional; a broken one stops start-up naming the example and field.
  */
 export async function loadDeclines(dir: string): Promise<Declines> {
-  let text: string;
-  try {
-    text = await readFile(join(dir, DECLINES_FILE), 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { declines: [], uncovered: [] };
-    throw err;
-  }
-  let parsed: Checked<z.output<typeof DeclinesSchema>>;
-  try {
-    parsed = checkYamlText(text, DeclinesSchema, import.meta.url);
-  } catch (err) {
-    throw knowledgeError([
-      { file: DECLINES_FILE, message: `not valid YAML: ${(err as Error).message.split('\n')[0]}` },
-    ]);
-  }
+  const parsed = await readOptionalChecked(dir, DECLINES_FILE, DeclinesSchema, import.meta.url);
+  if (parsed === undefined) return { declines: [], uncovered: [] };
   if (!parsed.success)
     throw knowledgeError(
       parsed.error.issues.map((issue) => ({
