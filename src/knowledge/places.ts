@@ -85,8 +85,9 @@ function matchNames<T>(
     for (const form of possessive ? [` ${name} `, ` ${name}s `] : [` ${name} `]) {
       let at = folded.indexOf(form);
       while (at >= 0) {
-        // "trans-Tasman" is about the sea, not the Tasman District.
-        if (!folded.slice(0, at).endsWith(' trans')) {
+        // "trans-Tasman", "across the Tasman" and "the Tasman Sea" are about the sea (and
+        // Australia), not the Tasman District.
+        if (!(name === 'tasman' && theSea(folded, at, form.length))) {
           for (const value of byName.get(name) ?? [])
             if (!found.some((f) => f.value === value)) found.push({ value, at });
           folded = `${folded.slice(0, at + 1)}${' '.repeat(form.length - 2)}${folded.slice(at + form.length - 1)}`;
@@ -96,6 +97,15 @@ function matchNames<T>(
     }
   }
   return found.sort((a, b) => a.at - b.at).map((f) => f.value);
+}
+
+/** True when "tasman" at `at` (a match `length` long, spaces included) is the sea, not the district. */
+function theSea(folded: string, at: number, length: number): boolean {
+  return (
+    / (trans|(across|over|cross|crossing|other side of) the) $/.test(
+      folded.slice(Math.max(0, at - 30), at + 1),
+    ) || /^ sea\b/.test(folded.slice(at + length - 1, at + length + 5))
+  );
 }
 
 const councilNames = (c: { place: string; aliases: string[] }) => [c.place, ...c.aliases];

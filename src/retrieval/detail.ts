@@ -17,7 +17,7 @@ const DETAILS: { asks: RegExp; states: RegExp; statesRaw?: RegExp }[] = [
   },
   {
     // An amount of money.
-    asks: /\bhow much (does|did|do|will|would|is|was|are|were|has|have|money)\b|\bwhat (does|did|do|will|would|has|have) [a-z ]{0,60}\bcost\b|\b(total|overall|full|final) cost\b|\bcost (ratepayers|the council|council)\b|\b(membership|annual|yearly) fees?\b|\b(annual|yearly) (spend|budget)\b/,
+    asks: /\bhow much (does|did|do|will|would|is|was|are|were|has|have|money)\b|\bwhat (does|did|do|will|would|has|have) [a-z ]{0,60}\bcost\b|\b(total|overall|full|final) cost\b|\bcost (ratepayers|the council|council)\b|\b(membership|annual|yearly) fees?\b|\b(annual|yearly) (spend|budget)\b|\b(dollar|dollars|nzd) (amount|figure|sum|value)\b|\b(annual|yearly) (amount|sum)\b|\bamount (of money|in dollars)\b/,
     states: /\b\d+ ?(dollars|nzd|million|thousand)\b/,
     // Folding drops "$", so amounts are also looked for in the text as written.
     statesRaw: /\$ ?\d/,

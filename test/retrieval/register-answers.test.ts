@@ -200,6 +200,11 @@ describe("what a council's record never holds", () => {
     "Christchurch's sister city Christchurch in Dorset: who's the current contact there, and is there an email for them?",
     'exact wording of the agreement Hastings signed with Guilin?',
     'Invercargill was going to review its sister cities. Did that get approved in the end?',
+    // A head count, which a record never gives: its numbers are years.
+    'how many visitors from Kumagaya has Invercargill hosted since the tie began?',
+    'Hastings and Guilin: how many students have gone on the exchange?',
+    // A sum of money, asked in everyday words.
+    "what's the yearly dollar figure Tauranga puts into its sister cities?",
   ])('"%s" is not answered with the record', (q) => {
     const a = ask(q);
     expect(a.reply.entryId ?? '').not.toMatch(/^register:/);

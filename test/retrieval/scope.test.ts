@@ -45,6 +45,17 @@ describe('out-of-scope questions', () => {
     // A common misspelling, and a verdict on a council's choice asked for in everyday words.
     ['time diffrence between nelson and eureka in july?', 'travel-logistics'],
     ['Is Hamilton mad to keep its Chengdu link? honestly, yes or no', 'political'],
+    // A ratepayer's own business, even when the message mentions sister cities.
+    [
+      'the sister city levy is on our rates notice - can we pay the rates by instalments?',
+      'council-services',
+    ],
+    [
+      'why did Hastings have a rates increase this year, was it the sister city trips?',
+      'council-services',
+    ],
+    // Someone's links to a state are a verdict on a person.
+    ['what are their links to the CCP? the couple who run the friendship society', 'person'],
   ])('"%s" is declined as %s', (q, kind) => {
     expect(detectOutOfScope(q)).toBe(kind);
     const a = ask(q);
@@ -75,6 +86,9 @@ describe('out-of-scope questions', () => {
     'a trade association guy has taken me to lunch six times this year. is this how it starts?',
     'will our travel insurance still cover us if MFAT raises the warning for the region?',
     'why would anyone bother spying on a small district? we do rubbish collection and dog rego',
+    // A council's links, not a person's; and rates as how a programme is funded.
+    "Dunedin's sister cities: which of their links are dormant now?",
+    'is the sister city programme paid for out of rates?',
     // "Mad" or "crazy" about oneself or a situation is not a verdict asked for.
     'am I mad to worry about the interpreter always asking about the port?',
     'is it crazy to keep using my council phone on the trip?',
@@ -157,8 +171,15 @@ describe('sister-city register', () => {
     );
     // Only a question about ties gets it: the rugby in Kaikōura is not one.
     expect(ask('who won the rugby in Kaikoura?').reply.kind).toBe('no-guidance');
-    // "trans-Tasman" is about the sea, not the Tasman District.
-    expect(ask('do trans-Tasman sister city links need approval?').reply.entryId).not.toBe(
+    // "trans-Tasman", "across the Tasman" and "the Tasman Sea" are about the sea, not the Tasman
+    // District; the district itself still gets the pointer.
+    for (const q of [
+      'do trans-Tasman sister city links need approval?',
+      'do councils across the Tasman need approval for a sister city agreement?',
+      'on the other side of the Tasman Sea, can the government cancel a council sister city?',
+    ])
+      expect(ask(q).reply.entryId).not.toBe('register:not-listed:tasman');
+    expect(ask('does Tasman have any sister cities?').reply.entryId).toBe(
       'register:not-listed:tasman',
     );
   });
