@@ -54,6 +54,16 @@ describe('out-of-scope questions', () => {
       'why did Hastings have a rates increase this year, was it the sister city trips?',
       'council-services',
     ],
+    // Still emergencies and visa questions, whatever else the message says.
+    [
+      'URGENT the mayor was taken aside by border police in Shanghai an hour ago, what do we do right now',
+      'emergency',
+    ],
+    [
+      'how long does a business visa take from the Chinese embassy in Wellington?',
+      'travel-logistics',
+    ],
+    ['next rates instalment due when? I am overseas with the delegation', 'council-services'],
     // Someone's links to a state are a verdict on a person.
     ['what are their links to the CCP? the couple who run the friendship society', 'person'],
   ])('"%s" is declined as %s', (q, kind) => {
@@ -86,6 +96,17 @@ describe('out-of-scope questions', () => {
     'a trade association guy has taken me to lunch six times this year. is this how it starts?',
     'will our travel insurance still cover us if MFAT raises the warning for the region?',
     'why would anyone bother spying on a small district? we do rubbish collection and dog rego',
+    // A procedure, a definition or the law asked about, not a verdict on someone.
+    'who should I call if I think a guest at our reception is secretly acting for a foreign state?',
+    "is a 'proxy' the same as an agent of a foreign government?",
+    'can you be guilty under the new law without knowing you were working for a foreign state?',
+    // Taken aside at a dinner is not an emergency; an invitation or a gift is not council services.
+    'our deputy mayor was taken aside at a banquet in Ningbo and quizzed about the port. who do we tell?',
+    'the councillor was taken out for dinner by the delegation - does she declare it?',
+    'a developer who wants a resource consent keeps sending the team presents. is that ok?',
+    'we mostly do libraries and rubbish collection - why would another country care about us?',
+    // Consular help for a traveller with two passports is not a visa question.
+    'our councillor has dual citizenship and will travel on her other passport for the visa. can the embassy still help her if things go wrong?',
     // A council's links, not a person's; and rates as how a programme is funded.
     "Dunedin's sister cities: which of their links are dormant now?",
     'is the sister city programme paid for out of rates?',
