@@ -100,6 +100,7 @@ describe('out-of-scope questions', () => {
     'who should I call if I think a guest at our reception is secretly acting for a foreign state?',
     "is a 'proxy' the same as an agent of a foreign government?",
     'can you be guilty under the new law without knowing you were working for a foreign state?',
+    'we log suspicious contacts: is that only foreign spies, or other people as well?',
     // Taken aside at a dinner is not an emergency; an invitation or a gift is not council services.
     'our deputy mayor was taken aside at a banquet in Ningbo and quizzed about the port. who do we tell?',
     'the councillor was taken out for dinner by the delegation - does she declare it?',
