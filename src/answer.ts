@@ -488,10 +488,11 @@ function lacksDetail(question: string, reply: Reply): boolean {
  * of the MOU"); and whether a decision it mentions has since been made ("did that get approved?").
  * The record is a dated summary of sourced facts about ties. (Who signed a tie, it often says.)
  * Nor does it count people or visits ("how many Chinese students came to Nelson through the
- * Huangshi link last year?"); its numbers are years.
+ * Huangshi link last year?"); its numbers are years. Nor does it hold an address, or another
+ * country's rules for its own cities ("does Japan require its cities to get ministry approval?").
  */
 const RECORD_NEVER =
-  /\bhow many\b.{0,40}\b(students|pupils|people|visitors|tourists|delegates|residents|athletes|performers|staff|trips|visits|exchanges)\b|\bwho(s| is| was| are)? (the (current |main )?contacts?|their (current |main )?contacts?|doing it now|running it now|in charge (of it )?now)\b|\bcontact (person|details|name)\b|\b(an? )?(email|email address|phone number) for (them|him|her|the)\b|\b(exact|full|actual) (wording|text)\b|\b(wording|text|copy) of the (mou|agreement|memorandum|charter|document)\b|\b(did|has|have) (that|it|this|they|the council|the review) (get |been |gone |go )?(approved|adopted|agreed|passed|through|ahead|signed off)\b/;
+  /\b(street|postal|office|physical) address\b|\b(federal|national) (rules?|laws?|approval|government|requirements?)\b|\bministry approval\b|\b(require|requires|make) (its|their) (own )?(cities|councils|towns)\b|\bhow many\b.{0,40}\b(students|pupils|people|visitors|tourists|delegates|residents|athletes|performers|staff|trips|visits|exchanges)\b|\bwho(s| is| was| are)? (the (current |main )?contacts?|their (current |main )?contacts?|doing it now|running it now|in charge (of it )?now)\b|\bcontact (person|details|name)\b|\b(an? )?(email|email address|phone number) for (them|him|her|the)\b|\b(exact|full|actual) (wording|text)\b|\b(wording|text|copy) of the (mou|agreement|memorandum|charter|document)\b|\b(did|has|have) (that|it|this|they|the council|the review) (get |been |gone |go )?(approved|adopted|agreed|passed|through|ahead|signed off)\b/;
 
 /** Optional helpers for a question the lexical ranking is unsure of; each may fail without harm. */
 export interface AnswerAids {

@@ -17,7 +17,7 @@ const DETAILS: { asks: RegExp; states: RegExp; statesRaw?: RegExp }[] = [
   },
   {
     // An amount of money.
-    asks: /\bhow much (does|did|do|will|would|is|was|are|were|has|have|money)\b|\bwhat (does|did|do|will|would|has|have) [a-z ]{0,60}\bcost\b|\b(total|overall|full|final) cost\b|\bcost (ratepayers|the council|council)\b|\b(membership|annual|yearly) fees?\b|\b(annual|yearly) (spend|budget)\b|\b(dollar|dollars|nzd) (amount|figure|sum|value)\b|\b(annual|yearly) (amount|sum)\b|\bamount (of money|in dollars)\b/,
+    asks: /\bhow much (does|did|do|will|would|is|was|are|were|has|have|had|money)\b|\bbudget (for|in) (next|this|last|the coming) (financial |fiscal )?year\b|\bwhat (does|did|do|will|would|has|have) [a-z ]{0,60}\bcost\b|\b(total|overall|full|final) cost\b|\bcost (ratepayers|the council|council)\b|\b(membership|annual|yearly) fees?\b|\b(annual|yearly) (spend|budget)\b|\b(dollar|dollars|nzd) (amount|figure|sum|value)\b|\b(annual|yearly) (amount|sum)\b|\bamount (of money|in dollars)\b/,
     states: /\b\d+ ?(dollars|nzd|million|thousand)\b/,
     // Folding drops "$", so amounts are also looked for in the text as written.
     statesRaw: /\$ ?\d/,
@@ -45,7 +45,7 @@ const DETAILS: { asks: RegExp; states: RegExp; statesRaw?: RegExp }[] = [
     // report coming out?", "what level is China on right now?", "is Dunedin planning to revive
     // its Portsmouth link?" (someone else's plans; "are we going to…" asks what to do). The
     // guidance is a reviewed snapshot with a date on it; no entry can say what has happened since.
-    asks: /\b(has|have|is|are) (anyone|anybody|it|they|the [a-z]+|[a-z]+ s)\b.{0,60}\b(yet|so far|to date)\b|\b(coming out|will [a-z ]{0,40}come out)\b|\b(when|what date) (is|does|will)\b.{0,50}\b(come out|be (released|published|out))\b|\b(what|which|whats)\b.{0,60}\b(right now|at the moment)\b|\bhow many\b.{0,80}\bsince (19|20)\d\d\b|\b(is|are) (?!(we|i|you|that|it|this|there)\b)[a-z]+( [a-z]+)? (planning|going|intending) to\b|\b(has|have) (?!(we|i|you)\b)[a-z]+( [a-z]+)? decided (whether|if|to)\b|\bany plans? to\b|\bplanning for the\b/,
+    asks: /\b(has|have|is|are) (anyone|anybody|it|they|the [a-z]+|[a-z]+ s)\b.{0,60}\b(yet|so far|to date)\b|\b(coming out|will [a-z ]{0,40}come out)\b|\b(when|what date) (is|does|will)\b.{0,50}\b(come out|be (released|published|out))\b|\b(what|which|whats)\b.{0,60}\b(right now|at the moment)\b|\bhow many\b.{0,80}\bsince (19|20)\d\d\b|\b(is|are) (?!(we|i|you|that|it|this|there)\b)[a-z]+( [a-z]+)? (planning|going|intending) to\b|\b(has|have) (?!(we|i|you)\b)[a-z]+( [a-z]+)? decided (whether|if|to)\b|\bany plans? to\b|\bplanning for the\b|\bwhat (events )?(is|are) (being )?planned\b|\b(anything|something|events?|a delegation|trips?) (special )?planned\b|\bdoing (anything|something) (special )?for (the|its|their)\b/,
     states: /(?!)/,
   },
   {

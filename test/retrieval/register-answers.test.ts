@@ -203,6 +203,11 @@ describe("what a council's record never holds", () => {
     // A head count, which a record never gives: its numbers are years.
     'how many visitors from Kumagaya has Invercargill hosted since the tie began?',
     'Hastings and Guilin: how many students have gone on the exchange?',
+    // Another country's rules, an address, plans for an anniversary, last year's budget.
+    'Does China require its cities to get national approval before twinning with Hastings?',
+    "what's the street address of Wellington's sister city office?",
+    "is there a delegation planned for Hastings and Guilin's anniversary next year?",
+    'how much had Christchurch budgeted for sister city travel in 2024?',
     // A sum of money, asked in everyday words.
     "what's the yearly dollar figure Tauranga puts into its sister cities?",
   ])('"%s" is not answered with the record', (q) => {

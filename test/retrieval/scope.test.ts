@@ -54,6 +54,15 @@ describe('out-of-scope questions', () => {
       'why did Hastings have a rates increase this year, was it the sister city trips?',
       'council-services',
     ],
+    // Tasks, travel planning and rates in other words.
+    ["pls translate into Māori for the welcome: 'we are proud of our friendship'", 'task'],
+    ['can you do our SafeTravel registration for the whole group?', 'task'],
+    ['the mayor wants a draft MOU with our sister city. could you write one up?', 'task'],
+    [
+      'cheapest way to get from Wellington to Xiamen for the sister city visit?',
+      'travel-logistics',
+    ],
+    ['why have our rates gone up? people blame the sister city trips', 'council-services'],
     // Still emergencies and visa questions, whatever else the message says.
     [
       'URGENT the mayor was taken aside by border police in Shanghai an hour ago, what do we do right now',
