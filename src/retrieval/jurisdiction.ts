@@ -26,6 +26,9 @@ const COUNTRIES: [string, RegExp][] = [
   ['taiwan', /\b(taiwan|taiwanese)s?\b/],
   ['ireland', /\b(ireland|irish)s?\b/],
   ['europe', /\b(eu|european union|europe|european)s?\b/],
+  ['russia', /\b(russia|russian|moscow|kremlin)s?\b/],
+  ['north korea', /\b(north korea|north korean|dprk|pyongyang)s?\b/],
+  ['iran', /\b(iran|iranian|tehran)s?\b/],
 ];
 
 /** The countries a text names. */
@@ -54,6 +57,21 @@ export function entryCountries(title: string, answer: string): EntryCountries {
  */
 export function countryMissing(question: string, entry: EntryCountries): number {
   if (entry.title.size === 0) return 0;
+  for (const name of countriesNamed(question)) if (!entry.text.has(name)) return 1;
+  return 0;
+}
+
+/** "What did the report say about Russia?", "anything on North Korea in it?": the country asked about. */
+const SAYS_ABOUT =
+  /\b(say|says|said|mention|mentions|mentioned|cover|covers|covered|name|names|named)\b.{0,30}\b(about|on|regarding)\b|\b(anything|much|something) (about|on|regarding)\b/;
+
+/**
+ * 1 when the question asks what the guidance says about a country ("does the 2025 report say
+ * anything about North Korea?") and the entry never names it: whatever else matches, the entry
+ * has nothing on that country. 0 otherwise.
+ */
+export function saysAboutMissing(question: string, entry: EntryCountries): number {
+  if (!SAYS_ABOUT.test(foldText(question))) return 0;
   for (const name of countriesNamed(question)) if (!entry.text.has(name)) return 1;
   return 0;
 }

@@ -5,7 +5,12 @@ import { detailMissing, detailsStated } from './detail.js';
 import { labelledDigest } from './examples-digest.js';
 import { type Candidate, fuse, type RankParts, type RankWeights } from './fusion.js';
 import { IntentModel } from './intent.js';
-import { countryMissing, type EntryCountries, entryCountries } from './jurisdiction.js';
+import {
+  countryMissing,
+  type EntryCountries,
+  entryCountries,
+  saysAboutMissing,
+} from './jurisdiction.js';
 import { buildLexicon } from './lexicon.js';
 import { analyse, type Groups, terms } from './normalise.js';
 import { RANKING } from './rank-model.js';
@@ -186,7 +191,11 @@ export class Retriever {
   /** 1 when the question asks for a detail, or about a country, that the entry never gives. */
   private detailMissing(question: string, entry: Entry): number {
     const { stated, countries } = this.detailsOf(entry);
-    return Math.max(detailMissing(question, stated), countryMissing(question, countries));
+    return Math.max(
+      detailMissing(question, stated),
+      countryMissing(question, countries),
+      saysAboutMissing(question, countries),
+    );
   }
 
   /**

@@ -4,6 +4,7 @@ import {
   countriesNamed,
   countryMissing,
   entryCountries,
+  saysAboutMissing,
 } from '../../src/retrieval/jurisdiction.js';
 import { answering } from '../helpers/answering.js';
 import { SHIPPED_KNOWLEDGE } from '../helpers/server.js';
@@ -47,6 +48,25 @@ describe('a country the entry never mentions', () => {
     expect(countryMissing('do aussie councils have to tell Canberra?', australia)).toBe(0);
     expect(countryMissing('what should we ask about a new twin city?', australia)).toBe(0);
     expect(countryMissing('we are going to Japan: should we take work phones?', phones)).toBe(0);
+  });
+});
+
+describe('what an entry says about a country', () => {
+  const report = entryCountries(
+    'NZSIS threat report 2025',
+    'The report names China, Iran and Russia as the states most active here.',
+  );
+  const noRussia = entryCountries('NZSIS threat report 2024', 'The report names China and Iran.');
+
+  it('is missing when asked about a country the entry never names', () => {
+    expect(saysAboutMissing('did the 2024 report say anything about Russia?', noRussia)).toBe(1);
+    expect(saysAboutMissing('what did it mention about North Korea', report)).toBe(1);
+  });
+
+  it('is not missing for a country the entry names, or a question that asks something else', () => {
+    expect(saysAboutMissing('what does the report say about Russia?', report)).toBe(0);
+    expect(saysAboutMissing('Iran: anything on it in the report?', noRussia)).toBe(0);
+    expect(saysAboutMissing('we are hosting a Russian choir. any risks?', noRussia)).toBe(0);
   });
 });
 
