@@ -206,9 +206,12 @@ function fromRegister(
     const reply = statusTiesReply(register, statuses, country, knowledge.nzCouncils);
     if (reply) return done(reply, false);
   }
-  // "Which councils have a sister city in Korea?": every council with a tie there.
+  // "Which councils have a sister city in Korea?", "which NZ councils have links with South
+  // Korea?": every council with a tie there.
   const inCountry =
-    !listed.length && !unlisted.length && asks ? councilsTiedIn(register, folded) : undefined;
+    !listed.length && !unlisted.length && (asks || LINK_WORDS.test(folded))
+      ? councilsTiedIn(register, folded)
+      : undefined;
   if (inCountry) {
     const reply = countryTiesReply(register, inCountry, knowledge.nzCouncils);
     if (reply) return done(reply, false);
@@ -347,7 +350,7 @@ const APPROVES =
 const COUNTRY_WORDS: [RegExp, string][] = [
   [/\b(china|chinese|prc|peoples? republic)\b/, 'China'],
   [/\b(japan|japanese)\b/, 'Japan'],
-  [/\b(usa?|america|american|united states|states)\b/, 'United States'],
+  [/\b(usa?|america|american|united states|the states)\b/, 'United States'],
   [/\b(australia|australian|aussie|oz)\b/, 'Australia'],
   [/\b(korea|korean)\b/, 'South Korea'],
 ];
@@ -401,6 +404,9 @@ function namedCountry(register: Register, folded: string): string | undefined {
     if (re.test(folded)) named.add(country);
   return named.size === 1 ? [...named][0] : undefined;
 }
+
+/** Plain words for a tie, enough in a question that asks which councils have one in a country. */
+const LINK_WORDS = /\b(links?|ties|relationships?|connections?|partnerships?)\b/;
 
 /**
  * "Which councils have…", "any NZ councils twinned with…", "which councils on your list have…",

@@ -460,6 +460,18 @@ describe("other ways of asking about a council's ties", () => {
     );
   });
 
+  it('lists the councils with ties in a country asked about in plain words ("links with Belgium")', () => {
+    for (const q of [
+      'what NZ councils have connections with Belgium?',
+      'any councils with ties to Belgium? for an Anzac event',
+    ])
+      expect(replyToPlain(ask(q).reply)).toMatch(/have ties in Belgium/);
+    // Without a country, or without asking which councils, it is not a listing.
+    expect(replyToPlain(ask('which councils have links with foreign states?').reply)).not.toMatch(
+      /have ties in/,
+    );
+  });
+
   it('reads "give me a few councils with…" as asking which councils, and "a few councils" alone as not', () => {
     expect(
       replyToPlain(ask('can you name a few NZ councils with japanese sister cities?').reply),
