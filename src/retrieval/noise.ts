@@ -40,9 +40,33 @@ const SIGN_OFF =
 const TRAILING_SIGNATURE =
   /(?:\s*\((?:[^()]{0,60})\)|\s+[—–-]{1,2}\s*[A-Z][\p{L}'-]+(?:[\s,]+[\p{L}'-]+){0,4})\s*[.!]?\s*$/u;
 
+/** "-----Original Message-----", "---------- Forwarded message ---------", a line of dashes. */
+const MAIL_RULE =
+  /^[ \t>]*(?:-{2,}[ \t]*(?:original message|forwarded message|begin forwarded message)[ \t]*-*|[-_=*]{3,})[ \t]*$/gim;
+/** A pasted email's header lines ("From: Cr Bruce Hamilton", "Sent: Tuesday 9:14 AM"). */
+const MAIL_HEADER = /^[ \t>]*(?:from|sent|to|cc|bcc|date|reply-to)[ \t]*:[^\n]*$/gim;
+/** The ">" that marks a quoted line in an email or a chat reply. */
+const QUOTE_MARK = /^[ \t]*>+[ \t]?/gm;
+/** "On Tue, 3 June at 9:14, Sam wrote:", the line a reply quotes from. */
+const MAIL_QUOTE_LINE = /^[ \t>]*on [^\n]{3,120}\bwrote:[ \t]*$/gim;
+
+/**
+ * A pasted email's header block and quoting: its dividing lines, the ">" before quoted lines, its
+ * From, Sent, To and Date lines, and its "Subject:" label (the subject's words stay). Header lines
+ * go only when a From line comes with another header line, so a message that merely starts "To:
+ * whoever looks after security" keeps it.
+ */
+function stripMailHeaders(text: string): string {
+  let t = text.replace(MAIL_RULE, ' ').replace(MAIL_QUOTE_LINE, ' ').replace(QUOTE_MARK, '');
+  const headers = t.match(MAIL_HEADER) ?? [];
+  if (headers.some((h) => /^[ \t>]*from/i.test(h)) && headers.length >= 2)
+    t = t.replace(MAIL_HEADER, ' ').replace(/^[ \t>]*subject[ \t]*:[ \t]*/gim, '');
+  return t;
+}
+
 /** Removes greetings, pleasantries, sign-offs, names in signatures, emails, phone numbers and links. */
 export function stripNoise(text: string): string {
-  let t = text.replace(/\s+/g, ' ').trim();
+  let t = stripMailHeaders(text).replace(/\s+/g, ' ').trim();
   t = t
     .replace(URL, ' ')
     .replace(EMAIL, CONTACT)

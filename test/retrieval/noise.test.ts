@@ -36,6 +36,31 @@ describe('stripNoise', () => {
     expect(stripNoise('cheers')).toBe('cheers');
     expect(stripNoise('Kia ora')).toBe('Kia ora');
   });
+  it("drops a pasted email's header block, keeping its subject's words and its body", () => {
+    const pasted = [
+      '---------- Forwarded message ---------',
+      'From: Cr Jo Nelson <jo.nelson@example.govt.nz>',
+      'Date: Mon, 1 Dec 2026 at 08:02',
+      'To: International Relations',
+      'Subject: hotel wifi',
+      '',
+      'Is it safe to use the hotel wifi in Suzhou for council email?',
+    ].join('\n');
+    expect(stripNoise(pasted)).toBe(
+      'hotel wifi Is it safe to use the hotel wifi in Suzhou for council email?',
+    );
+    expect(stripNoise('On Tue, 2 Dec 2026 at 9:14, Sam wrote:\n> can we keep the vase?')).toBe(
+      'can we keep the vase?',
+    );
+    // One "To:" or "From:" line alone is part of the question.
+    expect(stripNoise('To: whoever looks after security. is the hotel wifi ok?')).toBe(
+      'To: whoever looks after security. is the hotel wifi ok?',
+    );
+    expect(stripNoise('From: the mayor. which sister cities do we have?')).toBe(
+      'From: the mayor. which sister cities do we have?',
+    );
+  });
+
   it('drops the words that only point to a removed address or number, and no others', () => {
     expect(
       stripNoise(
