@@ -4,12 +4,13 @@
  * Agents SDK (@microsoft/agents-hosting) changes this folder and nothing else.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { CloudAdapter } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Bot } from '../../src/bot.js';
 import type { Notifier } from '../../src/model.js';
 import { ActivitySchema } from './activity.js';
 import { SentCards } from './collapse.js';
+import { ReusedConnectorsAuthentication } from './connectors.js';
 import { captureResponse, HttpError, readJson, sendError, sendJson } from './http.js';
 import { TeamsNotifier } from './notifier.js';
 import { ReferenceStore } from './references.js';
@@ -67,7 +68,7 @@ export async function createTeamsAdapter(opts: TeamsAdapterOptions): Promise<Tea
       '!!! Teams endpoint /api/messages is running WITHOUT AUTHENTICATION because MicrosoftAppId is not set. Anyone who can reach it can talk to the bot as anyone. Use this only for local testing; set MicrosoftAppId and MicrosoftAppPassword in production. !!!',
     );
   }
-  const auth = new ConfigurationBotFrameworkAuthentication({
+  const auth = new ReusedConnectorsAuthentication({
     MicrosoftAppId: appId,
     MicrosoftAppPassword: settings.appPassword ?? '',
     ...(settings.tenantId ? { MicrosoftAppTenantId: settings.tenantId } : {}),
