@@ -53,12 +53,11 @@ describe('stripNoise', () => {
       'can we keep the vase?',
     );
     // One "To:" or "From:" line alone is part of the question.
-    expect(stripNoise('To: whoever looks after security. is the hotel wifi ok?')).toBe(
+    for (const q of [
       'To: whoever looks after security. is the hotel wifi ok?',
-    );
-    expect(stripNoise('From: the mayor. which sister cities do we have?')).toBe(
       'From: the mayor. which sister cities do we have?',
-    );
+    ])
+      expect(stripNoise(q)).toBe(q);
   });
 
   it('drops the words that only point to a removed address or number, and no others', () => {
