@@ -56,7 +56,11 @@ export function entryCountries(title: string, answer: string): EntryCountries {
  * are not about a particular country (a Japan trip still gets the advice on phones).
  */
 export function countryMissing(question: string, entry: EntryCountries): number {
-  if (entry.title.size === 0) return 0;
+  return entry.title.size === 0 ? 0 : namesAnother(question, entry);
+}
+
+/** 1 when the question names a country the entry never mentions, else 0. */
+function namesAnother(question: string, entry: EntryCountries): number {
   for (const name of countriesNamed(question)) if (!entry.text.has(name)) return 1;
   return 0;
 }
@@ -71,7 +75,5 @@ const SAYS_ABOUT =
  * has nothing on that country. 0 otherwise.
  */
 export function saysAboutMissing(question: string, entry: EntryCountries): number {
-  if (!SAYS_ABOUT.test(foldText(question))) return 0;
-  for (const name of countriesNamed(question)) if (!entry.text.has(name)) return 1;
-  return 0;
+  return SAYS_ABOUT.test(foldText(question)) ? namesAnother(question, entry) : 0;
 }
