@@ -87,7 +87,7 @@ function matchNames<T>(
       while (at >= 0) {
         // "trans-Tasman", "across the Tasman" and "the Tasman Sea" are about the sea (and
         // Australia), not the Tasman District.
-        if (!(name === 'tasman' && theSea(folded, at, form.length))) {
+        if (!(name === 'tasman' && theSea(folded, at, form.length)) && !aPerson(folded, at)) {
           for (const value of byName.get(name) ?? [])
             if (!found.some((f) => f.value === value)) found.push({ value, at });
           folded = `${folded.slice(0, at + 1)}${' '.repeat(form.length - 2)}${folded.slice(at + form.length - 1)}`;
@@ -105,6 +105,17 @@ function theSea(folded: string, at: number, length: number): boolean {
     / (trans|(across|over|cross|crossing|other side of) the) $/.test(
       folded.slice(Math.max(0, at - 30), at + 1),
     ) || /^ sea\b/.test(folded.slice(at + length - 1, at + length + 5))
+  );
+}
+
+/**
+ * True when the name at `at` follows a title, perhaps with a given name between: "Cr Nelson",
+ * "Mayor Hamilton", "Cr Bruce Hamilton", "Dr Napier" are people. "The mayor of Nelson" and "the
+ * Hamilton mayor" are not.
+ */
+function aPerson(folded: string, at: number): boolean {
+  return / (cr|councillor|mayor|mr|mrs|ms|miss|dr|prof|professor|sir|dame)( (?!(of|for|in|from|at|the|and|to|with|on|our|their|its)\b)[a-z]+)? $/.test(
+    folded.slice(Math.max(0, at - 40), at + 1),
   );
 }
 

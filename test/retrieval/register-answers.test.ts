@@ -195,6 +195,24 @@ describe('register answers on the shipped knowledge', () => {
   });
 });
 
+describe('a person named like a place', () => {
+  it('reads "Cr Nelson", "Cr Gore" and "Dr Bruce Napier" as people, not councils', () => {
+    for (const q of [
+      'Cr Nelson wants to know whether our sister city in China is a risk',
+      'what should we check before we sign a sister city agreement? asking for Cr Gore',
+      'Dr Bruce Napier from the university asked what our sister city agreements say',
+    ])
+      expect(ask(q).reply.entryId ?? '').not.toMatch(/^register:/);
+    // A council named after "the mayor of", or before "mayor", is still the council.
+    expect(ask('what are the sister cities of the mayor of Nelson?').reply.entryId).toBe(
+      'register:nelson',
+    );
+    expect(
+      ask('the Hamilton mayor: which sister cities does the council have?').reply.entryId,
+    ).toBe('register:hamilton');
+  });
+});
+
 describe("what a council's record never holds", () => {
   it.each([
     "Christchurch's sister city Christchurch in Dorset: who's the current contact there, and is there an email for them?",
