@@ -208,8 +208,14 @@ function fromRegister(
   }
   // "Which councils have a sister city in Korea?", "which NZ councils have links with South
   // Korea?": every council with a tie there.
+  // A question about ties that ended or went quiet is not one (above: for a reason, it is the
+  // guidance's: "has any council cut ties with a Chinese city because of interference?").
   const inCountry =
-    !listed.length && !unlisted.length && (asks || LINK_WORDS.test(folded))
+    !listed.length &&
+    !unlisted.length &&
+    (asks || LINK_WORDS.test(folded)) &&
+    !ENDED.test(folded) &&
+    !QUIET.test(folded)
       ? councilsTiedIn(register, folded)
       : undefined;
   if (inCountry) {

@@ -195,6 +195,20 @@ describe('register answers on the shipped knowledge', () => {
   });
 });
 
+describe('ties that ended, asked about a country', () => {
+  it('does not answer "has any council cut ties with a Chinese city?" with every tie in China', () => {
+    for (const q of [
+      'Has any council cut ties with a Chinese city because of interference?',
+      'have any NZ councils ended their links with Japanese cities?',
+    ])
+      expect(replyToPlain(ask(q).reply)).not.toMatch(/have ties in/);
+    // Asked plainly, it is still the list.
+    expect(replyToPlain(ask('which NZ councils have ties with Japanese cities?').reply)).toMatch(
+      /have ties in Japan/,
+    );
+  });
+});
+
 describe('a person named like a place', () => {
   it('reads "Cr Nelson", "Cr Gore" and "Dr Bruce Napier" as people, not councils', () => {
     for (const q of [
