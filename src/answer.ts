@@ -157,7 +157,7 @@ function registerTopics(folded: string, asksTies: boolean): RegisterTopic[] {
  * which holds its sister-city ties and practice only; the guidance covers them in general.
  */
 const CONDUCT =
-  /\b(gifts?|presents?|hospitality|koha|allowances?|per diem|meals?|hotels?|accommodation|expenses|travel polic(y|ies)|conflicts? of interest|devices?|phones?|laptops?)\b/;
+  /\b(gifts?|presents?|hospitality|koha|allowances?|per diem|meals?|hotels?|accommodation|expenses|travel polic(y|ies)|conflicts? of interest|devices?|phones?|laptops?)\b|\b(can|may|should|could|must) (i|we|staff|councillors|the mayor|she|he|they) (accept|keep|declare)\b|\b(do|does|should|must) (i|we|she|he|they) (have to |need to )?declare\b/;
 
 /**
  * Answers from the sister-city register. A question that asks about ties ("Hamilton's sister

@@ -195,6 +195,20 @@ describe('register answers on the shipped knowledge', () => {
   });
 });
 
+describe('what someone may accept or must declare', () => {
+  it("is not answered with a council's record, whatever gift it names", () => {
+    for (const q of [
+      "can I accept a greenstone pendant from the Christchurch delegation's guests?",
+      'the Napier delegation gave me a vase from their sister city, do I need to declare it?',
+    ])
+      expect(ask(q).reply.entryId ?? '').not.toMatch(/^register:/);
+    // A council accepting a proposal is about its ties.
+    expect(ask('did Christchurch accept the proposal for a new sister city?').reply.entryId).toBe(
+      'register:christchurch',
+    );
+  });
+});
+
 describe('ties that ended, asked about a country', () => {
   it('does not answer "has any council cut ties with a Chinese city?" with every tie in China', () => {
     for (const q of [
