@@ -109,12 +109,13 @@ function theSea(folded: string, at: number, length: number): boolean {
 }
 
 /**
- * True when the name at `at` follows a title, perhaps with a given name between: "Cr Nelson",
- * "Mayor Hamilton", "Cr Bruce Hamilton", "Dr Napier" are people. "The mayor of Nelson" and "the
- * Hamilton mayor" are not.
+ * True when the name at `at` follows a title: "Mayor Hamilton", "Cr Nelson", or a short title and
+ * a given name, "Cr Bruce Hamilton", "Dr Jo Napier", are people. A word between "mayor" or
+ * "councillor" and the name is not a given name ("the mayor visited Nelson's sister city"), and
+ * "the mayor of Nelson" and "the Hamilton mayor" name the council.
  */
 function aPerson(folded: string, at: number): boolean {
-  return / (cr|councillor|mayor|mr|mrs|ms|miss|dr|prof|professor|sir|dame)( (?!(of|for|in|from|at|the|and|to|with|on|our|their|its)\b)[a-z]+)? $/.test(
+  return / ((cr|mr|mrs|ms|miss|dr|prof|sir|dame)( (?!(of|for|in|from|at|the|and|to|with|on|our|their|its)\b)[a-z]+)?|councillor|mayor|professor) $/.test(
     folded.slice(Math.max(0, at - 40), at + 1),
   );
 }

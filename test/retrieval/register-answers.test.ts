@@ -231,7 +231,12 @@ describe('a person named like a place', () => {
       'Dr Bruce Napier from the university asked what our sister city agreements say',
     ])
       expect(ask(q).reply.entryId ?? '').not.toMatch(/^register:/);
-    // A council named after "the mayor of", or before "mayor", is still the council.
+    // A council named after "the mayor of", or before "mayor", or after "the mayor visited", is
+    // still the council.
+    expect(
+      ask("our mayor visited Nelson's sister city last year - when did that tie start?").reply
+        .entryId,
+    ).toBe('register:nelson');
     expect(ask('what are the sister cities of the mayor of Nelson?').reply.entryId).toBe(
       'register:nelson',
     );
