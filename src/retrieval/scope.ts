@@ -109,11 +109,12 @@ const RULES: [OutOfScope, RegExp, RegExp?][] = [
   ],
   [
     'council-services',
-    /\b(council|councils|annual|long term) (budget|plan)\b|\b(rates (bill|rebate|payment|notice|invoice|due|instalment)|(my )?rates (are )?due|rates (went up|go up|going up|increases?|increased|rises?|rose|hikes?)|pay (my )?rates|rubbish (collection|day|bin)|recycling (day|bin|collection)|dog (registration|licence|license)|register (my|a) dog|parking (fine|ticket|permit)|building consent|resource consent|library (hours|opening)|swimming pool (hours|opening)|pothole)\b|\b(library|libraries|pool|swimming pool|museum|art gallery|i site|isite|dump|transfer station|landfill|recycling centre) (open|opens|close|closes|opening|closing|hours)\b|\b(book|hire)\b.*\b(for (my|our) (daughter|son|kids?|family|friend|mum|dad|partner)s?|wedding|birthday|party|funeral|christening)\b/,
+    /\b(council|councils|annual|long term) (budget|plan)\b|\b(rates (bill|rebate|payment|notice|invoice|due)|(my )?rates (are )?due|rates (increases?|increased|rises?|rose|hikes?)|rubbish (collection|day|bin)|recycling (day|bin|collection)|dog (registration|licence|license)|register (my|a) dog|parking (fine|ticket|permit)|building consent|resource consent|library (hours|opening)|swimming pool (hours|opening)|pothole)\b|\b(library|libraries|pool|swimming pool|museum|art gallery|i site|isite|dump|transfer station|landfill|recycling centre) (open|opens|close|closes|opening|closing|hours)\b|\b(book|hire)\b.*\b(for (my|our) (daughter|son|kids?|family|friend|mum|dad|partner)s?|wedding|birthday|party|funeral|christening)\b/,
     /\b(sister|twin|trip|travel|delegation|interference|security|gifts?|koha|presents?|hospitality|shouts?|shouting|lobby\w*|bribe\w*|donations?|spy|spying|spies|espionage|targets?|foreign|another country|other countries)\b/,
   ],
   [
-    // A ratepayer's own business stays council services whatever else the message mentions ("is the
+    // A ratepayer's own business stays council services whatever else the message mentions, so
+    // paying rates, instalments and rates going up are read here, not above ("is the
     // sister cities targeted rate on my rates bill due on the 20th?", "what's Invercargill's rates
     // rise this year? heard they cut the sister cities budget").
     'council-services',
