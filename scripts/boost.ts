@@ -10,7 +10,7 @@ import type { Tree } from '../src/retrieval/answerability.js';
 /** A tree as it grows: each split names its feature by position. */
 type Grown = number | [number, number, Grown, Grown];
 
-export interface BoostOptions {
+export interface BoostOptions<K extends string = string> {
   /** How many trees. */
   rounds: number;
   /** Each tree's share of the step it would take alone (shrinkage). */
@@ -23,6 +23,12 @@ export interface BoostOptions {
   bins?: number;
   /** L2 penalty on a leaf's value. */
   lambda?: number;
+  /**
+   * Features the prediction may only rise with (1) or only fall with (-1). A split on one is
+   * taken only when its two sides' values keep that order, and every leaf below it stays on its
+   * side of their midpoint, so each tree, and so their sum, is monotone in the feature.
+   */
+  monotone?: Partial<Record<K, 1 | -1>>;
 }
 
 export interface Boosted<K extends string> {
@@ -37,11 +43,14 @@ export function boost<K extends string>(
   names: readonly K[],
   rows: readonly Record<K, number>[],
   labels: readonly number[],
-  options: BoostOptions,
+  options: BoostOptions<K>,
 ): Boosted<K> {
   const n = rows.length;
   if (n === 0 || labels.length !== n) throw new Error('boost: rows and labels must match');
-  const { rounds, rate, depth, minLeaf, bins = 32, lambda = 1 } = options;
+  const { rounds, rate, depth, minLeaf, bins = 32, lambda = 1, monotone = {} } = options;
+  const direction = names.map(
+    (name) => (monotone as Record<string, number | undefined>)[name] ?? 0,
+  );
   const mean = Math.min(1 - 1e-6, Math.max(1e-6, labels.reduce((s, y) => s + y, 0) / n));
   const base = Math.log(mean / (1 - mean));
   // Each feature's candidate cuts, and every row's bin (the number of cuts below its value).
@@ -65,16 +74,19 @@ export function boost<K extends string>(
       g[i] = (labels[i] ?? 0) - p;
       h[i] = Math.max(1e-9, p * (1 - p));
     }
-    const grow = (rowsAt: Int32Array, level: number): Grown => {
+    /** A leaf's value for these sums, kept within the bounds its monotone splits set. */
+    const value = (G: number, H: number, lo: number, hi: number) =>
+      Math.min(hi, Math.max(lo, (rate * G) / (H + lambda)));
+    const grow = (rowsAt: Int32Array, level: number, lo: number, hi: number): Grown => {
       let G = 0;
       let H = 0;
       for (const i of rowsAt) {
         G += g[i] ?? 0;
         H += h[i] ?? 0;
       }
-      const leaf = (rate * G) / (H + lambda);
+      const leaf = value(G, H, lo, hi);
       if (level === depth || rowsAt.length < 2 * minLeaf) return leaf;
-      let best: { gain: number; f: number; bin: number } | undefined;
+      let best: { gain: number; f: number; bin: number; mid: number } | undefined;
       for (let f = 0; f < names.length; f++) {
         const col = binned[f] as Uint8Array;
         const nCuts = cuts[f]?.length ?? 0;
@@ -99,21 +111,37 @@ export function boost<K extends string>(
           if (cl < minLeaf || rowsAt.length - cl < minLeaf) continue;
           const gr = G - gl;
           const hr = H - hl;
+          const wl = value(gl, hl, lo, hi);
+          const wr = value(gr, hr, lo, hi);
+          const d = direction[f] ?? 0;
+          if ((d > 0 && wl > wr) || (d < 0 && wl < wr)) continue;
           const gain =
             (gl * gl) / (hl + lambda) + (gr * gr) / (hr + lambda) - (G * G) / (H + lambda);
-          if (gain > 1e-12 && (!best || gain > best.gain)) best = { gain, f, bin: b };
+          if (gain > 1e-12 && (!best || gain > best.gain))
+            best = { gain, f, bin: b, mid: (wl + wr) / 2 };
         }
       }
       if (!best) return leaf;
-      const { f, bin } = best;
+      const { f, bin, mid } = best;
       const col = binned[f] as Uint8Array;
       const left = rowsAt.filter((i) => (col[i] ?? 0) <= bin);
       const right = rowsAt.filter((i) => (col[i] ?? 0) > bin);
-      return [f, cuts[f]?.[bin] ?? 0, grow(left, level + 1), grow(right, level + 1)];
+      const d = direction[f] ?? 0;
+      // Below a monotone split, the side that must stay lower never rises above the midpoint.
+      const [leftHi, rightLo] = d > 0 ? [mid, mid] : [hi, lo];
+      const [leftLo, rightHi] = d < 0 ? [mid, mid] : [lo, hi];
+      return [
+        f,
+        cuts[f]?.[bin] ?? 0,
+        grow(left, level + 1, leftLo, leftHi),
+        grow(right, level + 1, rightLo, rightHi),
+      ];
     };
     const tree = grow(
       Int32Array.from({ length: n }, (_, i) => i),
       0,
+      Number.NEGATIVE_INFINITY,
+      Number.POSITIVE_INFINITY,
     );
     trees.push(tree);
     for (let i = 0; i < n; i++)

@@ -65,6 +65,38 @@ describe('boosted trees (scripts/boost.ts)', () => {
     expect([...names].sort()).toEqual(['a', 'b']);
   });
 
+  it('keeps a prediction monotone in a feature when asked, where the data alone would not', () => {
+    // The label is 1 only in a band of `a` (and more often when `b` is high): unconstrained trees
+    // learn the band's fall as well as its rise; constrained ones may only rise with `a`.
+    const rs: Record<'a' | 'b', number>[] = [];
+    const ys: number[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const a = (i % 50) / 49;
+      const b = Math.floor(i / 50) / 39;
+      rs.push({ a, b });
+      ys.push(a > 0.4 && a < 0.7 && (b > 0.3 || i % 3 === 0) ? 1 : 0);
+    }
+    const opts = { rounds: 80, rate: 0.3, depth: 3, minLeaf: 10 };
+    const at = (m: ReturnType<typeof boost<'a' | 'b'>>) => (a: number, b: number) =>
+      probability(
+        { ...m, threshold: 0.5 } as unknown as AnswerModel,
+        { a, b } as unknown as Features,
+      );
+    const free = at(boost(['a', 'b'], rs, ys, opts));
+    const rising = at(boost(['a', 'b'], rs, ys, { ...opts, monotone: { a: 1 } }));
+    const falling = at(boost(['a', 'b'], rs, ys, { ...opts, monotone: { a: -1 } }));
+    expect(free(0.55, 0.8)).toBeGreaterThan(0.9);
+    expect(free(0.95, 0.8)).toBeLessThan(0.1);
+    for (let b = 0; b <= 1; b += 0.05)
+      for (let a = 0; a < 1; a += 0.01) {
+        expect(rising(a + 0.01, b)).toBeGreaterThanOrEqual(rising(a, b) - 1e-12);
+        expect(falling(a + 0.01, b)).toBeLessThanOrEqual(falling(a, b) + 1e-12);
+      }
+    // The constraint does not stop it learning what it may: rising with `a` and with `b`.
+    expect(rising(0.95, 0.8)).toBeGreaterThan(rising(0.1, 0.8));
+    expect(rising(0.95, 0.8)).toBeGreaterThan(rising(0.95, 0.1));
+  });
+
   it('refuses rows and labels that do not match', () => {
     expect(() =>
       boost(['a'], [{ a: 1 }], [], { rounds: 1, rate: 1, depth: 1, minLeaf: 1 }),
