@@ -363,10 +363,11 @@ const COUNTRY_WORDS: [RegExp, string][] = [
 
 /**
  * The first or oldest of something: "the first sister city", "very first", "was first", "first
- * ever", "oldest". "Do they have to tell Canberra first?" means beforehand.
+ * ever", "oldest". "Do they have to tell Canberra first?" means beforehand, and "our first trip" or
+ * "the first visit" is the asker's own trip, not a tie.
  */
 const FIRST_TIE =
-  /\b(the|very|its|their|our|a|was|were|is|be) (first|earliest|oldest)\b|\b(earliest|oldest|longest running|longest standing)\b|\bfirst (ever|nz|new zealand|kiwi|councils?|city|cities|sister|twin|twinning|ties?|links?|partners?|partnerships?|friendship|relationships?|one)\b/;
+  /\b(the|very|its|their|our|a|was|were|is|be) (first|earliest|oldest)\b(?! (trips?|visits?|delegations?|tours?|missions?|outings?|time|go|meetings?|steps?|things?|days?|weeks?|months?|years?|jobs?|roles?|overseas|international|hosting|contacts?|exchange (trips?|visits?)|proper)\b)|\b(earliest|oldest|longest running|longest standing)\b|\bfirst (ever|nz|new zealand|kiwi|councils?|city|cities|sister|twin|twinning|ties?|links?|partners?|partnerships?|friendship|relationships?|one)\b/;
 
 /**
  * The country of a (folded) question that asks for the first or oldest tie with it, across councils

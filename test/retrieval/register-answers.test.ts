@@ -313,6 +313,18 @@ describe('the oldest ties with a country, across the register', () => {
     );
   });
 
+  it('reads "our first trip" as the asker\'s own trip, not the oldest tie', () => {
+    const a = ask(
+      'which NZ councils have a sister city in Japan? want someone to ring before our first trip',
+    );
+    const text = replyToPlain(a.reply);
+    expect(text).not.toContain('the oldest tie');
+    expect(text).toMatch(/Of the councils in the register, \d+ have ties in Japan/);
+    expect(replyToPlain(ask('which council had the first sister city in Japan?').reply)).toMatch(
+      /has the oldest tie with Japan/,
+    );
+  });
+
   it('knows China as "the People\'s Republic"', () => {
     const a = ask(
       "which NZ council was the very first to sign a sister city deal with the People's Republic?",
