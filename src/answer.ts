@@ -193,14 +193,17 @@ function fromRegister(
     },
     onlyIfNoGuidance,
   });
+  // Questions across the register are about NZ councils: "which Queensland councils have
+  // twin-city arrangements with Chinese cities?" is not answered by listing them.
+  const acrossNz = !listed.length && !unlisted.length && !FOREIGN_COUNCILS.test(folded);
   // "Which council had the first sister city in China?": the oldest ties across the register.
-  const country = !listed.length && !unlisted.length && asks ? firstTieCountry(folded) : undefined;
+  const country = acrossNz && asks ? firstTieCountry(folded) : undefined;
   if (country) {
     const reply = firstTieReply(register, country, knowledge.nzCouncils);
     if (reply) return done(reply, false);
   }
   // "Has any NZ council actually ended a sister city?": the ties recorded as ended (or dormant).
-  const statuses = !listed.length && !unlisted.length && asks ? askedStatuses(folded) : undefined;
+  const statuses = acrossNz && asks ? askedStatuses(folded) : undefined;
   if (statuses) {
     const country = namedCountry(register, folded);
     const reply = statusTiesReply(register, statuses, country, knowledge.nzCouncils);
@@ -211,11 +214,7 @@ function fromRegister(
   // A question about ties that ended or went quiet is not one (above: for a reason, it is the
   // guidance's: "has any council cut ties with a Chinese city because of interference?").
   const inCountry =
-    !listed.length &&
-    !unlisted.length &&
-    (asks || LINK_WORDS.test(folded)) &&
-    !ENDED.test(folded) &&
-    !QUIET.test(folded)
+    acrossNz && (asks || LINK_WORDS.test(folded)) && !ENDED.test(folded) && !QUIET.test(folded)
       ? councilsTiedIn(register, folded)
       : undefined;
   if (inCountry) {
@@ -378,6 +377,13 @@ function firstTieCountry(folded: string): string | undefined {
   const found = COUNTRY_WORDS.filter(([re]) => re.test(folded));
   return found.length === 1 ? found[0]?.[1] : undefined;
 }
+
+/**
+ * Councils of another country ("Queensland councils", "councils in the UK", "Aussie councils"):
+ * the register holds New Zealand's.
+ */
+const FOREIGN_COUNCILS =
+  /\b(queensland|victorian|nsw|new south wales|tasmanian|australian|aussie|uk|british|english|scottish|welsh|canadian|american) (state |local |city |district )?(councils?|local governments?|local authorities|municipalities|mayors)\b|\b(councils?|local governments?|local authorities|municipalities) (in|across|from) (queensland|victoria|nsw|new south wales|tasmania|australia|the uk|britain|england|scotland|wales|canada|the us|the usa|america|the states)\b/;
 
 /** Asks across councils: "has any NZ council…", "which ties…", "have councils ever…". */
 const ASKS_ANY =

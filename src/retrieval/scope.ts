@@ -56,6 +56,12 @@ const RULES: [OutOfScope, RegExp, RegExp?][] = [
     /\bmorally (wrong|right|ok|okay|defensible)\b|\bhuman rights (abuses|record|violations|abusers)\b|\bshould (nz|new zealand|the government|councils)\b.{0,40}\b(sign up to|join|have (any )?say (on|in)|recognise|recognize)\b.{0,40}\b(belt and road|foreign policy|taiwan|aukus)\b|\b(who|which [a-z ]{0,30}) (not )?to vote for\b|\b(soft|tough|weak) on (china|beijing|russia|the ccp)\b/,
   ],
   [
+    // The advisor's own opinion of what a person said: "is the Dunedin mayor right that their
+    // sister cities pose no risk? what do you reckon?"
+    'political',
+    /\b(is|was|are|were) (the |our |their |that |this )?([a-z]+ )?(mayor|councillor|cr|minister|ce|chief executive)( [a-z]+)? (right|wrong|correct)\b.{0,160}\b(what do you (think|reckon)|do you (think|reckon|agree)|(what is|whats) your (view|opinion|take))\b/,
+  ],
+  [
     // Keeping something out of a declaration or record.
     'evasion',
     /\b(leave|keep|take)\b.{0,40}\boff (my|the|our) (members |annual )?(return|declaration|register|form|records?)\b|\bso (it|that|the [a-z ]{0,30}) (doesnt|does not|wont|will not|dont|do not) (show up|appear|count|get noticed)\b|\bif (i|we) (just )?(dont|do not|didnt|did not|never) (mention|declare|disclose|say|tell|record|report)\b/,
@@ -80,7 +86,7 @@ const RULES: [OutOfScope, RegExp, RegExp?][] = [
   ],
   [
     'travel-logistics',
-    /\b(weather|forecast|temperature|time (difference|diffrence|differnce|diference)|time diff|time zones?|timezones?|exchange rate|currency|yuan|renminbi|yen|tipping|tip in|how much (should|do) (we|i) tip|visa|visas|travel insurance|insurance company|frequent flyer|airpoints|jet lag|what to pack|packing list|cheap(est)? flights?|cheap(est)? (way|route) to (get|fly|travel|go)|direct or via|flight times?|restaurants?|where to eat|sightseeing|tourist attractions?)\b/,
+    /\b(weather|forecast|temperature|time (difference|diffrence|differnce|diference)|time diff|time zones?|timezones?|what time (is it|will it be) (in|over in|over there|there)|when (its|it is) \d{1,2}(:?\d\d)? ?(am|pm) (here|in)|exchange rate|currency|yuan|renminbi|yen|tipping|tip in|how much (should|do) (we|i) tip|visa|visas|travel insurance|insurance company|frequent flyer|airpoints|jet lag|what to pack|packing list|cheap(est)? flights?|cheap(est)? (way|route) to (get|fly|travel|go)|direct or via|flight times?|restaurants?|where to eat|sightseeing|tourist attractions?)\b/,
     /\b(interference|nzsis|sis|security|safetravel|safe travel|advisory|warning|warnings|mfats?|advice level|level [1-4]|non essential|do not travel|avoid|risk|device|laptop|phone|gift|declare|register|accept|accepting|hospitality|offered|paid for|pays for|consular|citizenship|embassy (still |even )?(help|assist))\b/,
   ],
   [

@@ -546,3 +546,18 @@ describe("other ways of asking about a council's ties", () => {
     ).not.toMatch(/have ties in Japan/);
   });
 });
+
+describe('councils of another country', () => {
+  it('are not answered with the list of New Zealand councils tied to a country', () => {
+    for (const q of [
+      'Which Queensland councils have notified twin-city arrangements with Chinese cities, and which cities are they?',
+      'which councils in the UK have sister cities in China?',
+    ]) {
+      const text = replyToPlain(ask(q).reply);
+      expect(text, q).not.toMatch(/Of the councils in the register/);
+    }
+    expect(replyToPlain(ask('which NZ councils have sister cities in China?').reply)).toMatch(
+      /Of the councils in the register, \d+ have ties in China/,
+    );
+  });
+});

@@ -45,6 +45,16 @@ describe('out-of-scope questions', () => {
     // A common misspelling, and a verdict on a council's choice asked for in everyday words.
     ['time diffrence between nelson and eureka in july?', 'travel-logistics'],
     ['Is Hamilton mad to keep its Chengdu link? honestly, yes or no', 'political'],
+    // The clock somewhere else, however it is asked; and a view on what someone said.
+    [
+      "what time is it in Hitachi when it's 9am here in Tauranga? setting up a zoom",
+      'travel-logistics',
+    ],
+    ['What time is it in Saitama right now? need to ring our counterpart', 'travel-logistics'],
+    [
+      'Is the Dunedin mayor right that their sister cities pose no interference risk at all? What do you reckon?',
+      'political',
+    ],
     // A ratepayer's own business, even when the message mentions sister cities.
     [
       'the sister city levy is on our rates notice - can we pay the rates by instalments?',
@@ -123,6 +133,9 @@ describe('out-of-scope questions', () => {
     // "Mad" or "crazy" about oneself or a situation is not a verdict asked for.
     'am I mad to worry about the interpreter always asking about the port?',
     'is it crazy to keep using my council phone on the trip?',
+    // A time of day that is part of the story, and what someone said asked about, not judged.
+    'what time is it best to ring the SIS line? someone approached me at 9am today',
+    'is the mayor right that we need to tell the SIS about every visit?',
   ])('"%s" is a fair question, not declined', (q) => {
     expect(detectOutOfScope(q)).toBeUndefined();
   });
