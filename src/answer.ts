@@ -235,8 +235,18 @@ function fromRegister(
     listed.find((c) => partners.some((p) => p.council === c)) ?? listed[0] ?? partners[0]?.council;
   if (!council) return undefined;
   const partner = partners.find((p) => p.council === council)?.rel;
-  const councilNamed = listed.includes(council);
-  const topics = councilNamed ? registerTopics(folded, asks) : [];
+  // "Whats the number to ring the SIS? back in Hamilton now", "what has the SIS said about
+  // partner cities? I was in Napier for the cyclone": a council named only as where someone is
+  // is the question's subject only when the sentences naming it ask about it.
+  const whereOnly = listed.includes(council) && onlyWhereSomeoneIs(text, council);
+  const naming = whereOnly ? sentencesNaming(text, council).join(' ') : text;
+  const namingFolded = whereOnly ? foldText(naming) : folded;
+  const councilNamed =
+    listed.includes(council) &&
+    (!whereOnly ||
+      asksAboutTies(naming, namingFolded) ||
+      registerTopics(namingFolded, false).length > 0);
+  const topics = councilNamed ? registerTopics(namingFolded, asks) : [];
   const asksFacts = topics.some((t) => council[t].length > 0);
   // "Whanganui sent a delegation to Japan for the 30th: who paid for what?" never says "sister
   // city", but asks what a note in the council's record says: the record answers it if no
@@ -263,6 +273,48 @@ function fromRegister(
     !aboutTheTie,
     related,
   );
+}
+
+/** A council's names, folded, as whole words. */
+function namePattern(council: RegisterCouncil): RegExp {
+  const names = [council.place, ...council.aliases].map((n) =>
+    foldText(n).replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+  );
+  return new RegExp(`\\b(${names.join('|')})\\b`, 'g');
+}
+
+/**
+ * True when every mention of the council is a place someone is or was in ("back in Hamilton
+ * now", "I was in Napier for the cyclone recovery", "the hui in Whakatū"), not the council itself
+ * or where the asker works.
+ */
+function onlyWhereSomeoneIs(text: string, council: RegisterCouncil): boolean {
+  const folded = foldText(text);
+  const at = [...folded.matchAll(namePattern(council))];
+  return (
+    at.length > 0 &&
+    at.every((m) => {
+      const before = folded.slice(Math.max(0, (m.index ?? 0) - 40), m.index);
+      const after = folded.slice((m.index ?? 0) + m[0].length, (m.index ?? 0) + m[0].length + 20);
+      return (
+        /\b(in|near|around)\s$/.test(before) &&
+        // Where someone works is their council: "just started in the team in Hutt City".
+        !/\b(work|works|working|worked|started|starting|job|team|role|based|employed)\b/.test(
+          before,
+        ) &&
+        !/^s?\s*(city |district )?council\b/.test(after)
+      );
+    })
+  );
+}
+
+/** The sentences of a question that name the council. */
+function sentencesNaming(text: string, council: RegisterCouncil): string[] {
+  const re = namePattern(council);
+  return text.split(/(?<=[.?!])\s+|\n+/).filter((s) => {
+    re.lastIndex = 0;
+    return re.test(foldText(s));
+  });
 }
 
 /** How many of a question's own words one note must hold, at least, and what share of them. */

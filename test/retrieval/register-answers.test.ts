@@ -561,3 +561,32 @@ describe('councils of another country', () => {
     );
   });
 });
+
+describe('a council named only as where someone is', () => {
+  it('does not make the question one about its record', () => {
+    expect(
+      ask(
+        'whats the number to ring the SIS? back in Hamilton now and want to tell them about something from the trip',
+      ).reply.entryId,
+    ).toBe('how-to-report-a-concern');
+    expect(
+      ask(
+        'What has the SIS boss been telling councillors about partner cities? I missed the LGNZ webinar because I was in Napier for the cyclone recovery meeting.',
+      ).reply.entryId ?? '',
+    ).not.toMatch(/^register:/);
+  });
+
+  it('still does when the sentence naming it asks about it, or it is where the asker works', () => {
+    expect(ask("I'm in Hamilton. Does Hamilton check trips with MFAT?").reply.entryId).toBe(
+      'register:hamilton',
+    );
+    expect(ask('what sister cities are there in Hamilton?').reply.entryId).toBe(
+      'register:hamilton',
+    );
+    expect(
+      ask(
+        "Hi, I've just started in the international relations team in Hutt City. My manager mentioned a couple of our overseas links went quiet years ago. Which ones were recorded as dormant?",
+      ).reply.entryId,
+    ).toBe('register:lower-hutt');
+  });
+});
