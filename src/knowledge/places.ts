@@ -87,7 +87,11 @@ function matchNames<T>(
       while (at >= 0) {
         // "trans-Tasman", "across the Tasman" and "the Tasman Sea" are about the sea (and
         // Australia), not the Tasman District.
-        if (!(name === 'tasman' && theSea(folded, at, form.length)) && !aPerson(folded, at)) {
+        if (
+          !(name === 'tasman' && theSea(folded, at, form.length)) &&
+          !aPerson(folded, at) &&
+          !someCouncilThere(folded, at, form.length)
+        ) {
           for (const value of byName.get(name) ?? [])
             if (!found.some((f) => f.value === value)) found.push({ value, at });
           folded = `${folded.slice(0, at + 1)}${' '.repeat(form.length - 2)}${folded.slice(at + form.length - 1)}`;
@@ -99,12 +103,28 @@ function matchNames<T>(
   return found.sort((a, b) => a.at - b.at).map((f) => f.value);
 }
 
-/** True when "tasman" at `at` (a match `length` long, spaces included) is the sea, not the district. */
+/**
+ * True when "tasman" at `at` (a match `length` long, spaces included) is the sea, not the district:
+ * "trans-Tasman", "across the Tasman", "our side of the Tasman", "the Tasman Sea".
+ */
 function theSea(folded: string, at: number, length: number): boolean {
   return (
-    / (trans|(across|over|cross|crossing|other side of) the) $/.test(
+    / (trans|(across|over|cross|crossing|(the other|our|this|their|that|either|each|both|other) sides? of) the) $/.test(
       folded.slice(Math.max(0, at - 30), at + 1),
     ) || /^ sea\b/.test(folded.slice(at + length - 1, at + length + 5))
+  );
+}
+
+/**
+ * True when the name at `at` (a match `length` long, spaces included) is a region some council is
+ * in: "was there a Northland council that…", "any Waikato council which…".
+ */
+function someCouncilThere(folded: string, at: number, length: number): boolean {
+  return (
+    / (a|an|any|some|one) $/.test(folded.slice(Math.max(0, at - 5), at + 1)) &&
+    /^ councils? (that|which|who|where|whose)\b/.test(
+      folded.slice(at + length - 1, at + length + 20),
+    )
   );
 }
 

@@ -590,3 +590,16 @@ describe('a council named only as where someone is', () => {
     ).toBe('register:lower-hutt');
   });
 });
+
+describe('a region some council is in', () => {
+  it('is not read as the regional council: "was there a Northland council that…"', () => {
+    expect(
+      ask(
+        'Was there a Northland council that copped flak over an agreement with a company linked to a Chinese university?',
+      ).reply.entryId ?? '',
+    ).not.toMatch(/^register:/);
+    expect(ask('does Northland Regional Council have any sister cities?').reply.entryId).toBe(
+      'register:not-listed:northland',
+    );
+  });
+});

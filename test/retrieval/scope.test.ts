@@ -221,6 +221,7 @@ describe('sister-city register', () => {
       'do trans-Tasman sister city links need approval?',
       'do councils across the Tasman need approval for a sister city agreement?',
       'on the other side of the Tasman Sea, can the government cancel a council sister city?',
+      'In Australia do councils need sign-off for a sister city deal? And is there anything like that on our side of the Tasman?',
     ])
       expect(ask(q).reply.entryId).not.toBe('register:not-listed:tasman');
     expect(ask('does Tasman have any sister cities?').reply.entryId).toBe(
