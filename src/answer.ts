@@ -231,8 +231,13 @@ function fromRegister(
     );
   }
   // A council the question names comes first; else the council of the partner city it names.
+  // Of several, one named only as where someone is ("from auckland airport on the way home –
+  // how many sister cities does selwyn have?") comes last.
   const council =
-    listed.find((c) => partners.some((p) => p.council === c)) ?? listed[0] ?? partners[0]?.council;
+    listed.find((c) => partners.some((p) => p.council === c)) ??
+    listed.find((c) => !onlyWhereSomeoneIs(text, c)) ??
+    listed[0] ??
+    partners[0]?.council;
   if (!council) return undefined;
   const partner = partners.find((p) => p.council === council)?.rel;
   // "Whats the number to ring the SIS? back in Hamilton now", "what has the SIS said about
@@ -285,8 +290,8 @@ function namePattern(council: RegisterCouncil): RegExp {
 
 /**
  * True when every mention of the council is a place someone is or was in ("back in Hamilton
- * now", "I was in Napier for the cyclone recovery", "the hui in Whakatū"), not the council itself
- * or where the asker works.
+ * now", "I was in Napier for the cyclone recovery", "the hui in Whakatū", "at Auckland Airport"), not
+ * the council itself or where the asker works.
  */
 function onlyWhereSomeoneIs(text: string, council: RegisterCouncil): boolean {
   const folded = foldText(text);
@@ -296,6 +301,8 @@ function onlyWhereSomeoneIs(text: string, council: RegisterCouncil): boolean {
     at.every((m) => {
       const before = folded.slice(Math.max(0, (m.index ?? 0) - 40), m.index);
       const after = folded.slice((m.index ?? 0) + m[0].length, (m.index ?? 0) + m[0].length + 20);
+      // "Back in Hamilton", or its airport: "from auckland airport on the way home".
+      if (/^\s(international )?airport\b/.test(after)) return true;
       return (
         /\b(in|near|around)\s$/.test(before) &&
         // Where someone works is their council: "just started in the team in Hutt City".
@@ -478,7 +485,7 @@ const LINK_WORDS = /\b(links?|ties|relationships?|connections?|partnerships?)\b/
  * "give me a few NZ councils with…".
  */
 const ASKS_WHICH_COUNCILS =
-  /\b(which|what|any|how many|(?:give|name|list|show)(?: me)? (?:a few|some|a couple of))\s+(nz\s+|new zealand\s+|kiwi\s+|other\s+)?(councils?|cities|towns|places|districts|regions)\b(\s+\w+){0,3}?\s+(have|has|had|with|are|is|twinned|linked|paired|got)\b/;
+  /\b(which|what|any|how many|(?:give|name|list|show)(?: me)? (?:a few|some|a couple of))\s+(nz\s+|new zealand\s+|kiwi\s+|other\s+)?(councils?|cities|towns|places|districts|regions)\b(\s+\w+){0,5}?\s+(have|has|had|with|are|is|twinned|linked|paired|got)\b/;
 
 /**
  * The one country of a (folded) question that asks which councils have ties there ("any NZ councils twinned

@@ -87,13 +87,18 @@ function matchNames<T>(
       while (at >= 0) {
         // "trans-Tasman", "across the Tasman" and "the Tasman Sea" are about the sea (and
         // Australia), not the Tasman District.
+        const region = aRegion(folded, at, form);
         if (
-          !(name === 'tasman' && theSea(folded, at, form.length)) &&
-          !aPerson(folded, at) &&
-          !someCouncilThere(folded, at, form.length)
+          region ||
+          (!(name === 'tasman' && theSea(folded, at, form.length)) &&
+            !aPerson(folded, at) &&
+            !someCouncilThere(folded, at, form.length))
         ) {
-          for (const value of byName.get(name) ?? [])
-            if (!found.some((f) => f.value === value)) found.push({ value, at });
+          // A region the question is about the councils in is no one council, nor is any
+          // council whose name it holds ("the Wellington region" is not Wellington City).
+          if (!region)
+            for (const value of byName.get(name) ?? [])
+              if (!found.some((f) => f.value === value)) found.push({ value, at });
           folded = `${folded.slice(0, at + 1)}${' '.repeat(form.length - 2)}${folded.slice(at + form.length - 1)}`;
         }
         at = folded.indexOf(form, at + 1);
@@ -112,6 +117,20 @@ function theSea(folded: string, at: number, length: number): boolean {
     / (trans|(across|over|cross|crossing|(the other|our|this|their|that|either|each|both|other) sides? of) the) $/.test(
       folded.slice(Math.max(0, at - 30), at + 1),
     ) || /^ sea\b/.test(folded.slice(at + length - 1, at + length + 5))
+  );
+}
+
+/**
+ * True when the name at `at` (the match `form`, spaces included) is a region named as where
+ * councils are: "which councils in the Wellington region…", "across the Waikato region".
+ */
+function aRegion(folded: string, at: number, form: string): boolean {
+  return (
+    / (in|across|around|throughout|within) the $/.test(
+      folded.slice(Math.max(0, at - 12), at + 1),
+    ) &&
+    (/ region $/.test(form) ||
+      /^ region\b/.test(folded.slice(at + form.length - 1, at + form.length + 8)))
   );
 }
 

@@ -603,3 +603,25 @@ describe('a region some council is in', () => {
     );
   });
 });
+
+describe('a region named as where councils are, and an airport', () => {
+  it('lists the councils tied to a country for "which councils in the Wellington region…"', () => {
+    const text = replyToPlain(
+      ask('Which councils in the Wellington region have Japanese sister cities?').reply,
+    );
+    expect(text).toMatch(/Of the councils in the register, \d+ have ties in Japan/);
+    expect(text).toContain('Wellington');
+    // The region itself, asked about, is still the regional council the register lacks.
+    expect(ask('does the Wellington region have sister cities?').reply.entryId).toBe(
+      'register:not-listed:greater-wellington',
+    );
+  });
+
+  it('answers for the council asked about, not the airport the asker is at', () => {
+    expect(
+      ask(
+        'last q from auckland airport on the way home – selwyn trip. how many sister cities does selwyn actually have?',
+      ).reply.entryId,
+    ).toBe('register:selwyn');
+  });
+});
