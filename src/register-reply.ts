@@ -309,11 +309,21 @@ export function statusTiesReply(
   country?: string,
   nz?: NzCouncils,
 ): Reply | undefined {
-  const every = allTies(register).filter((t) => !country || t.r.country === country);
-  const ties = statuses.flatMap((status) => every.filter((t) => t.r.status === status));
+  const withStatus = (country?: string) =>
+    statuses.flatMap((status) =>
+      allTies(register).filter(
+        (t) => t.r.status === status && (!country || t.r.country === country),
+      ),
+    );
+  const there = withStatus(country);
+  // None there ("has any council dropped a Chinese sister city?"): say so, and give the rest.
+  const ties = there.length ? there : withStatus();
   if (!ties.length) return undefined;
+  const recorded = listWords([...statuses], 'or');
   const lines = [
-    `Of the ties in the register, ${ties.length === 1 ? 'one is' : `${ties.length} are`} recorded as ${listWords([...statuses], 'or')}:`,
+    there.length || !country
+      ? `Of the ties in the register, ${ties.length === 1 ? 'one is' : `${ties.length} are`} recorded as ${recorded}:`
+      : `None of the register's ties in ${country} is recorded as ${recorded}. Across every country, ${ties.length === 1 ? 'one is' : `${ties.length} are`}:`,
     ties
       .map(
         ({ council, r }) =>

@@ -625,3 +625,14 @@ describe('a region named as where councils are, and an airport', () => {
     ).toBe('register:selwyn');
   });
 });
+
+describe('ended ties in a country that has none', () => {
+  it('says none there is recorded as ended, and gives the ones that are', () => {
+    const a = ask('has any council dropped a chinese sister city');
+    const text = replyToPlain(a.reply);
+    expect(text).toMatch(/^None of the register's ties in China is recorded as ended\./);
+    expect(text).toContain('Whanganui and Reno');
+    expect(a.reply.entryId).toBe('register:whanganui');
+    expect(a.reply.blocks).toContainEqual(expect.objectContaining({ type: 'sources' }));
+  });
+});
