@@ -543,7 +543,43 @@ export function prepareQuestion(knowledge: Knowledge, text: string): Prepared {
     return { kind: 'search', question };
   if (registered && !registered.onlyIfNoGuidance)
     return { kind: 'register', answer: registered.answer };
-  return { kind: 'search', question, register: registered?.answer };
+  // A question the register has nothing for names a partner city only in passing.
+  if (!registered) return { kind: 'search', question: withoutUnknownPartners(knowledge, question) };
+  return { kind: 'search', question, register: registered.answer };
+}
+
+const guidanceWords = new WeakMap<Knowledge, ReadonlySet<string>>();
+
+/**
+ * The question without the partner cities it names that no guidance entry's title, keywords or
+ * answer uses ("the Guilin mayor gave me a vase, do I declare it?"): a word the guidance never
+ * uses is no evidence for or against an entry, and a partner city's name drew the answer models
+ * away from questions they would answer without it. Cities the guidance does discuss (Beijing,
+ * Chengdu, Suqian) stay.
+ */
+function withoutUnknownPartners(knowledge: Knowledge, question: string): string {
+  const found = findPartnerCities(knowledge.register, question);
+  if (!found.length) return question;
+  let words = guidanceWords.get(knowledge);
+  if (!words) {
+    words = new Set(
+      knowledge.entries.flatMap((e) =>
+        analyse([e.title, e.keywords.join(' '), e.answer].join(' ')).flat(),
+      ),
+    );
+    guidanceWords.set(knowledge, words);
+  }
+  let out = question;
+  for (const { rel } of found)
+    for (const name of [rel.city, ...rel.aliases]) {
+      const terms = analyse(name).flat();
+      if (terms.length === 0 || terms.some((t) => words.has(t))) continue;
+      out = out.replace(
+        new RegExp(`\\b${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}('s)?\\b`, 'gi'),
+        ' ',
+      );
+    }
+  return out.replace(/\s{2,}/g, ' ').trim();
 }
 
 /**

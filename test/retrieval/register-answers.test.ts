@@ -636,3 +636,25 @@ describe('ended ties in a country that has none', () => {
     expect(a.reply.blocks).toContainEqual(expect.objectContaining({ type: 'sources' }));
   });
 });
+
+describe('a partner city named in passing', () => {
+  it('is left out of the search when no guidance entry uses its name', () => {
+    const p = prepareQuestion(knowledge, 'the Guilin mayor gave me a vase, do I declare it');
+    expect(p).toMatchObject({ kind: 'search' });
+    expect(p.kind === 'search' && p.question).toBe('the mayor gave me a vase, do I declare it');
+    expect(ask('the Guilin mayor gave me a vase, do I declare it').reply.entryId).toBe(
+      'gifts-from-visiting-delegations',
+    );
+    expect(ask('trip to Yantai next month, do we need clean phones?').reply.entryId).toBe(
+      'phones-and-laptops-overseas',
+    );
+  });
+
+  it('stays when the guidance discusses the city, or the register answers', () => {
+    const p = prepareQuestion(knowledge, 'what did the mayor bring back from Beijing, a vase?');
+    expect(p.kind === 'search' && p.question).toContain('Beijing');
+    expect(ask('how long has Hastings been twinned with Guilin?').reply.entryId).toBe(
+      'register:hastings',
+    );
+  });
+});
