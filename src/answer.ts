@@ -280,11 +280,12 @@ function fromRegister(
   );
 }
 
+/** `text` matched literally inside a regular expression. */
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** A council's names, folded, as whole words. */
 function namePattern(council: RegisterCouncil): RegExp {
-  const names = [council.place, ...council.aliases].map((n) =>
-    foldText(n).replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
-  );
+  const names = [council.place, ...council.aliases].map((n) => literal(foldText(n)));
   return new RegExp(`\\b(${names.join('|')})\\b`, 'g');
 }
 
@@ -574,10 +575,7 @@ function withoutUnknownPartners(knowledge: Knowledge, question: string): string 
     for (const name of [rel.city, ...rel.aliases]) {
       const terms = analyse(name).flat();
       if (terms.length === 0 || terms.some((t) => words.has(t))) continue;
-      out = out.replace(
-        new RegExp(`\\b${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}('s)?\\b`, 'gi'),
-        ' ',
-      );
+      out = out.replace(new RegExp(`\\b${literal(name)}('s)?\\b`, 'gi'), ' ');
     }
   return out.replace(/\s{2,}/g, ' ').trim();
 }
