@@ -251,7 +251,7 @@ export async function loadStandardSets(dir: string): Promise<NamedSet[]> {
  */
 const FINAL_SETS = [
   ...Array.from({ length: 10 }, (_, i) => 2 * i + 2),
-  ...Array.from({ length: 36 }, (_, i) => 2 * i + 42),
+  ...Array.from({ length: 38 }, (_, i) => 2 * i + 42),
 ];
 
 /** The held-out sets after the blind test half, in the order they were written: name and file. */
