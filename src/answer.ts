@@ -235,6 +235,7 @@ function fromRegister(
   // how many sister cities does selwyn have?") comes last.
   const council =
     listed.find((c) => partners.some((p) => p.council === c)) ??
+    listed.find((c) => !onlyWhereSomeoneIs(text, c) && !onlyTheAskersOwn(text, c)) ??
     listed.find((c) => !onlyWhereSomeoneIs(text, c)) ??
     listed[0] ??
     partners[0]?.council;
@@ -315,6 +316,26 @@ function onlyWhereSomeoneIs(text: string, council: RegisterCouncil): boolean {
     })
   );
 }
+
+/**
+ * True when every mention of the council is the asker's own council ("I work at Hutt City but
+ * I'm asking about Nelson", "our council is Porirua, but what does Napier have?"): of several
+ * councils named, the one asked about is another.
+ */
+function onlyTheAskersOwn(text: string, council: RegisterCouncil): boolean {
+  const folded = foldText(text);
+  const at = [...folded.matchAll(namePattern(council))];
+  return (
+    at.length > 0 &&
+    at.every((m) =>
+      OWN_COUNCIL.test(folded.slice(Math.max(0, (m.index ?? 0) - 30), m.index)),
+    )
+  );
+}
+
+/** Words just before the asker's own council: "I work at", "I'm from", "our council is". */
+const OWN_COUNCIL =
+  /\b(i work (at|for|in)|i m (at|from|with|in)|im (at|from|with|in)|i am (at|from|with|in)|we re|we are|were (at|from)|our council is|here at|based at|working (at|for))\s(the\s)?$/;
 
 /** The sentences of a question that name the council. */
 function sentencesNaming(text: string, council: RegisterCouncil): string[] {

@@ -626,6 +626,24 @@ describe('a region named as where councils are, and an airport', () => {
   });
 });
 
+describe("the asker's own council beside the one asked about", () => {
+  it('answers for the other council', () => {
+    expect(
+      ask("I work at Hutt City but I'm asking about Nelson: what sister cities does it have?").reply
+        .entryId,
+    ).toBe('register:nelson');
+    expect(ask('our council is Porirua, but what sister cities does Napier have').reply.entryId).toBe(
+      'register:napier',
+    );
+  });
+
+  it('still answers for the asker\'s council when it is the only one named', () => {
+    expect(ask("I'm from Porirua - what are our sister cities?").reply.entryId).toBe(
+      'register:porirua',
+    );
+  });
+});
+
 describe('ended ties in a country that has none', () => {
   it('says none there is recorded as ended, and gives the ones that are', () => {
     const a = ask('has any council dropped a chinese sister city');
