@@ -1,8 +1,10 @@
 import {
+  askedRegion,
   type Entry,
   findPartnerCities,
   findPlaces,
   type Knowledge,
+  literal,
   type Register,
   type RegisterCouncil,
   type Relationship,
@@ -13,6 +15,7 @@ import {
   firstTieReply,
   notListedReply,
   type RegisterTopic,
+  regionTiesReply,
   registerReply,
   statusTiesReply,
 } from './register-reply.js';
@@ -193,6 +196,20 @@ function fromRegister(
     },
     onlyIfNoGuidance,
   });
+  // "Which councils in the Canterbury region have sister cities in Japan?": the register's
+  // councils there, not every council with a tie in Japan, nor the regional council alone.
+  const inRegion = askedRegion(knowledge.nzCouncils, text);
+  if (inRegion && knowledge.nzCouncils) {
+    const country = namedCountry(register, folded);
+    const reply = regionTiesReply(
+      register,
+      knowledge.nzCouncils,
+      inRegion,
+      country,
+      register.reviewed,
+    );
+    return done(reply, false);
+  }
   // Questions across the register are about NZ councils: "which Queensland councils have
   // twin-city arrangements with Chinese cities?" is not answered by listing them.
   const acrossNz = !listed.length && !unlisted.length && !FOREIGN_COUNCILS.test(folded);
@@ -281,9 +298,6 @@ function fromRegister(
   );
 }
 
-/** `text` matched literally inside a regular expression. */
-const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /** A council's names, folded, as whole words. */
 function namePattern(council: RegisterCouncil): RegExp {
   const names = [council.place, ...council.aliases].map((n) => literal(foldText(n)));
@@ -327,9 +341,7 @@ function onlyTheAskersOwn(text: string, council: RegisterCouncil): boolean {
   const at = [...folded.matchAll(namePattern(council))];
   return (
     at.length > 0 &&
-    at.every((m) =>
-      OWN_COUNCIL.test(folded.slice(Math.max(0, (m.index ?? 0) - 30), m.index)),
-    )
+    at.every((m) => OWN_COUNCIL.test(folded.slice(Math.max(0, (m.index ?? 0) - 30), m.index)))
   );
 }
 

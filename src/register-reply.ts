@@ -335,6 +335,77 @@ export function statusTiesReply(
   return tiesAnswer(register, ties, lines);
 }
 
+/**
+ * The register's councils in a region ("which councils in the Canterbury region have sister cities
+ * in Japan?", "does the Wellington region have sister cities?"), each with its ties (with
+ * `country`, those there; when none of them has one there, the reply says so and gives all their
+ * ties), and the region's councils the register has no entry for, the regional council among
+ * them. Without any of the region's councils in the register, the reply says so and where to look.
+ */
+export function regionTiesReply(
+  register: Register,
+  nz: NzCouncils,
+  asked: { regional: NzCouncil; type?: 'city' | 'district' },
+  country?: string,
+  reviewed?: string,
+): Reply {
+  const { regional, type } = asked;
+  const region = regionName(regional);
+  const kind = type ? `${type} councils` : 'councils';
+  // By the region its seat is in: Taupō is not listed among the Hawke's Bay councils.
+  const inRegion = nz.councils.filter(
+    (c) => c.regions?.[0] === regional.place && (!type || c.type === type),
+  );
+  const names = new Set(inRegion.map((c) => c.name));
+  const councils = register.councils.filter((c) => names.has(c.council));
+  const held = new Set(councils.map((c) => c.council));
+  // The regional council is one of the councils there, but not one of its district councils.
+  const missing = [
+    ...(type ? [] : [regional.name]),
+    ...inRegion.filter((c) => !held.has(c.name)).map((c) => c.place),
+  ];
+  const directory = `[${nz.directory.publisher}](${nz.directory.url}) keeps the national directory.`;
+  const notHeld = missing.length
+    ? `The register has no entry for ${listWords(missing)}; that means our sources don't cover them, not that they have no sister cities. ${directory}`
+    : directory;
+  const all = councils.flatMap((council) => council.relationships.map((r) => ({ council, r })));
+  if (!all.length)
+    return answer(
+      notListedId(regional),
+      `The register holds none of the ${kind} in ${region}. ${notHeld}`,
+      [nz.directory],
+      reviewed,
+    );
+  const there = country ? all.filter((t) => t.r.country === country) : all;
+  const ties = there.length ? there : all;
+  const listed = [...new Set(ties.map((t) => t.council))];
+  const count = (n: number, one: string, many: string) => (n === 1 ? one : `${n} ${many}`);
+  const opening = !country
+    ? `The register holds ${count(listed.length, `one of the ${kind}`, kind)} in ${region}:`
+    : there.length
+      ? `Of the register's ${kind} in ${region}, ${count(listed.length, 'one has', 'have')} ties in ${countryName(country)}:`
+      : `None of the register's ${kind} in ${region} has a tie in ${countryName(country)}. Their ties are:`;
+  const lines = [
+    opening,
+    listed
+      .map((c) => {
+        const own = ties
+          .filter((t) => t.council === c)
+          .map((t) => `${briefTie(t.r)}, ${t.r.country}`);
+        return `- **${c.place}**: ${own.join('; ')}`;
+      })
+      .join('\n'),
+    `Ask about a council by name for the notes on each tie. ${notHeld}`,
+  ];
+  return tiesAnswer(register, ties, lines);
+}
+
+/** "the Wellington region" for Greater Wellington (named so by an alias), "the Canterbury region". */
+function regionName(regional: NzCouncil): string {
+  const alias = regional.aliases.find((a) => / region$/i.test(a));
+  return `the ${alias ?? `${regional.place} region`}`;
+}
+
 /** What the register covers: not every council, and where the national directory is. */
 function registerScope(register: Register, nz?: NzCouncils): string {
   return `The register holds ${register.councils.length} councils, not every one in New Zealand${nz ? `; [${nz.directory.publisher}](${nz.directory.url}) keeps the national directory` : ''}.`;

@@ -13,9 +13,11 @@ export {
 } from './nz-councils.js';
 export {
   answerIds,
+  askedRegion,
   findCouncils,
   findPartnerCities,
   findPlaces,
+  literal,
   notListedId,
 } from './places.js';
 export { formatProblem, type KnowledgeProblem, withYamlCache } from './problems.js';

@@ -8,6 +8,11 @@ const NzCouncilSchema = z.strictObject({
   /** The place name staff use, e.g. "Kaikōura". */
   place: z.string().min(2),
   aliases: z.array(z.string().min(2)).default([]),
+  /**
+   * The regions a city or district council is in, by the `place` of their regional council, the
+   * one its seat is in first. Regional councils and unitary authorities have none.
+   */
+  regions: z.array(z.string().min(2)).min(1).optional(),
   type: z.enum(['regional', 'city', 'district', 'unitary']),
 });
 
@@ -21,10 +26,23 @@ export const NzCouncilsSchema = z
   })
   .superRefine((list, ctx) => {
     const seen = new Set<string>();
+    const regional = new Set(
+      list.councils.filter((c) => c.type === 'regional').map((c) => c.place),
+    );
     list.councils.forEach((c, i) => {
       if (seen.has(c.name))
         ctx.addIssue({ code: 'custom', path: ['councils', i, 'name'], message: 'is listed twice' });
       seen.add(c.name);
+      const at = ['councils', i, 'regions'];
+      if (c.regions && (c.type === 'regional' || c.type === 'unitary'))
+        ctx.addIssue({ code: 'custom', path: at, message: `a ${c.type} council has no regions` });
+      for (const r of c.regions ?? [])
+        if (!regional.has(r))
+          ctx.addIssue({
+            code: 'custom',
+            path: at,
+            message: `"${r}" is not the place of a regional council in this list`,
+          });
     });
   });
 

@@ -241,3 +241,54 @@ export function answerIds(knowledge: Knowledge): Set<string> {
       .map(notListedId),
   ]);
 }
+
+/**
+ * The region a question asks about the councils of, as its regional council, and the type of
+ * council when it names one ("Canterbury district councils"): "which councils in
+ * the Canterbury region have sister cities in Japan?", "any Canterbury councils with Chinese
+ * sister cities?", "sister cities in the Waikato region?", "does the Wellington region have
+ * sister cities?". A region named some other way ("I'm at a council in the Wellington region;
+ * what does the SIS say about sister cities?") is not, nor is the regional council by its name
+ * ("does Environment Canterbury have sister cities?").
+ */
+export function askedRegion(
+  nz: Pick<Knowledge, 'nzCouncils'>['nzCouncils'],
+  text: string,
+): { regional: NzCouncil; type?: 'city' | 'district' } | undefined {
+  if (!nz) return undefined;
+  const folded = foldText(text);
+  const tie = TIE_PHRASE.source;
+  for (const regional of nz.councils) {
+    if (regional.type !== 'regional') continue;
+    for (const name of councilNames(regional)) {
+      const n = literal(foldText(name));
+      // "Wellington region" is itself a name; the others take "region" after them.
+      const region = / region$/.test(foldText(name)) ? n : `${n}( region)?`;
+      const withRegion = / region$/.test(foldText(name)) ? n : `${n} region`;
+      const patterns = [
+        // "which councils in the Canterbury region have…", "any councils across Otago with…"
+        `\\bcouncils (in|across|around|throughout|within|from|of) (the )?${region}\\b.{0,40}\\b(have|has|had|with|got|twinned|linked|paired)\\b`,
+        // "any Canterbury councils with…", "Waikato district councils that have…"
+        `\\b${region} (district |city |local |territorial )?councils\\b.{0,40}\\b(have|has|had|with|got|twinned|linked|paired)\\b`,
+        // "sister cities in the Waikato region", "ties for the Wellington region"
+        `\\b${tie} (in|for|of|across|around|within|throughout) (the )?${withRegion}\\b`,
+        // "does the Wellington region have sister cities?", "the Otago region's sister cities"
+        `\\b(does|do|has|have) (the )?${withRegion} (have|got|had)\\b.{0,30}\\b${tie}`,
+        `\\b${withRegion}s ${tie}`,
+      ];
+      if (patterns.some((p) => new RegExp(p).test(folded)) && asksTies(folded))
+        return { regional, type: KIND.exec(folded)?.[1] as 'city' | 'district' | undefined };
+    }
+  }
+  return undefined;
+}
+
+/** "Which Canterbury district councils…": only the district (or city) councils there. */
+const KIND = /\b(district|city) councils\b/;
+
+/** Words for a council's overseas ties, as a question about a region's councils uses them. */
+const TIE_PHRASE =
+  /((sister|twin|partner|friendship|friendly) (cit(y|ies)|towns?|relationships?|links?|ties)|sistercit(y|ies)|overseas (ties|links|relationships)|international (ties|links|relationships))/;
+const asksTies = (folded: string) => TIE_PHRASE.test(folded);
+/** Text to match literally inside a regular expression. */
+export const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -125,6 +125,49 @@ describe('register schema', () => {
   });
 });
 
+describe('the regions in the list of NZ councils', () => {
+  it('must each be the place of a regional council in the list', async () => {
+    const dir = await fixtureWith('nz-councils.yaml', (t) =>
+      t.replace(
+        'place: Kaikōura, type: district',
+        'place: Kaikōura, regions: [Canterbury], type: district',
+      ),
+    );
+    expect(await problemText(dir)).toMatch(
+      /entry "council Kaikōura District Council", field "regions": "Canterbury" is not the place of a regional council in this list/,
+    );
+    const withRegion = await fixtureWith('nz-councils.yaml', (t) =>
+      t
+        .replace(
+          'place: Kaikōura, type: district',
+          'place: Kaikōura, regions: [Canterbury], type: district',
+        )
+        .concat('  - { name: Environment Canterbury, place: Canterbury, type: regional }\n'),
+    );
+    const k = await loadKnowledge(withRegion);
+    expect(k.nzCouncils?.councils.find((c) => c.place === 'Kaikōura')?.regions).toEqual([
+      'Canterbury',
+    ]);
+  });
+
+  it('are not given to a unitary or regional council', async () => {
+    const dir = await fixtureWith('nz-councils.yaml', (t) =>
+      t.replace('place: Tasman, type: unitary', 'place: Tasman, regions: [Tasman], type: unitary'),
+    );
+    expect(await problemText(dir)).toMatch(
+      /entry "council Tasman District Council", field "regions": a unitary council has no regions/,
+    );
+  });
+
+  it('are given to every city and district council in the shipped list', async () => {
+    const k = await loadKnowledge(SHIPPED_KNOWLEDGE);
+    const missing = (k.nzCouncils?.councils ?? []).filter(
+      (c) => (c.type === 'city' || c.type === 'district') && !c.regions,
+    );
+    expect(missing.map((c) => c.name)).toEqual([]);
+  });
+});
+
 describe('the shipped register', () => {
   let k: Knowledge;
   beforeAll(async () => {

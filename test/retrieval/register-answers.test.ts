@@ -605,15 +605,18 @@ describe('a region some council is in', () => {
 });
 
 describe('a region named as where councils are, and an airport', () => {
-  it('lists the councils tied to a country for "which councils in the Wellington region…"', () => {
-    const text = replyToPlain(
-      ask('Which councils in the Wellington region have Japanese sister cities?').reply,
+  it('lists the councils there tied to a country for "which councils in the Wellington region…"', () => {
+    const reply = ask('Which councils in the Wellington region have Japanese sister cities?').reply;
+    const text = replyToPlain(reply);
+    expect(text).toMatch(
+      /^Of the register's councils in the Wellington region, 4 have ties in Japan:/,
     );
-    expect(text).toMatch(/Of the councils in the register, \d+ have ties in Japan/);
-    expect(text).toContain('Wellington');
-    // The region itself, asked about, is still the regional council the register lacks.
-    expect(ask('does the Wellington region have sister cities?').reply.entryId).toBe(
-      'register:not-listed:greater-wellington',
+    for (const place of ['Wellington', 'Lower Hutt', 'Porirua', 'Masterton'])
+      expect(text).toContain(`- ${place}:`);
+    // Councils elsewhere with ties in Japan are not listed.
+    expect(text).not.toContain('Christchurch');
+    expect(reply.covers).toEqual(
+      expect.arrayContaining(['register:lower-hutt', 'register:porirua', 'register:wellington']),
     );
   });
 
@@ -626,18 +629,77 @@ describe('a region named as where councils are, and an airport', () => {
   });
 });
 
+describe('the councils of a region', () => {
+  it("lists the register's councils there with their ties, and those it has no entry for", () => {
+    const reply = ask('does the Wellington region have sister cities?').reply;
+    const text = replyToPlain(reply);
+    expect(text).toMatch(/^The register holds 5 councils in the Wellington region:/);
+    expect(text).toContain('- Upper Hutt: Mesa');
+    expect(text).toMatch(/no entry for Greater Wellington Regional Council, .*Kāpiti Coast/);
+    expect(text).toContain('globalcities.org.nz');
+    // Each listed council's own sources are cited.
+    expect(text).toContain('poriruacity.govt.nz');
+  });
+
+  it('reads "any Canterbury councils with…" as the councils there, with one country', () => {
+    const text = replyToPlain(ask('any Canterbury councils with Chinese sister cities?').reply);
+    expect(text).toMatch(
+      /^Of the register's councils in the Canterbury region, \d+ have ties in China:/,
+    );
+    expect(text).toContain('- Christchurch:');
+    expect(text).not.toMatch(/Invercargill|Hamilton/);
+  });
+
+  it('keeps to district councils when the question does', () => {
+    const text = replyToPlain(
+      ask('Which Canterbury district councils have a Chinese sister city?').reply,
+    );
+    expect(text).toMatch(
+      /^Of the register's district councils in the Canterbury region, 2 have ties in China:/,
+    );
+    expect(text).not.toContain('- Christchurch:');
+    expect(text).not.toContain('Environment Canterbury');
+  });
+
+  it('says so when none there has a tie in the country, and gives their ties', () => {
+    const text = replyToPlain(
+      ask('which councils in the Northland region have sister cities in Japan?').reply,
+    );
+    expect(text).toMatch(
+      /^None of the register's councils in the Northland region has a tie in Japan\. Their ties are:/,
+    );
+    expect(text).toContain('- Whangārei:');
+  });
+
+  it("lists by the region a council's seat is in", () => {
+    const text = replyToPlain(ask("sister cities in the Hawke's Bay region?").reply);
+    expect(text).toContain('- Hastings:');
+    expect(text).not.toContain('Taupō');
+  });
+
+  it('leaves the regional council by name, and a region named in passing, as they were', () => {
+    expect(ask('does Environment Canterbury have sister cities?').reply.entryId).toBe(
+      'register:not-listed:canterbury',
+    );
+    expect(
+      ask("I'm at a council in the Wellington region; what does the SIS say about sister cities?")
+        .reply.entryId ?? '',
+    ).not.toMatch(/^register:/);
+  });
+});
+
 describe("the asker's own council beside the one asked about", () => {
   it('answers for the other council', () => {
     expect(
       ask("I work at Hutt City but I'm asking about Nelson: what sister cities does it have?").reply
         .entryId,
     ).toBe('register:nelson');
-    expect(ask('our council is Porirua, but what sister cities does Napier have').reply.entryId).toBe(
-      'register:napier',
-    );
+    expect(
+      ask('our council is Porirua, but what sister cities does Napier have').reply.entryId,
+    ).toBe('register:napier');
   });
 
-  it('still answers for the asker\'s council when it is the only one named', () => {
+  it("still answers for the asker's council when it is the only one named", () => {
     expect(ask("I'm from Porirua - what are our sister cities?").reply.entryId).toBe(
       'register:porirua',
     );
