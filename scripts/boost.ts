@@ -5,7 +5,9 @@
  * each node the cut with the best second-order gain (as in XGBoost or LightGBM, without their
  * sampling or regularisation terms beyond a leaf's L2 and a minimum leaf size).
  */
+
 import type { Tree } from '../src/retrieval/answerability.js';
+import { seededRandom } from './seeded-random.js';
 
 /** A tree as it grows: each split names its feature by position. */
 type Grown = number | [number, number, Grown, Grown];
@@ -148,6 +150,40 @@ export function boost<K extends string>(
       score[i] = (score[i] ?? 0) + treeValue(tree, names, rows[i] as Record<K, number>);
   }
   return { base, trees: trees.map((t) => named(t, names)) };
+}
+
+/**
+ * `k` fits, each on a seeded share `sample` of the rows, as one model: their log-odds averaged
+ * (the bases averaged, every tree's leaves divided by `k`), so the model file and the code that
+ * reads it are as for one fit.
+ */
+export function bagged<K extends string>(
+  names: readonly K[],
+  rows: readonly Record<K, number>[],
+  labels: readonly number[],
+  options: BoostOptions<K>,
+  bag: { k: number; sample: number; seed: number },
+): Boosted<K> {
+  const next = seededRandom(bag.seed);
+  let base = 0;
+  const trees: Tree<K>[] = [];
+  for (let b = 0; b < bag.k; b++) {
+    const keep = rows.map(() => next() < bag.sample);
+    const fitted = boost(
+      names,
+      rows.filter((_, i) => keep[i]),
+      labels.filter((_, i) => keep[i]),
+      options,
+    );
+    base += fitted.base / bag.k;
+    trees.push(...fitted.trees.map((t) => scaled(t, 1 / bag.k)));
+  }
+  return { base, trees };
+}
+
+/** The tree with every leaf multiplied by `by`. */
+function scaled<K extends string>(t: Tree<K>, by: number): Tree<K> {
+  return typeof t === 'number' ? t * by : [t[0], t[1], scaled(t[2], by), scaled(t[3], by)];
 }
 
 /** A tree's value for a row, while its splits still name features by position. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boost } from '../../scripts/boost.js';
+import { bagged, boost } from '../../scripts/boost.js';
 import {
   type AnswerModel,
   checkModel,
@@ -63,6 +63,30 @@ describe('boosted trees (scripts/boost.ts)', () => {
     };
     fitted.trees.forEach(walk);
     expect([...names].sort()).toEqual(['a', 'b']);
+  });
+
+  it('averages several fits on samples as one model (bagging, --bag)', () => {
+    const opts = { rounds: 60, rate: 0.3, depth: 2, minLeaf: 5 };
+    const asModel = (m: { base: number; trees: unknown[] }) => (a: number, b: number) =>
+      probability(
+        { ...m, threshold: 0.5 } as unknown as AnswerModel,
+        { a, b } as unknown as Features,
+      );
+    // Three fits on every row are three copies of one fit: their average is that fit.
+    const same = asModel(bagged(['a', 'b'], rows, labels, opts, { k: 3, sample: 1, seed: 7 }));
+    for (const [a, b] of [
+      [0.9, 0.9],
+      [0.9, 0.1],
+      [0.3, 0.6],
+    ] as const)
+      expect(same(a, b)).toBeCloseTo(p(a, b), 4);
+    // On samples, the fits differ, and together still learn the interaction; a seed repeats.
+    const bag = bagged(['a', 'b'], rows, labels, opts, { k: 3, sample: 0.8, seed: 7 });
+    expect(bag.trees).toHaveLength(3 * opts.rounds);
+    expect(asModel(bag)(0.9, 0.9)).toBeGreaterThan(0.9);
+    expect(asModel(bag)(0.9, 0.1)).toBeLessThan(0.1);
+    expect(bagged(['a', 'b'], rows, labels, opts, { k: 3, sample: 0.8, seed: 7 })).toEqual(bag);
+    expect(bagged(['a', 'b'], rows, labels, opts, { k: 3, sample: 0.8, seed: 8 })).not.toEqual(bag);
   });
 
   it('keeps a prediction monotone in a feature when asked, where the data alone would not', () => {
