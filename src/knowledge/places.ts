@@ -257,30 +257,51 @@ export function askedRegion(
 ): { regional: NzCouncil; type?: 'city' | 'district' } | undefined {
   if (!nz) return undefined;
   const folded = foldText(text);
-  const tie = TIE_PHRASE.source;
-  for (const regional of nz.councils) {
-    if (regional.type !== 'regional') continue;
-    for (const name of councilNames(regional)) {
-      const n = literal(foldText(name));
-      // "Wellington region" is itself a name; the others take "region" after them.
-      const region = / region$/.test(foldText(name)) ? n : `${n}( region)?`;
-      const withRegion = / region$/.test(foldText(name)) ? n : `${n} region`;
-      const patterns = [
-        // "which councils in the Canterbury region have…", "any councils across Otago with…"
-        `\\bcouncils (in|across|around|throughout|within|from|of) (the )?${region}\\b.{0,40}\\b(have|has|had|with|got|twinned|linked|paired)\\b`,
-        // "any Canterbury councils with…", "Waikato district councils that have…"
-        `\\b${region} (district |city |local |territorial )?councils\\b.{0,40}\\b(have|has|had|with|got|twinned|linked|paired)\\b`,
-        // "sister cities in the Waikato region", "ties for the Wellington region"
-        `\\b${tie} (in|for|of|across|around|within|throughout) (the )?${withRegion}\\b`,
-        // "does the Wellington region have sister cities?", "the Otago region's sister cities"
-        `\\b(does|do|has|have) (the )?${withRegion} (have|got|had)\\b.{0,30}\\b${tie}`,
-        `\\b${withRegion}s ${tie}`,
-      ];
-      if (patterns.some((p) => new RegExp(p).test(folded)) && asksTies(folded))
-        return { regional, type: KIND.exec(folded)?.[1] as 'city' | 'district' | undefined };
-    }
+  // Most questions name no tie at all: nothing to match.
+  if (!TIE_PHRASE.test(folded)) return undefined;
+  const found = regionPatterns(nz).find(({ pattern }) => pattern.test(folded));
+  if (!found) return undefined;
+  return {
+    regional: found.regional,
+    type: KIND.exec(folded)?.[1] as 'city' | 'district' | undefined,
+  };
+}
+
+const regionPatternCache = new WeakMap<object, { regional: NzCouncil; pattern: RegExp }[]>();
+
+/** One pattern for each regional council, built once per list of councils. */
+function regionPatterns(nz: NonNullable<Knowledge['nzCouncils']>) {
+  let patterns = regionPatternCache.get(nz);
+  if (!patterns) {
+    const tie = TIE_PHRASE.source;
+    patterns = nz.councils
+      .filter((c) => c.type === 'regional')
+      .map((regional) => {
+        const forms = councilNames(regional).map((name) => {
+          const n = literal(foldText(name));
+          // "Wellington region" is itself a name; the others take "region" after them.
+          return / region$/.test(foldText(name))
+            ? { region: n, withRegion: n }
+            : { region: `${n}( region)?`, withRegion: `${n} region` };
+        });
+        const region = forms.map((f) => f.region).join('|');
+        const withRegion = forms.map((f) => f.withRegion).join('|');
+        const alternatives = [
+          // "which councils in the Canterbury region have…", "any councils across Otago with…"
+          `\\bcouncils (in|across|around|throughout|within|from|of) (the )?(${region})\\b.{0,40}\\b(have|has|had|with|got|twinned|linked|paired)\\b`,
+          // "any Canterbury councils with…", "Waikato district councils that have…"
+          `\\b(${region}) (district |city |local |territorial )?councils\\b.{0,40}\\b(have|has|had|with|got|twinned|linked|paired)\\b`,
+          // "sister cities in the Waikato region", "ties for the Wellington region"
+          `\\b${tie} (in|for|of|across|around|within|throughout) (the )?(${withRegion})\\b`,
+          // "does the Wellington region have sister cities?", "the Otago region's sister cities"
+          `\\b(does|do|has|have) (the )?(${withRegion}) (have|got|had)\\b.{0,30}\\b${tie}`,
+          `\\b(${withRegion})s ${tie}`,
+        ];
+        return { regional, pattern: new RegExp(alternatives.join('|')) };
+      });
+    regionPatternCache.set(nz, patterns);
   }
-  return undefined;
+  return patterns;
 }
 
 /** "Which Canterbury district councils…": only the district (or city) councils there. */
@@ -289,6 +310,5 @@ const KIND = /\b(district|city) councils\b/;
 /** Words for a council's overseas ties, as a question about a region's councils uses them. */
 const TIE_PHRASE =
   /((sister|twin|partner|friendship|friendly) (cit(y|ies)|towns?|relationships?|links?|ties)|sistercit(y|ies)|overseas (ties|links|relationships)|international (ties|links|relationships))/;
-const asksTies = (folded: string) => TIE_PHRASE.test(folded);
 /** Text to match literally inside a regular expression. */
 export const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
