@@ -5,7 +5,8 @@
  * questions (bench/questions.txt) and every question of the quality sets once. Prints p50 and
  * p99 per question and their ratio with a 95 % bootstrap interval over rounds; asserts nothing.
  * BENCH_OWN_KNOWLEDGE=1 gives each build its own checkout's knowledge instead (the system as it
- * was, examples and all, against the system now).
+ * was, examples and all, against the system now). BENCH_WHOLE=1 times the whole answer (routing,
+ * the register, the search and the reply) instead of the search alone.
  *   npm run build && BENCH_BEFORE=../old npx tsx bench/retrieval.bench.ts   (BENCH_ROUNDS=10)
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -19,6 +20,8 @@ import { ms, percentile } from './stats.js';
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const before = process.env.BENCH_BEFORE ? resolve(process.env.BENCH_BEFORE) : undefined;
+/** BENCH_WHOLE=1 times the whole answer (`answerText`: routing, search and reply), not the search alone. */
+const WHOLE = process.env.BENCH_WHOLE === '1';
 
 const questions = [
   ...readFileSync(join(ROOT, 'bench/questions.txt'), 'utf8')
@@ -54,7 +57,11 @@ async function load(root: string): Promise<Searcher> {
     join(process.env.BENCH_OWN_KNOWLEDGE === '1' ? root : ROOT, 'knowledge'),
   );
   // The constructor's last argument is the cache folders in both builds; none: trained here.
-  return new Retriever(knowledge);
+  const retriever = new Retriever(knowledge);
+  if (!WHOLE) return retriever;
+  // The whole answer: small talk, declines and the register before the search, the reply after.
+  const { answerText } = await from('src/answer.js');
+  return { search: (q: string) => answerText(knowledge, retriever, q, '2026-12-03') };
 }
 
 const arms: [string, Searcher][] = [['now', await load(ROOT)]];
@@ -79,7 +86,7 @@ const mid = (xs: number[]) =>
     50,
   );
 console.log(
-  `Retrieval in process: ${questions.length} questions a round, ${ROUNDS} rounds, arms alternating.\n`,
+  `${WHOLE ? 'Whole answers' : 'Retrieval'} in process: ${questions.length} questions a round, ${ROUNDS} rounds, arms alternating.\n`,
 );
 printTable(
   ['build', 'p50 ms (median of rounds)', 'p99 ms', 'questions/s'],
