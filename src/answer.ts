@@ -11,6 +11,7 @@ import {
 } from './knowledge/index.js';
 import type { Reply } from './model.js';
 import {
+  councilsTiesReply,
   countryTiesReply,
   firstTieReply,
   notListedReply,
@@ -257,6 +258,18 @@ function fromRegister(
     listed[0] ??
     partners[0]?.council;
   if (!council) return undefined;
+  // "What sister cities do Hamilton and Tauranga have?": each council asked about, in turn,
+  // unless the question names a partner city or a part of the record.
+  const subjects = listed.filter((c) => !onlyWhereSomeoneIs(text, c) && !onlyTheAskersOwn(text, c));
+  if (
+    subjects.length > 1 &&
+    asks &&
+    !partners.length &&
+    registerTopics(folded, false).length === 0
+  ) {
+    const reply = councilsTiesReply(register, subjects, namedCountry(register, folded));
+    if (reply) return done(reply, false);
+  }
   const partner = partners.find((p) => p.council === council)?.rel;
   // "Whats the number to ring the SIS? back in Hamilton now", "what has the SIS said about
   // partner cities? I was in Napier for the cyclone": a council named only as where someone is

@@ -387,15 +387,48 @@ export function regionTiesReply(
       : `None of the register's ${kind} in ${region} has a tie in ${countryName(country)}. Their ties are:`;
   const lines = [
     opening,
-    listed
-      .map((c) => {
-        const own = ties
-          .filter((t) => t.council === c)
-          .map((t) => `${briefTie(t.r)}, ${t.r.country}`);
-        return `- **${c.place}**: ${own.join('; ')}`;
-      })
-      .join('\n'),
+    councilLines(listed, ties),
     `Ask about a council by name for the notes on each tie. ${notHeld}`,
+  ];
+  return tiesAnswer(register, ties, lines);
+}
+
+/** A line for each council with its ties among `ties` ("none recorded" without any). */
+function councilLines(
+  councils: readonly RegisterCouncil[],
+  ties: readonly { council: RegisterCouncil; r: Relationship }[],
+  none = 'none recorded',
+): string {
+  return councils
+    .map((c) => {
+      const own = ties
+        .filter((t) => t.council === c)
+        .map((t) => `${briefTie(t.r)}, ${t.r.country}`);
+      return `- **${c.place}**: ${own.length ? own.join('; ') : none}`;
+    })
+    .join('\n');
+}
+
+/**
+ * The ties of several councils asked about together ("what sister cities do Hamilton and
+ * Tauranga have?", "Hamilton vs Tauranga: which has more Chinese ties?"), each in turn; with
+ * `country`, those there, saying which council has none there. Undefined when none has a tie.
+ */
+export function councilsTiesReply(
+  register: Register,
+  councils: readonly RegisterCouncil[],
+  country?: string,
+): Reply | undefined {
+  const all = councils.flatMap((council) => council.relationships.map((r) => ({ council, r })));
+  const ties = country ? all.filter((t) => t.r.country === country) : all;
+  if (!ties.length) return undefined;
+  const places = listWords(councils.map((c) => c.place));
+  const lines = [
+    country
+      ? `The register's ties in ${countryName(country)} for ${places}:`
+      : `The register's ties for ${places}:`,
+    councilLines(councils, ties, country ? `none in ${countryName(country)} recorded` : undefined),
+    'Ask about a council by name for the notes on each tie and the rest of its record.',
   ];
   return tiesAnswer(register, ties, lines);
 }

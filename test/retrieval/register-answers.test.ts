@@ -688,6 +688,37 @@ describe('the councils of a region', () => {
   });
 });
 
+describe('several councils asked about together', () => {
+  it("gives each one's ties, citing both", () => {
+    const reply = ask('what sister cities do Hamilton and Tauranga have?').reply;
+    const text = replyToPlain(reply);
+    expect(text).toMatch(/^The register's ties for Hamilton and Tauranga:/);
+    expect(text).toMatch(/- Hamilton: Chengdu/);
+    expect(text).toMatch(/- Tauranga: Yantai/);
+    expect(reply.covers).toEqual(['register:hamilton', 'register:tauranga']);
+  });
+
+  it('keeps to the country asked about, and says which has none there', () => {
+    const text = replyToPlain(
+      ask('Hamilton vs Tauranga sister cities - which has more Chinese ties?').reply,
+    );
+    expect(text).toMatch(/^The register's ties in China for Hamilton and Tauranga:/);
+    expect(text).not.toContain('Saitama');
+    const japan = replyToPlain(ask('do Porirua and Hamilton have Japanese sister cities?').reply);
+    expect(japan).toContain('- Porirua: Nishio');
+    expect(japan).toContain('- Hamilton: Saitama');
+    expect(
+      replyToPlain(ask('do Tauranga and Upper Hutt have Japanese sister cities?').reply),
+    ).toContain('- Upper Hutt: none in Japan recorded');
+  });
+
+  it('leaves a question about one part of the record, or one tie, to one council', () => {
+    expect(
+      ask('does Hamilton review its sister cities like Invercargill does?').reply.covers,
+    ).toBeUndefined();
+  });
+});
+
 describe("the asker's own council beside the one asked about", () => {
   it('answers for the other council', () => {
     expect(
