@@ -17,6 +17,7 @@ import {
   notListedReply,
   type RegisterTopic,
   regionTiesReply,
+  registerCouncilsReply,
   registerReply,
   statusTiesReply,
 } from './register-reply.js';
@@ -214,6 +215,9 @@ function fromRegister(
   // Questions across the register are about NZ councils: "which Queensland councils have
   // twin-city arrangements with Chinese cities?" is not answered by listing them.
   const acrossNz = !listed.length && !unlisted.length && !FOREIGN_COUNCILS.test(folded);
+  // "Which councils does the register cover?", "what councils do you have sister city info for?"
+  if (acrossNz && ASKS_COVERAGE.test(folded))
+    return done(registerCouncilsReply(register, knowledge.nzCouncils), false);
   // "Which council had the first sister city in China?": the oldest ties across the register.
   const country = acrossNz && asks ? firstTieCountry(folded) : undefined;
   if (country) {
@@ -523,6 +527,14 @@ function namedCountry(register: Register, folded: string): string | undefined {
     if (re.test(folded)) named.add(country);
   return named.size === 1 ? [...named][0] : undefined;
 }
+
+/**
+ * Asks which councils the register (or the advisor) holds: "which councils does the register
+ * cover?", "what councils are in your register?", "which councils do you have sister city info
+ * for", "list all the councils you know about".
+ */
+const ASKS_COVERAGE =
+  /\b(which|what) councils (does|do|is|are) (the |your |this )?(register|list|records?|database)\b|\b(which|what) councils (are|is) (in|on|covered by|listed in) (the |your |this )?(register|list|records?|database)\b|\b(which|what|list( me)?( all)?( of)?) (the )?councils (do|can|does) (you|the bot|the advisor) (have|know|cover|hold|track)\b|\b(list|show|name)( me)?( all)?( of)? (the )?councils (you|in (the |your )?register|on (the |your )?list)\b|\bcouncils (do )?you (know|have (info|information|records?|data|details)) (about|on|for)\b/;
 
 /** Plain words for a tie, enough in a question that asks which councils have one in a country. */
 const LINK_WORDS = /\b(links?|ties|relationships?|connections?|partnerships?)\b/;

@@ -3,6 +3,7 @@ import {
   type NzCouncil,
   type NzCouncils,
   notListedId,
+  REGISTER_COUNCILS_ID,
   type Register,
   type RegisterCouncil,
   type RegisterFact,
@@ -437,6 +438,32 @@ export function councilsTiesReply(
 function regionName(regional: NzCouncil): string {
   const alias = regional.aliases.find((a) => / region$/i.test(a));
   return `the ${alias ?? `${regional.place} region`}`;
+}
+
+/**
+ * The councils the register holds, each with its number of ties ("which councils does the register
+ * cover?", "what councils do you have sister city info for?"), how to ask about one, and where
+ * to look for the rest.
+ */
+export function registerCouncilsReply(register: Register, nz?: NzCouncils): Reply {
+  const councils = [...register.councils].sort((a, b) => a.place.localeCompare(b.place));
+  const lines = [
+    `The register holds ${councils.length} councils, with their sister cities and other ties: ${listWords(
+      councils.map((c) => `${c.place} (${c.relationships.length})`),
+    )}.`,
+    'Ask about one by name ("Hamilton\'s sister cities"), a country ("which councils have ties in Japan?") or a region ("councils in the Canterbury region"), for the ties and their sources.',
+    ...(nz
+      ? [
+          `For any other council, [${nz.directory.publisher}](${nz.directory.url}) keeps the national directory.`,
+        ]
+      : []),
+  ];
+  return answer(
+    REGISTER_COUNCILS_ID,
+    lines.join('\n\n'),
+    [...register.sources, ...(nz ? [nz.directory] : [])],
+    register.reviewed,
+  );
 }
 
 /** What the register covers: not every council, and where the national directory is. */

@@ -19,6 +19,7 @@ export {
   findPlaces,
   literal,
   notListedId,
+  REGISTER_COUNCILS_ID,
 } from './places.js';
 export { formatProblem, type KnowledgeProblem, withYamlCache } from './problems.js';
 export {

@@ -224,17 +224,24 @@ export function findPartnerCities(
   );
 }
 
+/** The id of the reply naming the councils the register holds. */
+export const REGISTER_COUNCILS_ID = 'register:councils';
+
 /** The id of the reply for a council the register has no entry for, e.g. `register:not-listed:kaikoura`. */
 export function notListedId(council: Pick<NzCouncil, 'place'>): string {
   return `register:not-listed:${placeSlug(council.place)}`;
 }
 
-/** Every id an answer can carry: guidance entries, register councils and councils it lacks. */
+/**
+ * Every id an answer can carry: guidance entries, register councils, the list of them
+ * (`register:councils`) and councils it lacks.
+ */
 export function answerIds(knowledge: Knowledge): Set<string> {
   const listed = knowledge.register?.councils ?? [];
   const listedNames = new Set(listed.map((c) => c.council));
   return new Set([
     ...knowledge.byId.keys(),
+    ...(knowledge.register ? [REGISTER_COUNCILS_ID] : []),
     ...listed.map(registerId),
     ...(knowledge.nzCouncils?.councils ?? [])
       .filter((n) => !listedNames.has(n.name))

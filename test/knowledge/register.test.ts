@@ -243,6 +243,7 @@ describe('the shipped register', () => {
     expect(ids.has('register:queenstown-lakes')).toBe(true);
     expect(ids.has('register:not-listed:kaikoura')).toBe(true);
     expect(ids.has('register:not-listed:hamilton')).toBe(false);
+    expect(ids.has('register:councils')).toBe(true);
   });
 
   it('lists disputes and councils with only secondary sources for the curator', () => {

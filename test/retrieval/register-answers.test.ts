@@ -688,6 +688,34 @@ describe('the councils of a region', () => {
   });
 });
 
+describe('which councils the register holds', () => {
+  it.each([
+    'which councils does the register cover?',
+    'what councils are in your register?',
+    'which councils do you have sister city info for',
+    'list all the councils you know about',
+  ])('%s', (q) => {
+    const reply = ask(q).reply;
+    const text = replyToPlain(reply);
+    expect(reply.entryId).toBe('register:councils');
+    expect(text).toMatch(
+      /^The register holds 28 councils, with their sister cities and other ties: Auckland \(\d+\), /,
+    );
+    expect(text).toContain('Whangārei');
+    expect(text).toContain('globalcities.org.nz');
+    expect(reply.blocks).toContainEqual(expect.objectContaining({ type: 'sources' }));
+  });
+
+  it('is not what a question about one council, or about which councils have ties, gets', () => {
+    expect(ask('what councils is Hamilton twinned with?').reply.entryId).not.toBe(
+      'register:councils',
+    );
+    expect(ask('which councils have sister cities in Japan?').reply.entryId).not.toBe(
+      'register:councils',
+    );
+  });
+});
+
 describe('several councils asked about together', () => {
   it("gives each one's ties, citing both", () => {
     const reply = ask('what sister cities do Hamilton and Tauranga have?').reply;
