@@ -225,7 +225,8 @@ function fromRegister(
     if (reply) return done(reply, false);
   }
   // "Has any NZ council actually ended a sister city?": the ties recorded as ended (or dormant).
-  const statuses = acrossNz && asks ? askedStatuses(folded) : undefined;
+  const statuses =
+    acrossNz && (asks || LINK_WORDS.test(folded)) ? askedStatuses(folded) : undefined;
   if (statuses) {
     const country = namedCountry(register, folded);
     const reply = statusTiesReply(register, statuses, country, knowledge.nzCouncils);
@@ -495,9 +496,12 @@ function firstTieCountry(folded: string): string | undefined {
 const FOREIGN_COUNCILS =
   /\b(queensland|victorian|nsw|new south wales|tasmanian|australian|aussie|uk|british|english|scottish|welsh|canadian|american) (state |local |city |district )?(councils?|local governments?|local authorities|municipalities|mayors)\b|\b(councils?|local governments?|local authorities|municipalities) (in|across|from) (queensland|victoria|nsw|new south wales|tasmania|australia|the uk|britain|england|scotland|wales|canada|the us|the usa|america|the states)\b/;
 
-/** Asks across councils: "has any NZ council…", "which ties…", "have councils ever…". */
+/**
+ * Asks across councils: "has any NZ council…", "which ties…", "have councils ever…", "any
+ * dormant sister cities in the register?", "list the ended ties".
+ */
 const ASKS_ANY =
-  /\b(has|have|did) any\b|\bany (nz |new zealand |kiwi |other )?(councils?|cities|towns|examples?|cases?)\b|\b(which|ever)\b/;
+  /\b(has|have|did) any\b|\bany (nz |new zealand |kiwi |other )?(councils?|cities|towns|examples?|cases?)\b|\b(which|ever)\b|\bany (\w+ ){0,2}(sister cit(y|ies)|ties|links|relationships|partnerships)\b|\b(list|show|name)( me)?( all)?( of)?( the)? (\w+ ){0,2}(sister cities|ties|links|relationships|partnerships)\b/;
 /** A tie that has been ended ("dumped", "cut ties"), in the past tense: "how do we end one?" is not. */
 const ENDED =
   /\b(ended|dropped|cut (ties|links?|off)|cancell?ed|terminated|scrapped|dumped|ditched|severed|pulled out of|walked away from|broken off|broke off|discontinued|wound up)\b/;

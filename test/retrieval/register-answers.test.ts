@@ -765,6 +765,18 @@ describe("the asker's own council beside the one asked about", () => {
   });
 });
 
+describe('dormant or ended ties, asked about in plain words', () => {
+  it.each([
+    ['any dormant sister cities in the register?', /recorded as dormant or paused:/],
+    ['are there any inactive ties?', /recorded as dormant or paused:/],
+    ['list the ended ties', /recorded as ended:/],
+  ])('%s', (q, opening) => {
+    const text = replyToPlain(ask(q).reply);
+    expect(text).toMatch(opening);
+    expect(text).toMatch(/^- \*?\*?\w/m);
+  });
+});
+
 describe('ended ties in a country that has none', () => {
   it('says none there is recorded as ended, and gives the ones that are', () => {
     const a = ask('has any council dropped a chinese sister city');
