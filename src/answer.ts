@@ -256,16 +256,17 @@ function fromRegister(
   // A council the question names comes first; else the council of the partner city it names.
   // Of several, one named only as where someone is ("from auckland airport on the way home –
   // how many sister cities does selwyn have?") comes last.
+  // The councils asked about: not those named only as where someone is, or as the asker's own.
+  const subjects = listed.filter((c) => !onlyWhereSomeoneIs(text, c) && !onlyTheAskersOwn(text, c));
   const council =
     listed.find((c) => partners.some((p) => p.council === c)) ??
-    listed.find((c) => !onlyWhereSomeoneIs(text, c) && !onlyTheAskersOwn(text, c)) ??
+    subjects[0] ??
     listed.find((c) => !onlyWhereSomeoneIs(text, c)) ??
     listed[0] ??
     partners[0]?.council;
   if (!council) return undefined;
   // "What sister cities do Hamilton and Tauranga have?": each council asked about, in turn,
   // unless the question names a partner city or a part of the record.
-  const subjects = listed.filter((c) => !onlyWhereSomeoneIs(text, c) && !onlyTheAskersOwn(text, c));
   if (
     subjects.length > 1 &&
     asks &&
