@@ -261,8 +261,10 @@ export function firstTieReply(
   return tiesAnswer(register, contenders, lines);
 }
 
-/** Every tie in the register, with its council. */
-function allTies(register: Register): { council: RegisterCouncil; r: Relationship }[] {
+/** Every tie of the councils (by default, of every council in the register), with its council. */
+function allTies(
+  register: Pick<Register, 'councils'>,
+): { council: RegisterCouncil; r: Relationship }[] {
   return register.councils.flatMap((council) => council.relationships.map((r) => ({ council, r })));
 }
 
@@ -369,7 +371,7 @@ export function regionTiesReply(
   const notHeld = missing.length
     ? `The register has no entry for ${listWords(missing)}; that means our sources don't cover them, not that they have no sister cities. ${directory}`
     : directory;
-  const all = councils.flatMap((council) => council.relationships.map((r) => ({ council, r })));
+  const all = allTies({ councils: [...councils] });
   if (!all.length)
     return answer(
       notListedId(regional),
@@ -420,7 +422,7 @@ export function councilsTiesReply(
   councils: readonly RegisterCouncil[],
   country?: string,
 ): Reply | undefined {
-  const all = councils.flatMap((council) => council.relationships.map((r) => ({ council, r })));
+  const all = allTies({ councils: [...councils] });
   const ties = country ? all.filter((t) => t.r.country === country) : all;
   if (!ties.length) return undefined;
   const places = listWords(councils.map((c) => c.place));
