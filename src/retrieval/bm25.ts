@@ -395,19 +395,56 @@ export class Bm25Index {
     return docs.sort((a, b) => (score[b] as number) - (score[a] as number));
   }
 
+  /**
+   * A document's matched terms (each once, most recently pooled first) and question terms (in
+   * question order). Runs for every matched entry of every question, so it marks what it has seen
+   * in scratch arrays stamped per call rather than building sets.
+   */
   private match(doc: number): Bm25Match {
-    const terms = new Set<string>();
-    const asked = new Set<number>();
+    const stamp = this.nextStamp();
+    const terms: string[] = [];
+    const asked: number[] = [];
     for (let at = this.head[doc] as number; at >= 0; at = this.poolNext[at] as number) {
-      terms.add(this.variantNames[this.poolVariant[at] as number] as string);
-      asked.add(this.poolQuestionTerm[at] as number);
+      const vi = this.poolVariant[at] as number;
+      if (this.variantSeen[vi] !== stamp) {
+        this.variantSeen[vi] = stamp;
+        terms.push(this.variantNames[vi] as string);
+      }
+      const qi = this.poolQuestionTerm[at] as number;
+      if (this.questionSeen[qi] !== stamp) {
+        this.questionSeen[qi] = stamp;
+        // Insertion sort: a document matches a handful of question terms.
+        let i = asked.length;
+        asked.push(qi);
+        while (i > 0 && (asked[i - 1] as number) > qi) {
+          asked[i] = asked[i - 1] as number;
+          i--;
+        }
+        asked[i] = qi;
+      }
     }
-    return {
-      id: this.ids[doc] as string,
-      doc,
-      score: this.final(doc),
-      terms: [...terms],
-      queryTerms: [...asked].sort((a, b) => a - b).map((qi) => this.questionTerms[qi] as string),
-    };
+    const queryTerms: string[] = new Array(asked.length);
+    for (let i = 0; i < asked.length; i++)
+      queryTerms[i] = this.questionTerms[asked[i] as number] as string;
+    return { id: this.ids[doc] as string, doc, score: this.final(doc), terms, queryTerms };
+  }
+
+  /** Per variant and per question term of the current search: the stamp of the last `match` that saw it. */
+  private variantSeen = new Int32Array(64);
+  private questionSeen = new Int32Array(64);
+  private stamp = 0;
+
+  /** A new stamp for `match`, with the scratch arrays sized to the current search. */
+  private nextStamp(): number {
+    if (this.variantSeen.length < this.variantNames.length)
+      this.variantSeen = new Int32Array(this.variantNames.length * 2);
+    if (this.questionSeen.length < this.questionTerms.length)
+      this.questionSeen = new Int32Array(this.questionTerms.length * 2);
+    if (this.stamp === 0x3fffffff) {
+      this.stamp = 0;
+      this.variantSeen.fill(0);
+      this.questionSeen.fill(0);
+    }
+    return ++this.stamp;
   }
 }

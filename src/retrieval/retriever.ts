@@ -414,16 +414,19 @@ export class Retriever {
    * through any of its terms; a fuzzy or prefix match earns part of the credit.
    */
   private coverage(known: Groups, result: Bm25Match): number {
-    // Few terms each: a scan is cheaper than building sets, and this runs for every candidate.
+    // This runs for every candidate of every question: plain loops, no closures or iterators.
     const approx = result.queryTerms;
     const exact = result.terms;
-    return this.weightedShare(known, (group) =>
-      group.some((t) => exact.includes(t))
-        ? 1
-        : group.some((t) => approx.includes(t))
-          ? APPROX_CREDIT
-          : 0,
-    );
+    const weights = this.weightsOf(known);
+    let total = 0;
+    let hit = 0;
+    for (let i = 0; i < known.length; i++) {
+      const group = known[i] as readonly string[];
+      const w = weights[i] as number;
+      total += w;
+      hit += w * (sharesAny(group, exact) ? 1 : sharesAny(group, approx) ? APPROX_CREDIT : 0);
+    }
+    return total === 0 ? 0 : hit / total;
   }
 
   /**
@@ -434,10 +437,10 @@ export class Retriever {
     const weights = this.weightsOf(groups);
     let total = 0;
     let hit = 0;
-    for (const [i, group] of groups.entries()) {
+    for (let i = 0; i < groups.length; i++) {
       const w = weights[i] as number;
       total += w;
-      hit += w * credit(group);
+      hit += w * credit(groups[i] as readonly string[]);
     }
     return total === 0 ? 0 : hit / total;
   }
@@ -478,6 +481,12 @@ export function focusOf(question: string): string | undefined {
   if (sentences.length < 2) return undefined;
   const asking = sentences.filter((x) => x.trim().endsWith('?'));
   return (asking.length ? asking : sentences.slice(-1)).join(' ');
+}
+
+/** True when any of `group`'s terms is in `terms` (both a handful long). */
+function sharesAny(group: readonly string[], terms: readonly string[]): boolean {
+  for (let i = 0; i < group.length; i++) if (terms.includes(group[i] as string)) return true;
+  return false;
 }
 
 /** Drops repeated concepts, so "phone and laptop" counts the device concept once. */
