@@ -326,7 +326,10 @@ export class Bm25Index {
   /** Scores every document for the question; returns how many were matched. */
   private pass(queryTerms: readonly string[]): number {
     this.passes++;
-    for (let i = 0; i < this.touchedCount; i++) this.head[this.touched[i] as number] = -2;
+    // Locals, not fields, in the inner loop: it runs for every posting of every question word.
+    const { head, acc, count, lastQuestionTerm, offsets, postingDocs, postingScores } = this;
+    const touchedDocs = this.touched;
+    for (let i = 0; i < this.touchedCount; i++) head[touchedDocs[i] as number] = -2;
     let touched = 0;
     let pooled = 0;
     this.variantNames = [];
@@ -344,26 +347,30 @@ export class Bm25Index {
           vi = this.variantNames.push(term) - 1;
           variantIds.set(term, vi);
         }
-        const end = this.offsets[t + 1] as number;
-        for (let i = this.offsets[t] as number; i < end; i++) {
-          const doc = this.postingDocs[i] as number;
-          if (this.head[doc] === -2) {
-            this.head[doc] = -1;
-            this.acc[doc] = 0;
-            this.count[doc] = 0;
-            this.lastQuestionTerm[doc] = -1;
-            this.touched[touched++] = doc;
+        const end = offsets[t + 1] as number;
+        const start = offsets[t] as number;
+        if (pooled + (end - start) > this.poolNext.length) this.growPool(pooled + (end - start));
+        const poolVariant = this.poolVariant;
+        const poolQuestionTerm = this.poolQuestionTerm;
+        const poolNext = this.poolNext;
+        for (let i = start; i < end; i++) {
+          const doc = postingDocs[i] as number;
+          if (head[doc] === -2) {
+            head[doc] = -1;
+            acc[doc] = 0;
+            count[doc] = 0;
+            lastQuestionTerm[doc] = -1;
+            touchedDocs[touched++] = doc;
           }
-          this.acc[doc] = (this.acc[doc] as number) + weight * (this.postingScores[i] as number);
-          if (!repeat && this.lastQuestionTerm[doc] !== qi) {
-            this.lastQuestionTerm[doc] = qi;
-            this.count[doc] = (this.count[doc] as number) + 1;
+          acc[doc] = (acc[doc] as number) + weight * (postingScores[i] as number);
+          if (!repeat && lastQuestionTerm[doc] !== qi) {
+            lastQuestionTerm[doc] = qi;
+            count[doc] = (count[doc] as number) + 1;
           }
-          if (pooled === this.poolNext.length) this.growPool();
-          this.poolVariant[pooled] = vi;
-          this.poolQuestionTerm[pooled] = qi;
-          this.poolNext[pooled] = this.head[doc] as number;
-          this.head[doc] = pooled++;
+          poolVariant[pooled] = vi;
+          poolQuestionTerm[pooled] = qi;
+          poolNext[pooled] = head[doc] as number;
+          head[doc] = pooled++;
         }
       }
     }
@@ -371,9 +378,12 @@ export class Bm25Index {
     return touched;
   }
 
-  private growPool(): void {
+  /** Makes room in the pool for at least `needed` matches, keeping those already pooled. */
+  private growPool(needed: number): void {
+    let size = this.poolNext.length;
+    while (size < needed) size *= 2;
     const grow = (a: Int32Array) => {
-      const b = new Int32Array(a.length * 2);
+      const b = new Int32Array(size);
       b.set(a);
       return b;
     };

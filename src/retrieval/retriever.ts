@@ -256,7 +256,7 @@ export class Retriever {
       remit: remit.all,
       entryRemit: remit.entry,
       intent: intent.get(String(best.r.id)) ?? 0,
-      intentAgree: intentTop[0]?.[0] === String(best.r.id) ? 1 : 0,
+      intentAgree: intentTop[0] === String(best.r.id) ? 1 : 0,
       detailMissing: this.detailMissing(question, top.entry),
       uncovered: this.closestUncovered(known, g.query),
       notGap: this.notGap(question, top.entry.id),
@@ -310,7 +310,8 @@ export class Retriever {
       byExample.set(this.knowledge.entries[entry]?.id ?? '', r);
 
     const entryMax = byEntry[0]?.score ?? 1;
-    const exampleMax = Math.max(1e-9, ...[...byExample.values()].map((r) => r.score));
+    let exampleMax = 1e-9;
+    for (const r of byExample.values()) if (r.score > exampleMax) exampleMax = r.score;
     // A long message wraps its question in context: the sentence that asks is ranked on its own.
     const focus = focusOf(question);
     const focusGroups = focus ? dedupeGroups(analyse(focus)) : [];
@@ -348,17 +349,17 @@ export class Retriever {
     }
     // The classifier learnt from the example questions which words tell entries apart.
     const intent = this.intent.predict(question);
-    const intentMax = Math.max(1e-9, ...intent.values());
-    const intentTop = [...intent.entries()].sort((a, b) => b[1] - a[1]);
+    let intentMax = 1e-9;
+    for (const p of intent.values()) if (p > intentMax) intentMax = p;
+    const relative = new Map<string, number>();
+    for (const [id, p] of intent) relative.set(id, p / intentMax);
+    const intentTop = topEntries(intent, INTENT_TOP);
     const parts: RankParts = {
       lexical,
       hasFocus,
       dense: denseParts,
-      intent: new Map([...intent].map(([id, p]) => [id, p / intentMax])),
-      intentJoin: intentTop
-        .slice(0, INTENT_TOP)
-        .map(([id]) => id)
-        .filter((id) => this.knowledge.byId.has(id)),
+      intent: relative,
+      intentJoin: intentTop.filter((id) => this.knowledge.byId.has(id)),
     };
     return {
       queryTerms,
@@ -481,6 +482,28 @@ export function focusOf(question: string): string | undefined {
   if (sentences.length < 2) return undefined;
   const asking = sentences.filter((x) => x.trim().endsWith('?'));
   return (asking.length ? asking : sentences.slice(-1)).join(' ');
+}
+
+/**
+ * The `n` ids with the highest probabilities, best first, ties in the map's order: what a stable
+ * sort of every entry would put first, without sorting them all for every question.
+ */
+export function topEntries(probabilities: ReadonlyMap<string, number>, n: number): string[] {
+  const ids: string[] = [];
+  const ps: number[] = [];
+  for (const [id, p] of probabilities) {
+    if (ids.length === n && p <= (ps[n - 1] as number)) continue;
+    let i = Math.min(ids.length, n - 1);
+    // Move lower ones down; an equal one stays ahead (it came first).
+    while (i > 0 && (ps[i - 1] as number) < p) {
+      ids[i] = ids[i - 1] as string;
+      ps[i] = ps[i - 1] as number;
+      i--;
+    }
+    ids[i] = id;
+    ps[i] = p;
+  }
+  return ids;
 }
 
 /** True when any of `group`'s terms is in `terms` (both a handful long). */
