@@ -653,25 +653,8 @@ function lacksDetail(question: string, reply: Reply): boolean {
   if (!id.startsWith('register:') || id.startsWith('register:not-listed')) return false;
   return (
     RECORD_NEVER.test(foldText(question)) ||
-    detailMissing(question, replyDetails(replyToPlain(reply))) === 1
+    detailMissing(question, detailsStated(replyToPlain(reply))) === 1
   );
-}
-
-/**
- * `detailsStated` of register replies, remembered by their text: a council's record is long, and
- * the same few replies come up question after question. Past this many the memory starts again.
- */
-const REPLY_DETAILS_LIMIT = 256;
-const replyDetailsMemo = new Map<string, boolean[]>();
-
-function replyDetails(text: string): boolean[] {
-  let stated = replyDetailsMemo.get(text);
-  if (!stated) {
-    if (replyDetailsMemo.size >= REPLY_DETAILS_LIMIT) replyDetailsMemo.clear();
-    stated = detailsStated(text);
-    replyDetailsMemo.set(text, stated);
-  }
-  return stated;
 }
 
 /**

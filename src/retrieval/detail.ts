@@ -56,11 +56,25 @@ const DETAILS: { asks: RegExp; states: RegExp; statesRaw?: RegExp }[] = [
   },
 ];
 
-/** Which kinds of detail (by position in `DETAILS`) a text states. */
-export function detailsStated(text: string): boolean[] {
-  const folded = foldText(text);
-  return DETAILS.map((d) => d.states.test(folded) || (d.statesRaw?.test(text) ?? false));
+/**
+ * Which kinds of detail (by position in `DETAILS`) a text states. Remembered by text: the texts are
+ * entries and register replies, a few hundred in all, and a council's record is long to fold and
+ * test question after question. Past `STATED_LIMIT` texts the memory starts again. The result is
+ * shared: callers must not change it.
+ */
+export function detailsStated(text: string): readonly boolean[] {
+  let stated = statedMemo.get(text);
+  if (!stated) {
+    const folded = foldText(text);
+    stated = DETAILS.map((d) => d.states.test(folded) || (d.statesRaw?.test(text) ?? false));
+    if (statedMemo.size >= STATED_LIMIT) statedMemo.clear();
+    statedMemo.set(text, stated);
+  }
+  return stated;
 }
+
+const STATED_LIMIT = 512;
+const statedMemo = new Map<string, boolean[]>();
 
 /**
  * 1 when the question asks for a kind of detail that `stated` (from `detailsStated` on the entry's

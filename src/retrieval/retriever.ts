@@ -174,9 +174,12 @@ export class Retriever {
    * Which kinds of detail each entry's title and answer state, and which countries they name,
    * worked out once per entry.
    */
-  private readonly details = new Map<string, { stated: boolean[]; countries: EntryCountries }>();
+  private readonly details = new Map<
+    string,
+    { stated: readonly boolean[]; countries: EntryCountries }
+  >();
 
-  private detailsOf(entry: Entry): { stated: boolean[]; countries: EntryCountries } {
+  private detailsOf(entry: Entry): { stated: readonly boolean[]; countries: EntryCountries } {
     let d = this.details.get(entry.id);
     if (!d) {
       d = {
@@ -415,19 +418,12 @@ export class Retriever {
    * through any of its terms; a fuzzy or prefix match earns part of the credit.
    */
   private coverage(known: Groups, result: Bm25Match): number {
-    // This runs for every candidate of every question: plain loops, no closures or iterators.
-    const approx = result.queryTerms;
+    // This runs for every candidate of every question: one closure a call, no iterators.
     const exact = result.terms;
-    const weights = this.weightsOf(known);
-    let total = 0;
-    let hit = 0;
-    for (let i = 0; i < known.length; i++) {
-      const group = known[i] as readonly string[];
-      const w = weights[i] as number;
-      total += w;
-      hit += w * (sharesAny(group, exact) ? 1 : sharesAny(group, approx) ? APPROX_CREDIT : 0);
-    }
-    return total === 0 ? 0 : hit / total;
+    const approx = result.queryTerms;
+    return this.weightedShare(known, (group) =>
+      sharesAny(group, exact) ? 1 : sharesAny(group, approx) ? APPROX_CREDIT : 0,
+    );
   }
 
   /**
