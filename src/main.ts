@@ -23,6 +23,8 @@ import { runShutdown } from './shutdown.js';
 
 /** How long after start-up the one collection of its garbage runs (see below). */
 const COLLECT_AFTER_START_MS = 500;
+/** How long after the server answers the scheduler first runs due work (ms). */
+const FIRST_TICK_MS = 1000;
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -126,10 +128,10 @@ async function main(): Promise<void> {
     web.mount({ method: 'POST', path: teams.path, handler: (req, res) => teams.handle(req, res) });
   }
   const url = await web.listen(config.PORT, config.HOST);
-  // Reminders, escalations and the weekly digest start once the server answers, so a start (and
-  // its health check) does not wait for a first tick that may send messages.
-  advisor.scheduler.start(config.SCHEDULER_INTERVAL_MS);
-  void advisor.scheduler.tick();
+  // Reminders, escalations and the weekly digest start a second after the server answers, so a
+  // start (its health check and first questions) does not wait for a first tick that may send
+  // messages and review the whole knowledge.
+  advisor.scheduler.start(config.SCHEDULER_INTERVAL_MS, FIRST_TICK_MS);
   if (metrics && config.METRICS_PORT !== undefined) {
     const at = await metrics.listen(config.METRICS_PORT);
     logger.info({ url: at.href }, 'metrics listening on this machine only');

@@ -38,6 +38,7 @@ export function debriefInvite(tripId: string): Reply {
  */
 export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
+  private firstTimer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
 
   private lastPurgeDay = '';
@@ -178,12 +179,20 @@ export class Scheduler {
     }
   }
 
-  /** Ticks every `intervalMs` until stopped. */
-  start(intervalMs: number): void {
+  /**
+   * Ticks every `intervalMs` until stopped, the first time after `firstTickMs`. A start's first
+   * tick (the day's purges, and a curator digest that reviews the whole knowledge) waits that long,
+   * so the bot answers its health check and its first questions before it.
+   */
+  start(intervalMs: number, firstTickMs = 0): void {
     this.timer = setInterval(() => {
       if (!this.stopped) void this.tick();
     }, intervalMs);
     this.timer.unref();
+    this.firstTimer = setTimeout(() => {
+      if (!this.stopped) void this.tick();
+    }, firstTickMs);
+    this.firstTimer.unref();
   }
 
   /**
@@ -193,6 +202,7 @@ export class Scheduler {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.firstTimer) clearTimeout(this.firstTimer);
     await this.running;
     await this.deps.store.releaseJobs(this.owner);
     await this.deps.cases?.releaseClaims();
