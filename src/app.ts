@@ -23,7 +23,7 @@ import {
   llmFromConfig,
   pickerFromConfig,
 } from './llm/index.js';
-import { Metrics } from './metrics.js';
+import type { Metrics } from './metrics.js';
 import type { Notifier, Platform } from './model.js';
 import { BUILD_CACHE } from './paths.js';
 import { type AnswerModel, DEFAULT_MODEL, Retriever, withThreshold } from './retrieval/index.js';
@@ -149,8 +149,12 @@ export interface Advisor {
   scheduler: Scheduler;
   /** Present when escalation is on. */
   cases?: CaseService;
-  /** This advisor's metrics; an adapter decides whether to serve them. */
-  metrics: Metrics;
+  /**
+   * This advisor's metrics; an adapter decides whether to serve them. Absent when neither
+   * METRICS_TOKEN nor METRICS_PORT is set: nothing would serve them, so nothing counts, and
+   * prom-client (with its event-loop and GC watchers) is not even loaded.
+   */
+  metrics: Metrics | undefined;
   /**
    * Where the web chat keeps its messages when replicas share a database (PostgreSQL); absent
    * for the file store, whose single process keeps them in memory.
@@ -217,14 +221,17 @@ export async function createAdvisor(
         ? new pgModules[1].PgCaseStore(pg.pool)
         : await FileCaseStore.open(config.DATA_DIR)))
     : undefined;
-  const metrics = new Metrics({
-    store,
-    cases: caseStore,
-    clock,
-    logger,
-    checklistExpiryDays: config.PRETRIP_EXPIRY_DAYS,
-    processMetrics: opts.processMetrics,
-  });
+  const metrics =
+    config.METRICS_TOKEN || config.METRICS_PORT !== undefined
+      ? new (await import('./metrics.js')).Metrics({
+          store,
+          cases: caseStore,
+          clock,
+          logger,
+          checklistExpiryDays: config.PRETRIP_EXPIRY_DAYS,
+          processMetrics: opts.processMetrics,
+        })
+      : undefined;
   const cases =
     contacts && caseStore
       ? new CaseService({

@@ -76,7 +76,7 @@ async function main(): Promise<void> {
       uptimeSeconds: Math.round(process.uptime()),
     }),
     ready: () => advisor.ready(),
-    ...(config.METRICS_TOKEN
+    ...(config.METRICS_TOKEN && advisor.metrics
       ? { metrics: { source: advisor.metrics, token: config.METRICS_TOKEN } }
       : {}),
   });
@@ -86,7 +86,9 @@ async function main(): Promise<void> {
     web.mount(route);
   void signIn.warm();
   const metrics =
-    config.METRICS_PORT === undefined ? undefined : new MetricsListener(advisor.metrics, logger);
+    config.METRICS_PORT === undefined || !advisor.metrics
+      ? undefined
+      : new MetricsListener(advisor.metrics, logger);
   const slack =
     slackModule && config.SLACK_BOT_TOKEN
       ? (await slackModule).createSlackAdapter({

@@ -42,7 +42,7 @@ async function start(
     logger,
     health: () => ({}),
     ready: () => advisor.ready(),
-    ...(config.METRICS_TOKEN
+    ...(config.METRICS_TOKEN && advisor.metrics
       ? { metrics: { source: advisor.metrics, token: config.METRICS_TOKEN } }
       : {}),
   });
@@ -126,6 +126,10 @@ describe('GET /metrics on the main server', () => {
     const res = await s.get('/metrics', { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(res.status).toBe(404);
     expect((await res.json()).error.code).toBe('not_found');
+    // Nothing would serve them, so nothing counts: the advisor has no metrics at all.
+    expect(s.advisor.metrics).toBeUndefined();
+    const [reply] = await new Chat(s, 'u1').say('What counts as foreign interference?');
+    expect(reply?.kind).toBe('answer');
   });
 
   it('needs the token as a bearer: missing, wrong, or another scheme is 401', async () => {
@@ -187,7 +191,8 @@ describe('GET /metrics on the main server', () => {
 
 describe('METRICS_PORT: a separate listener on loopback', () => {
   it('serves /metrics without a token on 127.0.0.1 only, and nothing else', async () => {
-    const s = await start();
+    const s = await start({ env: { METRICS_PORT: '0' } });
+    if (!s.advisor.metrics) throw new Error('METRICS_PORT alone should give the advisor metrics');
     const listener = new MetricsListener(s.advisor.metrics, silentLogger());
     const url = await listener.listen(0);
     running.push(listener);
