@@ -1,3 +1,4 @@
+import type { Hash } from 'node:crypto';
 import {
   mkdirSync,
   readdirSync,
@@ -89,6 +90,58 @@ function writeAtomically(file: string, data: () => string | Uint8Array): void {
   } catch {
     // A cache that cannot be written only costs the next start some time.
   }
+}
+
+/** Items of a list are hashed this many characters of JSON at a time, or about (see `hashJson`). */
+const HASH_BATCH_CHARS = 16_384;
+
+/**
+ * Feeds `value` (plain data: strings, numbers, booleans, null, lists and objects) into `hash`, for
+ * a cache key: the same value always gives the same bytes, and different values different bytes.
+ * It does what `hash.update(JSON.stringify(value))` would for a key, without building one string
+ * of the whole value: the retriever's sources are megabytes, and one string that size (and its
+ * UTF-8 copy) cost a start tens of milliseconds. A list's items other than lists are written as
+ * JSON and go in batches of about `HASH_BATCH_CHARS`, each as `<` + the items' JSON joined by
+ * commas + `>` (a `<` is never JSON outside a string), so a batch is never mistaken for a nested
+ * list; nested lists, which may be long, are walked the same way.
+ */
+export function hashJson(hash: Hash, value: unknown): Hash {
+  if (Array.isArray(value)) {
+    hash.update('[');
+    let batch: string[] = [];
+    let chars = 0;
+    const flush = () => {
+      if (!batch.length) return;
+      hash.update(`<${batch.join(',')}>`);
+      batch = [];
+      chars = 0;
+    };
+    for (const item of value) {
+      if (Array.isArray(item)) {
+        flush();
+        hashJson(hash, item);
+        hash.update(',');
+        continue;
+      }
+      const json = JSON.stringify(item) ?? 'null';
+      batch.push(json);
+      chars += json.length;
+      if (chars >= HASH_BATCH_CHARS) flush();
+    }
+    flush();
+    return hash.update(']');
+  }
+  if (value !== null && typeof value === 'object') {
+    hash.update('{');
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined) continue;
+      hash.update(`${JSON.stringify(k)}:`);
+      hashJson(hash, v);
+      hash.update(',');
+    }
+    return hash.update('}');
+  }
+  return hash.update(JSON.stringify(value) ?? 'undefined');
 }
 
 /** True for a list of strings (the JSON part of a packed value is checked with it). */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { hashJson } from '../disk-cache.js';
 
 /**
  * A digest of texts and, when given, the label of each (an example question and its entry), for
@@ -6,9 +7,6 @@ import { createHash } from 'node:crypto';
  * each model: hashing the shipped examples' text costs a few milliseconds of start-up each time.
  */
 export function labelledDigest(texts: readonly string[], labels?: readonly string[]): string {
-  return createHash('sha256')
-    .update(JSON.stringify(labels ?? null))
-    .update('\u0000')
-    .update(JSON.stringify(texts))
-    .digest('hex');
+  const hash = hashJson(createHash('sha256'), labels ?? null).update('\u0000');
+  return hashJson(hash, texts).digest('hex');
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cachedPacked, isStringArray, type Packed } from '../disk-cache.js';
+import { cachedPacked, hashJson, isStringArray, type Packed } from '../disk-cache.js';
 import { analyseAll } from './analysis-cache.js';
 import { buildIndex, type PackedIndex } from './bm25.js';
 import { ANALYSIS_VERSION, terms } from './normalise.js';
@@ -41,8 +41,7 @@ const FORMAT = 2;
 
 export function buildLexicon(source: LexiconSource, cacheDirs: readonly string[]): Lexicon {
   const hash = createHash('sha256').update(`${FORMAT}\u0000${ANALYSIS_VERSION}\u0000`);
-  hash.update(JSON.stringify(source));
-  const key = hash.digest('hex').slice(0, 24);
+  const key = hashJson(hash, source).digest('hex').slice(0, 24);
   return cachedPacked(cacheDirs, `lexicon-${key}.bin`, {
     build: () => compute(source, cacheDirs),
     pack,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cachedPacked, type Packed } from '../disk-cache.js';
+import { cachedPacked, hashJson, type Packed } from '../disk-cache.js';
 import { labelledDigest } from './examples-digest.js';
 import { hashes } from './feature-table.js';
 import { ANALYSIS_VERSION, foldText } from './normalise.js';
@@ -107,9 +107,13 @@ export class RemitModel {
     /** `labelledDigest` of `inRemit` and `labels`, when the caller has it already. */
     digest = labelledDigest(inRemit, labels),
   ) {
-    const key = createHash('sha256')
-      .update(JSON.stringify([FORMAT, ANALYSIS_VERSION, SHRINK, digest, outOfRemit]))
-      .digest('hex');
+    const key = hashJson(createHash('sha256'), [
+      FORMAT,
+      ANALYSIS_VERSION,
+      SHRINK,
+      digest,
+      outOfRemit,
+    ]).digest('hex');
     if (labels) {
       if (labels.length !== inRemit.length) throw new Error('RemitModel: one label per text');
       const entryKey = createHash('sha256')
