@@ -270,3 +270,45 @@ function readPacked(file: string): Packed | undefined {
 function writePacked(file: string, value: Packed): void {
   writeAtomically(file, () => encodePacked(value));
 }
+
+/**
+ * Texts by key, kept as one line of JSON naming the keys and each text's length in bytes, then
+ * the texts' UTF-8 bytes one after another. Reading it decodes each text from its own bytes, with
+ * no JSON to unescape: kept as a JSON object instead, the parsed YAML cache (1.7 MB of JSON texts)
+ * was parsed twice at every start, once as the object and once per text.
+ */
+export function writeTexts(file: string, texts: ReadonlyMap<string, string>): void {
+  writeAtomically(file, () => {
+    const bodies = [...texts.values()].map((t) => Buffer.from(t, 'utf8'));
+    const header = JSON.stringify({ keys: [...texts.keys()], bytes: bodies.map((b) => b.length) });
+    return Buffer.concat([Buffer.from(`${header}\n`, 'utf8'), ...bodies]);
+  });
+}
+
+/** The texts `writeTexts` kept in `file`, or undefined when it is missing, damaged or cut short. */
+export function readTexts(file: string): Map<string, string> | undefined {
+  try {
+    const data = readFileSync(file);
+    const eol = data.indexOf(10);
+    if (eol < 0) return undefined;
+    const { keys, bytes } = JSON.parse(data.toString('utf8', 0, eol)) as {
+      keys?: unknown;
+      bytes?: unknown;
+    };
+    if (!isStringArray(keys) || !Array.isArray(bytes) || bytes.length !== keys.length)
+      return undefined;
+    const texts = new Map<string, string>();
+    let at = eol + 1;
+    for (const [i, key] of keys.entries()) {
+      const n = bytes[i];
+      if (!Number.isSafeInteger(n) || n < 0 || at + n > data.length) return undefined;
+      texts.set(key, data.toString('utf8', at, at + n));
+      at += n;
+    }
+    if (at !== data.length) return undefined;
+    used.add(resolve(file));
+    return texts;
+  } catch {
+    return undefined;
+  }
+}

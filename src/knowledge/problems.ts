@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as Yaml from 'yaml';
 import { type ZodError, type ZodType, z } from 'zod';
-import { readJson, writeJson } from '../disk-cache.js';
+import { readTexts, writeTexts } from '../disk-cache.js';
 import { AdvisorError, ErrorCode } from '../errors.js';
 
 /** Problems found in one file, each naming the entry and the field. */
@@ -30,13 +30,13 @@ export function formatProblem(p: KnowledgeProblem): string {
  * are never kept. A text checked against a schema (`checkYamlText`) is kept as the checked value
  * too, keyed also by the checking code, so an unchanged file is not checked again.
  */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 const parsedCache = new Map<string, string>();
 let recording: Map<string, string> | undefined;
 let misses = 0;
 
 const hashText = (text: string) => createHash('sha256').update(text).digest('base64url');
-const cacheName = () => `yaml-${CACHE_FORMAT}.json`;
+const cacheName = () => `yaml-${CACHE_FORMAT}.bin`;
 
 /**
  * Runs `load` with parsed YAML read from the first cache folder that has it; what `load` parses
@@ -49,9 +49,9 @@ export async function withYamlCache<T>(
   if (!cacheDirs.length) return load();
   for (const dir of cacheDirs) {
     // No cache there, or an unreadable one: try the next, else parse.
-    const saved = readJson(join(dir, cacheName()));
-    if (!saved || typeof saved !== 'object') continue;
-    for (const [k, v] of Object.entries(saved)) if (typeof v === 'string') parsedCache.set(k, v);
+    const saved = readTexts(join(dir, cacheName()));
+    if (!saved) continue;
+    for (const [k, v] of saved) parsedCache.set(k, v);
     break;
   }
   recording = new Map();
@@ -69,7 +69,7 @@ export async function withYamlCache<T>(
 }
 
 function writeYamlCache(dir: string, entries: Map<string, string>): void {
-  writeJson(join(dir, cacheName()), Object.fromEntries(entries));
+  writeTexts(join(dir, cacheName()), entries);
 }
 
 /**

@@ -1,9 +1,9 @@
 /** Pruning a cache folder: what this process did not use goes, what it read or wrote stays. */
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cachedValue, pruneCache } from '../../src/disk-cache.js';
+import { cachedValue, pruneCache, readTexts, writeTexts } from '../../src/disk-cache.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -40,5 +40,40 @@ describe('pruning a cache folder', () => {
 
   it('is a no-op for a folder that does not exist', () => {
     expect(pruneCache(join(dir, 'missing'))).toBe(0);
+  });
+});
+
+describe('texts by key', () => {
+  const texts = new Map([
+    ['checked:a', '{"title":"Koha and gifts — Māori ’quoted’"}'],
+    ['b', 'two\nlines, and an emoji 🌿'],
+    ['empty', ''],
+  ]);
+
+  it('reads back what was written, in order, and counts as used', async () => {
+    const file = join(dir, 'yaml-2.bin');
+    writeTexts(file, texts);
+    expect([...(readTexts(file) ?? [])]).toEqual([...texts]);
+    await writeFile(join(dir, 'other.bin'), 'x');
+    expect(pruneCache(dir)).toBe(1);
+    expect(await readdir(dir)).toEqual(['yaml-2.bin']);
+  });
+
+  it('ignores a missing, damaged, cut-short or overlong file', async () => {
+    const file = join(dir, 'yaml-2.bin');
+    expect(readTexts(file)).toBeUndefined();
+    writeTexts(file, texts);
+    const whole = await readFile(file);
+    for (const bad of [
+      whole.subarray(0, whole.length - 1),
+      Buffer.concat([whole, Buffer.from('x')]),
+      Buffer.from('{not json'),
+      Buffer.from('{"keys":["a"],"bytes":[-1]}\n'),
+      Buffer.from('{"keys":["a"],"bytes":[1,2]}\nx'),
+      Buffer.from('[1]\n'),
+    ]) {
+      await writeFile(file, bad);
+      expect(readTexts(file)).toBeUndefined();
+    }
   });
 });

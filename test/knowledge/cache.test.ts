@@ -32,11 +32,15 @@ const plain = (c: Awaited<ReturnType<typeof loadContent>>) =>
     ),
   );
 
+/** The keys the parsed-YAML cache holds: its first line names them. */
+const cachedKeys = async (): Promise<string[]> =>
+  JSON.parse((await readFile(join(cacheDir, 'yaml-2.bin'), 'utf8')).split('\n')[0] ?? '').keys;
+
 describe('the parsed-YAML cache', () => {
   it('gives the same knowledge from the cache as from the files', async () => {
     const fresh = await loadContent(knowledgeDir);
     const first = await loadContent(knowledgeDir, [cacheDir]);
-    expect(await readdir(cacheDir)).toContain('yaml-1.json');
+    expect(await readdir(cacheDir)).toContain('yaml-2.bin');
     const cached = await loadContent(knowledgeDir, [cacheDir]);
     expect(plain(first)).toEqual(plain(fresh));
     expect(plain(cached)).toEqual(plain(fresh));
@@ -45,7 +49,7 @@ describe('the parsed-YAML cache', () => {
 
   it('reads a changed file afresh, and keeps only what the last load used', async () => {
     await loadContent(knowledgeDir, [cacheDir]);
-    const before = Object.keys(JSON.parse(await readFile(join(cacheDir, 'yaml-1.json'), 'utf8')));
+    const before = await cachedKeys();
     const [file] = (await readdir(join(knowledgeDir, 'guidance'))).filter((f) => f.endsWith('.md'));
     const path = join(knowledgeDir, 'guidance', file ?? '');
     const text = await readFile(path, 'utf8');
@@ -54,14 +58,14 @@ describe('the parsed-YAML cache', () => {
     expect(changed.knowledge.entries.map((e) => e.title)).toContain(
       'A title changed since the cache',
     );
-    const after = Object.keys(JSON.parse(await readFile(join(cacheDir, 'yaml-1.json'), 'utf8')));
+    const after = await cachedKeys();
     expect(after).toHaveLength(before.length);
     expect(after).not.toEqual(before);
   });
 
   it('still refuses a broken file, and ignores a corrupt cache', async () => {
     await loadContent(knowledgeDir, [cacheDir]);
-    await writeFile(join(cacheDir, 'yaml-1.json'), '{not json');
+    await writeFile(join(cacheDir, 'yaml-2.bin'), '{not json');
     await expect(loadContent(knowledgeDir, [cacheDir])).resolves.toBeTruthy();
     await writeFile(join(knowledgeDir, 'sister-cities.yaml'), 'councils: [unclosed\n');
     await expect(loadContent(knowledgeDir, [cacheDir])).rejects.toThrow(/sister-cities\.yaml/);
