@@ -1,7 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { type KnowledgeProblem, knowledgeError, parseYamlText } from '../knowledge/problems.js';
+import {
+  type Checked,
+  checkYamlText,
+  type KnowledgeProblem,
+  knowledgeError,
+} from '../knowledge/problems.js';
 
 const slug = z
   .string()
@@ -114,6 +119,9 @@ export const ChecklistSchema = z.strictObject({
 });
 export type Checklist = z.infer<typeof ChecklistSchema>;
 
+/** Where the checklist schemas are defined: their checked files are cached by this code too. */
+const SCHEMA_MODULE = import.meta.url;
+
 /** The steps a condition looks at. */
 export function conditionSteps(c: Condition): string[] {
   if ('all' in c) return c.all.flatMap(conditionSteps);
@@ -209,9 +217,10 @@ export async function loadChecklist(
   file: string,
   guidanceIds: Set<string>,
 ): Promise<Checklist> {
-  let data: unknown;
+  // An unchanged file that passed these checks before is not checked again (see checkYamlText).
+  let parsed: Checked<Checklist>;
   try {
-    data = parseYamlText(await readFile(join(dir, file), 'utf8'));
+    parsed = checkYamlText(await readFile(join(dir, file), 'utf8'), ChecklistSchema, SCHEMA_MODULE);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw knowledgeError([
@@ -224,9 +233,8 @@ export async function loadChecklist(
       },
     ]);
   }
-  const parsed = ChecklistSchema.safeParse(data);
   if (!parsed.success) {
-    const raw = data as { steps?: { id?: string }[]; flags?: { id?: string }[] } | null;
+    const raw = parsed.data as { steps?: { id?: string }[]; flags?: { id?: string }[] } | null;
     throw knowledgeError(
       parsed.error.issues.map((issue) => {
         const [list, index] = issue.path;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { loadContent } from '../../src/app.js';
+import { ChecklistSchema } from '../../src/checklist/definition.js';
 import { decodePacked, encodePacked } from '../../src/disk-cache.js';
 import { DeclinesSchema } from '../../src/knowledge/declines.js';
 import { NzCouncilsSchema } from '../../src/knowledge/nz-councils.js';
@@ -73,7 +74,13 @@ describe('the parsed-YAML cache', () => {
 });
 
 describe('the checked-YAML cache', () => {
-  const schemas = () => [EntryFrontMatterSchema, DeclinesSchema, RegisterSchema, NzCouncilsSchema];
+  const schemas = () => [
+    EntryFrontMatterSchema,
+    DeclinesSchema,
+    RegisterSchema,
+    NzCouncilsSchema,
+    ChecklistSchema,
+  ];
 
   it('does not check an unchanged file again, and gives the same knowledge', async () => {
     const fresh = await loadContent(knowledgeDir);
@@ -84,8 +91,23 @@ describe('the checked-YAML cache', () => {
       for (const spy of spies) expect(spy).not.toHaveBeenCalled();
       // Strictly the same: no value the check makes is lost by keeping it as JSON.
       expect(cached.knowledge).toStrictEqual(fresh.knowledge);
+      expect(cached.checklists).toStrictEqual(fresh.checklists);
     } finally {
       for (const spy of spies) spy.mockRestore();
+    }
+  });
+
+  it('checks a changed checklist again, so a mistake in it is still caught', async () => {
+    await loadContent(knowledgeDir, [cacheDir]);
+    const path = join(knowledgeDir, 'pretrip.yaml');
+    const text = await readFile(path, 'utf8');
+    await writeFile(path, text.replace(/^(\s*-?\s*type:) \w+/m, '$1 maybe'));
+    const spy = vi.spyOn(ChecklistSchema, 'safeParse');
+    try {
+      await expect(loadContent(knowledgeDir, [cacheDir])).rejects.toThrow(/pretrip\.yaml/);
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
     }
   });
 
