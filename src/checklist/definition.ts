@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import {
@@ -220,7 +220,8 @@ export async function loadChecklist(
   // An unchanged file that passed these checks before is not checked again (see checkYamlText).
   let parsed: Checked<Checklist>;
   try {
-    parsed = checkYamlText(await readFile(join(dir, file), 'utf8'), ChecklistSchema, SCHEMA_MODULE);
+    // Read at start-up, so synchronously (see readKnowledge).
+    parsed = checkYamlText(readFileSync(join(dir, file), 'utf8'), ChecklistSchema, SCHEMA_MODULE);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw knowledgeError([

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { AdvisorError, ErrorCode } from '../errors.js';
 import { parseYamlText } from '../knowledge/problems.js';
@@ -85,7 +85,8 @@ export type Curator = z.infer<typeof CuratorSchema>;
 export async function loadContacts(file: string): Promise<Contacts> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // Read at start-up, so synchronously (see readKnowledge).
+    text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new AdvisorError(
       ErrorCode.ConfigInvalid,

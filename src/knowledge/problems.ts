@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,10 +114,10 @@ function parseYaml(text: string): unknown {
   return doc.toJS();
 }
 
-/** An optional file's text: `undefined` when it is absent. */
+/** An optional file's text: `undefined` when it is absent. Read at start-up, so synchronously. */
 async function readOptionalText(dir: string, file: string): Promise<string | undefined> {
   try {
-    return await readFile(join(dir, file), 'utf8');
+    return readFileSync(join(dir, file), 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
