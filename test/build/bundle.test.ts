@@ -21,15 +21,11 @@ let base: URL;
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'bundle-'));
   // run-built.mjs builds first when a source is newer than dist/, as npm start does.
-  child = spawn(
-    process.execPath,
-    ['--enable-source-maps', 'scripts/run-built.mjs', 'dist/bundle/main.mjs'],
-    {
-      cwd: ROOT,
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  child = spawn(process.execPath, ['scripts/run-built.mjs', 'dist/bundle/main.mjs'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   base = await watchOutput(child).until(bannerUrl);
 }, 120_000);
 
