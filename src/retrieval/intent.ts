@@ -192,8 +192,10 @@ function unpack(p: Packed, base?: Weights): Weights | undefined {
     return undefined;
   for (let f = 0; f < features; f++)
     if ((rows[f] as number) > (rows[f + 1] as number)) return undefined;
-  for (const c of cols) if (c >= k) return undefined;
-  for (const id of ids) if (id > features - first) return undefined;
+  // Indexed loops: these run once a start, before the JIT has compiled them, and a for-of over
+  // a typed array then allocates a result object for each of its hundreds of thousands of values.
+  for (let i = 0; i < cols.length; i++) if ((cols[i] as number) >= k) return undefined;
+  for (let i = 0; i < ids.length; i++) if ((ids[i] as number) > features - first) return undefined;
   return {
     labels: m.labels,
     first,

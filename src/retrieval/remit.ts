@@ -61,8 +61,12 @@ const BUCKET_SHIFT = 18;
 /** Where each bucket of the sorted keys starts (one more than the buckets: the last is the end). */
 function bucketStarts(keyA: Uint32Array): Uint32Array {
   const starts = new Uint32Array((1 << (32 - BUCKET_SHIFT)) + 1);
-  for (const a of keyA)
-    starts[(a >>> BUCKET_SHIFT) + 1] = (starts[(a >>> BUCKET_SHIFT) + 1] as number) + 1;
+  // An indexed loop: it runs once a start, before the JIT has compiled it, when a for-of over
+  // the keys would allocate a result object for each (see intent.ts's unpack).
+  for (let i = 0; i < keyA.length; i++) {
+    const bucket = ((keyA[i] as number) >>> BUCKET_SHIFT) + 1;
+    starts[bucket] = (starts[bucket] as number) + 1;
+  }
   for (let i = 1; i < starts.length; i++)
     starts[i] = (starts[i] as number) + (starts[i - 1] as number);
   return starts;

@@ -204,6 +204,8 @@ describe('the intent classifier cache', () => {
     const damaged = [
       // A slot naming a feature the model does not have.
       [counts, rows, cols, values, bias, keyA, keyB, Uint32Array.from(ids ?? [], () => 1e6)],
+      // A weight for a label the model does not have.
+      [counts, rows, Uint16Array.from(cols ?? [], () => 999), values, bias, keyA, keyB, ids],
       // A table too small for its features (it could fill up, and a lookup never end).
       [
         counts,
