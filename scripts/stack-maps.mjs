@@ -34,7 +34,7 @@ function mapOf(file) {
 }
 
 /** The frame's place in the TypeScript source, as `path:line:column`, or undefined. */
-export function sourcePlace(file, line, column) {
+function sourcePlace(file, line, column) {
   if (!file || !line || !column) return undefined;
   const found = mapOf(file);
   if (!found) return undefined;
