@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cachedValue } from '../disk-cache.js';
+import { cachedValue, hashJson } from '../disk-cache.js';
 import { ANALYSIS_VERSION, terms } from './normalise.js';
 
 /**
@@ -11,10 +11,10 @@ import { ANALYSIS_VERSION, terms } from './normalise.js';
 const FORMAT = 1;
 
 export function analyseAll(texts: readonly string[], cacheDirs: readonly string[]): string[][] {
-  const key = createHash('sha256')
-    .update(`${FORMAT}\u0000${ANALYSIS_VERSION}\u0000`)
-    .update(texts.join('\u0000'))
-    .digest('hex');
+  const key = hashJson(
+    createHash('sha256').update(`${FORMAT}\u0000${ANALYSIS_VERSION}\u0000`),
+    texts,
+  ).digest('hex');
   return cachedValue(
     cacheDirs,
     `terms-${key.slice(0, 24)}.json`,
