@@ -57,9 +57,11 @@ export async function withYamlCache<T>(
   misses = 0;
   try {
     const result = await load();
-    // Only this load's texts are kept, so a cache never grows with old versions of a file.
-    if (misses > 0 || recording.size !== parsedCache.size)
-      writeYamlCache(cacheDirs[0] ?? '', recording);
+    // Written only when a text had to be parsed, and then with this load's texts alone, so a
+    // cache never grows with old versions of a file. A load that reads fewer files than the one
+    // that wrote the cache (the CLI reads no checklists or contacts) leaves it as it is: rewriting
+    // it with that subset made the next server start parse the rest again and write it back.
+    if (misses > 0) writeYamlCache(cacheDirs[0] ?? '', recording);
     return result;
   } finally {
     recording = undefined;

@@ -8,6 +8,7 @@ import { loadContent } from '../../src/app.js';
 import { ChecklistSchema } from '../../src/checklist/definition.js';
 import { decodePacked, encodePacked } from '../../src/disk-cache.js';
 import { DeclinesSchema } from '../../src/knowledge/declines.js';
+import { loadKnowledge } from '../../src/knowledge/index.js';
 import { NzCouncilsSchema } from '../../src/knowledge/nz-councils.js';
 import { RegisterSchema } from '../../src/knowledge/register.js';
 import { EntryFrontMatterSchema } from '../../src/knowledge/schema.js';
@@ -62,6 +63,20 @@ describe('the parsed-YAML cache', () => {
     const after = await cachedKeys();
     expect(after).toHaveLength(before.length);
     expect(after).not.toEqual(before);
+  });
+
+  it('is left as it is by a load that reads only some of the files (the CLI)', async () => {
+    await loadContent(knowledgeDir, [cacheDir]);
+    const written = await readFile(join(cacheDir, 'yaml-2.bin'));
+    const full = await cachedKeys();
+    // The knowledge alone, as the CLI loads it: no checklists or contacts.
+    const knowledge = await loadKnowledge(knowledgeDir, { cacheDirs: [cacheDir] });
+    expect(knowledge.entries.length).toBeGreaterThan(0);
+    expect(await cachedKeys()).toEqual(full);
+    expect((await readFile(join(cacheDir, 'yaml-2.bin'))).equals(written)).toBe(true);
+    // So the server's next start finds every text it needs and writes nothing either.
+    await loadContent(knowledgeDir, [cacheDir]);
+    expect((await readFile(join(cacheDir, 'yaml-2.bin'))).equals(written)).toBe(true);
   });
 
   it('still refuses a broken file, and ignores a corrupt cache', async () => {
