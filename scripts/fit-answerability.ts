@@ -6,7 +6,9 @@
  * the former final sets in scripts/training/ are training writers like the others. Run with
  * `npm run fit`; `--dry-run` prints the fit without writing it, `--monotone` fits trees that only
  * rise or fall with each signal (tried in round 19, not kept); `--bag K` averages K fits on
- * seeded 80 % samples (tried in round 20 with 5, not kept).
+ * seeded 80 % samples (tried in round 20 with 5, not kept); `--rules-first` leaves out of the fit
+ * the out-of-scope questions a decline rule (or the register) decides before retrieval, so the
+ * trees learn only from the questions they will decide (tried in round 23, not kept).
  *
  * Label: 1 when the top-ranked entry is one the question expects, else 0 (an out-of-scope
  * question, or a wrong top entry). In-scope questions count when they reach retrieval (small talk,
@@ -82,7 +84,7 @@ const calibration: QuestionSet = {
   outOfScope: [...study.outOfScope, ...(sets[1]?.[1].outOfScope ?? [])],
 };
 const pct = (n: number) => `${(n * 100).toFixed(1)}%`.padStart(6);
-const HEADER = `threshold | suite: correct wrong declined | dev: correct wrong declined | study sets and dev: correct wrong declined failures, all three met in drawn sets of ${DRAWS.inScope}+${DRAWS.outOfScope} | writers (held out by fold, retrieval alone): correct wrong declined`;
+const HEADER = `threshold | suite: correct wrong declined | dev: correct wrong declined | study sets and dev: correct wrong declined failures, all three met in drawn sets of ${DRAWS.inScope}+${DRAWS.outOfScope} | writers (held out by fold, retrieval alone): correct wrong declined, and declined with the decline rules in front`;
 
 // `--sweep-only [--model FILE]`: the sweep and its cross-check for a model already fitted (the
 // shipped one by default), without fitting anything; quick enough to compare two models' files.
@@ -99,7 +101,12 @@ interface Sample {
   x: Features;
   y: 0 | 1;
   inScope: boolean;
+  /** An out-of-scope question a decline rule (or the register) answers before retrieval. */
+  ruled?: boolean;
 }
+/** `--rules-first`: out-of-scope questions the rules decide before retrieval are not fitted on. */
+const RULES_FIRST = process.argv.includes('--rules-first');
+const ruledOut = (k: Knowledge, q: string) => prepareQuestion(k, q).kind !== 'search';
 const samples: Sample[] = [];
 
 /**
@@ -122,7 +129,7 @@ function addSamples(name: string, set: QuestionSet, k: Knowledge, retriever: Ret
   for (const { q } of set.outOfScope) {
     const r = retriever.search(stripGreeting(stripNoise(q)));
     if (!r.features || !r.top) continue;
-    samples.push({ set: name, x: r.features, y: 0, inScope: false });
+    samples.push({ set: name, x: r.features, y: 0, inScope: false, ruled: ruledOut(k, q) });
   }
 }
 
@@ -140,7 +147,13 @@ for (const fold of [0, 1]) {
   for (const q of held) {
     const r = crossFitted.search(stripGreeting(stripNoise(q)));
     if (!r.features || !r.top) continue;
-    samples.push({ set: 'declines', x: r.features, y: 0, inScope: false });
+    samples.push({
+      set: 'declines',
+      x: r.features,
+      y: 0,
+      inScope: false,
+      ruled: ruledOut(knowledge, q),
+    });
   }
 }
 
@@ -211,7 +224,8 @@ const TREES: BoostOptions<FeatureName> = {
 /** `--bag K`: K fits, each on a seeded 80 % of the samples, their log-odds averaged. */
 const BAG = Number(option('--bag')[0] ?? 1);
 
-function fitTrees(data: Sample[], names: readonly FeatureName[] = USED): AnswerModel {
+function fitTrees(all: Sample[], names: readonly FeatureName[] = USED): AnswerModel {
+  const data = RULES_FIRST ? all.filter((d) => !d.ruled) : all;
   const x = data.map((d) => d.x);
   const y = data.map((d) => d.y);
   const fitted =
@@ -242,6 +256,8 @@ function writerFigures(t: number) {
     correct: answered.filter((d) => d.inScope && d.y).length / inScope,
     wrong: answered.filter((d) => d.inScope && !d.y).length / inScope,
     declined: 1 - answered.filter((d) => !d.inScope).length / out,
+    /** Declined with the rules in front: an out-of-scope question they catch counts as declined. */
+    declinedWithRules: 1 - answered.filter((d) => !d.inScope && !d.ruled).length / out,
   };
 }
 
@@ -283,7 +299,7 @@ function sweep(k: Knowledge, at: (t: number) => AnswerModel, writers: boolean): 
     const chance = chances[i] ?? 0;
     const w = writers ? writerFigures(threshold) : undefined;
     console.log(
-      `${threshold.toFixed(2)}      | ${pct(suite.top1)} ${pct(suite.wrongEntry)} ${pct(suite.refusalRecall)}  | ${pct(dev.top1)} ${pct(dev.wrongEntry)} ${pct(dev.refusalRecall)} | ${pct(cal.top1)} ${pct(cal.wrongEntry)} ${pct(cal.refusalRecall)} ${pct(failures)} ${pct(chance)} | ${w ? `${pct(w.correct)} ${pct(w.wrong)} ${pct(w.declined)}` : '-'}`,
+      `${threshold.toFixed(2)}      | ${pct(suite.top1)} ${pct(suite.wrongEntry)} ${pct(suite.refusalRecall)}  | ${pct(dev.top1)} ${pct(dev.wrongEntry)} ${pct(dev.refusalRecall)} | ${pct(cal.top1)} ${pct(cal.wrongEntry)} ${pct(cal.refusalRecall)} ${pct(failures)} ${pct(chance)} | ${w ? `${pct(w.correct)} ${pct(w.wrong)} ${pct(w.declined)} ${pct(w.declinedWithRules)}` : '-'}`,
     );
     if (allows) allowed.push({ threshold, chance, failures });
   });

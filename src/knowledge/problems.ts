@@ -117,7 +117,7 @@ function parseYaml(text: string): unknown {
 }
 
 /** An optional file's text: `undefined` when it is absent. Read at start-up, so synchronously. */
-async function readOptionalText(dir: string, file: string): Promise<string | undefined> {
+function readOptionalText(dir: string, file: string): string | undefined {
   try {
     return readFileSync(join(dir, file), 'utf8');
   } catch (err) {
@@ -225,7 +225,7 @@ export async function readOptionalChecked<T>(
   schema: ZodType<T>,
   moduleUrl: string,
 ): Promise<Checked<T> | undefined> {
-  const text = await readOptionalText(dir, file);
+  const text = readOptionalText(dir, file);
   return text === undefined
     ? undefined
     : yamlOf(file, () => checkYamlText(text, schema, moduleUrl));
