@@ -13,7 +13,6 @@
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { answerText } from './answer.js';
-import { batchedOutput } from './batched-output.js';
 import { openCliRecords } from './cli-stores.js';
 import { nzDay, systemClock } from './clock.js';
 import { type Config, loadConfig, loadDotEnv } from './config.js';
@@ -109,15 +108,12 @@ async function runAsk(args: string[], knowledgeDir: string, dataDir: string): Pr
     return 2;
   }
   const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
-  const out = batchedOutput((text) => process.stdout.write(text));
   for await (const line of lines) {
     if (!line.trim()) continue;
-    out.write(`${JSON.stringify(ask(knowledge, retriever, line.trim(), today))}\n`);
+    process.stdout.write(`${JSON.stringify(ask(knowledge, retriever, line.trim(), today))}\n`);
   }
-  out.flush();
   return 0;
 }
-
 
 async function runKnowledgeCheck(knowledgeDir: string): Promise<number> {
   let knowledge: Knowledge;

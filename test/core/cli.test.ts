@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_KNOWLEDGE } from '../helpers/server.js';
 
@@ -80,6 +80,29 @@ describe('cli', () => {
     ]);
     expect(objs[1].sources).toEqual([]);
   });
+
+  it('ask --json answers a question typed by hand before the input ends', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'ask', '--json'], {
+      env: { ...process.env, KNOWLEDGE_DIR: FIXTURE_KNOWLEDGE },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    try {
+      let seen = '';
+      const first = new Promise<string>((resolve) => {
+        child.stdout.on('data', (d: Buffer) => {
+          seen += d.toString('utf8');
+          if (seen.includes('\n')) resolve(seen);
+        });
+      });
+      // stdin stays open: the answer must come without it ending.
+      child.stdin.write('What counts as foreign interference?\n');
+      const line = await first;
+      expect(JSON.parse(line.split('\n')[0] ?? '')).toMatchObject({ entryId: 'fi-definition' });
+    } finally {
+      child.stdin.end();
+      child.kill();
+    }
+  }, 30_000);
 
   it('knowledge check validates and lists overdue entries', () => {
     const run = cli(['knowledge', 'check']);
