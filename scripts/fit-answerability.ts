@@ -8,7 +8,9 @@
  * rise or fall with each signal (tried in round 19, not kept); `--bag K` averages K fits on
  * seeded 80 % samples (tried in round 20 with 5, not kept); `--rules-first` leaves out of the fit
  * the out-of-scope questions a decline rule (or the register) decides before retrieval, so the
- * trees learn only from the questions they will decide (tried in round 23, not kept).
+ * trees learn only from the questions they will decide (tried in round 23, not kept);
+ * `--dev-weight K` counts the blind dev half's questions K times (tried in round 23 with 5, not
+ * kept: it gained on the dev half itself, which it fits, and nowhere else).
  *
  * Label: 1 when the top-ranked entry is one the question expects, else 0 (an out-of-scope
  * question, or a wrong top entry). In-scope questions count when they reach retrieval (small talk,
@@ -224,8 +226,15 @@ const TREES: BoostOptions<FeatureName> = {
 /** `--bag K`: K fits, each on a seeded 80 % of the samples, their log-odds averaged. */
 const BAG = Number(option('--bag')[0] ?? 1);
 
+/** `--dev-weight K`: the blind dev half's questions count K times in the fit. */
+const DEV_WEIGHT = Number(option('--dev-weight')[0] ?? 1);
+
 function fitTrees(all: Sample[], names: readonly FeatureName[] = USED): AnswerModel {
-  const data = RULES_FIRST ? all.filter((d) => !d.ruled) : all;
+  const kept = RULES_FIRST ? all.filter((d) => !d.ruled) : all;
+  const data =
+    DEV_WEIGHT > 1
+      ? kept.flatMap((d) => (d.set === 'dev' ? Array.from({ length: DEV_WEIGHT }, () => d) : [d]))
+      : kept;
   const x = data.map((d) => d.x);
   const y = data.map((d) => d.y);
   const fitted =
