@@ -15,16 +15,14 @@
  * Prints figures; asserts nothing.
  *   npx tsx bench/runtime.bench.ts     (BENCH_BEFORE=../old BENCH_STARTS=5 BENCH_ANSWERS=5000)
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { parse } from 'yaml';
+import { startServer, stopServer } from './built.js';
 import { printTable } from './compare.js';
 import { CONCURRENCY, ms, percentile } from './stats.js';
 
@@ -105,15 +103,6 @@ const BUILDS: Build[] = [
 
 const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
 
-function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
-}
-
 /** The deepest descendant of `pid`: the server under npm, sh and tsx. */
 function leaf(pid: number): number {
   const children = new Map<number, number[]>();
@@ -134,43 +123,8 @@ function leaf(pid: number): number {
 const rssKb = (pid: number) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
 
-interface Running {
-  child: ChildProcess;
-  url: string;
-  dataDir: string;
-  readyMs: number;
-}
-
-async function startServer(b: Build): Promise<Running> {
-  const dataDir = await mkdtemp(join(tmpdir(), `sca-rt-${b.name}-`));
-  const port = await freePort();
-  const t0 = performance.now();
-  const child = spawn(b.start[0], b.start[1], {
-    cwd: b.cwd,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir },
-    stdio: 'ignore',
-    detached: true,
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${b.name} server exited with ${child.exitCode}`);
-    try {
-      const res = await fetch(`${url}/healthz`);
-      if (res.status === 200) break;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return { child, url, dataDir, readyMs: performance.now() - t0 };
-}
-
-async function stopServer(r: Running): Promise<void> {
-  const exited = new Promise((res) => r.child.once('exit', res));
-  process.kill(-(r.child.pid ?? 0), 'SIGTERM');
-  await exited;
-  await rm(r.dataDir, { recursive: true, force: true });
-}
+/** Starts a build's server (through npm, as in production) on a fresh data folder. */
+const start = (b: Build) => startServer(b.cwd, { command: b.start, name: b.name });
 
 async function chat(url: string, agent: Agent, i: number, user = 'u'): Promise<number> {
   const t0 = performance.now();
@@ -213,14 +167,14 @@ async function main(): Promise<void> {
   const starts = new Map<string, number[]>(BUILDS.map((b) => [b.name, []]));
   for (let i = 0; i < STARTS; i++) {
     for (const b of i % 2 ? [...BUILDS].reverse() : BUILDS) {
-      const r = await startServer(b);
+      const r = await start(b);
       starts.get(b.name)!.push(r.readyMs);
       await stopServer(r);
     }
   }
   // Memory and /api/chat: both servers up, taking turns.
   const servers = [];
-  for (const b of BUILDS) servers.push({ b, r: await startServer(b) });
+  for (const b of BUILDS) servers.push({ b, r: await start(b) });
   await new Promise((r) => setTimeout(r, 2000));
   const idle = new Map(servers.map(({ b, r }) => [b.name, rssKb(leaf(r.child.pid ?? 0))]));
   // V8 gives back what start-up used a few seconds after the process goes quiet.

@@ -1,15 +1,19 @@
 /**
  * Slack ack benchmark. Signed `/pretrip` slash commands and `message.im` events over loopback to
- * three servers, each in its own child process with its own Web API stub, side by side:
- *   ours      the full stack (WebServer + Slack adapter + advisor on real file storage);
+ * four servers, each in its own child process with its own Web API stub, side by side:
+ *   built     the server as production runs it: `npm start` (the compiled bundle, the shipped
+ *             knowledge, a fresh data folder), Slack on in HTTP mode against the arm's stub;
+ *   ours      the full stack from source under tsx, on the test fixtures' knowledge (WebServer +
+ *             Slack adapter + advisor on real file storage, as test/slack/harness.ts builds it);
  *   echo      a bare Bolt app that acks, then posts one reply (the fair floor: it does the
  *             same Slack work per request as ours, without the advisor);
  *   ack-only  a bare Bolt app that only acks (the old baseline, kept as a second line).
- * BENCH_BEFORE=/path/to/another/checkout adds a fourth arm, "before": that tree's full stack.
+ * BENCH_BEFORE=/path/to/another/checkout adds a fifth arm, "before": that tree's full stack.
  * Rounds alternate the arms (see compare.ts). Prints p50/p99 (50 in flight), burst p99 (50 at
  * once), how long each burst's replies took, and ratios with 95% intervals. Asserts nothing.
  *   npx tsx bench/slack.bench.ts        (BENCH_ROUNDS=10 BENCH_STEADY=100 BENCH_CONCURRENCY=50)
- * BENCH_PROF=ours (or echo, before) writes a CPU profile of that server to bench/profiles/.
+ * BENCH_PROF=ours (or built, echo, before) writes a CPU profile of that server to bench/profiles/
+ * (built is then started without npm, the start script's command run directly).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +21,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { ApiCall, SlackApiStub } from '../test/slack/stub.js';
+import { startServer, stopServer } from './built.js';
 import {
   type Arm,
   type Prepared,
@@ -132,6 +137,27 @@ async function serveOurs(root: string): Promise<void> {
   serveParent(new URL('/slack/events', stack.url).href, counter, () => stack.close());
 }
 
+/** The compiled server through `npm start`, with Slack pointed at this child's Web API stub. */
+async function serveBuilt(root: string, profDir?: string): Promise<void> {
+  const { SlackApiStub: Stub, SIGNING_SECRET, CONTACTS_YAML } = await loadHarness(root);
+  const stub = await Stub.start();
+  const counter = new ReplyCounter().watch(stub.calls, isReply);
+  const server = await startServer(root, {
+    name: 'built',
+    env: {
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: stub.apiUrl,
+    },
+    contactsYaml: CONTACTS_YAML,
+    ...(profDir ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] } : {}),
+  });
+  serveParent(`${server.url}/slack/events`, counter, async () => {
+    await stopServer(server);
+    await stub.close();
+  });
+}
+
 async function loadHarness(root: string) {
   const harness = (await import(
     pathToFileURL(join(root, 'test/slack/harness.ts')).href
@@ -155,7 +181,9 @@ async function main(): Promise<void> {
       ? // One file per thread (tsx's loader has its own); the largest is the server's.
         ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/profiles', `slack-${name}`)}`]
       : [];
+  const builtProf = prof === 'built' ? [join(ROOT, 'bench/profiles', 'slack-built')] : [];
   const arms: Arm[] = [
+    await startArm('built', HERE, ['serve', 'built', ROOT, ...builtProf]),
     await startArm('ours', HERE, ['serve', 'ours', ROOT], profArgs('ours')),
     await startArm('echo', HERE, ['serve', 'echo', ROOT], profArgs('echo')),
     await startArm('ack-only', HERE, ['serve', 'ack', ROOT]),
@@ -169,6 +197,7 @@ async function main(): Promise<void> {
     `Node ${process.version}; each server in its own process with its own Web API stub; arms alternate each round.\n`,
   );
   const pairs: [string, string][] = [
+    ['built', 'echo'],
     ['ours', 'echo'],
     ['ours', 'ack-only'],
     ...(before
@@ -191,10 +220,14 @@ async function main(): Promise<void> {
   if (prof) console.log(`\nCPU profile of "${prof}" in bench/profiles/slack-${prof}/.`);
 }
 
-const [role, which, root] = process.argv.slice(2);
+const [role, which, root, profDir] = process.argv.slice(2);
 if (role === 'serve') {
   const run =
-    which === 'ours' ? serveOurs(root ?? ROOT) : serveBare(which === 'echo', root ?? ROOT);
+    which === 'built'
+      ? serveBuilt(root ?? ROOT, profDir)
+      : which === 'ours'
+        ? serveOurs(root ?? ROOT)
+        : serveBare(which === 'echo', root ?? ROOT);
   run.catch((err: unknown) => {
     console.error(err);
     process.exit(1);

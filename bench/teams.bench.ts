@@ -1,14 +1,18 @@
 /**
  * Teams turn benchmark. Personal-chat questions over loopback to two servers, each in its own
  * child process with its own loopback Bot Connector stub, side by side:
- *   ours   our handler + CloudAdapter + advisor on real file storage (answers as cards);
+ *   built  the server as production runs it: `npm start` (the compiled bundle, the shipped
+ *          knowledge, a fresh data folder) with TEAMS_ENABLED=true and no credentials;
+ *   ours   our handler + CloudAdapter + advisor on real file storage (answers as cards), from
+ *          source under tsx on the test fixtures' knowledge, as test/teams/harness.ts builds it;
  *   echo   a bare CloudAdapter bot that sends one text reply per message.
  * BENCH_BEFORE=/path/to/another/checkout adds "before": that tree's full stack.
  * Bot Framework answers HTTP 200 only after the whole turn, so request latency is turn latency,
  * reply included. Rounds alternate the arms (see compare.ts). Prints p50/p99 (50 in flight),
  * burst p99 (50 at once) and ratios with 95% intervals. Asserts nothing.
  *   npx tsx bench/teams.bench.ts        (BENCH_ROUNDS=10 BENCH_STEADY=100 BENCH_CONCURRENCY=50)
- * BENCH_PROF=ours (or echo, before) writes CPU profiles of that server to bench/profiles/.
+ * BENCH_PROF=ours (or built, echo, before) writes CPU profiles of that server to bench/profiles/
+ * (built is then started without npm, the start script's command run directly).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +20,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import type { ConnectorCall } from '../test/teams/connector.js';
+import { startServer, stopServer } from './built.js';
 import {
   type Arm,
   type Prepared,
@@ -92,6 +97,28 @@ async function serveOurs(root: string): Promise<void> {
   serveParent(ours.url.href, counter, () => ours.close(), { serviceUrl: ours.stub.url });
 }
 
+/** The compiled server through `npm start`; replies go to this child's connector stub. */
+async function serveBuilt(root: string, profDir?: string): Promise<void> {
+  const { ConnectorStub, CONTACT, BACKUP } = await harness(root);
+  const stub = await new ConnectorStub().start();
+  const counter = new ReplyCounter().watch(stub.calls, isReply);
+  const server = await startServer(root, {
+    name: 'built',
+    env: { TEAMS_ENABLED: 'true' },
+    contactsYaml: `primary:\n  name: ${CONTACT.name}\n  teams: "${CONTACT.id}"\nbackup:\n  name: ${BACKUP.name}\n  teams: "${BACKUP.id}"\nackWorkingHours: 4\nreminderMinutes: 60\n`,
+    ...(profDir ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] } : {}),
+  });
+  serveParent(
+    `${server.url}/api/messages`,
+    counter,
+    async () => {
+      await stopServer(server);
+      await stub.close();
+    },
+    { serviceUrl: stub.url },
+  );
+}
+
 async function main(): Promise<void> {
   setTimeout(() => {
     process.stderr.write('Benchmark took too long; stopping.\n');
@@ -104,7 +131,9 @@ async function main(): Promise<void> {
     prof === name
       ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/profiles', `teams-${name}`)}`]
       : [];
+  const builtProf = prof === 'built' ? [join(ROOT, 'bench/profiles', 'teams-built')] : [];
   const arms: Arm[] = [
+    await startArm('built', HERE, ['serve', 'built', ROOT, ...builtProf]),
     await startArm('ours', HERE, ['serve', 'ours', ROOT], profArgs('ours')),
     await startArm('echo', HERE, ['serve', 'echo', ROOT], profArgs('echo')),
   ];
@@ -129,6 +158,7 @@ async function main(): Promise<void> {
   const results = await runRounds(arms, prepare, () => 0);
   console.log('');
   report(results, [
+    ['built', 'echo'],
     ['ours', 'echo'],
     ...(before
       ? ([
@@ -141,9 +171,15 @@ async function main(): Promise<void> {
   if (prof) console.log(`\nCPU profiles of "${prof}" in bench/profiles/teams-${prof}/.`);
 }
 
-const [role, which, root] = process.argv.slice(2);
+const [role, which, root, profDir] = process.argv.slice(2);
 if (role === 'serve') {
-  (which === 'ours' ? serveOurs(root ?? ROOT) : serveEcho()).catch((err: unknown) => {
+  const run =
+    which === 'built'
+      ? serveBuilt(root ?? ROOT, profDir)
+      : which === 'ours'
+        ? serveOurs(root ?? ROOT)
+        : serveEcho();
+  run.catch((err: unknown) => {
     console.error(err);
     process.exit(1);
   });

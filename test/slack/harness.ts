@@ -27,7 +27,8 @@ export const BACKUP = 'UBACKUP01';
 export const REPORTER = 'UAROHA01';
 export const STRANGER = 'UOTHER001';
 
-const CONTACTS_YAML = `primary:
+/** The security contacts the stack uses: a primary and a backup, by Slack user id. */
+export const CONTACTS_YAML = `primary:
   name: Sam
   slack: ${CONTACT}
 backup:
