@@ -31,6 +31,7 @@ import {
 } from './replies.js';
 import {
   analyse,
+  curatedOwners,
   type DenseHit,
   detailMissing,
   detailsStated,
@@ -587,18 +588,30 @@ export type Prepared =
   | { kind: 'small-talk'; smallTalk: NonNullable<ReturnType<typeof detectSmallTalk>> }
   | { kind: 'declined'; declined: OutOfScope }
   | { kind: 'register'; answer: Answer }
-  | { kind: 'search'; question: string; register?: Answer };
+  | {
+      kind: 'search';
+      question: string;
+      register?: Answer;
+      /** The entries whose curated example questions include this one, word for word. */
+      curated?: string[];
+    };
 
 /**
  * Sorts a message: small talk, then questions to decline in their own way, then the sister-city
  * register; anything else is searched. Greetings, sign-offs, names, emails, phone numbers and links
- * are stripped first, so they neither count against the question nor reach a model.
+ * are stripped first, so they neither count against the question nor reach a model. A question
+ * that is one of an entry's curated example questions, word for word (with or without what was
+ * stripped), is searched and answered from that entry, ahead of the decline rules and the
+ * register: a curator listed it there. An emergency still gets the emergency reply.
  */
 export function prepareQuestion(knowledge: Knowledge, text: string): Prepared {
   const small = detectSmallTalk(text);
   if (small) return { kind: 'small-talk', smallTalk: small };
   const question = stripGreeting(stripNoise(text));
   const declined = detectOutOfScope(question);
+  if (declined === 'emergency') return { kind: 'declined', declined };
+  const curated = curatedOwners(knowledge, text) ?? curatedOwners(knowledge, question);
+  if (curated) return { kind: 'search', question, curated };
   if (declined) return { kind: 'declined', declined };
   const registered = fromRegister(knowledge, question);
   // A council's record that never gives the kind of detail asked for ("how much did the trip
@@ -697,7 +710,13 @@ export function answerText(
 ): Answer {
   const prepared = prepareQuestion(knowledge, text);
   if (prepared.kind !== 'search') return decided(knowledge, prepared);
-  return fromRetrieval(knowledge, prepared, retriever.search(prepared.question), today);
+  const r = retriever.search(prepared.question);
+  return fromRetrieval(
+    knowledge,
+    prepared,
+    prepared.curated ? retriever.asCurated(r, prepared.curated) : r,
+    today,
+  );
 }
 
 /**
@@ -714,6 +733,13 @@ export async function answerQuestion(
 ): Promise<Answer> {
   const prepared = prepareQuestion(knowledge, text);
   if (prepared.kind !== 'search') return decided(knowledge, prepared);
+  if (prepared.curated)
+    return fromRetrieval(
+      knowledge,
+      prepared,
+      retriever.asCurated(retriever.search(prepared.question), prepared.curated),
+      today,
+    );
   const dense = aids.dense ? await aids.dense(prepared.question).catch(() => undefined) : undefined;
   const r = retriever.search(prepared.question, dense);
   if (

@@ -150,6 +150,12 @@ async function runKnowledgeCheck(knowledgeDir: string): Promise<number> {
     'Example questions listed under more than one entry',
     r.duplicateQuestions.map((d) => `"${d.question}": ${d.entries.join(', ')}`),
   );
+  section(
+    'Curated declines and known gaps that are also example questions (the example wins)',
+    r.contradictions.map(
+      (c) => `"${c.question}": a ${c.listedAs}, and an example of ${c.entries.join(', ')}`,
+    ),
+  );
   section('Register councils with no primary source', r.registerNoPrimarySource);
   section('Register relationships where sources differ', r.registerDisputes);
   if (r.registerOverdue)

@@ -1,3 +1,4 @@
+import { curatedOwners } from '../retrieval/curated.js';
 import { foldText } from '../retrieval/normalise.js';
 import type { Knowledge } from './load.js';
 import type { RegisterCouncil } from './register.js';
@@ -25,6 +26,11 @@ export interface KnowledgeReview {
   dueSoon: Entry[];
   /** The same example question listed under more than one entry. */
   duplicateQuestions: { question: string; entries: string[] }[];
+  /**
+   * Curated declines and known gaps that are also an entry's example question, word for word: the
+   * example wins (it is answered from the entry), so one of the two is a mistake.
+   */
+  contradictions: { question: string; listedAs: 'decline' | 'known gap'; entries: string[] }[];
   /** Whether the register is past its review-by date. */
   registerOverdue: boolean;
   /** Register councils whose sources are all news reports, mirrors or copies (by place). */
@@ -74,6 +80,13 @@ export function reviewKnowledge(
     duplicateQuestions: [...byQuestion.entries()]
       .filter(([, ids]) => ids.size > 1)
       .map(([key, ids]) => ({ question: firstWording.get(key) ?? key, entries: [...ids] })),
+    contradictions: [
+      ...(knowledge.declines ?? []).map((q) => [q, 'decline'] as const),
+      ...(knowledge.uncovered ?? []).map((q) => [q, 'known gap'] as const),
+    ].flatMap(([question, listedAs]) => {
+      const entries = curatedOwners(knowledge, question);
+      return entries ? [{ question, listedAs, entries }] : [];
+    }),
     registerOverdue: knowledge.register ? knowledge.register.reviewBy < today : false,
     registerNoPrimarySource: councils
       .filter((c) => !councilSources(c).some(isPrimarySource))

@@ -40,6 +40,8 @@ export interface Retrieval {
   confidence: number;
   /** The threshold `confidence` was compared with: answered when it reaches it. */
   threshold: number;
+  /** Answered because the question is one of the top entry's example questions (`asCurated`). */
+  curated?: true;
 }
 
 const FIELDS = ['title', 'questions', 'keywords', 'answer'] as const;
@@ -282,6 +284,28 @@ export class Retriever {
       features,
       confidence,
       threshold: model.threshold,
+    };
+  }
+
+  /**
+   * `r` answered from the first of `ids` it ranked (or, if it ranked none, the first of `ids`):
+   * for a question that is one of those entries' curated example questions, word for word
+   * (`curatedOwners`). The features and confidence stay as the models gave them, for evaluation
+   * and for the curators' record; `curated` says why it was answered.
+   */
+  asCurated(r: Retrieval, ids: readonly string[]): Retrieval {
+    const ranked = r.hits.find((h) => ids.includes(h.entry.id));
+    const entry = ranked?.entry ?? ids.map((id) => this.knowledge.byId.get(id)).find(Boolean);
+    if (!entry) return r;
+    const top: Hit = ranked ?? { entry, score: r.top?.score ?? 0, coverage: 1 };
+    const rest = r.hits.filter((h) => h.entry.id !== entry.id);
+    return {
+      ...r,
+      answered: true,
+      curated: true,
+      top,
+      hits: [top, ...rest].slice(0, MAX_HITS),
+      related: this.related(top, rest),
     };
   }
 

@@ -97,5 +97,20 @@ describe('knowledge review', () => {
     expect(r.duplicateQuestions).toEqual([
       { question: e.questions[0], entries: ['safetravel', 'gifts-copy'] },
     ]);
+    expect(r.contradictions).toEqual([]);
+  });
+
+  it('reports a curated decline or known gap that is also an example question', () => {
+    const e = k.byId.get('safetravel')!;
+    const decline = `${e.questions[0]!.toLowerCase()}!`;
+    const gap = e.questions[1]!;
+    const r = reviewKnowledge(
+      { ...k, declines: [decline, 'what is the weather in Beijing?'], uncovered: [gap] },
+      '2026-11-27',
+    );
+    expect(r.contradictions).toEqual([
+      { question: decline, listedAs: 'decline', entries: ['safetravel'] },
+      { question: gap, listedAs: 'known gap', entries: ['safetravel'] },
+    ]);
   });
 });

@@ -1,0 +1,133 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Answer, answerQuestion, answerText } from '../../src/answer.js';
+import { type Knowledge, loadKnowledge } from '../../src/knowledge/index.js';
+import { curatedOwners, Retriever, typedAlike } from '../../src/retrieval/index.js';
+import { FIXTURE_KNOWLEDGE, SHIPPED_KNOWLEDGE } from '../helpers/server.js';
+
+const TODAY = '2026-11-27';
+/** A question nothing in the fixture guidance answers, in words no model could place. */
+const VAGUE = 'the blue folder thing Sam mentioned before we fly?';
+/** A request the decline rules turn down as a task. */
+const TASK = 'can you write me a press release about the delegation visit';
+/** An emergency, which keeps its own reply whatever a curator lists. */
+const EMERGENCY = 'our mayor has been detained in China, what do we do?';
+
+/** The fixture knowledge, with `extra` added to the travel-devices entry's example questions. */
+async function withExamples(dir: string, extra: string[]): Promise<Knowledge> {
+  await rm(dir, { recursive: true, force: true });
+  await cp(FIXTURE_KNOWLEDGE, dir, { recursive: true });
+  const file = join(dir, 'guidance', 'travel-devices.md');
+  const text = await readFile(file, 'utf8');
+  const listed = extra.map((q) => `  - ${JSON.stringify(q)}\n`).join('');
+  await writeFile(file, text.replace('questions:\n', `questions:\n${listed}`));
+  return loadKnowledge(dir);
+}
+
+describe('a curated example question', () => {
+  let root: string;
+  let before: Knowledge;
+  let after: Knowledge;
+  let ask: (q: string) => Answer;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'sca-curated-'));
+    before = await withExamples(join(root, 'before'), []);
+    after = await withExamples(join(root, 'after'), [VAGUE, TASK, EMERGENCY]);
+    const retriever = new Retriever(after);
+    ask = (q) => answerText(after, retriever, q, TODAY);
+  });
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  it('is answered from its entry once a curator lists it there', () => {
+    const unlisted = answerText(before, new Retriever(before), VAGUE, TODAY);
+    expect(unlisted.answered).toBe(false);
+    const a = ask(VAGUE);
+    expect(a.answered).toBe(true);
+    expect(a.reply.entryId).toBe('travel-devices');
+    expect(a.retrieval?.curated).toBe(true);
+    // The curated answer, with its sources and review date, as any answer has.
+    expect(a.reply.blocks.find((b) => b.type === 'sources')).toMatchObject({
+      sources: [{ url: 'https://example.org/travel-devices' }],
+    });
+  });
+
+  it('is matched typed another way, or wrapped in a greeting and a sign-off', () => {
+    for (const q of [
+      'THE BLUE FOLDER THING SAM MENTIONED, BEFORE WE FLY',
+      'the blue  folder thing sam mentioned before we fly',
+      'Kia ora, the blue folder thing Sam mentioned before we fly? Ngā mihi, Aroha',
+    ])
+      expect(ask(q).reply.entryId, q).toBe('travel-devices');
+  });
+
+  it('is not matched with a word more or less', () => {
+    for (const q of [
+      'the blue folder thing Sam mentioned before we fly to Japan?',
+      'the blue folder thing Sam mentioned?',
+    ])
+      expect(ask(q).retrieval?.curated, q).toBeUndefined();
+  });
+
+  it('is answered ahead of the decline rules, but an emergency keeps its own reply', () => {
+    expect(answerText(before, new Retriever(before), TASK, TODAY).declined).toBe('task');
+    expect(ask(TASK).reply.entryId).toBe('travel-devices');
+    const emergency = ask(EMERGENCY);
+    expect(emergency.answered).toBe(false);
+    expect(emergency.declined).toBe('emergency');
+  });
+
+  it('is answered the same way with the optional aids, which are not asked', async () => {
+    let called = 0;
+    const aids = {
+      dense: async () => {
+        called++;
+        return undefined;
+      },
+      pick: async () => {
+        called++;
+        return null;
+      },
+    };
+    const a = await answerQuestion(after, new Retriever(after), VAGUE, TODAY, aids);
+    expect(a.reply.entryId).toBe('travel-devices');
+    expect(called).toBe(0);
+  });
+
+  it('folds case, accents, punctuation and spacing only', () => {
+    expect(typedAlike('  Kōha   LIMIT?! ')).toBe('koha limit');
+    expect(curatedOwners(after, 'what should i do about phones and laptops on a trip')).toEqual([
+      'travel-devices',
+    ]);
+    expect(curatedOwners(after, 'what should I do about phones on a trip')).toBeUndefined();
+    expect(curatedOwners(after, '?!')).toBeUndefined();
+  });
+});
+
+describe('the shipped knowledge', () => {
+  let knowledge: Knowledge;
+  let retriever: Retriever;
+  beforeAll(async () => {
+    knowledge = await loadKnowledge(SHIPPED_KNOWLEDGE);
+    retriever = new Retriever(knowledge);
+  });
+
+  it('answers every example question from an entry that lists it, bar emergencies', () => {
+    const wrong: string[] = [];
+    let emergencies = 0;
+    let checked = 0;
+    for (const e of knowledge.entries)
+      for (const q of e.questions) {
+        const a = answerText(knowledge, retriever, q, '2026-11-30');
+        checked++;
+        if (a.declined === 'emergency') emergencies++;
+        else if (!a.answered || !curatedOwners(knowledge, q)?.includes(a.reply.entryId ?? ''))
+          wrong.push(`${q} -> ${a.reply.entryId ?? a.declined ?? 'refused'}`);
+      }
+    expect(checked).toBeGreaterThan(8000);
+    expect(wrong).toEqual([]);
+    // A handful of examples describe an emergency under way; they get the emergency reply.
+    expect(emergencies).toBeLessThan(10);
+  });
+});
