@@ -21,6 +21,8 @@ export type OutOfScope = (typeof DECLINE_KINDS)[number];
 
 const PEOPLE =
   '(mayor|councillor|councilor|deputy mayor|chief executive|ceo|manager|colleague|boss|security contact|staff member|he|she|they|him|her)';
+/** Who an emergency happens to, as the subject of "was taken", "has collapsed". */
+const SUBJECT = `(${PEOPLE.slice(1, -1).replace('|him|her', '')}|i|we|someone|somebody|one of (us|them|our [a-z]+)|[a-z]+ member|members|delegates?|interpreter|leader|officer|staff|partner|wife|husband|son|daughter|child|kids?|colleagues|councillors)`;
 const STATES =
   '(china|chinese|prc|beijing|the ccp|ccp|russia|russian|moscow|the kremlin|kremlin|iran|iranian|tehran|india|indian|us|usa|america|american|the us|united states|washington|australia|canberra|japan|tokyo|korea|north korea|pyongyang|taiwan|israel|pacific)';
 
@@ -33,7 +35,19 @@ const ASKS_FOR_GUIDANCE =
 const RULES: [OutOfScope, RegExp, RegExp?][] = [
   [
     'emergency',
-    /\b(has|have|had|got|just|was|were|is being|are being) (just )?(been )?(detained|arrested|kidnapped|abducted|injured|hurt|attacked|taken|seized|held|collapsed|hospitalised|hospitalized|robbed|mugged)\b(?! (me|us|him|her|them|you) (to|out|for|along)\b)(?! aside (at|during|after|before|over)\b| (out )?(to|for) (a |an |the )?([a-z]+ )?(dinner|lunch|breakfast|meal|restaurant|bar|show|concert|game|function|reception|banquet)\b)|\b(detained|arrested|kidnapped|abducted|missing|injured|hurt|attacked|hostage|in hospital|collapsed|unconscious)\b.*\b(now|right now|today|tonight|currently|at the moment|what do (we|i) do|help)\b|\b(fire|bomb|gunman|shooting|explosion|medical emergency|heart attack)\b|\b(emergency|urgent help|help urgently|in danger)\b.*\b(now|right now|happening|currently)\b|\b(followed|following|stalking|stalked) me\b.*\b(now|still|right now|outside|home)\b|\b(protest|fight|brawl|riot|crowd|mob)\b.*\b(pushing|shoving|violent|fighting|getting out of hand|out of control|turning nasty)\b/,
+    new RegExp(
+      // Verbs that only ever happen to people, however they are put.
+      `\\b(has|have|had|got|just|was|were|is being|are being) (just )?(been )?(detained|arrested|kidnapped|abducted|hospitalised|hospitalized|robbed|mugged)\\b|` +
+        // Hurt or attacked: done to someone ("was hurt"), not by something ("has hurt relations").
+        `\\b(was|were|been|is being|are being|got) (just )?(injured|hurt|attacked|taken hostage|held hostage)\\b|` +
+        // Taken, held or seized: a person, not a reception, a decision or photos.
+        `\\b${SUBJECT} (just )?(was|were|got|(is|are) being|(has|have|had) (just )?been) (just )?(taken|held|seized)\\b(?! (me|us|him|her|them|you) (to|out|for|along)\\b| (up|aback|back)\\b)(?! aside (at|during|after|before|over)\\b| (out )?(to|for) (a |an |the )?([a-z]+ )?(dinner|lunch|breakfast|meal|restaurant|bar|show|concert|game|function|reception|banquet)\\b)|` +
+        `\\b(hes|shes|theyve|theyre|weve|ive|im) (just )?(been|being) (just )?(taken|held|seized)\\b(?! (me|us|him|her|them|you) (to|out|for|along)\\b| (up|aback|back)\\b)(?! aside (at|during|after|before|over)\\b| (out )?(to|for) (a |an |the )?([a-z]+ )?(dinner|lunch|breakfast|meal|restaurant|bar|show|concert|game|function|reception|banquet)\\b)|` +
+        `\\b${SUBJECT} (has |have |had |just )?collapsed\\b|` +
+        // Someone taking a person away: "officials have taken Cr Rawiri into a side room".
+        `\\b(have|has|had|just) (just )?(taken|seized|grabbed|detained|arrested) (cr [a-z]+|him|her|them|me|us|our [a-z]+( [a-z]+)?|the (mayor|councillor|deputy mayor|delegate|interpreter))( [a-z]+)? (into|away|aside|off|to (a|the) (room|station|cell|car|van))\\b|` +
+        String.raw`\b(detained|arrested|kidnapped|abducted|missing|injured|hurt|attacked|hostage|in hospital|collapsed|unconscious)\b.*\b(now|right now|today|tonight|currently|at the moment|what do (we|i) do|help)\b|\b(fire|bomb|gunman|shooting|explosion|medical emergency|heart attack)\b|\b(emergency|urgent help|help urgently|in danger)\b.*\b(now|right now|happening|currently)\b|\b(followed|following|stalking|stalked) me\b.*\b(now|still|right now|outside|home)\b|\b(protest|fight|brawl|riot|crowd|mob)\b.*\b(pushing|shoving|violent|fighting|getting out of hand|out of control|turning nasty)\b`,
+    ),
     /\bif\b|\b(phone|laptop|device|ipad|tablet|bag|luggage)s? (got|was|were|has been|had been) (taken|seized|held)\b/,
   ],
   [

@@ -73,6 +73,16 @@ describe('out-of-scope questions', () => {
       'travel-logistics',
     ],
     ['why have our rates gone up? people blame the sister city trips', 'council-services'],
+    // Taken, held or hurt said of a person.
+    ['one of our staff was taken away by police in Shanghai', 'emergency'],
+    ['she was taken to hospital after the dinner', 'emergency'],
+    ['the interpreter has been held for questioning', 'emergency'],
+    ['our mayor was held for six hours at the border', 'emergency'],
+    ['my colleague was attacked on the street', 'emergency'],
+    ['our mayor collapsed at the banquet', 'emergency'],
+    ["he's been taken to a room by police and won't answer his phone", 'emergency'],
+    ['our mayor has just been taken away by police at the airport, what do we do', 'emergency'],
+    ['two officials have taken Cr Rawiri into a side room at the hotel', 'emergency'],
     // Still emergencies and visa questions, whatever else the message says.
     [
       'URGENT the mayor was taken aside by border police in Shanghai an hour ago, what do we do right now',
@@ -120,6 +130,18 @@ describe('out-of-scope questions', () => {
     "is a 'proxy' the same as an agent of a foreign government?",
     'can you be guilty under the new law without knowing you were working for a foreign state?',
     'we log suspicious contacts: is that only foreign spies, or other people as well?',
+    // Held, taken or hurt said of an event, a decision or a relationship is no emergency.
+    'the welcome reception was held at the town hall, who should attend?',
+    'the MOU signing was held in Beijing last year, did anyone report it?',
+    'photos were taken of our delegation at the factory, should I mention it?',
+    'a decision was taken by the committee last week to renew the MOU. was that checked?',
+    'what approaches have other councils taken lately with their sister cities?',
+    'would cutting the tie have hurt relations with the embassy?',
+    'the mayor has taken a gift from the consul, is that ok?',
+    'we were held up at customs for an hour, is that a worry?',
+    'our passports were taken at the hotel check-in, is that normal?',
+    "he's been taken out for dinner every night by the hosts. do I need to note it?",
+    'does ACC cover a staffer who gets injured on a sister-city trip?',
     // Taken aside at a dinner is not an emergency; an invitation or a gift is not council services.
     'our deputy mayor was taken aside at a banquet in Ningbo and quizzed about the port. who do we tell?',
     'the councillor was taken out for dinner by the delegation - does she declare it?',
