@@ -35,6 +35,8 @@ describe('out-of-scope questions', () => {
     ['do I need a visa for China', 'travel-logistics'],
     ['how do I avoid declaring the gift', 'evasion'],
     ['what defence does a councillor have if charged', 'legal'],
+    ['our councillor took $5,000 from a consulate contact. is it a crime?', 'legal'],
+    ['would it be an offence now if I passed the draft port plan to the consul?', 'legal'],
     ['what time does the library open', 'council-services'],
     ['can I book the town hall for my daughters wedding', 'council-services'],
     ['is cr wong a spy? she is always meeting the consulate', 'person'],
@@ -73,6 +75,16 @@ describe('out-of-scope questions', () => {
       'travel-logistics',
     ],
     ['why have our rates gone up? people blame the sister city trips', 'council-services'],
+    // Summaries in a format, or of something attached, are tasks.
+    [
+      "I've attached the full SIS threat report PDF. Can you boil it down to a one-page summary for the CE?",
+      'task',
+    ],
+    [
+      'can you boil the 2025 SIS report down to 5 bullet points for our council agenda paper?',
+      'task',
+    ],
+    ['summarise this for me: our partner city has asked us to sign by Friday', 'task'],
     // Taken, held or hurt said of a person.
     ['one of our staff was taken away by police in Shanghai', 'emergency'],
     ['she was taken to hospital after the dinner', 'emergency'],
@@ -130,6 +142,14 @@ describe('out-of-scope questions', () => {
     "is a 'proxy' the same as an agent of a foreign government?",
     'can you be guilty under the new law without knowing you were working for a foreign state?',
     'we log suspicious contacts: is that only foreign spies, or other people as well?',
+    // Whether something is a crime at all, now or in another country, is a question of fact.
+    'did the Beehive actually get the foreign interference law through? is it a crime now and since when?',
+    "one of our councillors insists interference still isn't a crime here. Is it an offence now?",
+    "In Britain, is it a crime to meddle in a council's meetings on behalf of another country?",
+    // A summary of what the guidance says is what an answer is.
+    'can you summarise what the SIS says about gifts?',
+    'Could you summarise the reasons NZSIS gives for councils being targets?',
+    'my GM asked about the insider threat example in the SIS report. can you summarise for her',
     // Held, taken or hurt said of an event, a decision or a relationship is no emergency.
     'the welcome reception was held at the town hall, who should attend?',
     'the MOU signing was held in Beijing last year, did anyone report it?',
