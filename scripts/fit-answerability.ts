@@ -108,7 +108,12 @@ interface Sample {
 }
 /** `--rules-first`: out-of-scope questions the rules decide before retrieval are not fitted on. */
 const RULES_FIRST = process.argv.includes('--rules-first');
-const ruledOut = (k: Knowledge, q: string) => prepareQuestion(k, q).kind !== 'search';
+/**
+ * A curated decline is decided before retrieval because it is one, word for word; that says
+ * nothing about the rules on questions they have not seen, so curated declines do not count.
+ */
+const ruledOut = (k: Knowledge, q: string) =>
+  prepareQuestion({ ...k, declines: [] }, q).kind !== 'search';
 const samples: Sample[] = [];
 
 /**

@@ -31,6 +31,7 @@ import {
 } from './replies.js';
 import {
   analyse,
+  curatedDecline,
   curatedOwners,
   type DenseHit,
   detailMissing,
@@ -594,6 +595,8 @@ export type Prepared =
       register?: Answer;
       /** The entries whose curated example questions include this one, word for word. */
       curated?: string[];
+      /** A curated decline with no reply of its own (`unrelated`): refused, whatever the models say. */
+      refuse?: true;
     };
 
 /**
@@ -613,6 +616,9 @@ export function prepareQuestion(knowledge: Knowledge, text: string): Prepared {
   const curated = curatedOwners(knowledge, text) ?? curatedOwners(knowledge, question);
   if (curated) return { kind: 'search', question, curated };
   if (declined) return { kind: 'declined', declined };
+  const listed = curatedDecline(knowledge, text) ?? curatedDecline(knowledge, question);
+  if (listed === 'unrelated') return { kind: 'search', question, refuse: true };
+  if (listed) return { kind: 'declined', declined: listed };
   const registered = fromRegister(knowledge, question);
   // A council's record that never gives the kind of detail asked for ("how much did the trip
   // cost?") does not answer the question, however well the council's name matched.
@@ -710,13 +716,7 @@ export function answerText(
 ): Answer {
   const prepared = prepareQuestion(knowledge, text);
   if (prepared.kind !== 'search') return decided(knowledge, prepared);
-  const r = retriever.search(prepared.question);
-  return fromRetrieval(
-    knowledge,
-    prepared,
-    prepared.curated ? retriever.asCurated(r, prepared.curated) : r,
-    today,
-  );
+  return fromRetrieval(knowledge, prepared, settled(retriever, prepared), today);
 }
 
 /**
@@ -733,13 +733,8 @@ export async function answerQuestion(
 ): Promise<Answer> {
   const prepared = prepareQuestion(knowledge, text);
   if (prepared.kind !== 'search') return decided(knowledge, prepared);
-  if (prepared.curated)
-    return fromRetrieval(
-      knowledge,
-      prepared,
-      retriever.asCurated(retriever.search(prepared.question), prepared.curated),
-      today,
-    );
+  if (prepared.curated || prepared.refuse)
+    return fromRetrieval(knowledge, prepared, settled(retriever, prepared), today);
   const dense = aids.dense ? await aids.dense(prepared.question).catch(() => undefined) : undefined;
   const r = retriever.search(prepared.question, dense);
   if (
@@ -763,6 +758,16 @@ export async function answerQuestion(
     }
   }
   return fromRetrieval(knowledge, prepared, r, today);
+}
+
+/**
+ * The search for a question, with what a curator settled applied: a curated example's entry
+ * answers it, and a curated decline with no reply of its own is refused.
+ */
+function settled(retriever: Retriever, prepared: Extract<Prepared, { kind: 'search' }>): Retrieval {
+  const r = retriever.search(prepared.question);
+  if (prepared.curated) return retriever.asCurated(r, prepared.curated);
+  return prepared.refuse ? { ...r, answered: false } : r;
 }
 
 /** The answer for a question settled before any search. */

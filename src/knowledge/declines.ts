@@ -10,6 +10,7 @@ export const DECLINES_FILE = 'out-of-scope.yaml';
  * (`uncovered`) and ones with nothing to do with it (`unrelated`).
  */
 export const DECLINE_EXAMPLE_KINDS = [...DECLINE_KINDS, 'uncovered', 'unrelated'] as const;
+export type DeclineExampleKind = (typeof DECLINE_EXAMPLE_KINDS)[number];
 
 /** Examples of questions the advisor declines, by kind, `knowledge/out-of-scope.yaml`. */
 export const DeclinesSchema = z.strictObject({
@@ -29,7 +30,7 @@ export const DeclinesSchema = z.strictObject({
  */
 export async function loadDeclines(dir: string): Promise<Declines> {
   const parsed = await readOptionalChecked(dir, DECLINES_FILE, DeclinesSchema, import.meta.url);
-  if (parsed === undefined) return { declines: [], uncovered: [] };
+  if (parsed === undefined) return { declines: [], declineKinds: new Map(), uncovered: [] };
   if (!parsed.success)
     throw knowledgeError(
       parsed.error.issues.map((issue) => ({
@@ -40,8 +41,10 @@ export async function loadDeclines(dir: string): Promise<Declines> {
       })),
     );
   const examples = parsed.data.examples;
+  const declined = examples.filter((e) => e.kind !== 'uncovered');
   return {
-    declines: examples.filter((e) => e.kind !== 'uncovered').map((e) => e.q),
+    declines: declined.map((e) => e.q),
+    declineKinds: new Map(declined.map((e) => [e.q, e.kind])),
     uncovered: examples.filter((e) => e.kind === 'uncovered').map((e) => e.q),
   };
 }
@@ -50,6 +53,8 @@ export async function loadDeclines(dir: string): Promise<Declines> {
 export interface Declines {
   /** Questions declined by kind (tasks, opinions, off-topic): they teach the remit model. */
   declines: string[];
+  /** Each curated decline's kind, by its text as written. */
+  declineKinds: Map<string, DeclineExampleKind>;
   /**
    * Questions in the domain that the guidance does not answer, although their words match it:
    * the retriever compares each question with its closest one (`Features.uncovered`).

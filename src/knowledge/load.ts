@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import type { YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { AdvisorError, ErrorCode } from '../errors.js';
-import { loadDeclines } from './declines.js';
+import { type DeclineExampleKind, loadDeclines } from './declines.js';
 import { loadNzCouncils, NZ_COUNCILS_FILE, type NzCouncils } from './nz-councils.js';
 import {
   type Checked,
@@ -26,6 +26,8 @@ export interface Knowledge {
   register?: Register;
   /** Examples of questions the advisor declines (`out-of-scope.yaml`), empty when there is none. */
   declines?: string[];
+  /** Each curated decline's kind (`out-of-scope.yaml`), by its text; `unrelated` when missing. */
+  declineKinds?: ReadonlyMap<string, DeclineExampleKind>;
   /** Questions in the domain the guidance does not answer (`out-of-scope.yaml`, kind `uncovered`). */
   uncovered?: string[];
   /** New Zealand's local authorities, when `nz-councils.yaml` exists: who the register lacks. */
@@ -220,6 +222,7 @@ async function readKnowledge(dir: string): Promise<Knowledge> {
   ]);
   const knowledge = buildKnowledge(entries, register, councils);
   knowledge.declines = declines.declines;
+  knowledge.declineKinds = declines.declineKinds;
   knowledge.uncovered = declines.uncovered;
   return knowledge;
 }

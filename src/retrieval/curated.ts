@@ -1,4 +1,5 @@
 import type { Knowledge } from '../knowledge/index.js';
+import { DECLINE_KINDS, type OutOfScope } from './scope.js';
 
 /**
  * Case, accents, punctuation and spacing folded: the same question typed the same way. Nothing
@@ -39,4 +40,37 @@ export function curatedOwners(knowledge: Knowledge, text: string): string[] | un
   }
   const key = typedAlike(text);
   return key ? owners.get(key) : undefined;
+}
+
+const declinedBy = new WeakMap<Knowledge, Map<string, OutOfScope | 'unrelated'>>();
+
+/**
+ * How a curated decline (`out-of-scope.yaml`, any kind but `uncovered`) that `text` is, word for
+ * word, is declined: its kind's own reply, or `unrelated` (a plain refusal) for a kind with none.
+ * Undefined for any other text. A curator who lists a question there has said it is not to be
+ * answered. Known gaps are left to the models: the register may have learnt since what a gap
+ * once asked for.
+ */
+export function curatedDecline(
+  knowledge: Knowledge,
+  text: string,
+): OutOfScope | 'unrelated' | undefined {
+  let kinds = declinedBy.get(knowledge);
+  if (!kinds) {
+    kinds = new Map();
+    for (const q of knowledge.declines ?? []) {
+      const key = typedAlike(q);
+      const kind = knowledge.declineKinds?.get(q);
+      if (key && !kinds.has(key))
+        kinds.set(
+          key,
+          kind && (DECLINE_KINDS as readonly string[]).includes(kind)
+            ? (kind as OutOfScope)
+            : 'unrelated',
+        );
+    }
+    declinedBy.set(knowledge, kinds);
+  }
+  const key = typedAlike(text);
+  return key ? kinds.get(key) : undefined;
 }

@@ -5,7 +5,7 @@ export {
   probability,
   withThreshold,
 } from './answerability.js';
-export { curatedOwners, typedAlike } from './curated.js';
+export { curatedDecline, curatedOwners, typedAlike } from './curated.js';
 export { detailMissing, detailsStated } from './detail.js';
 export { stripNoise } from './noise.js';
 export { analyse, foldText, terms } from './normalise.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Answer, answerQuestion, answerText } from '../../src/answer.js';
 import { type Knowledge, loadKnowledge } from '../../src/knowledge/index.js';
-import { curatedOwners, Retriever, typedAlike } from '../../src/retrieval/index.js';
+import { curatedDecline, curatedOwners, Retriever, typedAlike } from '../../src/retrieval/index.js';
 import { FIXTURE_KNOWLEDGE, SHIPPED_KNOWLEDGE } from '../helpers/server.js';
 
 const TODAY = '2026-11-27';
@@ -15,10 +15,26 @@ const TASK = 'can you write me a press release about the delegation visit';
 /** An emergency, which keeps its own reply whatever a curator lists. */
 const EMERGENCY = 'our mayor has been detained in China, what do we do?';
 
-/** The fixture knowledge, with `extra` added to the travel-devices entry's example questions. */
-async function withExamples(dir: string, extra: string[]): Promise<Knowledge> {
+/** A question the fixture guidance answers (its travel entry), and one worded like guidance. */
+const ANSWERED = 'Can I take my work laptop overseas on the trip?';
+const PLAIN = 'what should I know about the blue folders?';
+
+/**
+ * The fixture knowledge, with `extra` added to the travel-devices entry's example questions and,
+ * with `declines`, an out-of-scope.yaml of those questions and kinds.
+ */
+async function withExamples(
+  dir: string,
+  extra: string[],
+  declines: [string, string][] = [],
+): Promise<Knowledge> {
   await rm(dir, { recursive: true, force: true });
   await cp(FIXTURE_KNOWLEDGE, dir, { recursive: true });
+  if (declines.length)
+    await writeFile(
+      join(dir, 'out-of-scope.yaml'),
+      `examples:\n${declines.map(([q, kind]) => `  - q: ${JSON.stringify(q)}\n    kind: ${kind}\n`).join('')}`,
+    );
   const file = join(dir, 'guidance', 'travel-devices.md');
   const text = await readFile(file, 'utf8');
   const listed = extra.map((q) => `  - ${JSON.stringify(q)}\n`).join('');
@@ -105,6 +121,54 @@ describe('a curated example question', () => {
   });
 });
 
+describe('a curated decline', () => {
+  let root: string;
+  let k: Knowledge;
+  let ask: (q: string) => Answer;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'sca-declined-'));
+    k = await withExamples(
+      join(root, 'k'),
+      [],
+      [
+        [ANSWERED, 'political'],
+        [PLAIN, 'unrelated'],
+        ['how many staff does the embassy have?', 'uncovered'],
+      ],
+    );
+    const retriever = new Retriever(k);
+    ask = (q) => answerText(k, retriever, q, TODAY);
+  });
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  it('is declined with its kind’s reply, typed any way, once a curator lists it', async () => {
+    const unlisted = await withExamples(join(root, 'unlisted'), []);
+    expect(answerText(unlisted, new Retriever(unlisted), ANSWERED, TODAY).answered).toBe(true);
+    for (const q of [
+      ANSWERED,
+      'can i take my WORK LAPTOP overseas on the trip',
+      `Kia ora, ${ANSWERED}`,
+    ]) {
+      const a = ask(q);
+      expect(a.answered, q).toBe(false);
+      expect(a.declined, q).toBe('political');
+    }
+    // A word more, and the models decide as before.
+    expect(
+      ask('Can I take my work laptop overseas on the trip to Japan?').declined,
+    ).toBeUndefined();
+  });
+
+  it('of no kind with a reply of its own is refused, and a known gap is left to the models', () => {
+    const plain = ask(PLAIN);
+    expect(plain.answered).toBe(false);
+    expect(plain.declined).toBeUndefined();
+    expect(plain.reply.kind).toBe('no-guidance');
+    expect(curatedDecline(k, 'how many staff does the embassy have?')).toBeUndefined();
+    expect(curatedDecline(k, PLAIN.toUpperCase())).toBe('unrelated');
+  });
+});
+
 describe('the shipped knowledge', () => {
   let knowledge: Knowledge;
   let retriever: Retriever;
@@ -129,5 +193,14 @@ describe('the shipped knowledge', () => {
     expect(wrong).toEqual([]);
     // A handful of examples describe an emergency under way; they get the emergency reply.
     expect(emergencies).toBeLessThan(10);
+  });
+
+  it('answers none of its curated declines', () => {
+    const declines = knowledge.declines ?? [];
+    expect(declines.length).toBeGreaterThan(1500);
+    const answered = declines.filter(
+      (q) => answerText(knowledge, retriever, q, '2026-11-30').answered,
+    );
+    expect(answered).toEqual([]);
   });
 });
