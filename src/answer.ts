@@ -31,8 +31,8 @@ import {
 } from './replies.js';
 import {
   analyse,
-  curatedDecline,
-  curatedOwners,
+  type Curated,
+  curatedFor,
   type DenseHit,
   detailMissing,
   detailsStated,
@@ -607,16 +607,20 @@ export type Prepared =
  * stripped), is searched and answered from that entry, ahead of the decline rules and the
  * register: a curator listed it there. An emergency still gets the emergency reply.
  */
-export function prepareQuestion(knowledge: Knowledge, text: string): Prepared {
+export function prepareQuestion(
+  knowledge: Knowledge,
+  text: string,
+  curated: Curated = curatedFor(knowledge),
+): Prepared {
   const small = detectSmallTalk(text);
   if (small) return { kind: 'small-talk', smallTalk: small };
   const question = stripGreeting(stripNoise(text));
   const declined = detectOutOfScope(question);
   if (declined === 'emergency') return { kind: 'declined', declined };
-  const curated = curatedOwners(knowledge, text) ?? curatedOwners(knowledge, question);
-  if (curated) return { kind: 'search', question, curated };
+  const owners = curated.owners(text) ?? curated.owners(question);
+  if (owners) return { kind: 'search', question, curated: owners };
   if (declined) return { kind: 'declined', declined };
-  const listed = curatedDecline(knowledge, text) ?? curatedDecline(knowledge, question);
+  const listed = curated.declined(text) ?? curated.declined(question);
   if (listed === 'unrelated') return { kind: 'search', question, refuse: true };
   if (listed) return { kind: 'declined', declined: listed };
   const registered = fromRegister(knowledge, question);
@@ -714,7 +718,7 @@ export function answerText(
   text: string,
   today: string,
 ): Answer {
-  const prepared = prepareQuestion(knowledge, text);
+  const prepared = prepareQuestion(knowledge, text, retriever.curated);
   if (prepared.kind !== 'search') return decided(knowledge, prepared);
   return fromRetrieval(knowledge, prepared, settled(retriever, prepared), today);
 }
@@ -731,7 +735,7 @@ export async function answerQuestion(
   today: string,
   aids: AnswerAids = {},
 ): Promise<Answer> {
-  const prepared = prepareQuestion(knowledge, text);
+  const prepared = prepareQuestion(knowledge, text, retriever.curated);
   if (prepared.kind !== 'search') return decided(knowledge, prepared);
   if (prepared.curated || prepared.refuse)
     return fromRetrieval(knowledge, prepared, settled(retriever, prepared), today);

@@ -23,7 +23,8 @@ try {
   const { knowledge } = await (config.ESCALATION_ENABLED
     ? load(config.CONTACTS_FILE).catch(() => load())
     : load());
-  new Retriever(knowledge, undefined, undefined, [BUILD_CACHE]);
+  // The curated table is built on the first question; the build keeps it ready too.
+  new Retriever(knowledge, undefined, undefined, [BUILD_CACHE]).curated.load();
   process.stderr.write(`Trained the answer classifier on ${knowledge.entries.length} entries.\n`);
   prepared = true;
 } catch (err) {

@@ -5,7 +5,14 @@ export {
   probability,
   withThreshold,
 } from './answerability.js';
-export { curatedDecline, curatedOwners, typedAlike } from './curated.js';
+export {
+  Curated,
+  curatedDecline,
+  curatedFor,
+  curatedOwners,
+  type DeclinedAs,
+  typedAlike,
+} from './curated.js';
 export { detailMissing, detailsStated } from './detail.js';
 export { stripNoise } from './noise.js';
 export { analyse, foldText, terms } from './normalise.js';

@@ -1,6 +1,7 @@
 import type { Entry, Knowledge } from '../knowledge/index.js';
 import { type AnswerModel, DEFAULT_MODEL, type Features, probability } from './answerability.js';
 import { Bm25Index, type Bm25Match, Vocabulary } from './bm25.js';
+import { Curated } from './curated.js';
 import { detailMissing, detailsStated } from './detail.js';
 import { labelledDigest } from './examples-digest.js';
 import { type Candidate, fuse, type RankParts, type RankWeights } from './fusion.js';
@@ -98,6 +99,8 @@ export class Retriever {
   private readonly termWeight = new Map<string, number>();
   private readonly size: number;
   private readonly remit: RemitModel;
+  /** What curators settled word for word: example questions and curated declines. */
+  readonly curated: Curated;
   private readonly intent: IntentModel;
   /** The intent classifier again, with the known gaps as one more class (none without gaps). */
   private readonly gaps: IntentModel | undefined;
@@ -170,6 +173,7 @@ export class Retriever {
         )
       : undefined;
     this.remit = new RemitModel(texts, knowledge.declines ?? [], dirs, labels, digest);
+    this.curated = new Curated(knowledge, dirs, digest);
   }
 
   /**

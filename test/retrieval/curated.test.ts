@@ -1,10 +1,16 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Answer, answerQuestion, answerText } from '../../src/answer.js';
 import { type Knowledge, loadKnowledge } from '../../src/knowledge/index.js';
-import { curatedDecline, curatedOwners, Retriever, typedAlike } from '../../src/retrieval/index.js';
+import {
+  Curated,
+  curatedDecline,
+  curatedOwners,
+  Retriever,
+  typedAlike,
+} from '../../src/retrieval/index.js';
 import { FIXTURE_KNOWLEDGE, SHIPPED_KNOWLEDGE } from '../helpers/server.js';
 
 const TODAY = '2026-11-27';
@@ -166,6 +172,36 @@ describe('a curated decline', () => {
     expect(plain.reply.kind).toBe('no-guidance');
     expect(curatedDecline(k, 'how many staff does the embassy have?')).toBeUndefined();
     expect(curatedDecline(k, PLAIN.toUpperCase())).toBe('unrelated');
+  });
+});
+
+describe('the curated table on disk', () => {
+  it('is written once, read back with the same answers, and rebuilt when damaged', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'sca-curated-cache-'));
+    try {
+      const k = await withExamples(join(root, 'k'), [VAGUE], [[ANSWERED, 'political']]);
+      const dir = join(root, 'cache');
+      const first = new Curated(k, [dir]);
+      expect(first.owners(VAGUE)).toEqual(['travel-devices']);
+      const files = (await readdir(dir)).filter((f) => f.startsWith('curated-'));
+      expect(files).toHaveLength(1);
+      const file = join(dir, files[0]!);
+      const again = new Curated(k, [dir]);
+      expect(again.owners(VAGUE.toUpperCase())).toEqual(['travel-devices']);
+      expect(again.declined(ANSWERED)).toBe('political');
+      expect(again.owners(ANSWERED)).toBeUndefined();
+      const bytes = await readFile(file);
+      await writeFile(file, bytes.subarray(0, bytes.length - 9));
+      const damaged = new Curated(k, [dir]);
+      expect(damaged.owners(VAGUE)).toEqual(['travel-devices']);
+      expect((await readFile(file)).length).toBe(bytes.length);
+      // Other knowledge gets a file of its own.
+      const other = await withExamples(join(root, 'other'), []);
+      expect(new Curated(other, [dir]).owners(VAGUE)).toBeUndefined();
+      expect((await readdir(dir)).filter((f) => f.startsWith('curated-'))).toHaveLength(2);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
 
