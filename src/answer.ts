@@ -617,10 +617,12 @@ export function prepareQuestion(
   const question = stripGreeting(stripNoise(text));
   const declined = detectOutOfScope(question);
   if (declined === 'emergency') return { kind: 'declined', declined };
-  const owners = curated.owners(text) ?? curated.owners(question);
+  const asTyped = curated.match(text);
+  const asAsked = question === text ? undefined : curated.match(question);
+  const owners = asTyped?.owners ?? asAsked?.owners;
   if (owners) return { kind: 'search', question, curated: owners };
   if (declined) return { kind: 'declined', declined };
-  const listed = curated.declined(text) ?? curated.declined(question);
+  const listed = asTyped?.declined ?? asAsked?.declined;
   if (listed === 'unrelated') return { kind: 'search', question, refuse: true };
   if (listed) return { kind: 'declined', declined: listed };
   const registered = fromRegister(knowledge, question);

@@ -118,22 +118,35 @@ export class Curated {
 
   /** The entries that list `text` among their example questions, in the knowledge's order. */
   owners(text: string): string[] | undefined {
-    const key = typedAlike(text);
-    if (!key) return undefined;
-    const t = this.load().examples;
-    const found = lookup(t, ...hashes(key)).map((i) => t.labels[i] as string);
-    if (!found.length) return undefined;
-    const order = this.knowledge.entries.map((e) => e.id);
-    return found.sort((x, y) => order.indexOf(x) - order.indexOf(y));
+    return this.match(text)?.owners;
   }
 
   /** How `text` is declined if it is a curated decline, else undefined. */
   declined(text: string): DeclinedAs | undefined {
+    return this.match(text)?.declined;
+  }
+
+  /**
+   * Both at once, folding and hashing `text` once: the entries that list it as an example (in
+   * the knowledge's order), else how it is declined if it is a curated decline; undefined when it
+   * is neither.
+   */
+  match(text: string): { owners?: string[]; declined?: DeclinedAs } | undefined {
     const key = typedAlike(text);
     if (!key) return undefined;
-    const t = this.load().declines;
-    const [first] = lookup(t, ...hashes(key));
-    return first === undefined ? undefined : (t.labels[first] as DeclinedAs);
+    const [a, b] = hashes(key);
+    const { examples, declines } = this.load();
+    const found = lookup(examples, a, b);
+    if (found.length) {
+      const ids = found.map((i) => examples.labels[i] as string);
+      if (ids.length > 1) {
+        const order = this.knowledge.entries.map((e) => e.id);
+        ids.sort((x, y) => order.indexOf(x) - order.indexOf(y));
+      }
+      return { owners: ids };
+    }
+    const [first] = lookup(declines, a, b);
+    return first === undefined ? undefined : { declined: declines.labels[first] as DeclinedAs };
   }
 
   /** Builds (or reads) the table now, as the build does to keep it in its cache. */
