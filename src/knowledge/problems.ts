@@ -33,6 +33,28 @@ const CACHE_FORMAT = 2;
 const parsedCache = new Map<string, string>();
 let recording: Map<string, string> | undefined;
 let misses = 0;
+/** Cache folders not read yet: read, in order, only when a text is not in those read so far. */
+let laterDirs: string[] = [];
+/** True when a text came from a later folder: the first one is then out of date. */
+let fromLater = false;
+
+/**
+ * The cached value under `key`. On a miss, the later cache folders are read in turn: after an
+ * upgrade, the data folder's cache holds the old build's texts while the build's own cache
+ * (dist/cache) holds the new ones, and one stale file must not make the whole knowledge be
+ * parsed and checked again.
+ */
+function cachedText(key: string): string | undefined {
+  let cached = parsedCache.get(key);
+  while (cached === undefined && laterDirs.length) {
+    const saved = readTexts(join(laterDirs.shift() as string, cacheName()));
+    if (!saved) continue;
+    for (const [k, v] of saved) if (!parsedCache.has(k)) parsedCache.set(k, v);
+    cached = parsedCache.get(key);
+    if (cached !== undefined) fromLater = true;
+  }
+  return cached;
+}
 
 const hashText = (text: string) => createHash('sha256').update(text).digest('base64url');
 const cacheName = () => `yaml-${CACHE_FORMAT}.bin`;
@@ -46,25 +68,29 @@ export async function withYamlCache<T>(
   load: () => Promise<T>,
 ): Promise<T> {
   if (!cacheDirs.length) return load();
-  for (const dir of cacheDirs) {
+  laterDirs = [...cacheDirs];
+  while (laterDirs.length) {
     // No cache there, or an unreadable one: try the next, else parse.
-    const saved = readTexts(join(dir, cacheName()));
+    const saved = readTexts(join(laterDirs.shift() as string, cacheName()));
     if (!saved) continue;
     for (const [k, v] of saved) parsedCache.set(k, v);
     break;
   }
   recording = new Map();
   misses = 0;
+  fromLater = false;
   try {
     const result = await load();
-    // Written only when a text had to be parsed, and then with this load's texts alone, so a
-    // cache never grows with old versions of a file. A load that reads fewer files than the one
-    // that wrote the cache (the CLI reads no checklists or contacts) leaves it as it is: rewriting
-    // it with that subset made the next server start parse the rest again and write it back.
-    if (misses > 0) writeYamlCache(cacheDirs[0] ?? '', recording);
+    // Written only when a text had to be parsed or came from a later folder, and then with this
+    // load's texts alone, so a cache never grows with old versions of a file. A load that reads
+    // fewer files than the one that wrote the cache (the CLI reads no checklists or contacts)
+    // leaves it as it is: rewriting it with that subset made the next server start parse the
+    // rest again and write it back.
+    if (misses > 0 || fromLater) writeYamlCache(cacheDirs[0] ?? '', recording);
     return result;
   } finally {
     recording = undefined;
+    laterDirs = [];
     parsedCache.clear();
   }
 }
@@ -80,7 +106,7 @@ function writeYamlCache(dir: string, entries: Map<string, string>): void {
 export function parseYamlText(text: string): unknown {
   if (!recording) return parseYaml(text);
   const key = hashText(text);
-  const cached = parsedCache.get(key);
+  const cached = cachedText(key);
   if (cached !== undefined) {
     recording.set(key, cached);
     return JSON.parse(cached);
@@ -193,7 +219,7 @@ export function checkYamlText<T>(text: string, schema: ZodType<T>, moduleUrl: st
   if (!recording) return checkValue(parseYamlText(text), schema);
   const textKey = hashText(text);
   const key = `checked:${fingerprint(schema, moduleUrl)}:${textKey}`;
-  const cached = parsedCache.get(key);
+  const cached = cachedText(key);
   if (cached !== undefined) {
     recording.set(key, cached);
     return { success: true, data: JSON.parse(cached) as T };

@@ -79,6 +79,35 @@ describe('the parsed-YAML cache', () => {
     expect((await readFile(join(cacheDir, 'yaml-2.bin'))).equals(written)).toBe(true);
   });
 
+  it('reads a later folder when the first is out of date, then brings the first up to date', async () => {
+    // The data folder's cache was written by the old build; then a file changed, and the new
+    // build's cache (dist/cache) was made from the files as they are now.
+    await loadContent(knowledgeDir, [cacheDir]);
+    const file = join(knowledgeDir, 'guidance', 'gifts-koha.md');
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace('title: Gifts,', 'title: Presents,'),
+    );
+    const buildDir = join(dir, 'build-cache');
+    const fresh = await loadContent(knowledgeDir, [buildDir]);
+    const spies = [EntryFrontMatterSchema, ChecklistSchema].map((s) => vi.spyOn(s, 'safeParse'));
+    try {
+      const loaded = await loadContent(knowledgeDir, [cacheDir, buildDir]);
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+      expect(plain(loaded)).toEqual(plain(fresh));
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    const build = JSON.parse(
+      (await readFile(join(buildDir, 'yaml-2.bin'), 'utf8')).split('\n')[0] ?? '',
+    ).keys;
+    expect((await cachedKeys()).sort()).toEqual([...build].sort());
+    // Now the first folder has it all, and the next load writes nothing.
+    const written = await readFile(join(cacheDir, 'yaml-2.bin'));
+    await loadContent(knowledgeDir, [cacheDir, buildDir]);
+    expect((await readFile(join(cacheDir, 'yaml-2.bin'))).equals(written)).toBe(true);
+  });
+
   it('still refuses a broken file, and ignores a corrupt cache', async () => {
     await loadContent(knowledgeDir, [cacheDir]);
     await writeFile(join(cacheDir, 'yaml-2.bin'), '{not json');
