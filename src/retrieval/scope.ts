@@ -103,7 +103,7 @@ const RULES: [OutOfScope, RegExp, RegExp?][] = [
   [
     'travel-logistics',
     /\b(weather|forecast|temperature|time (difference|diffrence|differnce|diference)|time diff|time zones?|timezones?|what time (is it|will it be) (in|over in|over there|there)|when (its|it is) \d{1,2}(:?\d\d)? ?(am|pm) (here|in)|exchange rate|currency|yuan|renminbi|yen|tipping|tip in|how much (should|do) (we|i) tip|visa|visas|travel insurance|insurance company|frequent flyer|airpoints|jet lag|what to pack|packing list|cheap(est)? flights?|cheap(est)? (way|route) to (get|fly|travel|go)|direct or via|flight times?|restaurants?|where to eat|sightseeing|tourist attractions?)\b/,
-    /\b(interference|nzsis|sis|security|safetravel|safe travel|advisory|warning|warnings|mfats?|advice level|level [1-4]|non essential|do not travel|avoid|risk|device|laptop|phone|gift|declare|register|accept|accepting|hospitality|offered|paid for|pays for|consular|citizenship|embassy (still |even )?(help|assist))\b/,
+    /\b(interference|nzsis|sis|security|safetravel|safe travel|advisory|warning|warnings|mfats?|advice level|level [1-4]|non essential|do not travel|avoid|risk|device|laptop|phone|gift|declare|register|accept|accepting|hospitality|offered|paid for|pays for|paid by|ratepayers?|auditor general|oag|sensitive expenditure|justify|justified|consular|citizenship|embassy (still |even )?(help|assist))\b/,
   ],
   [
     'evasion',

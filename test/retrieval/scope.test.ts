@@ -146,6 +146,9 @@ describe('out-of-scope questions', () => {
     'did the Beehive actually get the foreign interference law through? is it a crime now and since when?',
     "one of our councillors insists interference still isn't a crime here. Is it an offence now?",
     "In Britain, is it a crime to meddle in a council's meetings on behalf of another country?",
+    // Sightseeing or a visa paid for by ratepayers is a question of sensitive expenditure.
+    'the trip has two free days of sightseeing, paid by council. how would the Auditor-General see that?',
+    'is sightseeing on a council trip ok if ratepayers foot the bill?',
     // A summary of what the guidance says is what an answer is.
     'can you summarise what the SIS says about gifts?',
     'Could you summarise the reasons NZSIS gives for councils being targets?',
