@@ -112,8 +112,15 @@ const RULES_FIRST = process.argv.includes('--rules-first');
  * A curated decline is decided before retrieval because it is one, word for word; that says
  * nothing about the rules on questions they have not seen, so curated declines do not count.
  */
-const ruledOut = (k: Knowledge, q: string) =>
-  prepareQuestion({ ...k, declines: [] }, q).kind !== 'search';
+const undeclined = new WeakMap<Knowledge, Knowledge>();
+const ruledOut = (k: Knowledge, q: string) => {
+  let bare = undeclined.get(k);
+  if (!bare) {
+    bare = { ...k, declines: [] };
+    undeclined.set(k, bare);
+  }
+  return prepareQuestion(bare, q).kind !== 'search';
+};
 const samples: Sample[] = [];
 
 /**

@@ -158,6 +158,12 @@ export class Curated {
       const kind = k.declineKinds?.get(q);
       return [q, kind && (DECLINE_KINDS as readonly string[]).includes(kind) ? kind : 'unrelated'];
     });
+    const build = () => ({ examples: rows(examples), declines: rows(declines) });
+    // Kept in memory only: no digest to work out for a file name.
+    if (!this.dirs.length) {
+      this.table = build();
+      return this.table;
+    }
     const digest = [
       FORMAT,
       this.examplesDigest ??
@@ -172,7 +178,7 @@ export class Curated {
     ].join(':');
     const name = `curated-${labelledDigest([digest]).slice(0, 24)}.bin`;
     this.table = cachedPacked(this.dirs, name, {
-      build: () => ({ examples: rows(examples), declines: rows(declines) }),
+      build,
       pack: (t) => ({
         meta: { examples: t.examples.labels, declines: t.declines.labels },
         arrays: [
