@@ -92,6 +92,7 @@ describe('out-of-scope questions', () => {
     ['our mayor was held for six hours at the border', 'emergency'],
     ['my colleague was attacked on the street', 'emergency'],
     ['our mayor collapsed at the banquet', 'emergency'],
+    ['our interpreter has gone missing, what do we do now', 'emergency'],
     ["he's been taken to a room by police and won't answer his phone", 'emergency'],
     ['our mayor has just been taken away by police at the airport, what do we do', 'emergency'],
     ['two officials have taken Cr Rawiri into a side room at the hotel', 'emergency'],
@@ -146,6 +147,8 @@ describe('out-of-scope questions', () => {
     'did the Beehive actually get the foreign interference law through? is it a crime now and since when?',
     "one of our councillors insists interference still isn't a crime here. Is it an offence now?",
     "In Britain, is it a crime to meddle in a council's meetings on behalf of another country?",
+    // Nothing missing is not someone missing.
+    "someone's been in my hotel room, nothing missing and I'm fine. what should I do now?",
     // Sightseeing or a visa paid for by ratepayers is a question of sensitive expenditure.
     'the trip has two free days of sightseeing, paid by council. how would the Auditor-General see that?',
     'is sightseeing on a council trip ok if ratepayers foot the bill?',
