@@ -1,7 +1,7 @@
 import { cachedPacked, type Packed } from '../disk-cache.js';
 import type { Knowledge } from '../knowledge/index.js';
 import { labelledDigest } from './examples-digest.js';
-import { hashes } from './feature-table.js';
+import { hashes, sortedKeys } from './feature-table.js';
 import { DECLINE_KINDS, type OutOfScope } from './scope.js';
 
 /**
@@ -87,11 +87,8 @@ function unpackRows(arrays: Packed['arrays'], labels: unknown, at: number): Rows
     value.some((v) => v >= labels.length)
   )
     return undefined;
-  for (let i = 1; i < keyA.length; i++) {
-    const pa = keyA[i - 1] as number;
-    const ca = keyA[i] as number;
-    if (pa > ca || (pa === ca && (keyB[i - 1] as number) > (keyB[i] as number))) return undefined;
-  }
+  // A text listed under two entries has one row for each.
+  if (!sortedKeys(keyA, keyB, true)) return undefined;
   return { keyA, keyB, value, labels: labels as string[] };
 }
 

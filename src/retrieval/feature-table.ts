@@ -85,3 +85,22 @@ export function tableKeys(keyA: unknown, keyB: unknown): TableKeys | undefined {
     ? { keyA, keyB }
     : undefined;
 }
+
+/**
+ * True when the keys are in increasing order (keyA, then keyB): strictly, or with `repeats`,
+ * allowing the same key on consecutive rows. Checked on keys read back from a cache file before
+ * a binary search trusts them.
+ */
+export function sortedKeys(keyA: Uint32Array, keyB: Uint32Array, repeats = false): boolean {
+  for (let i = 1; i < keyA.length; i++) {
+    const a = keyA[i - 1] as number;
+    const b = keyA[i] as number;
+    if (a > b) return false;
+    if (a === b) {
+      const pb = keyB[i - 1] as number;
+      const cb = keyB[i] as number;
+      if (repeats ? pb > cb : pb >= cb) return false;
+    }
+  }
+  return true;
+}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { cachedPacked, hashJson, type Packed } from '../disk-cache.js';
 import { labelledDigest } from './examples-digest.js';
-import { hashes } from './feature-table.js';
+import { hashes, sortedKeys } from './feature-table.js';
 import { ANALYSIS_VERSION, foldText } from './normalise.js';
 
 /**
@@ -264,18 +264,8 @@ function unpackEntries(p: Packed): EntryCounted | undefined {
     counts.length !== keyA.length
   )
     return undefined;
-  if (!sorted(keyA, keyB)) return undefined;
+  if (!sortedKeys(keyA, keyB)) return undefined;
   return { keyA, keyB, counts, labels: m.labels as string[], totals: m.totals as number[] };
-}
-
-/** True when the keys are in strictly increasing order (keyA, then keyB), as `findPair` needs. */
-function sorted(keyA: Uint32Array, keyB: Uint32Array): boolean {
-  for (let i = 1; i < keyA.length; i++) {
-    const a = keyA[i - 1] as number;
-    const b = keyA[i] as number;
-    if (a > b || (a === b && (keyB[i - 1] as number) >= (keyB[i] as number))) return false;
-  }
-  return true;
 }
 
 /**
@@ -345,7 +335,7 @@ function unpack(p: Packed): Counted | undefined {
     keyB.length !== keyA.length ||
     inCounts.length !== keyA.length ||
     outCounts.length !== keyA.length ||
-    !sorted(keyA, keyB)
+    !sortedKeys(keyA, keyB)
   )
     return undefined;
   return {

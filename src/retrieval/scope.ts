@@ -41,8 +41,7 @@ const RULES: [OutOfScope, RegExp, RegExp?][] = [
         // Hurt or attacked: done to someone ("was hurt"), not by something ("has hurt relations").
         `\\b(was|were|been|is being|are being|got) (just )?(injured|hurt|attacked|taken hostage|held hostage)\\b|` +
         // Taken, held or seized: a person, not a reception, a decision or photos.
-        `\\b${SUBJECT} (just )?(was|were|got|(is|are) being|(has|have|had) (just )?been) (just )?(taken|held|seized)\\b(?! (me|us|him|her|them|you) (to|out|for|along)\\b| (up|aback|back)\\b)(?! aside (at|during|after|before|over)\\b| (out )?(to|for) (a |an |the )?([a-z]+ )?(dinner|lunch|breakfast|meal|restaurant|bar|show|concert|game|function|reception|banquet)\\b)|` +
-        `\\b(hes|shes|theyve|theyre|weve|ive|im) (just )?(been|being) (just )?(taken|held|seized)\\b(?! (me|us|him|her|them|you) (to|out|for|along)\\b| (up|aback|back)\\b)(?! aside (at|during|after|before|over)\\b| (out )?(to|for) (a |an |the )?([a-z]+ )?(dinner|lunch|breakfast|meal|restaurant|bar|show|concert|game|function|reception|banquet)\\b)|` +
+        `\\b(${SUBJECT} (just )?(was|were|got|(is|are) being|(has|have|had) (just )?been)|(hes|shes|theyve|theyre|weve|ive|im) (just )?(been|being)) (just )?(taken|held|seized)\\b(?! (me|us|him|her|them|you) (to|out|for|along)\\b| (up|aback|back)\\b)(?! aside (at|during|after|before|over)\\b| (out )?(to|for) (a |an |the )?([a-z]+ )?(dinner|lunch|breakfast|meal|restaurant|bar|show|concert|game|function|reception|banquet)\\b)|` +
         `\\b${SUBJECT} (has |have |had |just )?collapsed\\b|` +
         // Someone taking a person away: "officials have taken Cr Rawiri into a side room".
         `\\b(have|has|had|just) (just )?(taken|seized|grabbed|detained|arrested) (cr [a-z]+|him|her|them|me|us|our [a-z]+( [a-z]+)?|the (mayor|councillor|deputy mayor|delegate|interpreter))( [a-z]+)? (into|away|aside|off|to (a|the) (room|station|cell|car|van))\\b|` +
