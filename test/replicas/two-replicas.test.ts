@@ -503,8 +503,8 @@ describe.skipIf(pgSkipReason)(pgSuiteTitle('two replicas on one PostgreSQL datab
       console.log(`two-replica fault test: ${JSON.stringify(summary)}`);
       // Both replicas stop cleanly on SIGTERM.
       await Promise.all([a.kill('SIGTERM'), b.kill('SIGTERM')]);
-      expect(a.child.exitCode).toBe(0);
-      expect(b.child.exitCode).toBe(0);
+      expect(a.child.exitCode, a.output.slice(-3000)).toBe(0);
+      expect(b.child.exitCode, b.output.slice(-3000)).toBe(0);
     } finally {
       for (const w of watchers) w.stop();
       await q.end();
