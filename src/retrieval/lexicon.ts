@@ -41,7 +41,20 @@ const FORMAT = 2;
 
 export function buildLexicon(source: LexiconSource, cacheDirs: readonly string[]): Lexicon {
   const hash = createHash('sha256').update(`${FORMAT}\u0000${ANALYSIS_VERSION}\u0000`);
-  const key = hashJson(hash, source).digest('hex').slice(0, 24);
+  // Hashed as lists of strings (the objects' ids and texts taken out), which `hashJson` hashes
+  // as they are, rather than as objects, which it writes out as JSON first.
+  const key = hashJson(hash, [
+    source.entries.map((e) => e.id),
+    source.entries.map((e) => e.fields),
+    source.boosts.map(String),
+    source.examples.map((x) => x.id),
+    source.examples.map((x) => x.text),
+    source.uncovered,
+    source.placeNames,
+    source.topicTexts,
+  ])
+    .digest('hex')
+    .slice(0, 24);
   return cachedPacked(cacheDirs, `lexicon-${key}.bin`, {
     build: () => compute(source, cacheDirs),
     pack,

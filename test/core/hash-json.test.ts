@@ -56,3 +56,29 @@ describe('hashJson', () => {
     expect(key([parts.slice(0, 500), parts.slice(500)])).not.toBe(key(parts));
   });
 });
+
+describe('hashJson on strings', () => {
+  it('takes a string as it is, its length marking where it ends', () => {
+    // Texts that JSON would escape, and texts that look like the marks around them.
+    const keys = new Set([
+      key(['a"b', 'c']),
+      key(['a\\"b', 'c']),
+      key(['a', '"b', 'c']),
+      key(['s1:a', 'b']),
+      key(['s1:a,b']),
+      key(['a,s1:b']),
+      key(['a', 'b']),
+      key(['<"a">']),
+      key([{ a: 'b' }]),
+      key(['{"a":"b"}']),
+      key(['é']),
+      key(['e\u0301']),
+    ]);
+    expect(keys.size).toBe(12);
+  });
+
+  it('gives a list of strings mixed with other items one key per order', () => {
+    expect(key(['a', 1, 'b', null])).not.toBe(key(['a', 1, null, 'b']));
+    expect(key(['a', 1, 'b', null])).toBe(key(['a', 1, 'b', null]));
+  });
+});
