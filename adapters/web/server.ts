@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import type { z } from 'zod';
 import type { Bot } from '../../src/bot.js';
 import type { Viewer, WebAccess } from './access.js';
 import { ChatRequestSchema, toApiReply, toIncoming } from './api.js';
@@ -260,7 +261,7 @@ export class WebServer {
     const body = await readJson(req, this.opts.maxBodyBytes ?? 64 * 1024);
     const parsed = ChatRequestSchema.safeParse(body);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
+      const issue = chatIssue(parsed.error.issues[0], body);
       const where = issue?.path.length ? `"${issue.path.join('.')}" ` : '';
       throw new HttpError(
         400,
@@ -351,4 +352,18 @@ export class WebServer {
       unsubscribe();
     });
   }
+}
+
+/**
+ * What is wrong with a chat request, for its 400: zod reports a body that fits neither form as
+ * "Invalid input", so the problem is taken from the form the body meant (an action when it has
+ * one, else a message), naming the field.
+ */
+function chatIssue(
+  issue: z.core.$ZodIssue | undefined,
+  body: unknown,
+): z.core.$ZodIssue | undefined {
+  if (issue?.code !== 'invalid_union' || issue.errors.length < 2) return issue;
+  const meant = body && typeof body === 'object' && 'action' in body ? 1 : 0;
+  return issue.errors[meant]?.[0] ?? issue;
 }

@@ -119,6 +119,13 @@ describe('POST /api/chat', () => {
     expect(both.status).toBe(400);
     const badId = await s.post('/api/chat', { userId: '<script>', text: 'hi' });
     expect(badId.body.error.message).toMatch(/may use only letters/);
+    // A body that fits neither form is told what is wrong in the form it meant, not "Invalid input".
+    const listId = await s.post('/api/chat', { userId: ['u1'], text: 'hi' });
+    expect(listId.status).toBe(400);
+    expect(listId.body.error.message).toMatch(/"userId" .*expected string/);
+    const badAction = await s.post('/api/chat', { userId: 'u1', action: { id: 7 } });
+    expect(badAction.status).toBe(400);
+    expect(badAction.body.error.message).toMatch(/"action\.id" .*expected string/);
   });
 
   it('refuses a body that is not JSON or is too large', async () => {
