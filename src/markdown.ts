@@ -66,7 +66,12 @@ export function curatedText(text: string): string {
   return text;
 }
 
-function remember<T>(memo: Map<string, T>, key: string, value: T): T {
+/**
+ * Keeps `value` in `memo` under `key` when `key` is a curated text (`curatedText`), as this
+ * module's own renderings are kept; a surface's renderer of curated texts may keep its own this
+ * way. Returns `value`.
+ */
+export function remember<T>(memo: Map<string, T>, key: string, value: T): T {
   if (!curated.has(key)) return value;
   if (memo.size >= MEMO_LIMIT) memo.clear();
   memo.set(key, value);

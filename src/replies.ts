@@ -263,10 +263,18 @@ export function noticeReply(
   return { kind, blocks: [{ type: 'notice', tone, text }] };
 }
 
-/** Renders a reply as plain text, as a person would read it in a terminal or a notification. */
-export function replyToPlain(reply: Reply): string {
+/**
+ * Renders a reply as plain text, as a person would read it in a terminal or a notification. With
+ * `enough`, it stops after the block that brings the text to that many characters: a preview
+ * needs the start of a reply, not its sources.
+ */
+export function replyToPlain(reply: Reply, enough = Number.POSITIVE_INFINITY): string {
   const parts: string[] = [];
+  let length = 0;
   for (const b of reply.blocks) {
+    if (length >= enough) break;
+    length += parts.length ? 2 : 0;
+    const before = parts.length;
     switch (b.type) {
       case 'paragraph':
         parts.push(markdownToPlain(b.text));
@@ -293,6 +301,7 @@ export function replyToPlain(reply: Reply): string {
         break;
       }
     }
+    for (const part of parts.slice(before)) length += part.length;
   }
   return parts.join('\n\n');
 }

@@ -181,9 +181,12 @@ export function renderReply(reply: Reply): AdaptiveCard[] {
   return cards;
 }
 
+/** A preview's length, in characters. */
+const SUMMARY_CHARS = 120;
+
 /** A short plain-text preview, shown in notifications and the activity feed. */
 export function summaryOf(reply: Reply): string {
-  return truncate(replyToPlain(reply).replace(/\s+/g, ' ').trim(), 120);
+  return truncate(replyToPlain(reply, SUMMARY_CHARS).replace(/\s+/g, ' ').trim(), SUMMARY_CHARS);
 }
 
 /** Every element in a card, depth first, including those inside containers. */

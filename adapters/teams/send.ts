@@ -40,7 +40,8 @@ export async function sendReplies(
   const out: { card: AdaptiveCard; step: boolean; summary: string }[] = [];
   for (const reply of replies) {
     const step = isStepReply(reply);
-    for (const card of renderReply(reply)) out.push({ card, step, summary: summaryOf(reply) });
+    const summary = summaryOf(reply);
+    for (const card of renderReply(reply)) out.push({ card, step, summary });
   }
   if (!out.length) return [];
   const responses = await ctx.sendActivities(out.map((o) => cardActivity(o.card, o.summary)));

@@ -1,4 +1,4 @@
-import { type Inline, type MdBlock, parseMarkdown } from '../../src/markdown.js';
+import { type Inline, type MdBlock, parseMarkdown, remember } from '../../src/markdown.js';
 
 /** Longest text put in one TextBlock; Teams clients get slow and clip beyond a few thousand. */
 export const MAX_TEXT = 2000;
@@ -105,9 +105,14 @@ export function renderMarkdown(blocks: readonly MdBlock[], max = MAX_TEXT): stri
   return out;
 }
 
+/** Curated texts' pieces at the usual size, rendered once (see `remember`). */
+const rendered = new Map<string, readonly string[]>();
+
 /** Markdown-subset text (bold, links, "- " bullets) as Teams markdown pieces. */
 export function toTeamsMarkdown(text: string, max = MAX_TEXT): string[] {
-  return renderMarkdown(parseMarkdown(text), max);
+  if (max !== MAX_TEXT) return renderMarkdown(parseMarkdown(text), max);
+  const known = rendered.get(text) ?? remember(rendered, text, renderMarkdown(parseMarkdown(text)));
+  return [...known];
 }
 
 /** Plain text (nothing in it is markup) as Teams markdown pieces that show it literally. */

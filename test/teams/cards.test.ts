@@ -4,12 +4,14 @@ import {
   type AdaptiveCard,
   MAX_CARD_BYTES,
   renderReply,
+  summaryOf,
   walk,
 } from '../../adapters/teams/cards.js';
 import { answeredLabel, collapseCard } from '../../adapters/teams/collapse.js';
 import { escapeTeams, MAX_TEXT, toTeamsMarkdown } from '../../adapters/teams/text.js';
-import { escapeMarkdown } from '../../src/markdown.js';
+import { curatedText, escapeMarkdown } from '../../src/markdown.js';
 import type { Reply } from '../../src/model.js';
+import { replyToPlain } from '../../src/replies.js';
 import { cardText } from './connector.js';
 import { cardProblems } from './validate.js';
 
@@ -277,5 +279,50 @@ describe('answered cards', () => {
       expect(all.filter((e) => e.type === 'TextBlock' && e.color !== undefined)).toEqual([]);
       expect(cardProblems(done)).toEqual([]);
     }
+  });
+});
+
+describe('previews and repeated renders', () => {
+  const sources = {
+    type: 'sources' as const,
+    sources: [
+      {
+        title: 'Guidance',
+        publisher: 'NZSIS',
+        date: '2025-03-01',
+        url: 'https://example.govt.nz/g',
+      },
+    ],
+    reviewed: '2026-01-10',
+  };
+  const reply = (...texts: string[]): Reply => ({
+    kind: 'answer',
+    blocks: [...texts.map((text) => ({ type: 'paragraph' as const, text })), sources],
+  });
+
+  it('previews the start of a reply as the whole reply read as plain text would', () => {
+    const whole = (r: Reply) => replyToPlain(r).replace(/\s+/g, ' ').trim();
+    for (const r of [
+      reply(`**Gifts**\n\n${'Declare any gift over the threshold. '.repeat(40)}`),
+      reply('Short.', 'Also short.'),
+      reply('Short.'),
+    ]) {
+      const preview = summaryOf(r);
+      expect(preview.length).toBeLessThanOrEqual(120);
+      const full = whole(r);
+      expect(preview).toBe(full.length <= 120 ? full : `${full.slice(0, 119)}…`);
+    }
+    // A short reply's preview reaches its sources; a long one stops before them.
+    expect(summaryOf(reply('Short.'))).toContain('Sources:');
+    expect(replyToPlain(reply('x'.repeat(200)), 120)).not.toContain('Sources:');
+  });
+
+  it('renders a curated text once, and no caller can change what the next one gets', () => {
+    const text = curatedText('**Koha**\n\nSee [the policy](https://example.govt.nz/p).\n\n- one');
+    const first = toTeamsMarkdown(text);
+    first.push('changed');
+    const second = toTeamsMarkdown(text);
+    expect(second).toEqual(['**Koha**\n\nSee [the policy](https://example.govt.nz/p).\n\n- one']);
+    expect(second).not.toBe(first);
   });
 });
