@@ -263,12 +263,18 @@ export function noticeReply(
   return { kind, blocks: [{ type: 'notice', tone, text }] };
 }
 
+/** Renders a reply as plain text, as a person would read it in a terminal or a notification. */
+export function replyToPlain(reply: Reply): string {
+  return plainStart(reply, Number.POSITIVE_INFINITY);
+}
+
 /**
- * Renders a reply as plain text, as a person would read it in a terminal or a notification. With
- * `enough`, it stops after the block that brings the text to that many characters: a preview
- * needs the start of a reply, not its sources.
+ * The start of `replyToPlain(reply)`, at least `enough` characters of it where the reply has
+ * them: it stops after the block that reaches that length, since a preview needs the start of a
+ * reply, not its sources. (A function of its own, not an optional argument of `replyToPlain`,
+ * which is passed to `map`.)
  */
-export function replyToPlain(reply: Reply, enough = Number.POSITIVE_INFINITY): string {
+export function plainStart(reply: Reply, enough: number): string {
   const parts: string[] = [];
   let length = 0;
   for (const b of reply.blocks) {

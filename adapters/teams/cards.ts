@@ -1,7 +1,7 @@
 import { formatDate } from '../../src/clock.js';
 import type { MdBlock } from '../../src/markdown.js';
 import type { Block, Button, Reply } from '../../src/model.js';
-import { replyToPlain } from '../../src/replies.js';
+import { plainStart } from '../../src/replies.js';
 import { plainToTeams, renderMarkdown, toTeamsMarkdown } from './text.js';
 
 /** One element of an Adaptive Card, as JSON. */
@@ -186,7 +186,7 @@ const SUMMARY_CHARS = 120;
 
 /** A short plain-text preview, shown in notifications and the activity feed. */
 export function summaryOf(reply: Reply): string {
-  return truncate(replyToPlain(reply, SUMMARY_CHARS).replace(/\s+/g, ' ').trim(), SUMMARY_CHARS);
+  return truncate(plainStart(reply, SUMMARY_CHARS).replace(/\s+/g, ' ').trim(), SUMMARY_CHARS);
 }
 
 /** Every element in a card, depth first, including those inside containers. */

@@ -11,7 +11,7 @@ import { answeredLabel, collapseCard } from '../../adapters/teams/collapse.js';
 import { escapeTeams, MAX_TEXT, toTeamsMarkdown } from '../../adapters/teams/text.js';
 import { curatedText, escapeMarkdown } from '../../src/markdown.js';
 import type { Reply } from '../../src/model.js';
-import { replyToPlain } from '../../src/replies.js';
+import { plainStart, replyToPlain } from '../../src/replies.js';
 import { cardText } from './connector.js';
 import { cardProblems } from './validate.js';
 
@@ -314,7 +314,9 @@ describe('previews and repeated renders', () => {
     }
     // A short reply's preview reaches its sources; a long one stops before them.
     expect(summaryOf(reply('Short.'))).toContain('Sources:');
-    expect(replyToPlain(reply('x'.repeat(200)), 120)).not.toContain('Sources:');
+    expect(plainStart(reply('x'.repeat(200)), 120)).not.toContain('Sources:');
+    // As a callback of map, replyToPlain gives each reply whole.
+    expect([reply('Short.')].map(replyToPlain)[0]).toContain('Sources:');
   });
 
   it('renders a curated text once, and no caller can change what the next one gets', () => {
