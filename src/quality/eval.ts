@@ -246,12 +246,12 @@ export async function loadStandardSets(dir: string): Promise<NamedSet[]> {
  * became training data (scripts/training/writer-finalN.yaml), as did the odd-numbered sets written
  * in round 13 (final71 to final93); the even-numbered ones up to final80, and final82 and final84
  * (round 14), final86 to final92 (round 15), final94 and final96 (round 16), final98 and
- * final100 (round 17), final102 to final108 (round 18), final110 to final116 (round 19), final118 and final120 (round 20) and final122 and final124 (round 23), are held out, except final22 to final40, which became study sets in round
+ * final100 (round 17), final102 to final108 (round 18), final110 to final116 (round 19), final118 and final120 (round 20), final122 and final124 (round 23) and final126 and final128 (round 25), are held out, except final22 to final40, which became study sets in round
  * 17 (test/quality/study.yaml).
  */
 const FINAL_SETS = [
   ...Array.from({ length: 10 }, (_, i) => 2 * i + 2),
-  ...Array.from({ length: 42 }, (_, i) => 2 * i + 42),
+  ...Array.from({ length: 44 }, (_, i) => 2 * i + 42),
 ];
 
 /** The held-out sets after the blind test half, in the order they were written: name and file. */
