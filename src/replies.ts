@@ -279,35 +279,37 @@ export function plainStart(reply: Reply, enough: number): string {
   let length = 0;
   for (const b of reply.blocks) {
     if (length >= enough) break;
-    length += parts.length ? 2 : 0;
-    const before = parts.length;
-    switch (b.type) {
-      case 'paragraph':
-        parts.push(markdownToPlain(b.text));
-        break;
-      case 'notice':
-        parts.push(b.text);
-        break;
-      case 'sources': {
-        const lines = b.sources.map(
-          (s) => `- ${s.title}, ${s.publisher}, ${formatDate(s.date)}: ${s.url}`,
-        );
-        parts.push(`Sources:\n${lines.join('\n')}`);
-        if (b.reviewed) parts.push(`Last reviewed: ${formatDate(b.reviewed)}`);
-        break;
-      }
-      case 'choice':
-        parts.push(`${b.question}\n${b.options.map((o) => `- ${o.label}`).join('\n')}`);
-        break;
-      case 'buttons': {
-        const options = b.buttons.filter(
-          (x) => x.id !== Actions.feedback && x.id !== Actions.askContact,
-        );
-        if (options.length) parts.push(options.map((x) => `- ${x.label}`).join('\n'));
-        break;
-      }
+    for (const part of blockPlain(b)) {
+      parts.push(part);
+      length += part.length + 2;
     }
-    for (const part of parts.slice(before)) length += part.length;
   }
   return parts.join('\n\n');
+}
+
+/** One block as plain text: its paragraphs, none for a block with nothing to read. */
+function blockPlain(b: Block): string[] {
+  switch (b.type) {
+    case 'paragraph':
+      return [markdownToPlain(b.text)];
+    case 'notice':
+      return [b.text];
+    case 'sources': {
+      const lines = b.sources.map(
+        (s) => `- ${s.title}, ${s.publisher}, ${formatDate(s.date)}: ${s.url}`,
+      );
+      const sources = `Sources:\n${lines.join('\n')}`;
+      return b.reviewed ? [sources, `Last reviewed: ${formatDate(b.reviewed)}`] : [sources];
+    }
+    case 'choice':
+      return [`${b.question}\n${b.options.map((o) => `- ${o.label}`).join('\n')}`];
+    case 'buttons': {
+      const options = b.buttons.filter(
+        (x) => x.id !== Actions.feedback && x.id !== Actions.askContact,
+      );
+      return options.length ? [options.map((x) => `- ${x.label}`).join('\n')] : [];
+    }
+    default:
+      return [];
+  }
 }
